@@ -1,0 +1,104 @@
+"""Command line: the GUI by default, plus subcommands over the same headless core.
+
+The GUI is imported only when it is wanted, so the subcommands work without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from kexie_desktop import APP_NAME, __version__
+from kexie_desktop.core.paths import resolve_data_dir
+from kexie_desktop.core.store import Store, StoreError
+
+_USAGE = """\
+kexie-desktop [--data-dir 文件夹]            打开主窗口
+kexie-desktop demo [--data-dir 文件夹]       载入演示数据
+kexie-desktop --version                      显示版本"""
+
+_ERROR_TRANSLATIONS = (
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    (re.compile(r"argument \S+: invalid choice: '([^']*)'.*"), "没有“{0}”这个命令"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
+)
+
+
+class _ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix="用法：\n")
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with its help and complaints in Chinese, exiting non-zero on errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _ChineseHelpFormatter)
+        super().__init__(*args, **kwargs)
+        self._optionals.title = "选项"
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, template in _ERROR_TRANSLATIONS:
+            match = pattern.fullmatch(message)
+            if match:
+                message = template.format(*match.groups())
+                break
+        self.exit(2, f"用法：\n{_USAGE}\n\n错误：{message}\n")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    parser.add_argument(
+        "--data-dir",
+        metavar="文件夹",
+        help="数据文件夹（默认取环境变量 KEXIE_DATA_DIR，否则为本用户的应用数据文件夹）",
+    )
+
+
+def build_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="kexie-desktop",
+        usage=_USAGE,
+        description=f"{APP_NAME}：基层科协年度工作记录、总结与台账。",
+        add_help=False,
+    )
+    _add_common(parser)
+    parser.add_argument(
+        "--version", action="version", version=f"{APP_NAME} {__version__}", help="显示版本"
+    )
+    sub = parser.add_subparsers(dest="command", title="命令", metavar="{demo}")
+    demo = sub.add_parser("demo", help="载入演示数据", add_help=False, usage=_USAGE)
+    _add_common(demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir = resolve_data_dir(args.data_dir)
+    if args.command == "demo":
+        return _run_demo(data_dir)
+    from kexie_desktop.ui.app import run_gui
+
+    return run_gui(data_dir)
+
+
+def _run_demo(data_dir: Path) -> int:
+    from kexie_desktop.core.demo import load_demo
+
+    try:
+        store = Store.open(data_dir)
+        try:
+            result = load_demo(store)
+        finally:
+            store.close()
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print(result.summary())
+    print(f"数据库：{data_dir / 'kexie.db'}")
+    return 0

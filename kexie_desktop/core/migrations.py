@@ -1,0 +1,103 @@
+"""Versioned schema migrations. Later changes only ever append a migration here."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "kexie"
+migrations = Migrations(MIGRATION_SET)
+
+_RECORD_COLUMNS = """
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT ''
+"""
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        f"""CREATE TABLE units ({_RECORD_COLUMNS},
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        established_date TEXT,
+        contact_person TEXT NOT NULL DEFAULT '',
+        contact_phone TEXT NOT NULL DEFAULT '',
+        member_count INTEGER CHECK (member_count IS NULL OR member_count >= 0),
+        founded_this_year INTEGER NOT NULL DEFAULT 0
+    )"""
+    )
+    db.execute("CREATE UNIQUE INDEX units_name ON units(name)")
+    db.execute(
+        f"""CREATE TABLE people ({_RECORD_COLUMNS},
+        name TEXT NOT NULL,
+        gender TEXT NOT NULL DEFAULT '',
+        birth_date TEXT,
+        ethnicity TEXT NOT NULL DEFAULT '',
+        id_number TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,
+        title TEXT NOT NULL DEFAULT '',
+        education TEXT NOT NULL DEFAULT '',
+        speciality TEXT NOT NULL DEFAULT '',
+        roles TEXT NOT NULL DEFAULT '',
+        join_date TEXT,
+        status TEXT NOT NULL DEFAULT '在册'
+    )"""
+    )
+    db.execute("CREATE INDEX people_unit ON people(unit_id)")
+    db.execute("CREATE INDEX people_name ON people(name)")
+    db.execute("CREATE INDEX people_id_number ON people(id_number) WHERE id_number <> ''")
+    db.execute(
+        f"""CREATE TABLE activities ({_RECORD_COLUMNS},
+        title TEXT NOT NULL,
+        category TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        end_date TEXT,
+        unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,
+        co_organisers TEXT NOT NULL DEFAULT '',
+        place TEXT NOT NULL DEFAULT '',
+        audience TEXT NOT NULL DEFAULT '',
+        participants INTEGER NOT NULL DEFAULT 0 CHECK (participants >= 0),
+        highlight INTEGER NOT NULL DEFAULT 0,
+        description TEXT NOT NULL DEFAULT '',
+        reports INTEGER NOT NULL DEFAULT 0 CHECK (reports >= 0),
+        problems_solved INTEGER NOT NULL DEFAULT 0 CHECK (problems_solved >= 0),
+        technologies_promoted INTEGER NOT NULL DEFAULT 0 CHECK (technologies_promoted >= 0),
+        articles INTEGER NOT NULL DEFAULT 0 CHECK (articles >= 0),
+        messages INTEGER NOT NULL DEFAULT 0 CHECK (messages >= 0)
+    )"""
+    )
+    db.execute("CREATE INDEX activities_start ON activities(start_date)")
+    db.execute("CREATE INDEX activities_unit ON activities(unit_id)")
+    db.execute(
+        """CREATE TABLE activity_people (
+        activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        PRIMARY KEY (activity_id, person_id)
+    ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX activity_people_person ON activity_people(person_id)")
+    db.execute(
+        f"""CREATE TABLE awards ({_RECORD_COLUMNS},
+        name TEXT NOT NULL,
+        level TEXT NOT NULL,
+        award_date TEXT,
+        person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+        unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,
+        team TEXT NOT NULL DEFAULT '',
+        issuer TEXT NOT NULL DEFAULT '',
+        certificate_no TEXT NOT NULL DEFAULT ''
+    )"""
+    )
+    db.execute("CREATE INDEX awards_date ON awards(award_date)")
+    db.execute("CREATE INDEX awards_person ON awards(person_id)")
+    db.execute("CREATE INDEX awards_unit ON awards(unit_id)")
+
+
+def known_names() -> list[str]:
+    return [m.name for m in migrations._migrations]

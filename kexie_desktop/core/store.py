@@ -1,0 +1,373 @@
+"""The one module that owns kexie.db: opening, migrations, transactions, reads and writes.
+
+Everything else asks the store; nothing else runs SQL that writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid as uuid_module
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from kexie_desktop.core import listing as listing_module
+from kexie_desktop.core import validation
+from kexie_desktop.core.migrations import MIGRATION_SET, known_names, migrations
+from kexie_desktop.core.paths import DB_FILENAME
+from kexie_desktop.core.records import (
+    RECORD_TYPES,
+    Activity,
+    Award,
+    Person,
+    Profile,
+    Record,
+    Unit,
+)
+
+R = TypeVar("R", bound=Record)
+
+_PROFILE_PREFIX = "profile."
+
+
+class StoreError(Exception):
+    """A problem with the database; the message is Chinese and may be shown to the clerk."""
+
+
+class RecordNotFound(StoreError):
+    pass
+
+
+class NewerDatabaseError(StoreError):
+    pass
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, db: Database, path: Path | None = None):
+        self.db = db
+        self.path = path
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Store:
+        """Open (creating if needed) DIR/kexie.db and bring its schema up to date."""
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"无法创建数据文件夹 {data_dir}：{exc.strerror or exc}") from exc
+        path = data_dir / DB_FILENAME
+        try:
+            conn = sqlite3.connect(str(path), check_same_thread=False)
+            store = cls(Database(conn), path)
+            store._configure()
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"无法打开数据库 {path}：{exc}") from exc
+        return store
+
+    @classmethod
+    def open_memory(cls) -> Store:
+        store = cls(Database(sqlite3.connect(":memory:", check_same_thread=False)))
+        store._configure()
+        store._migrate()
+        return store
+
+    def _configure(self) -> None:
+        conn = self.db.conn
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        if self.path is not None:
+            conn.execute("PRAGMA journal_mode = WAL")
+        # A committed action must survive a power cut, not just a crash of the program.
+        conn.execute("PRAGMA synchronous = FULL")
+
+    def _migrate(self) -> None:
+        applied = {m.name for m in migrations.applied(self.db)}
+        unknown = applied - set(known_names())
+        if unknown:
+            raise NewerDatabaseError(
+                "这个数据库由更新版本的科协工作台创建，当前版本无法打开。请安装最新版本后再试。"
+            )
+        migrations.apply(self.db)
+
+    def applied_migrations(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One user action: everything inside commits together or not at all."""
+        with self.db.atomic() as db:
+            yield db
+
+    # -- records -------------------------------------------------------------------------
+
+    def save(self, record: R) -> R:
+        """Validate, then insert (id None) or update the record; returns it with id and stamps."""
+        self._validate(record)
+        table = record.TABLE
+        stamp = now_iso()
+        with self.transaction():
+            if record.id is None:
+                record.uuid = record.uuid or str(uuid_module.uuid4())
+                record.created_at = record.created_at or stamp
+                record.updated_at = stamp
+                row = record.to_row()
+                row.pop("id")
+                cols = ", ".join(row)
+                marks = ", ".join("?" for _ in row)
+                cursor = self.db.execute(
+                    f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values())
+                )
+                record.id = cursor.lastrowid
+            else:
+                if not self._exists(table, record.id):
+                    raise RecordNotFound(f"要修改的{record.KIND_LABEL}记录已不存在（可能已被删除）")
+                record.updated_at = stamp
+                row = record.to_row()
+                for fixed in ("id", "uuid", "created_at"):
+                    row.pop(fixed)
+                sets = ", ".join(f"{c} = ?" for c in row)
+                self.db.execute(
+                    f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), record.id]
+                )
+                fresh = self.db.execute(
+                    f"SELECT uuid, created_at FROM {table} WHERE id = ?", [record.id]
+                ).fetchone()
+                record.uuid, record.created_at = fresh
+            if isinstance(record, Activity):
+                self._save_activity_people(record)
+        return record
+
+    def _validate(self, record: Record) -> None:
+        if isinstance(record, Unit):
+            validation.validate_unit(record, name_taken=self.unit_name_taken)
+        elif isinstance(record, Person):
+            validation.validate_person(record)
+            self._check_reference(record, "unit_id", "units")
+        elif isinstance(record, Activity):
+            validation.validate_activity(record)
+            self._check_reference(record, "unit_id", "units")
+            missing = [p for p in record.person_ids if not self._exists("people", p)]
+            if missing:
+                raise validation.ValidationError({"person_ids": "所选人员已不存在"}, "activities")
+        elif isinstance(record, Award):
+            validation.validate_award(record)
+            self._check_reference(record, "unit_id", "units")
+            self._check_reference(record, "person_id", "people")
+        else:  # pragma: no cover - programming error
+            raise TypeError(type(record))
+
+    def _check_reference(self, record: Record, field: str, table: str) -> None:
+        value = getattr(record, field)
+        if value is not None and not self._exists(table, value):
+            raise validation.ValidationError({field: "所选记录已不存在，请重新选择"}, record.TABLE)
+
+    def _exists(self, table: str, record_id: int) -> bool:
+        row = self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [record_id]).fetchone()
+        return row is not None
+
+    def _save_activity_people(self, activity: Activity) -> None:
+        assert activity.id is not None
+        self.db.execute("DELETE FROM activity_people WHERE activity_id = ?", [activity.id])
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO activity_people (activity_id, person_id) VALUES (?, ?)",
+            [(activity.id, pid) for pid in activity.person_ids],
+        )
+
+    def get(self, cls: type[R], record_id: int) -> R:
+        cursor = self.db.execute(f"SELECT * FROM {cls.TABLE} WHERE id = ?", [record_id])
+        row = cursor.fetchone()
+        if row is None:
+            raise RecordNotFound(f"找不到这条{cls.KIND_LABEL}记录（可能已被删除）")
+        names = [d[0] for d in cursor.description]
+        record: R = cls.from_row(dict(zip(names, row, strict=True)))
+        if isinstance(record, Activity):
+            record.person_ids = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT person_id FROM activity_people WHERE activity_id = ? "
+                    "ORDER BY person_id",
+                    [record_id],
+                )
+            ]
+        return record
+
+    def delete(self, cls: type[Record], ids: Iterable[int]) -> int:
+        """Delete records in one transaction; links to them are cleared by the schema."""
+        id_list = list(ids)
+        with self.transaction():
+            deleted = 0
+            for chunk in _chunks(id_list, 500):
+                marks = ", ".join("?" for _ in chunk)
+                cursor = self.db.execute(
+                    f"DELETE FROM {cls.TABLE} WHERE id IN ({marks})", list(chunk)
+                )
+                deleted += cursor.rowcount
+        return deleted
+
+    def references(self, cls: type[Record], ids: Sequence[int]) -> dict[str, int]:
+        """How many other records point at these, by Chinese kind, for a delete confirmation."""
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        queries: list[tuple[str, str]] = []
+        if cls is Unit:
+            queries = [
+                ("人员", f"SELECT count(*) FROM people WHERE unit_id IN ({marks})"),
+                ("活动", f"SELECT count(*) FROM activities WHERE unit_id IN ({marks})"),
+                ("奖项", f"SELECT count(*) FROM awards WHERE unit_id IN ({marks})"),
+            ]
+        elif cls is Person:
+            queries = [
+                (
+                    "活动",
+                    "SELECT count(DISTINCT activity_id) FROM activity_people "
+                    f"WHERE person_id IN ({marks})",
+                ),
+                ("奖项", f"SELECT count(*) FROM awards WHERE person_id IN ({marks})"),
+            ]
+        result = {}
+        for kind, sql in queries:
+            n = self.db.execute(sql, list(ids)).fetchone()[0]
+            if n:
+                result[kind] = n
+        return result
+
+    def count(self, cls: type[Record]) -> int:
+        return int(self.db.execute(f"SELECT count(*) FROM {cls.TABLE}").fetchone()[0])
+
+    def counts(self) -> dict[str, int]:
+        return {table: self.count(cls) for table, cls in RECORD_TYPES.items()}
+
+    # -- lists for the tables of the window ---------------------------------------------
+
+    def list_ids(
+        self,
+        table: str,
+        *,
+        search: str = "",
+        year: int | None = None,
+        sort_key: str | None = None,
+        descending: bool = False,
+    ) -> list[int]:
+        """Ids of the records matching the search, in display order."""
+        spec = listing_module.LISTINGS[table]
+        where, params = listing_module.where_clause(spec, search=search, year=year)
+        order = listing_module.order_clause(spec, sort_key, descending)
+        sql = f"SELECT {spec.alias}.id FROM {spec.from_sql} WHERE {where} ORDER BY {order}"
+        return [r[0] for r in self.db.execute(sql, params)]
+
+    def list_count(self, table: str, *, search: str = "", year: int | None = None) -> int:
+        spec = listing_module.LISTINGS[table]
+        where, params = listing_module.where_clause(spec, search=search, year=year)
+        sql = f"SELECT count(*) FROM {spec.from_sql} WHERE {where}"
+        return int(self.db.execute(sql, params).fetchone()[0])
+
+    def list_rows(self, table: str, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The displayed columns of the given records, keyed by id."""
+        spec = listing_module.LISTINGS[table]
+        result: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ", ".join("?" for _ in chunk)
+            cursor = self.db.execute(
+                f"{spec.select_sql()} WHERE {spec.alias}.id IN ({marks})", list(chunk)
+            )
+            names = [d[0] for d in cursor.description]
+            for row in cursor:
+                result[row[0]] = dict(zip(names, row, strict=True))
+        return result
+
+    def years(self) -> list[int]:
+        """Years that have activities or awards, newest first."""
+        sql = """
+            SELECT DISTINCT y FROM (
+                SELECT substr(start_date, 1, 4) AS y FROM activities
+                UNION SELECT substr(award_date, 1, 4) FROM awards WHERE award_date IS NOT NULL
+            ) WHERE y GLOB '[0-9][0-9][0-9][0-9]' ORDER BY y DESC
+        """
+        return [int(r[0]) for r in self.db.execute(sql)]
+
+    def unit_choices(self) -> list[tuple[int, str]]:
+        return [(r[0], r[1]) for r in self.db.execute("SELECT id, name FROM units ORDER BY name")]
+
+    def person_choices(self, search: str = "", limit: int = -1) -> list[tuple[int, str]]:
+        """People for a picker: (id, 「姓名（单位）」), current members first."""
+        pattern = f"%{listing_module.escape_like(search)}%"
+        rows = self.db.execute(
+            """SELECT p.id, p.name, COALESCE(u.name, '') FROM people p
+               LEFT JOIN units u ON u.id = p.unit_id
+               WHERE p.name LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\'
+               ORDER BY p.status = '退出', p.name, p.id LIMIT ?""",
+            [pattern, pattern, limit],
+        )
+        return [(r[0], f"{r[1]}（{r[2]}）" if r[2] else r[1]) for r in rows]
+
+    def person_labels(self, ids: Sequence[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = self.db.execute(
+            f"""SELECT p.id, p.name, COALESCE(u.name, '') FROM people p
+                LEFT JOIN units u ON u.id = p.unit_id WHERE p.id IN ({marks})""",
+            list(ids),
+        )
+        return {r[0]: (f"{r[1]}（{r[2]}）" if r[2] else r[1]) for r in rows}
+
+    def unit_name_taken(self, name: str, except_id: int | None = None) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM units WHERE name = ? AND id IS NOT ?", [name, except_id]
+        ).fetchone()
+        return row is not None
+
+    def unit_id_by_name(self, name: str) -> int | None:
+        row = self.db.execute("SELECT id FROM units WHERE name = ?", [name]).fetchone()
+        return None if row is None else int(row[0])
+
+    # -- settings ------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return default if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    def profile(self) -> Profile:
+        profile = Profile()
+        for name in vars(profile):
+            setattr(profile, name, self.get_setting(_PROFILE_PREFIX + name, "") or "")
+        return profile
+
+    def has_profile(self) -> bool:
+        return bool(self.get_setting(_PROFILE_PREFIX + "org_name"))
+
+    def save_profile(self, profile: Profile) -> None:
+        validation.validate_profile(profile)
+        with self.transaction():
+            for name, value in vars(profile).items():
+                self.set_setting(_PROFILE_PREFIX + name, value)
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+__all__ = ["MIGRATION_SET", "NewerDatabaseError", "RecordNotFound", "Store", "StoreError"]

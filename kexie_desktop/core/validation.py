@@ -1,0 +1,302 @@
+"""Checks a record before it is stored, with Chinese messages naming the field.
+
+Validation also normalises what it accepts (spaces trimmed, an ID number upper-cased, the birth
+date and gender filled from the ID number), so the store only ever holds canonical values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from kexie_desktop.core import idcard
+from kexie_desktop.core.records import (
+    AUDIENCES,
+    AWARD_LEVELS,
+    CATEGORIES,
+    EDUCATIONS,
+    GENDERS,
+    OUTCOME_FIELDS,
+    PERSON_STATUSES,
+    ROLES,
+    TITLES,
+    UNIT_KINDS,
+    Activity,
+    Award,
+    Person,
+    Profile,
+    Record,
+    Unit,
+)
+
+FIELD_LABELS: dict[str, str] = {
+    "name": "名称",
+    "kind": "类型",
+    "established_date": "成立日期",
+    "contact_person": "联系人",
+    "contact_phone": "联系电话",
+    "member_count": "会员人数",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "ethnicity": "民族",
+    "id_number": "公民身份号码",
+    "phone": "联系电话",
+    "unit_id": "单位",
+    "education": "学历",
+    "speciality": "专业",
+    "roles": "身份",
+    "join_date": "入会日期",
+    "status": "状态",
+    "category": "类别",
+    "start_date": "开始日期",
+    "end_date": "结束日期",
+    "place": "地点",
+    "audience": "面向对象",
+    "participants": "参加人次",
+    "level": "级别",
+    "award_date": "获奖日期",
+    "team": "获奖集体",
+    "issuer": "颁发单位",
+    "certificate_no": "证书编号",
+    "winner": "获奖者",
+    "org_name": "组织名称",
+    "org_level": "层级",
+    "org_place": "所在地",
+    **OUTCOME_FIELDS,
+}
+# Where one column name means different things in different tables.
+TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "units": {"name": "单位名称"},
+    "people": {"name": "姓名", "title": "职称"},
+    "activities": {"title": "活动名称", "unit_id": "主办单位"},
+    "awards": {"name": "奖项名称", "unit_id": "获奖单位", "person_id": "获奖人员"},
+}
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Area code 0xx/0xxx, 7-8 digit number, optional extension; or a local number without area code.
+_LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+class ValidationError(ValueError):
+    """One or more fields are invalid; `errors` maps each field to its Chinese message."""
+
+    def __init__(self, errors: dict[str, str], table: str = ""):
+        self.errors = errors
+        self.table = table
+        super().__init__("；".join(f"{label(k, table)}：{v}" for k, v in errors.items()))
+
+
+def label(field_name: str, table: str = "") -> str:
+    """The Chinese name of a field as the clerk sees it on the form."""
+    specific = TABLE_FIELD_LABELS.get(table, {})
+    return specific.get(field_name) or FIELD_LABELS.get(field_name, field_name)
+
+
+def normalize_phone(text: str) -> str:
+    table = {ord("０") + i: ord("0") + i for i in range(10)}
+    table[ord("－")] = ord("-")
+    cleaned = "".join(text.translate(table).split())
+    if cleaned.startswith("+86"):
+        cleaned = cleaned[3:]
+    return cleaned
+
+
+def check_phone(text: str) -> str | None:
+    """None if the phone is a valid mobile or landline number, otherwise why not."""
+    digits = text.replace("-", "")
+    if _MOBILE.match(text):
+        return None
+    # Ten to twelve digits starting with 1 is a mistyped mobile: say precisely what is off.
+    if text.startswith("1") and text.isdigit() and 10 <= len(text) <= 12:
+        if len(digits) != 11:
+            return f"手机号码应为11位，现为{len(digits)}位"
+        return "手机号码应以13至19开头"
+    if _LANDLINE.match(text):
+        return None
+    return "不是有效的手机号码（11位）或固定电话（如 0737-4212345）"
+
+
+def parse_iso_date(text: str) -> dt.date | None:
+    if not _ISO_DATE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _date_error(text: str, *, allow_month: bool = False) -> str | None:
+    if allow_month and _ISO_MONTH.match(text):
+        year, month = int(text[:4]), int(text[5:])
+        if 1 <= month <= 12 and year >= 1900:
+            return None
+        return f"{text} 不是有效的年月"
+    if parse_iso_date(text) is None:
+        return f"{text} 不是有效日期，应为 2025-03-05 的形式"
+    return None
+
+
+class _Checker:
+    """Collects the first problem of each field."""
+
+    def __init__(self, table: str = "") -> None:
+        self.errors: dict[str, str] = {}
+        self.table = table
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def required(self, name: str, value: str | None) -> None:
+        if not (value or "").strip():
+            self.add(name, "必须填写")
+
+    def choice(self, name: str, value: str, choices: tuple[str, ...], *, required: bool) -> None:
+        if not value:
+            if required:
+                self.add(name, "必须选择")
+            return
+        if value not in choices:
+            self.add(name, f"“{value}”不在可选范围内（{'、'.join(choices)}）")
+
+    def date(self, name: str, value: str | None, *, allow_month: bool = False) -> None:
+        if value:
+            problem = _date_error(value, allow_month=allow_month)
+            if problem:
+                self.add(name, problem)
+
+    def not_future(self, name: str, value: str | None, today: dt.date) -> None:
+        if value and name not in self.errors and value[:10] > today.isoformat():
+            self.add(name, "不能晚于今天")
+
+    def count(self, name: str, value: int | None) -> None:
+        if value is not None and value < 0:
+            self.add(name, "不能为负数")
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors, self.table)
+
+
+def _strip_text_fields(record: Record) -> None:
+    for name, value in vars(record).items():
+        if isinstance(value, str) and name not in ("description", "notes"):
+            setattr(record, name, value.strip())
+    if hasattr(record, "name"):
+        # 「张  三」 padded in Excel is the same person as 张三; inner spaces in Chinese
+        # names are alignment, not content.
+        name = record.name
+        if name and all("\u4e00" <= ch <= "\u9fff" or ch.isspace() for ch in name):
+            record.name = "".join(name.split())
+
+
+def validate_unit(unit: Unit, *, name_taken: Callable[[str, int | None], bool]) -> None:
+    _strip_text_fields(unit)
+    c = _Checker("units")
+    c.required("name", unit.name)
+    if unit.name and name_taken(unit.name, unit.id):
+        c.add("name", f"已有名为“{unit.name}”的基层组织")
+    c.choice("kind", unit.kind, UNIT_KINDS, required=True)
+    c.date("established_date", unit.established_date)
+    c.not_future("established_date", unit.established_date, dt.date.today())
+    if unit.contact_phone:
+        unit.contact_phone = normalize_phone(unit.contact_phone)
+        problem = check_phone(unit.contact_phone)
+        if problem:
+            c.add("contact_phone", problem)
+    c.count("member_count", unit.member_count)
+    c.raise_if_any()
+
+
+def validate_person(person: Person, *, today: dt.date | None = None) -> None:
+    today = today or dt.date.today()
+    _strip_text_fields(person)
+    c = _Checker("people")
+    c.required("name", person.name)
+    c.choice("gender", person.gender, GENDERS, required=False)
+    c.date("birth_date", person.birth_date, allow_month=True)
+    c.not_future("birth_date", person.birth_date, today)
+    if person.id_number:
+        try:
+            info = idcard.parse(person.id_number, today=today)
+        except idcard.IdNumberError as exc:
+            c.add("id_number", str(exc))
+        else:
+            person.id_number = info.number
+            if not person.birth_date:
+                person.birth_date = info.birth_date
+            elif not info.birth_date.startswith(person.birth_date):
+                c.add(
+                    "birth_date",
+                    f"与公民身份号码中的出生日期{info.birth_date}不一致",
+                )
+            if not person.gender:
+                person.gender = info.gender
+            elif person.gender != info.gender:
+                c.add("gender", f"与公民身份号码不一致（号码显示为{info.gender}）")
+    if person.phone:
+        person.phone = normalize_phone(person.phone)
+        problem = check_phone(person.phone)
+        if problem:
+            c.add("phone", problem)
+    c.choice("title", person.title, TITLES, required=False)
+    c.choice("education", person.education, EDUCATIONS, required=False)
+    for role in person.roles:
+        if role not in ROLES:
+            c.add("roles", f"“{role}”不在可选范围内（{'、'.join(ROLES)}）")
+    c.date("join_date", person.join_date)
+    c.not_future("join_date", person.join_date, today)
+    c.choice("status", person.status, PERSON_STATUSES, required=True)
+    c.raise_if_any()
+
+
+def validate_activity(activity: Activity) -> None:
+    _strip_text_fields(activity)
+    c = _Checker("activities")
+    c.required("title", activity.title)
+    c.choice("category", activity.category, CATEGORIES, required=True)
+    c.required("start_date", activity.start_date)
+    c.date("start_date", activity.start_date)
+    c.date("end_date", activity.end_date)
+    if (
+        activity.start_date
+        and activity.end_date
+        and "start_date" not in c.errors
+        and "end_date" not in c.errors
+        and activity.end_date < activity.start_date
+    ):
+        c.add("end_date", "不能早于开始日期")
+    for audience in activity.audience:
+        if audience not in AUDIENCES:
+            c.add("audience", f"“{audience}”不在可选范围内")
+    c.count("participants", activity.participants)
+    for name in OUTCOME_FIELDS:
+        c.count(name, getattr(activity, name))
+    c.raise_if_any()
+
+
+def validate_award(award: Award) -> None:
+    _strip_text_fields(award)
+    c = _Checker("awards")
+    c.required("name", award.name)
+    c.choice("level", award.level, AWARD_LEVELS, required=True)
+    c.date("award_date", award.award_date)
+    c.not_future("award_date", award.award_date, dt.date.today())
+    if award.person_id is None and award.unit_id is None and not award.team:
+        c.add("winner", "请选择获奖人员、获奖单位或填写获奖集体")
+    c.raise_if_any()
+
+
+def validate_profile(profile: Profile) -> None:
+    for name, value in vars(profile).items():
+        setattr(profile, name, value.strip())
+    c = _Checker()
+    c.required("org_name", profile.org_name)
+    if profile.contact_phone:
+        profile.contact_phone = normalize_phone(profile.contact_phone)
+        problem = check_phone(profile.contact_phone)
+        if problem:
+            c.add("contact_phone", problem)
+    c.raise_if_any()

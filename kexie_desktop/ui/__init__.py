@@ -1,0 +1,1 @@
+"""The Qt skin over kexie_desktop.core. Only this package imports PySide6."""

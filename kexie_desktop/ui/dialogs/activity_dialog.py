@@ -1,0 +1,133 @@
+"""新增/修改活动."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from kexie_desktop.core.records import (
+    AUDIENCES,
+    CATEGORIES,
+    CATEGORY_HINTS,
+    OUTCOME_FIELDS,
+    Activity,
+)
+from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
+from kexie_desktop.ui.widgets import (
+    CheckGroup,
+    ChoicePicker,
+    OptionalDateEdit,
+    PeopleListPicker,
+    combo_value,
+    make_choice_combo,
+    set_combo_value,
+)
+
+_MAX_COUNT = 10_000_000
+
+
+def _spin() -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(0, _MAX_COUNT)
+    spin.setGroupSeparatorShown(False)
+    return spin
+
+
+class ActivityDialog(RecordDialog[Activity]):
+    RECORD_TYPE = Activity
+
+    def build_fields(self) -> None:
+        self.title_edit = QLineEdit()
+        self.add_field("title", self.title_edit, required=True)
+        self.category_combo = make_choice_combo(CATEGORIES, allow_empty=True, hints=CATEGORY_HINTS)
+        self.add_field("category", self.category_combo, required=True)
+        self.start_edit = OptionalDateEdit()
+        self.add_field("start_date", self.start_edit, required=True)
+        self.end_edit = OptionalDateEdit()
+        self.add_field("end_date", self.end_edit)
+        self.unit_picker = ChoicePicker(self.store.unit_choices(), empty_label="本会（不填）")
+        self.add_field("unit_id", self.unit_picker)
+        self.co_edit = QLineEdit()
+        self.co_edit.setPlaceholderText("多个单位用顿号分隔")
+        self.add_field("co_organisers", self.co_edit, caption="协办单位")
+        self.place_edit = QLineEdit()
+        self.add_field("place", self.place_edit)
+        self.audience_group = CheckGroup(AUDIENCES, columns=4)
+        self.add_field("audience", self.audience_group)
+        self.participants_spin = _spin()
+        self.participants_spin.setSuffix(" 人次")
+        self.add_field("participants", self.participants_spin)
+        self.people_picker = PeopleListPicker(self.store.person_choices())
+        self.add_field("person_ids", self.people_picker, caption="参与人员")
+        self.highlight_box = QCheckBox("重点活动：其情况说明将原样写入年度工作总结")
+        self.add_field("highlight", self.highlight_box, caption="重点")
+        self.description_edit = QPlainTextEdit()
+        self.description_edit.setPlaceholderText(
+            "用一段话写清活动的时间、组织者、做了什么、取得什么成效。重点活动的这段话将原样写入年度总结。"
+        )
+        self.description_edit.setMinimumHeight(110)
+        self.add_field("description", self.description_edit, caption="情况说明")
+
+        outcomes = QWidget()
+        grid = QGridLayout(outcomes)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.outcome_spins: dict[str, QSpinBox] = {}
+        for i, (name, text) in enumerate(OUTCOME_FIELDS.items()):
+            spin = _spin()
+            self.outcome_spins[name] = spin
+            grid.addWidget(QLabel(text), i // 3, (i % 3) * 2)
+            grid.addWidget(spin, i // 3, (i % 3) * 2 + 1)
+        self.add_field("outcomes", outcomes, caption="成果数字")
+        self.notes_edit = QLineEdit()
+        self.add_field("notes", self.notes_edit, caption="备注")
+        self.end_edit.page_hint = self.start_edit.value
+
+    def load(self, record: Activity) -> None:
+        self.title_edit.setText(record.title)
+        set_combo_value(self.category_combo, record.category)
+        self.start_edit.set_value(record.start_date)
+        self.end_edit.set_value(record.end_date)
+        self.unit_picker.set_selected_id(record.unit_id)
+        self.co_edit.setText(record.co_organisers)
+        self.place_edit.setText(record.place)
+        self.audience_group.set_values(record.audience)
+        self.participants_spin.setValue(record.participants or 0)
+        self.people_picker.set_person_ids(
+            record.person_ids, self.store.person_labels(record.person_ids)
+        )
+        self.highlight_box.setChecked(record.highlight)
+        self.description_edit.setPlainText(record.description)
+        for name, spin in self.outcome_spins.items():
+            spin.setValue(getattr(record, name) or 0)
+        self.notes_edit.setText(record.notes)
+
+    def collect(self) -> Activity:
+        unit_id = self.picked_unit_id(self.unit_picker)
+        activity = dataclasses.replace(
+            self.record,
+            title=self.title_edit.text(),
+            category=combo_value(self.category_combo),
+            start_date=self.start_edit.value() or "",
+            end_date=self.end_edit.value(),
+            unit_id=unit_id,
+            co_organisers=self.co_edit.text(),
+            place=self.place_edit.text(),
+            audience=self.audience_group.values(),
+            participants=self.participants_spin.value(),
+            person_ids=self.people_picker.person_ids(),
+            highlight=self.highlight_box.isChecked(),
+            description=self.description_edit.toPlainText().strip(),
+            notes=self.notes_edit.text(),
+        )
+        for name, spin in self.outcome_spins.items():
+            setattr(activity, name, spin.value())
+        return activity

@@ -1,0 +1,126 @@
+"""新增/修改奖项."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLineEdit,
+    QRadioButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kexie_desktop.core.records import AWARD_LEVELS, Award
+from kexie_desktop.core.validation import ValidationError
+from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
+from kexie_desktop.ui.widgets import (
+    ChoicePicker,
+    OptionalDateEdit,
+    combo_value,
+    make_choice_combo,
+    set_combo_value,
+)
+
+WINNER_PERSON, WINNER_UNIT, WINNER_TEAM = range(3)
+
+
+class AwardDialog(RecordDialog[Award]):
+    RECORD_TYPE = Award
+
+    def build_fields(self) -> None:
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("如：湖南省青年科技奖、省优秀质量管理小组")
+        self.add_field("name", self.name_edit, required=True)
+        self.level_combo = make_choice_combo(AWARD_LEVELS, allow_empty=True)
+        self.add_field("level", self.level_combo, required=True)
+        self.date_edit = OptionalDateEdit()
+        self.add_field("award_date", self.date_edit)
+
+        winner = QWidget()
+        self.winner_kind = QButtonGroup(winner)
+        radios = QHBoxLayout()
+        for kind, text in (
+            (WINNER_PERSON, "个人"),
+            (WINNER_UNIT, "单位"),
+            (WINNER_TEAM, "集体（如QC小组）"),
+        ):
+            radio = QRadioButton(text)
+            self.winner_kind.addButton(radio, kind)
+            radios.addWidget(radio)
+        radios.addStretch(1)
+        self.person_picker = ChoicePicker(self.store.person_choices(), empty_label="")
+        self.unit_picker = ChoicePicker(self.store.unit_choices(), empty_label="")
+        self.team_edit = QLineEdit()
+        self.team_edit.setPlaceholderText("集体名称，如：平板硫化机液压缸铸造质量QC小组")
+        self.winner_stack = QStackedWidget()
+        for widget in (self.person_picker, self.unit_picker, self.team_edit):
+            self.winner_stack.addWidget(widget)
+        self.winner_kind.idToggled.connect(self._winner_kind_toggled)
+        box = QVBoxLayout(winner)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(radios)
+        box.addWidget(self.winner_stack)
+        self.add_field("winner", winner, required=True)
+
+        self.issuer_edit = QLineEdit()
+        self.add_field("issuer", self.issuer_edit)
+        self.certificate_edit = QLineEdit()
+        self.add_field("certificate_no", self.certificate_edit)
+        self.notes_edit = QLineEdit()
+        self.add_field("notes", self.notes_edit, caption="备注")
+
+    def _winner_kind_toggled(self, kind: int, on: bool) -> None:
+        if on:
+            self.winner_stack.setCurrentIndex(kind)
+
+    def load(self, record: Award) -> None:
+        self.name_edit.setText(record.name)
+        set_combo_value(self.level_combo, record.level)
+        self.date_edit.set_value(record.award_date)
+        if record.unit_id is not None:
+            kind = WINNER_UNIT
+        elif record.team:
+            kind = WINNER_TEAM
+        else:
+            kind = WINNER_PERSON
+        button = self.winner_kind.button(kind)
+        button.setChecked(True)
+        self.winner_stack.setCurrentIndex(kind)
+        self.person_picker.set_selected_id(record.person_id)
+        self.unit_picker.set_selected_id(record.unit_id)
+        self.team_edit.setText(record.team)
+        self.issuer_edit.setText(record.issuer)
+        self.certificate_edit.setText(record.certificate_no)
+        self.notes_edit.setText(record.notes)
+
+    def collect(self) -> Award:
+        kind = self.winner_kind.checkedId()
+        person_id = unit_id = None
+        team = ""
+        try:
+            if kind == WINNER_PERSON:
+                person_id = self.person_picker.selected_id()
+            elif kind == WINNER_UNIT:
+                unit_id = self.unit_picker.selected_id()
+            else:
+                team = self.team_edit.text()
+        except LookupError as exc:
+            raise ValidationError(
+                {"winner": f"名单中没有“{exc.args[0]}”，请从下拉列表中选择"}
+            ) from None
+        return dataclasses.replace(
+            self.record,
+            name=self.name_edit.text(),
+            level=combo_value(self.level_combo),
+            award_date=self.date_edit.value(),
+            person_id=person_id,
+            unit_id=unit_id,
+            team=team,
+            issuer=self.issuer_edit.text(),
+            certificate_no=self.certificate_edit.text(),
+            notes=self.notes_edit.text(),
+        )

@@ -1,0 +1,119 @@
+"""新增/修改人员."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import QLineEdit
+
+from kexie_desktop.core import idcard
+from kexie_desktop.core.records import (
+    EDUCATIONS,
+    ETHNICITIES,
+    GENDERS,
+    PERSON_STATUSES,
+    ROLES,
+    TITLES,
+    Person,
+)
+from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
+from kexie_desktop.ui.widgets import (
+    CheckGroup,
+    ChoicePicker,
+    OptionalDateEdit,
+    combo_value,
+    make_choice_combo,
+    set_combo_value,
+)
+
+
+class PersonDialog(RecordDialog[Person]):
+    RECORD_TYPE = Person
+
+    def build_fields(self) -> None:
+        self.name_edit = QLineEdit()
+        self.add_field("name", self.name_edit, required=True)
+        self.id_edit = QLineEdit()
+        self.id_edit.setMaxLength(22)
+        self.id_edit.setPlaceholderText("18位，可不填；填写后自动带出出生日期和性别")
+        self.id_edit.editingFinished.connect(self._fill_from_id)
+        self.add_field("id_number", self.id_edit)
+        self.gender_combo = make_choice_combo(GENDERS, allow_empty=True)
+        self.add_field("gender", self.gender_combo)
+        self.birth_edit = OptionalDateEdit(month_only_option=True)
+        self.add_field("birth_date", self.birth_edit)
+        self.ethnicity_combo = make_choice_combo(ETHNICITIES, allow_empty=True)
+        self.ethnicity_combo.setEditable(True)
+        self.add_field("ethnicity", self.ethnicity_combo)
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText("手机11位，或固定电话如 0737-4212345")
+        self.add_field("phone", self.phone_edit)
+        self.unit_picker = ChoicePicker(self.store.unit_choices(), empty_label="（无）")
+        self.add_field("unit_id", self.unit_picker, caption="工作单位")
+        self.title_combo = make_choice_combo(TITLES, allow_empty=True)
+        self.add_field("title", self.title_combo)
+        self.education_combo = make_choice_combo(EDUCATIONS, allow_empty=True)
+        self.add_field("education", self.education_combo)
+        self.speciality_edit = QLineEdit()
+        self.add_field("speciality", self.speciality_edit)
+        self.roles_group = CheckGroup(ROLES, columns=3)
+        self.add_field("roles", self.roles_group)
+        self.join_edit = OptionalDateEdit()
+        self.add_field("join_date", self.join_edit)
+        self.status_combo = make_choice_combo(PERSON_STATUSES, allow_empty=False)
+        self.add_field("status", self.status_combo)
+        self.notes_edit = QLineEdit()
+        self.add_field("notes", self.notes_edit, caption="备注")
+
+    def _fill_from_id(self) -> None:
+        text = self.id_edit.text().strip()
+        if not text:
+            return
+        try:
+            info = idcard.parse(text)
+        except idcard.IdNumberError as exc:
+            self.show_errors({"id_number": str(exc)})
+            return
+        self.show_errors({})
+        self.id_edit.setText(info.number)
+        if not self.birth_edit.value():
+            self.birth_edit.set_value(info.birth_date)
+        if not combo_value(self.gender_combo):
+            set_combo_value(self.gender_combo, info.gender)
+
+    def load(self, record: Person) -> None:
+        self.name_edit.setText(record.name)
+        self.id_edit.setText(record.id_number)
+        set_combo_value(self.gender_combo, record.gender)
+        self.birth_edit.set_value(record.birth_date)
+        set_combo_value(self.ethnicity_combo, record.ethnicity)
+        self.phone_edit.setText(record.phone)
+        self.unit_picker.set_selected_id(record.unit_id)
+        set_combo_value(self.title_combo, record.title)
+        set_combo_value(self.education_combo, record.education)
+        self.speciality_edit.setText(record.speciality)
+        self.roles_group.set_values(record.roles)
+        self.join_edit.set_value(record.join_date)
+        set_combo_value(self.status_combo, record.status or "在册")
+        self.notes_edit.setText(record.notes)
+
+    def collect(self) -> Person:
+        unit_id = self.picked_unit_id(self.unit_picker)
+        ethnicity = self.ethnicity_combo.currentText().strip()
+        return dataclasses.replace(
+            self.record,
+            name=self.name_edit.text(),
+            id_number=self.id_edit.text(),
+            gender=combo_value(self.gender_combo),
+            birth_date=self.birth_edit.value(),
+            ethnicity="" if ethnicity == "（未选）" else ethnicity,
+            phone=self.phone_edit.text(),
+            unit_id=unit_id,
+            title=combo_value(self.title_combo),
+            education=combo_value(self.education_combo),
+            speciality=self.speciality_edit.text(),
+            roles=self.roles_group.values(),
+            join_date=self.join_edit.value(),
+            status=combo_value(self.status_combo),
+            notes=self.notes_edit.text(),
+        )

@@ -1,0 +1,64 @@
+"""新增/修改基层组织."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox
+
+from kexie_desktop.core.records import UNIT_KINDS, Unit
+from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
+from kexie_desktop.ui.widgets import (
+    OptionalDateEdit,
+    combo_value,
+    make_choice_combo,
+    set_combo_value,
+)
+
+
+class UnitDialog(RecordDialog[Unit]):
+    RECORD_TYPE = Unit
+
+    def build_fields(self) -> None:
+        self.name_edit = QLineEdit()
+        self.add_field("name", self.name_edit, required=True)
+        self.kind_combo = make_choice_combo(UNIT_KINDS, allow_empty=True)
+        self.add_field("kind", self.kind_combo, required=True)
+        self.established_edit = OptionalDateEdit()
+        self.add_field("established_date", self.established_edit)
+        self.new_box = QCheckBox("本年度新成立")
+        self.add_field("founded_this_year", self.new_box, caption="本年新建")
+        self.contact_edit = QLineEdit()
+        self.add_field("contact_person", self.contact_edit)
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText("手机11位，或固定电话如 0737-4212345")
+        self.add_field("contact_phone", self.phone_edit)
+        self.members_spin = QSpinBox()
+        self.members_spin.setRange(0, 10_000_000)
+        self.members_spin.setSuffix(" 人")
+        self.add_field("member_count", self.members_spin)
+        self.notes_edit = QLineEdit()
+        self.add_field("notes", self.notes_edit, caption="备注")
+
+    def load(self, record: Unit) -> None:
+        self.name_edit.setText(record.name)
+        set_combo_value(self.kind_combo, record.kind)
+        self.established_edit.set_value(record.established_date)
+        self.new_box.setChecked(record.founded_this_year)
+        self.contact_edit.setText(record.contact_person)
+        self.phone_edit.setText(record.contact_phone)
+        self.members_spin.setValue(record.member_count or 0)
+        self.notes_edit.setText(record.notes)
+
+    def collect(self) -> Unit:
+        return dataclasses.replace(
+            self.record,
+            name=self.name_edit.text(),
+            kind=combo_value(self.kind_combo),
+            established_date=self.established_edit.value(),
+            founded_this_year=self.new_box.isChecked(),
+            contact_person=self.contact_edit.text(),
+            contact_phone=self.phone_edit.text(),
+            member_count=self.members_spin.value(),
+            notes=self.notes_edit.text(),
+        )

@@ -1,0 +1,266 @@
+"""The main window: a tab per kind of record, a year selector, menus and the status line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from kexie_desktop import APP_NAME, __version__
+from kexie_desktop.core.demo import load_demo
+from kexie_desktop.core.store import Store, StoreError
+from kexie_desktop.ui.dialogs.profile_dialog import ProfileDialog
+from kexie_desktop.ui.tabs.activities_tab import ActivitiesTab
+from kexie_desktop.ui.tabs.awards_tab import AwardsTab
+from kexie_desktop.ui.tabs.people_tab import PeopleTab
+from kexie_desktop.ui.tabs.record_tab import RecordTab
+from kexie_desktop.ui.tabs.units_tab import UnitsTab
+
+ALL_YEARS = 0
+_WINDOW_FILE = "window.ini"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, data_dir: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.data_dir = data_dir
+        # Window state lives beside the database, so tests and several data folders never mix.
+        self.window_settings = QSettings(str(data_dir / _WINDOW_FILE), QSettings.Format.IniFormat)
+
+        self.activities_tab = ActivitiesTab(store)
+        self.people_tab = PeopleTab(store)
+        self.awards_tab = AwardsTab(store)
+        self.units_tab = UnitsTab(store)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for tab, title in (
+            (self.activities_tab, "活动"),
+            (self.people_tab, "人员"),
+            (self.awards_tab, "奖项"),
+            (self.units_tab, "基层组织"),
+        ):
+            self.tabs.addTab(tab, title)
+            tab.records_changed.connect(self._records_changed)
+            tab.status_changed.connect(self._tab_status_changed)
+        self.tabs.currentChanged.connect(lambda _i: self._show_status())
+        self.setCentralWidget(self.tabs)
+
+        self.year_combo = QComboBox()
+        self.year_combo.setMinimumContentsLength(8)
+        self.year_combo.setToolTip("活动和奖项按所选年度显示")
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self.status_label = QLabel()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(QLabel(f"数据文件夹：{data_dir}"))
+
+        self.refresh_years(select=self._default_year())
+        self.year_combo.currentIndexChanged.connect(self._year_changed)
+        self._year_changed()
+        self.update_title()
+        self._restore_window()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        self.new_action = QAction("新增(&N)", self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(lambda: self.current_tab().new_record())
+        self.edit_action = QAction("修改(&E)", self)
+        self.edit_action.triggered.connect(lambda: self.current_tab().edit_current())
+        self.delete_action = QAction("删除(&D)", self)
+        self.delete_action.triggered.connect(lambda: self.current_tab().delete_selected())
+        self.find_action = QAction("查找(&F)", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(lambda: self.current_tab().focus_search())
+        self.profile_action = QAction("组织信息(&O)…", self)
+        self.profile_action.triggered.connect(self.edit_profile)
+        self.demo_action = QAction("载入演示数据(&D)…", self)
+        self.demo_action.triggered.connect(self.offer_demo)
+        self.quit_action = QAction("退出(&X)", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.private_action = QAction("显示完整身份证号和电话(&P)", self)
+        self.private_action.setCheckable(True)
+        self.private_action.toggled.connect(self._toggle_private)
+        self.about_action = QAction(f"关于{APP_NAME}(&A)", self)
+        self.about_action.triggered.connect(self.show_about)
+
+    def _build_toolbar(self) -> None:
+        toolbar = self.addToolBar("工具栏")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(QLabel(" 年度："))
+        toolbar.addWidget(self.year_combo)
+        toolbar.addSeparator()
+        toolbar.addAction(self.new_action)
+        toolbar.addAction(self.edit_action)
+        toolbar.addAction(self.delete_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.find_action)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("编辑(&E)")
+        for action in (self.new_action, self.edit_action, self.delete_action, self.find_action):
+            edit_menu.addAction(action)
+        view_menu = bar.addMenu("查看(&V)")
+        view_menu.addAction(self.private_action)
+        settings_menu = bar.addMenu("设置(&S)")
+        settings_menu.addAction(self.profile_action)
+        help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction(self.about_action)
+
+    # -- tabs and years ------------------------------------------------------------------
+
+    def record_tabs(self) -> list[RecordTab]:
+        return [self.activities_tab, self.people_tab, self.awards_tab, self.units_tab]
+
+    def current_tab(self) -> RecordTab:
+        tab = self.tabs.currentWidget()
+        assert isinstance(tab, RecordTab)
+        return tab
+
+    def _default_year(self) -> int:
+        this_year = dt.date.today().year
+        years = self.store.years()
+        if not years or this_year in years:
+            return this_year
+        # A clerk opening the program in January still works on last year's records.
+        return years[0]
+
+    def refresh_years(self, select: int | None = None) -> None:
+        current = select if select is not None else self.selected_year()
+        years = set(self.store.years()) | {dt.date.today().year}
+        if current:
+            years.add(current)
+        self.year_combo.blockSignals(True)
+        self.year_combo.clear()
+        for year in sorted(years, reverse=True):
+            self.year_combo.addItem(f"{year}年", year)
+        self.year_combo.addItem("全部年度", ALL_YEARS)
+        index = self.year_combo.findData(current if current is not None else ALL_YEARS)
+        self.year_combo.setCurrentIndex(max(index, 0))
+        self.year_combo.blockSignals(False)
+
+    def selected_year(self) -> int | None:
+        year = self.year_combo.currentData()
+        return None if not year else int(year)
+
+    def _year_changed(self) -> None:
+        year = self.selected_year()
+        self.activities_tab.set_year(year)
+        self.awards_tab.set_year(year)
+        self._show_status()
+
+    def _records_changed(self) -> None:
+        # A new unit shows in the people tab's unit column, a deleted person in awards, etc.
+        sender = self.sender()
+        for tab in self.record_tabs():
+            if tab is not sender:
+                tab.reload()
+        self.refresh_years()
+        self._year_changed()
+
+    def _tab_status_changed(self, _text: str) -> None:
+        self._show_status()
+
+    def _show_status(self) -> None:
+        tab = self.current_tab()
+        text = tab.status_text()
+        if tab.model.listing.year_column and self.selected_year():
+            text += f"　（{self.selected_year()}年）"
+        self.status_label.setText(text)
+
+    def _toggle_private(self, full: bool) -> None:
+        for tab in self.record_tabs():
+            tab.model.set_show_full_private(full)
+
+    # -- settings, demo, about -----------------------------------------------------------
+
+    def update_title(self) -> None:
+        org = self.store.profile().org_name
+        self.setWindowTitle(f"{org} — {APP_NAME}" if org else APP_NAME)
+
+    def edit_profile(self) -> bool:
+        dialog = ProfileDialog(self.store, parent=self)
+        accepted = bool(dialog.exec())
+        self.update_title()
+        return accepted
+
+    def first_start(self) -> None:
+        """Ask for the organisation profile and offer the demo data (first start only)."""
+        dialog = ProfileDialog(self.store, first_run=True, parent=self)
+        if dialog.exec():
+            self.update_title()
+            if dialog.wants_demo:
+                self.load_demo_data()
+
+    def offer_demo(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "载入演示数据",
+            "演示数据是虚构的一年记录（基层组织、人员、活动和奖项），会加入到当前数据中，"
+            "便于熟悉程序。\n\n确定载入吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.load_demo_data()
+
+    def load_demo_data(self) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = load_demo(self.store)
+        except StoreError as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, "无法载入演示数据", str(exc))
+            return
+        QApplication.restoreOverrideCursor()
+        self.update_title()
+        for tab in self.record_tabs():
+            tab.reload()
+        self.refresh_years(select=result.year)
+        self._year_changed()
+        self.statusBar().showMessage(result.summary(), 10_000)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"关于{APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<br><br>"
+            "基层科协年度工作记录、总结与台账的离线程序。<br>"
+            "所有数据只保存在本机，不连接网络。<br><br>"
+            f"数据文件夹：{self.data_dir}",
+        )
+
+    # -- window state --------------------------------------------------------------------
+
+    def _restore_window(self) -> None:
+        geometry = self.window_settings.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 720)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.window_settings.setValue("geometry", self.saveGeometry())
+        self.window_settings.sync()
+        super().closeEvent(event)

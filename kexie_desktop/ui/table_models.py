@@ -1,0 +1,280 @@
+"""One table model per kind of record, fed by SQL: the database filters and sorts.
+
+A model holds only the ordered ids of the matching records; the rows on screen are fetched in
+pages as the view asks for them, so 100,000 activities scroll without loading them all.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from kexie_desktop.core import idcard
+from kexie_desktop.core.listing import LISTINGS, Listing
+from kexie_desktop.core.records import Activity, Award, Person, Record, Unit
+from kexie_desktop.core.store import RecordNotFound, Store
+
+# data() under this role returns the record itself (a core dataclass), loaded fresh.
+RecordRole = Qt.ItemDataRole.UserRole + 1
+IdRole = Qt.ItemDataRole.UserRole + 2
+
+_PAGE = 200
+_MAX_CACHED_PAGES = 50
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.replace("-", "")
+    if len(digits) < 7:
+        return phone
+    return phone[:3] + "****" + phone[-4:]
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Base of the four models; subclasses name their record type and column constants."""
+
+    RECORD_TYPE: ClassVar[type[Record]]
+    NUMERIC_KEYS: ClassVar[frozenset[str]] = frozenset()
+    # Emitted after every reload, with (shown, total) counts for the status line.
+    counts_changed = Signal(int, int)
+
+    def __init__(self, store: Store, parent: Any = None):
+        super().__init__(parent)
+        self.store = store
+        self.listing: Listing = LISTINGS[self.RECORD_TYPE.TABLE]
+        self._ids: list[int] = []
+        self._pages: dict[int, dict[int, dict[str, Any]]] = {}
+        self._search = ""
+        self._year: int | None = None
+        self._sort_key: str | None = None
+        self._descending = False
+        self._total = 0
+        self.show_full_private = False
+        self.reload()
+
+    # -- what is shown -------------------------------------------------------------------
+
+    @property
+    def search_text(self) -> str:
+        return self._search
+
+    def set_search(self, text: str) -> None:
+        if text != self._search:
+            self._search = text
+            self.reload()
+
+    def set_year(self, year: int | None) -> None:
+        if self.listing.year_column is None:
+            return
+        if year != self._year:
+            self._year = year
+            self.reload()
+
+    def set_show_full_private(self, full: bool) -> None:
+        self.show_full_private = full
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1)
+            )
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._ids = self.store.list_ids(
+            self.listing.table,
+            search=self._search,
+            year=self._year,
+            sort_key=self._sort_key,
+            descending=self._descending,
+        )
+        self._pages.clear()
+        self.endResetModel()
+        if self._search:
+            self._total = self.store.list_count(self.listing.table, year=self._year)
+        else:
+            self._total = len(self._ids)
+        self.counts_changed.emit(len(self._ids), self._total)
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    # -- Qt model interface --------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.listing.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.listing.columns):
+                return self.listing.columns[section].header
+            return None
+        return section + 1
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+            return None
+        record_id = self._ids[index.row()]
+        if role == IdRole:
+            return record_id
+        if role == RecordRole:
+            try:
+                return self.store.get(self.RECORD_TYPE, record_id)
+            except RecordNotFound:
+                return None
+        column = self.listing.columns[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column.key in self.NUMERIC_KEYS:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.ForegroundRole,
+        ):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.foreground(row)
+        text = self.display(column.key, row.get(column.key))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return text if len(text) > 12 else None
+        return text
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.listing.columns):
+            return
+        self._sort_key = self.listing.columns[column].key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        kept = [(self._ids[i.row()], i.column()) if i.isValid() else None for i in persistent]
+        self._ids = self.store.list_ids(
+            self.listing.table,
+            search=self._search,
+            year=self._year,
+            sort_key=self._sort_key,
+            descending=self._descending,
+        )
+        self._pages.clear()
+        if persistent:
+            rows = {record_id: row for row, record_id in enumerate(self._ids)}
+            self.changePersistentIndexList(
+                persistent,
+                [
+                    self.index(rows[k[0]], k[1]) if k and k[0] in rows else QModelIndex()
+                    for k in kept
+                ],
+            )
+        self.layoutChanged.emit()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, record_id: int) -> int:
+        try:
+            return self._ids.index(record_id)
+        except ValueError:
+            return -1
+
+    def _row(self, row: int) -> dict[str, Any] | None:
+        page_no = row // _PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            if len(self._pages) >= _MAX_CACHED_PAGES:
+                self._pages.pop(next(iter(self._pages)))
+            ids = self._ids[page_no * _PAGE : (page_no + 1) * _PAGE]
+            page = self.store.list_rows(self.listing.table, ids)
+            self._pages[page_no] = page
+        return page.get(self._ids[row])
+
+    def display(self, key: str, value: Any) -> str:
+        if value is None:
+            return ""
+        return str(value)
+
+    def foreground(self, row: dict[str, Any]) -> QBrush | None:
+        return None
+
+
+class ActivitiesModel(RecordTableModel):
+    RECORD_TYPE = Activity
+    COL_DATE, COL_TITLE, COL_CATEGORY, COL_UNIT, COL_PLACE, COL_PARTICIPANTS, COL_HIGHLIGHT = range(
+        7
+    )
+    NUMERIC_KEYS = frozenset({"participants"})
+
+    def display(self, key: str, value: Any) -> str:
+        if key == "highlight":
+            return "★ 重点" if value else ""
+        if key == "unit_name" and not value:
+            return "本会"
+        return super().display(key, value)
+
+
+class PeopleModel(RecordTableModel):
+    RECORD_TYPE = Person
+    (
+        COL_NAME,
+        COL_GENDER,
+        COL_BIRTH,
+        COL_UNIT,
+        COL_TITLE,
+        COL_EDUCATION,
+        COL_ROLES,
+        COL_PHONE,
+        COL_ID_NUMBER,
+        COL_STATUS,
+    ) = range(10)
+
+    def display(self, key: str, value: Any) -> str:
+        if value and not self.show_full_private:
+            if key == "id_number":
+                return idcard.mask(str(value))
+            if key == "phone":
+                return mask_phone(str(value))
+        return super().display(key, value)
+
+    def foreground(self, row: dict[str, Any]) -> QBrush | None:
+        if row.get("status") == "退出":
+            return QBrush(QColor("#888888"))
+        return None
+
+
+class AwardsModel(RecordTableModel):
+    RECORD_TYPE = Award
+    COL_DATE, COL_NAME, COL_LEVEL, COL_WINNER, COL_ISSUER, COL_CERTIFICATE = range(6)
+
+
+class UnitsModel(RecordTableModel):
+    RECORD_TYPE = Unit
+    (
+        COL_NAME,
+        COL_KIND,
+        COL_ESTABLISHED,
+        COL_CONTACT,
+        COL_PHONE,
+        COL_MEMBERS,
+        COL_PEOPLE,
+        COL_NEW,
+    ) = range(8)
+    NUMERIC_KEYS = frozenset({"member_count", "people_count"})
+
+    def display(self, key: str, value: Any) -> str:
+        if key == "founded_this_year":
+            return "是" if value else ""
+        if key == "contact_phone" and value and not self.show_full_private:
+            return mask_phone(str(value))
+        return super().display(key, value)

@@ -1,0 +1,39 @@
+"""The core and the command line must work without Qt (Anki's pylib rule)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import kexie_desktop
+
+PACKAGE = Path(kexie_desktop.__file__).parent
+
+
+def test_core_modules_do_not_mention_qt() -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in (PACKAGE / "core").rglob("*.py")
+        if "PySide6" in path.read_text(encoding="utf-8")
+        or "PyQt" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_importing_core_and_cli_loads_no_qt_and_no_heavy_modules() -> None:
+    modules = [
+        f"kexie_desktop.core.{p.stem}"
+        for p in (PACKAGE / "core").glob("*.py")
+        if p.stem != "__init__"
+    ]
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "import kexie_desktop.cli\n"
+        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('PySide6', 'shiboken6', 'docx', 'openpyxl'))\n" + "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+    assert len(modules) >= 7

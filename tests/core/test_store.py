@@ -1,0 +1,245 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kexie_desktop.core.migrations import known_names
+from kexie_desktop.core.records import Activity, Award, Person, Unit
+from kexie_desktop.core.store import NewerDatabaseError, RecordNotFound, Store, StoreError
+from kexie_desktop.core.validation import ValidationError
+
+REQUIRED_COLUMNS = {
+    "units": {"name", "kind"},
+    "people": {"name", "gender", "birth_date", "id_number", "phone", "unit_id"},
+    "activities": {
+        "title", "category", "start_date", "end_date", "participants", "highlight",
+        "description", "unit_id",
+    },
+    "awards": {"name", "level", "award_date", "person_id", "unit_id", "team"},
+}  # fmt: skip
+
+
+def _columns(path: Path, table: str) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def test_migrations_create_the_documented_schema_from_an_empty_file(data_dir: Path) -> None:
+    data_dir.mkdir()
+    (data_dir / "kexie.db").write_bytes(b"")
+    store = Store.open(data_dir)
+    assert store.applied_migrations() == known_names()
+    store.close()
+    for table, required in REQUIRED_COLUMNS.items():
+        cols = _columns(data_dir / "kexie.db", table)
+        assert required | {"id", "uuid", "created_at", "updated_at", "notes"} <= cols
+    assert {"activity_id", "person_id"} <= _columns(data_dir / "kexie.db", "activity_people")
+    assert {"key", "value"} <= _columns(data_dir / "kexie.db", "settings")
+
+
+def test_open_creates_the_folder_and_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b"
+    store = Store.open(target)
+    assert (target / "kexie.db").exists()
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    store.close()
+
+
+def test_reopening_applies_nothing_twice(data_dir: Path) -> None:
+    Store.open(data_dir).close()
+    store = Store.open(data_dir)
+    assert store.applied_migrations() == known_names()
+    store.close()
+
+
+def test_a_database_from_a_newer_program_is_refused(data_dir: Path) -> None:
+    store = Store.open(data_dir)
+    store.db.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+        ["kexie", "9999_future", "2030-01-01"],
+    )
+    store.close()
+    with pytest.raises(NewerDatabaseError, match="更新版本"):
+        Store.open(data_dir)
+
+
+def test_an_unreadable_file_gives_a_chinese_error(data_dir: Path) -> None:
+    data_dir.mkdir()
+    (data_dir / "kexie.db").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="无法打开数据库"):
+        Store.open(data_dir)
+
+
+def test_save_stamps_uuid_and_times_and_update_keeps_created(store: Store) -> None:
+    unit = store.save(Unit(name="青江橡塑集团科协", kind="企业科协"))
+    assert unit.id is not None and len(unit.uuid) == 36
+    created = unit.created_at
+    unit.contact_person = "李四"
+    unit.uuid = "tampered"
+    store.save(unit)
+    again = store.get(Unit, unit.id)
+    assert again.contact_person == "李四"
+    assert again.created_at == created
+    assert len(again.uuid) == 36 and again.uuid != "tampered"
+    assert again.updated_at >= created
+
+
+def test_values_round_trip(store: Store) -> None:
+    unit = store.save(Unit(name="甲学会", kind="学会", founded_this_year=True, member_count=30))
+    person = store.save(
+        Person(
+            name="王芳", id_number="11010519491231002x", roles=["会员", "秘书长"], unit_id=unit.id
+        )
+    )
+    activity = store.save(
+        Activity(
+            title="科技活动周",
+            category="科学普及",
+            start_date="2025-05-18",
+            end_date="2025-05-24",
+            unit_id=unit.id,
+            audience=["青少年", "社区居民"],
+            participants=1200,
+            highlight=True,
+            description="段落。",
+            messages=3000,
+            person_ids=[person.id or 0],
+        )
+    )
+    assert store.get(Unit, unit.id or 0).founded_this_year is True
+    got_person = store.get(Person, person.id or 0)
+    assert got_person.roles == ["会员", "秘书长"]
+    assert (got_person.birth_date, got_person.gender) == ("1949-12-31", "女")
+    got = store.get(Activity, activity.id or 0)
+    assert got == activity
+
+
+def test_invalid_record_writes_nothing(store: Store) -> None:
+    with pytest.raises(ValidationError):
+        store.save(
+            Activity(title="x", category="学术交流", start_date="2025-03-05", participants=-1)
+        )
+    assert store.count(Activity) == 0
+
+
+def test_duplicate_unit_names_are_refused(store: Store) -> None:
+    store.save(Unit(name="甲学会", kind="学会"))
+    with pytest.raises(ValidationError, match="已有名为“甲学会”"):
+        store.save(Unit(name=" 甲学会 ", kind="学会"))
+    other = store.save(Unit(name="乙学会", kind="学会"))
+    other.name = "甲学会"
+    with pytest.raises(ValidationError):
+        store.save(other)
+    # Saving a unit under its own name is not a duplicate.
+    same = store.get(Unit, other.id or 0)
+    store.save(same)
+
+
+def test_references_to_missing_records_are_refused(store: Store) -> None:
+    with pytest.raises(ValidationError, match="已不存在"):
+        store.save(Person(name="张三", unit_id=99))
+    with pytest.raises(ValidationError, match="已不存在"):
+        store.save(Activity(title="x", category="其他", start_date="2025-01-01", person_ids=[42]))
+
+
+def test_updating_a_deleted_record_says_so(store: Store) -> None:
+    unit = store.save(Unit(name="甲", kind="学会"))
+    store.delete(Unit, [unit.id or 0])
+    with pytest.raises(RecordNotFound, match="已不存在"):
+        store.save(unit)
+    with pytest.raises(RecordNotFound):
+        store.get(Unit, unit.id or 0)
+
+
+def test_delete_clears_links_and_reports_references(store: Store) -> None:
+    unit = store.save(Unit(name="甲", kind="学会"))
+    person = store.save(Person(name="张三", unit_id=unit.id))
+    activity = store.save(
+        Activity(
+            title="a",
+            category="其他",
+            start_date="2025-01-01",
+            unit_id=unit.id,
+            person_ids=[person.id or 0],
+        )
+    )
+    award = store.save(Award(name="奖", level="市级", person_id=person.id))
+    assert store.references(Unit, [unit.id or 0]) == {"人员": 1, "活动": 1}
+    assert store.references(Person, [person.id or 0]) == {"活动": 1, "奖项": 1}
+    assert store.delete(Unit, [unit.id or 0]) == 1
+    assert store.get(Person, person.id or 0).unit_id is None
+    assert store.get(Activity, activity.id or 0).unit_id is None
+    store.delete(Person, [person.id or 0])
+    assert store.get(Activity, activity.id or 0).person_ids == []
+    assert store.get(Award, award.id or 0).person_id is None
+
+
+def test_a_failing_action_rolls_back_as_a_whole(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.save(Unit(name="甲", kind="学会"))
+        store.save(Unit(name="乙", kind="学会"))
+        raise RuntimeError("power cut")
+    assert store.count(Unit) == 0
+
+
+def test_profile_round_trip(store: Store) -> None:
+    from kexie_desktop.core.records import Profile
+
+    assert not store.has_profile()
+    store.save_profile(Profile(org_name=" 青江市厂矿科协联合会 ", org_level="市级"))
+    assert store.has_profile()
+    assert store.profile().org_name == "青江市厂矿科协联合会"
+
+
+@pytest.fixture
+def listed(store: Store) -> Store:
+    unit = store.save(Unit(name="青江纸业科协", kind="企业科协"))
+    for name, phone in (("张三", "13800000001"), ("张三丰", ""), ("李四", ""), ("欧阳张三", "")):
+        store.save(Person(name=name, phone=phone, unit_id=unit.id if name == "李四" else None))
+    for day, title, category in (
+        ("2024-12-30", "年终总结会", "自身建设"),
+        ("2025-01-05", "纸业节能技术交流", "学术交流"),
+        ("2025-06-01", "科普进社区", "科学普及"),
+        ("2025-03-01", "100%达标_检查", "其他"),
+    ):
+        store.save(Activity(title=title, category=category, start_date=day, unit_id=unit.id))
+    return store
+
+
+def _names(store: Store, table: str, ids: list[int]) -> list[str]:
+    rows = store.list_rows(table, ids)
+    key = "title" if table == "activities" else "name"
+    return [rows[i][key] for i in ids]
+
+
+def test_search_matches_two_character_chinese_names(listed: Store) -> None:
+    ids = listed.list_ids("people", search="张三", sort_key="name")
+    assert sorted(_names(listed, "people", ids)) == sorted(["张三", "张三丰", "欧阳张三"])
+    assert _names(listed, "people", listed.list_ids("people", search="青江纸业")) == ["李四"]
+    assert listed.list_ids("people", search="张三 丰") == listed.list_ids("people", search="三丰")
+
+
+def test_search_treats_like_wildcards_literally(listed: Store) -> None:
+    assert _names(listed, "activities", listed.list_ids("activities", search="100%")) == [
+        "100%达标_检查"
+    ]
+    assert listed.list_ids("activities", search="%") != []
+    assert len(listed.list_ids("activities", search="_")) == 1
+
+
+def test_year_scope_and_sorting(listed: Store) -> None:
+    ids = listed.list_ids("activities", year=2025, sort_key="start_date")
+    assert _names(listed, "activities", ids) == ["纸业节能技术交流", "100%达标_检查", "科普进社区"]
+    desc = listed.list_ids("activities", year=2025, sort_key="start_date", descending=True)
+    assert desc == ids[::-1]
+    assert len(listed.list_ids("activities")) == 4
+    assert listed.list_count("activities", year=2024) == 1
+    assert listed.years() == [2025, 2024]
+
+
+def test_choices_for_pickers(listed: Store) -> None:
+    assert [name for _, name in listed.unit_choices()] == ["青江纸业科协"]
+    labels = [label for _, label in listed.person_choices("青江")]
+    assert labels == ["李四（青江纸业科协）"]

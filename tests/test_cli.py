@@ -1,0 +1,68 @@
+"""The command line, run as a clerk or a script would run it: a separate process."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from kexie_desktop import __version__
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # conftest has already removed any KEXIE_DATA_DIR of the machine from os.environ.
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "kexie_desktop", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=60,
+    )
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"科协工作台 {__version__}"
+
+
+def test_unknown_arguments_get_a_chinese_usage_message() -> None:
+    result = run("--frobnicate")
+    assert result.returncode == 2
+    assert "用法：" in result.stderr
+    assert "无法识别的参数：--frobnicate" in result.stderr
+    result = run("frobnicate")
+    assert result.returncode == 2
+    assert "没有“frobnicate”这个命令" in result.stderr
+
+
+def test_help_is_chinese() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "载入演示数据" in result.stdout and "显示本帮助并退出" in result.stdout
+
+
+def test_demo_into_a_data_dir(tmp_path: Path) -> None:
+    result = run("demo", "--data-dir", str(tmp_path / "d"))
+    assert result.returncode == 0, result.stderr
+    assert "已载入2025年演示数据" in result.stdout
+    with sqlite3.connect(tmp_path / "d" / "kexie.db") as conn:
+        assert conn.execute("SELECT count(*) FROM activities").fetchone()[0] >= 80
+    again = run("demo", "--data-dir", str(tmp_path / "d"))
+    assert again.returncode == 1
+    assert again.stderr.startswith("错误：演示数据已经载入过")
+
+
+def test_environment_variable_names_the_data_dir(tmp_path: Path) -> None:
+    result = run("demo", env={"KEXIE_DATA_DIR": str(tmp_path / "env")})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "env" / "kexie.db").exists()
+
+
+def test_a_folder_that_cannot_be_created_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("demo", "--data-dir", str(blocker / "sub"))
+    assert result.returncode == 1
+    assert "无法创建数据文件夹" in result.stderr

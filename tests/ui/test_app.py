@@ -1,0 +1,61 @@
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+from kexie_desktop.core.store import StoreError
+from kexie_desktop.ui import app as app_module
+
+
+def test_qt_own_texts_are_chinese(qapp: QApplication) -> None:
+    assert app_module.install_chinese_translations(qapp)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.No)
+    assert box.button(QDialogButtonBox.StandardButton.Yes).text() == "是(&Y)"
+    assert box.button(QDialogButtonBox.StandardButton.No).text() == "否(&N)"
+
+
+def test_a_cjk_font_is_chosen_when_one_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        app_module.QFontDatabase,
+        "families",
+        staticmethod(lambda *a: ["DejaVu Sans", "Noto Sans CJK SC"]),
+    )
+    assert app_module.choose_cjk_font() == "Noto Sans CJK SC"
+    monkeypatch.setattr(
+        app_module.QFontDatabase, "families", staticmethod(lambda *a: ["Microsoft YaHei", "SimSun"])
+    )
+    assert app_module.choose_cjk_font() == "Microsoft YaHei"
+
+
+def test_unexpected_errors_are_logged_and_told_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app_module.install_excepthook(tmp_path / "logs")
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    assert "意外问题" in shown[0] and "Traceback" not in shown[0]
+    assert "ZeroDivisionError" in (tmp_path / "logs" / "error.log").read_text(encoding="utf-8")
+    try:
+        raise StoreError("数据库已损坏")
+    except StoreError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    assert shown[1] == "数据库已损坏"
+
+
+def test_run_gui_reports_an_unopenable_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[Any] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "kexie.db").write_bytes(b"garbage" * 1000)
+    assert app_module.run_gui(data_dir) == 1
+    assert "无法打开数据库" in shown[0]

@@ -1,0 +1,207 @@
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from kexie_desktop.core.records import Activity, Person, Unit
+from kexie_desktop.core.store import Store
+from kexie_desktop.ui.dialogs.activity_dialog import ActivityDialog
+from kexie_desktop.ui.dialogs.profile_dialog import ProfileDialog
+from kexie_desktop.ui.dialogs.unit_dialog import UnitDialog
+from kexie_desktop.ui.main_window import MainWindow
+from kexie_desktop.ui.table_models import IdRole
+from kexie_desktop.ui.widgets import set_combo_value
+
+
+@pytest.fixture
+def window(demo_store: Store, data_dir: Path, qtbot: Any) -> MainWindow:
+    win = MainWindow(demo_store, data_dir)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_tabs_year_and_status(window: MainWindow, demo_store: Store) -> None:
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "活动", "人员", "奖项", "基层组织",
+    ]  # fmt: skip
+    assert window.selected_year() == 2025
+    assert window.windowTitle().startswith("青江市厂矿科协联合会")
+    total = demo_store.list_count("activities", year=2025)
+    assert window.activities_tab.model.rowCount() == total
+    assert window.status_label.text() == f"活动：共 {total} 项　（2025年）"
+    window.tabs.setCurrentWidget(window.people_tab)
+    assert window.status_label.text() == f"人员：共 {demo_store.count(Person)} 人"
+
+
+def test_year_selector_scopes_activities_and_awards(window: MainWindow, demo_store: Store) -> None:
+    demo_store.save(Activity(title="上年度活动", category="其他", start_date="2024-06-01"))
+    window.refresh_years()
+    years = [window.year_combo.itemText(i) for i in range(window.year_combo.count())]
+    assert "2024年" in years and years[-1] == "全部年度"
+    window.year_combo.setCurrentIndex(years.index("2024年"))
+    assert window.activities_tab.model.rowCount() == 1
+    assert window.awards_tab.model.rowCount() == 0
+    assert window.people_tab.model.rowCount() == demo_store.count(Person)
+    window.year_combo.setCurrentIndex(years.index("全部年度"))
+    assert window.activities_tab.model.rowCount() == demo_store.count(Activity)
+
+
+def test_search_filters_as_the_clerk_types(window: MainWindow, qtbot: Any) -> None:
+    tab = window.people_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert tab.search_edit.hasFocus()
+    name = tab.model.data(tab.model.index(0, 0))
+    tab.search_edit.insert(name[:2])
+    qtbot.waitUntil(lambda: tab.model.search_text == name[:2])
+    shown = tab.model.rowCount()
+    assert 1 <= shown < tab.model.total
+    shown_names = [tab.model.data(tab.model.index(r, 0)) for r in range(shown)]
+    assert name in shown_names
+    expected = tab.store.list_ids("people", search=name[:2])
+    assert [tab.model.id_at(r) for r in range(shown)] == expected
+    assert window.status_label.text() == f"人员：找到 {shown} 人（共 {tab.model.total} 人）"
+    tab.search_edit.clear()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == tab.model.total)
+
+
+def test_ctrl_n_adds_a_record_in_the_current_tab(
+    window: MainWindow, demo_store: Store, qtbot: Any, drive_dialog: Callable[..., list[Any]]
+) -> None:
+    window.tabs.setCurrentWidget(window.units_tab)
+
+    def fill(dialog: UnitDialog) -> None:
+        dialog.name_edit.setText("新建的街道科协")
+        set_combo_value(dialog.kind_combo, "乡镇(街道)科协")
+
+    opened = drive_dialog(UnitDialog, fill)
+    before = demo_store.count(Unit)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert len(opened) == 1 and opened[0].windowTitle() == "新增基层组织"
+    assert demo_store.count(Unit) == before + 1
+    tab = window.units_tab
+    current = tab.view.currentIndex()
+    assert tab.model.data(tab.model.index(current.row(), 0)) == "新建的街道科协"
+    assert window.status_label.text() == f"基层组织：共 {before + 1} 个"
+
+
+def test_enter_and_double_click_edit_the_current_record(
+    window: MainWindow, demo_store: Store, qtbot: Any, drive_dialog: Callable[..., list[Any]]
+) -> None:
+    tab = window.activities_tab
+    opened = drive_dialog(ActivityDialog, lambda d: d.title_edit.setText("改过的名称"))
+    tab.view.setFocus()
+    tab.view.setCurrentIndex(tab.model.index(2, 1))
+    record_id = tab.model.data(tab.model.index(2, 1), IdRole)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    assert len(opened) == 1 and opened[0].windowTitle() == "修改活动"
+    assert demo_store.get(Activity, record_id).title == "改过的名称"
+    # The edited record stays selected after the list is reloaded.
+    assert tab.model.data(tab.view.currentIndex(), IdRole) == record_id
+    tab.view.doubleClicked.emit(tab.view.currentIndex())
+    assert len(opened) == 2
+
+
+def test_invalid_input_in_a_dialog_changes_nothing(
+    window: MainWindow, demo_store: Store, qtbot: Any, drive_dialog: Callable[..., list[Any]]
+) -> None:
+    seen: list[str] = []
+
+    def fill(dialog: ActivityDialog) -> None:
+        dialog.title_edit.setText("缺类别的活动")
+        dialog.accept()  # refused: the messages appear, the dialog stays open
+        seen.append(dialog.error_labels["category"].text())
+        assert dialog.isVisible()
+
+    drive_dialog(ActivityDialog, fill, press_ok=False)
+    before = demo_store.count(Activity)
+    window.activities_tab.new_record()
+    assert seen == ["必须选择"]
+    assert demo_store.count(Activity) == before
+
+
+def test_delete_asks_first(
+    window: MainWindow, demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = window.units_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.view.setFocus()
+    tab.view.selectRow(0)
+    unit_id = tab.model.id_at(0)
+    questions: list[str] = []
+
+    def answer(reply: QMessageBox.StandardButton) -> Callable[..., QMessageBox.StandardButton]:
+        def fake(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
+            questions.append(text)
+            return reply
+
+        return fake
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert demo_store.get(Unit, unit_id)
+    assert questions[0].startswith("确定删除基层组织“")
+    assert "关联" in questions[0]
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    before = demo_store.count(Unit)
+    tab.delete_button.click()
+    assert demo_store.count(Unit) == before - 1
+    assert tab.model.row_of(unit_id) == -1
+    assert window.status_label.text() == f"基层组织：共 {before - 1} 个"
+
+
+def test_deleting_several_people(
+    window: MainWindow, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = window.people_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.view.selectAll()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    count = demo_store.count(Person)
+    assert tab.delete_message(tab.selected_ids()).startswith(f"确定删除选中的 {count} 人人员吗？")
+    tab.delete_selected()
+    assert demo_store.count(Person) == 0
+    assert tab.model.rowCount() == 0
+
+
+def test_first_start_asks_for_the_profile_and_offers_demo(
+    store: Store, data_dir: Path, qtbot: Any, drive_dialog: Callable[..., list[Any]]
+) -> None:
+    win = MainWindow(store, data_dir)
+    qtbot.addWidget(win)
+
+    def fill(dialog: ProfileDialog) -> None:
+        dialog.name_edit.setText("某县科协")
+        dialog.demo_box.setChecked(True)
+
+    drive_dialog(ProfileDialog, fill)
+    win.first_start()
+    assert store.profile().org_name == "某县科协"
+    assert store.count(Activity) >= 80
+    assert win.activities_tab.model.rowCount() > 0
+    assert win.windowTitle().startswith("某县科协")
+
+
+def test_full_private_numbers_toggle(window: MainWindow) -> None:
+    model = window.people_tab.model
+    assert not window.private_action.isChecked()
+    window.private_action.trigger()
+    assert model.show_full_private
+
+
+def test_window_remembers_its_size(demo_store: Store, data_dir: Path, qtbot: Any) -> None:
+    first = MainWindow(demo_store, data_dir)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 500)
+    first.close()
+    second = MainWindow(demo_store, data_dir)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (700, 500)
+    assert (data_dir / "window.ini").exists()
