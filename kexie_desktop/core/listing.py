@@ -1,13 +1,26 @@
 """What each record list shows, and how it is searched and sorted — all in SQL.
 
-The tables of the main window (and anything else that lists records) ask the store for the ids
-matching a search in the wanted order, then fetch the rows of only the part on screen, so a year
-of 100,000 activities never passes through Python at once.
+The tables of the main window ask the store for the ids matching a search in the wanted order,
+then fetch only the rows on screen, so a year of 100,000 activities never passes through Python
+at once.
+
+For the big kinds (activities, people, awards) the displayed columns are kept ready in a narrow
+`<table>_list` table, maintained by triggers, with one lower-cased `search_text` per record: a
+search then scans a few megabytes instead of every record with its long description, and sorting
+by a joined column (the organiser's name) needs no join. These tables are derived data, rebuilt
+from the records whenever their definition here changes; they are not part of the schema that
+migrations own, and nobody needs to query them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+_SEPARATOR = "char(31)"
+_HASH_KEY = "listing.definition"
 
 
 @dataclass(frozen=True)
@@ -15,9 +28,16 @@ class Column:
     key: str
     header: str
     sql: str
-    # Sort by this expression instead of `sql` when set (e.g. to put empty values last).
-    sort_sql: str | None = None
     searchable: bool = True
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """Another table whose shown value (e.g. a unit's name) is copied into this list."""
+
+    table: str
+    link: str  # the column of this listing's table that points at it, with alias
+    column: str  # the column of that table that is shown
 
 
 @dataclass(frozen=True)
@@ -26,10 +46,12 @@ class Listing:
     alias: str
     joins: str
     columns: tuple[Column, ...]
-    year_column: str | None
-    default_order: str
+    default_order: tuple[tuple[str, bool], ...]  # (key, descending)
+    year_key: str | None = None
     # Searched too, though not shown as a column.
     extra_search: tuple[str, ...] = ()
+    materialized: bool = True
+    dependencies: tuple[Dependency, ...] = ()
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -38,12 +60,104 @@ class Listing:
         raise KeyError(key)
 
     @property
-    def from_sql(self) -> str:
-        return f"{self.table} {self.alias} {self.joins}"
+    def list_table(self) -> str:
+        return f"{self.table}_list"
+
+    @property
+    def base_from(self) -> str:
+        return f"{self.table} {self.alias} {self.joins}".strip()
+
+    # Expressions over what a list query reads: the list table, or the records directly.
+
+    @property
+    def source(self) -> str:
+        return self.list_table if self.materialized else self.base_from
+
+    def source_for(self, searching: bool) -> str:
+        # A search reads every row anyway: one sequential pass over the narrow table beats
+        # walking an index and fetching each row from elsewhere in the file.
+        if self.materialized and searching:
+            return f"{self.list_table} NOT INDEXED"
+        return self.source
+
+    @property
+    def id_expr(self) -> str:
+        return "id" if self.materialized else f"{self.alias}.id"
+
+    def expr(self, key: str) -> str:
+        return key if self.materialized else self.column(key).sql
+
+    def search_condition(self, term: str) -> tuple[str, list[object]]:
+        if self.materialized:
+            return "instr(search_text, ?) > 0", [term.lower()]
+        fields = [c.sql for c in self.columns if c.searchable] + list(self.extra_search)
+        pattern = f"%{escape_like(term)}%"
+        sql = "(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields) + ")"
+        return sql, [pattern] * len(fields)
 
     def select_sql(self) -> str:
-        cols = ", ".join(f"{c.sql} AS {c.key}" for c in self.columns)
-        return f"SELECT {self.alias}.id AS id, {cols} FROM {self.from_sql}"
+        if self.materialized:
+            cols = ", ".join(c.key for c in self.columns)
+        else:
+            cols = ", ".join(f"{c.sql} AS {c.key}" for c in self.columns)
+        return f"SELECT {self.id_expr} AS id, {cols} FROM {self.source}"
+
+    # Keeping the list table in step with the records.
+
+    def search_text_sql(self) -> str:
+        fields = [c.sql for c in self.columns if c.searchable] + list(self.extra_search)
+        joined = f" || {_SEPARATOR} || ".join(f"COALESCE({f}, '')" for f in fields)
+        return f"lower({joined})"
+
+    def refresh_statements(self, condition: str) -> list[str]:
+        """Statements that rewrite the list rows of the records matching the condition.
+
+        Delete-then-insert rather than INSERT OR REPLACE: a trigger fired by a foreign-key
+        action (a unit deleted, its activities set to no unit) runs with the outer statement's
+        conflict policy, which would turn REPLACE into an error.
+        """
+        keys = ", ".join(c.key for c in self.columns)
+        exprs = ", ".join(c.sql for c in self.columns)
+        return [
+            f"DELETE FROM {self.list_table} WHERE id IN "
+            f"(SELECT {self.alias}.id FROM {self.table} {self.alias} WHERE {condition})",
+            f"INSERT INTO {self.list_table} (id, {keys}, search_text) "
+            f"SELECT {self.alias}.id, {exprs}, {self.search_text_sql()} "
+            f"FROM {self.base_from} WHERE {condition}",
+        ]
+
+    def _trigger_body(self, condition: str) -> str:
+        return "".join(f"{stmt}; " for stmt in self.refresh_statements(condition))
+
+    def ddl(self) -> list[str]:
+        t, lt = self.table, self.list_table
+        cols = ", ".join(f"{c.key}" for c in self.columns)
+        statements = [
+            f"CREATE TABLE {lt} (id INTEGER PRIMARY KEY, {cols}, search_text TEXT NOT NULL)",
+        ]
+        # One covering index per sortable column, in the order order_clause() sorts by, so a
+        # click on a column header reads an index instead of sorting 100,000 rows.
+        for col in self.columns:
+            keys = [col.key]
+            if self.year_key and col.key != self.year_key:
+                keys.append(self.year_key)
+            statements.append(f"CREATE INDEX {lt}_{col.key} ON {lt}({', '.join(keys)})")
+        for event in ("INSERT", "UPDATE"):
+            statements.append(
+                f"CREATE TRIGGER {lt}_after_{event.lower()} AFTER {event} ON {t} BEGIN "
+                f"{self._trigger_body(f'{self.alias}.id = NEW.id')}END"
+            )
+        statements.append(
+            f"CREATE TRIGGER {lt}_after_delete AFTER DELETE ON {t} BEGIN "
+            f"DELETE FROM {lt} WHERE id = OLD.id; END"
+        )
+        for dep in self.dependencies:
+            statements.append(
+                f"CREATE TRIGGER {lt}_after_{dep.table}_{dep.column} "
+                f"AFTER UPDATE OF {dep.column} ON {dep.table} BEGIN "
+                f"{self._trigger_body(f'{dep.link} = NEW.id')}END"
+            )
+        return statements
 
 
 ACTIVITIES = Listing(
@@ -59,9 +173,10 @@ ACTIVITIES = Listing(
         Column("participants", "参加人次", "a.participants", searchable=False),
         Column("highlight", "重点", "a.highlight", searchable=False),
     ),
-    year_column="a.start_date",
-    default_order="a.start_date DESC, a.id DESC",
-    extra_search=("a.co_organisers", "a.description"),
+    default_order=(("start_date", True),),
+    year_key="start_date",
+    extra_search=("a.co_organisers",),
+    dependencies=(Dependency("units", "a.unit_id", "name"),),
 )
 
 PEOPLE = Listing(
@@ -80,31 +195,32 @@ PEOPLE = Listing(
         Column("id_number", "公民身份号码", "p.id_number", searchable=False),
         Column("status", "状态", "p.status"),
     ),
-    year_column=None,
-    default_order="p.name, p.id",
+    default_order=(("name", False),),
     extra_search=("p.speciality",),
+    dependencies=(Dependency("units", "p.unit_id", "name"),),
 )
 
 AWARDS = Listing(
     table="awards",
     alias="w",
-    joins=("LEFT JOIN people p ON p.id = w.person_id LEFT JOIN units u ON u.id = w.unit_id"),
+    joins="LEFT JOIN people p ON p.id = w.person_id LEFT JOIN units u ON u.id = w.unit_id",
     columns=(
         Column("award_date", "获奖日期", "w.award_date"),
         Column("name", "奖项名称", "w.name"),
         Column("level", "级别", "w.level"),
-        Column(
-            "winner",
-            "获奖者",
-            "COALESCE(p.name, u.name, NULLIF(w.team, ''), '')",
-        ),
+        Column("winner", "获奖者", "COALESCE(p.name, u.name, NULLIF(w.team, ''), '')"),
         Column("issuer", "颁发单位", "w.issuer"),
         Column("certificate_no", "证书编号", "w.certificate_no"),
     ),
-    year_column="w.award_date",
-    default_order="w.award_date DESC, w.id DESC",
+    default_order=(("award_date", True),),
+    year_key="award_date",
+    dependencies=(
+        Dependency("units", "w.unit_id", "name"),
+        Dependency("people", "w.person_id", "name"),
+    ),
 )
 
+# Units are few (hundreds at most) and show a live count of people: read directly.
 UNITS = Listing(
     table="units",
     alias="n",
@@ -124,8 +240,8 @@ UNITS = Listing(
         ),
         Column("founded_this_year", "本年新建", "n.founded_this_year", searchable=False),
     ),
-    year_column=None,
-    default_order="n.name, n.id",
+    default_order=(("name", False),),
+    materialized=False,
 )
 
 LISTINGS = {listing.table: listing for listing in (ACTIVITIES, PEOPLE, AWARDS, UNITS)}
@@ -136,27 +252,70 @@ def escape_like(term: str) -> str:
 
 
 def where_clause(
-    listing: Listing, *, search: str = "", year: int | None = None
+    listing: Listing, *, search: str = "", year: int | None = None, sort_key: str | None = None
 ) -> tuple[str, list[object]]:
     """SQL condition and parameters for a search text (terms split on spaces, all must match)."""
     conditions: list[str] = []
     params: list[object] = []
-    if year is not None and listing.year_column:
-        conditions.append(f"{listing.year_column} >= ? AND {listing.year_column} < ?")
+    if year is not None and listing.year_key:
+        expr = listing.expr(listing.year_key)
+        if sort_key and sort_key != listing.year_key:
+            # The unary + keeps SQLite from choosing the year index, which would leave 100,000
+            # rows to sort, over the sort column's covering index, which is already in order.
+            expr = f"+{expr}"
+        conditions.append(f"{expr} >= ? AND {expr} < ?")
         params += [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
-    fields = [c.sql for c in listing.columns if c.searchable] + list(listing.extra_search)
     for term in search.split():
-        pattern = f"%{escape_like(term)}%"
-        conditions.append("(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields) + ")")
-        params += [pattern] * len(fields)
+        sql, term_params = listing.search_condition(term)
+        conditions.append(sql)
+        params += term_params
     return (" AND ".join(conditions) or "1"), params
 
 
 def order_clause(listing: Listing, sort_key: str | None, descending: bool) -> str:
-    if not sort_key:
-        return listing.default_order
-    col = listing.column(sort_key)
-    expr = col.sort_sql or col.sql
+    order: tuple[tuple[str, bool], ...]
+    if sort_key:
+        order = ((sort_key, descending),)
+    else:
+        order = listing.default_order
+        descending = order[0][1]
     direction = "DESC" if descending else "ASC"
-    # Ties broken by id so the order is stable as rows are paged in.
-    return f"{expr} {direction}, {listing.alias}.id {direction}"
+    parts = [f"{listing.expr(key)} {'DESC' if desc else 'ASC'}" for key, desc in order]
+    # Ties broken by date, then id: a stable order as rows are paged in, matching the indexes.
+    if listing.year_key and order[-1][0] != listing.year_key:
+        parts.append(f"{listing.expr(listing.year_key)} {direction}")
+    parts.append(f"{listing.id_expr} {direction}")
+    return ", ".join(parts)
+
+
+def ensure_list_tables(db: Database) -> bool:
+    """Create or rebuild the list tables when their definition changed; True if rebuilt."""
+    materialized = [item for item in LISTINGS.values() if item.materialized]
+    definition = "\n".join(stmt for item in materialized for stmt in item.ddl())
+    digest = hashlib.sha256(definition.encode("utf-8")).hexdigest()
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [_HASH_KEY]).fetchone()
+    if (
+        row is not None
+        and row[0] == digest
+        and all(db[item.list_table].exists() for item in materialized)
+    ):
+        return False
+    with db.atomic():
+        for item in materialized:
+            # Dropping a table drops the triggers ON it, not those on the record tables.
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name GLOB ?",
+                [f"{item.list_table}_after_*"],
+            ).fetchall():
+                db.execute(f"DROP TRIGGER {name}")
+            db.execute(f"DROP TABLE IF EXISTS {item.list_table}")
+            for stmt in item.ddl():
+                db.execute(stmt)
+            for stmt in item.refresh_statements("1"):
+                db.execute(stmt)
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [_HASH_KEY, digest],
+        )
+    return True

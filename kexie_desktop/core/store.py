@@ -98,6 +98,7 @@ class Store:
                 "这个数据库由更新版本的科协工作台创建，当前版本无法打开。请安装最新版本后再试。"
             )
         migrations.apply(self.db)
+        listing_module.ensure_list_tables(self.db)
 
     def applied_migrations(self) -> list[str]:
         return [m.name for m in migrations.applied(self.db)]
@@ -264,15 +265,18 @@ class Store:
     ) -> list[int]:
         """Ids of the records matching the search, in display order."""
         spec = listing_module.LISTINGS[table]
-        where, params = listing_module.where_clause(spec, search=search, year=year)
+        where, params = listing_module.where_clause(
+            spec, search=search, year=year, sort_key=sort_key
+        )
         order = listing_module.order_clause(spec, sort_key, descending)
-        sql = f"SELECT {spec.alias}.id FROM {spec.from_sql} WHERE {where} ORDER BY {order}"
+        source = spec.source_for(bool(search.split()))
+        sql = f"SELECT {spec.id_expr} FROM {source} WHERE {where} ORDER BY {order}"
         return [r[0] for r in self.db.execute(sql, params)]
 
     def list_count(self, table: str, *, search: str = "", year: int | None = None) -> int:
         spec = listing_module.LISTINGS[table]
         where, params = listing_module.where_clause(spec, search=search, year=year)
-        sql = f"SELECT count(*) FROM {spec.from_sql} WHERE {where}"
+        sql = f"SELECT count(*) FROM {spec.source_for(bool(search.split()))} WHERE {where}"
         return int(self.db.execute(sql, params).fetchone()[0])
 
     def list_rows(self, table: str, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -282,7 +286,7 @@ class Store:
         for chunk in _chunks(list(ids), 500):
             marks = ", ".join("?" for _ in chunk)
             cursor = self.db.execute(
-                f"{spec.select_sql()} WHERE {spec.alias}.id IN ({marks})", list(chunk)
+                f"{spec.select_sql()} WHERE {spec.id_expr} IN ({marks})", list(chunk)
             )
             names = [d[0] for d in cursor.description]
             for row in cursor:

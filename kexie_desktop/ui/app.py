@@ -6,6 +6,7 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
@@ -14,6 +15,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from kexie_desktop import APP_NAME, __version__
 from kexie_desktop.core.paths import resources_dir
 from kexie_desktop.core.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from kexie_desktop.ui.main_window import MainWindow
 
 # Fonts that Chinese Windows, UOS/Kylin/deepin and common Linux desktops carry, best first.
 CJK_FONT_CANDIDATES = (
@@ -101,7 +105,8 @@ def install_excepthook(log_dir: Path) -> None:
     sys.excepthook = hook
 
 
-def run_gui(data_dir: Path) -> int:
+def start_gui(data_dir: Path) -> tuple[QApplication, MainWindow, Store] | None:
+    """Open the store and show the main window; None (after telling the clerk) if it can't."""
     from kexie_desktop.ui.main_window import MainWindow
 
     app = create_app()
@@ -109,10 +114,18 @@ def run_gui(data_dir: Path) -> int:
         store = Store.open(data_dir)
     except StoreError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
-        return 1
+        return None
     install_excepthook(data_dir / "logs")
     window = MainWindow(store, data_dir)
     window.show()
+    return app, window, store
+
+
+def run_gui(data_dir: Path) -> int:
+    started = start_gui(data_dir)
+    if started is None:
+        return 1
+    app, window, store = started
     if not store.has_profile():
         window.first_start()
     code = app.exec()

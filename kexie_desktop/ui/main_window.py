@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
     def _show_status(self) -> None:
         tab = self.current_tab()
         text = tab.status_text()
-        if tab.model.listing.year_column and self.selected_year():
+        if tab.model.listing.year_key and self.selected_year():
             text += f"　（{self.selected_year()}年）"
         self.status_label.setText(text)
 

@@ -66,7 +66,7 @@ class RecordTableModel(QAbstractTableModel):
             self.reload()
 
     def set_year(self, year: int | None) -> None:
-        if self.listing.year_column is None:
+        if self.listing.year_key is None:
             return
         if year != self._year:
             self._year = year

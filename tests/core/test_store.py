@@ -243,3 +243,48 @@ def test_choices_for_pickers(listed: Store) -> None:
     assert [name for _, name in listed.unit_choices()] == ["青江纸业科协"]
     labels = [label for _, label in listed.person_choices("青江")]
     assert labels == ["李四（青江纸业科协）"]
+
+
+def test_lists_follow_renames_and_deletes_of_linked_records(store: Store) -> None:
+    unit = store.save(Unit(name="旧名科协", kind="企业科协"))
+    person = store.save(Person(name="张三", unit_id=unit.id))
+    activity = store.save(
+        Activity(title="交流会", category="学术交流", start_date="2025-01-01", unit_id=unit.id)
+    )
+    award = store.save(Award(name="青年科技奖", level="省部级", person_id=person.id))
+    unit.name = "新名科协"
+    store.save(unit)
+    assert (
+        store.list_rows("activities", [activity.id or 0])[activity.id or 0]["unit_name"]
+        == "新名科协"
+    )
+    assert store.list_rows("people", [person.id or 0])[person.id or 0]["unit_name"] == "新名科协"
+    assert store.list_ids("activities", search="新名") == [activity.id]
+    assert store.list_ids("activities", search="旧名") == []
+    person.name = "张三丰"
+    store.save(person)
+    assert store.list_rows("awards", [award.id or 0])[award.id or 0]["winner"] == "张三丰"
+    store.delete(Unit, [unit.id or 0])
+    assert store.list_rows("activities", [activity.id or 0])[activity.id or 0]["unit_name"] == ""
+    store.delete(Activity, [activity.id or 0])
+    assert store.list_ids("activities") == []
+    # The list tables agree with a fresh computation from the records.
+    for table in ("activities", "people", "awards"):
+        n = store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        assert store.list_count(table) == n
+
+
+def test_search_ignores_latin_case(store: Store) -> None:
+    award = store.save(Award(name="优秀质量管理小组", level="省部级", team="液压缸QC小组"))
+    assert store.list_ids("awards", search="qc") == [award.id]
+
+
+def test_list_tables_are_rebuilt_when_missing_or_changed(data_dir: Path) -> None:
+    store = Store.open(data_dir)
+    store.save(Person(name="王芳"))
+    store.db.execute("DROP TABLE people_list")
+    store.db.execute("UPDATE settings SET value = 'old' WHERE key = 'listing.definition'")
+    store.close()
+    store = Store.open(data_dir)
+    assert store.list_count("people", search="王芳") == 1
+    store.close()
