@@ -15,9 +15,12 @@ migrations own, and nobody needs to query them.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _SEPARATOR = "char(31)"
 _HASH_KEY = "listing.definition"
@@ -288,20 +291,33 @@ def order_clause(listing: Listing, sort_key: str | None, descending: bool) -> st
     return ", ".join(parts)
 
 
-def ensure_list_tables(db: Database) -> bool:
-    """Create or rebuild the list tables when their definition changed; True if rebuilt."""
-    materialized = [item for item in LISTINGS.values() if item.materialized]
-    definition = "\n".join(stmt for item in materialized for stmt in item.ddl())
-    digest = hashlib.sha256(definition.encode("utf-8")).hexdigest()
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [_HASH_KEY]).fetchone()
-    if (
-        row is not None
-        and row[0] == digest
-        and all(db[item.list_table].exists() for item in materialized)
-    ):
-        return False
+def _materialized() -> list[Listing]:
+    return [item for item in LISTINGS.values() if item.materialized]
+
+
+def _definition_digest() -> str:
+    definition = "\n".join(stmt for item in _materialized() for stmt in item.ddl())
+    return hashlib.sha256(definition.encode("utf-8")).hexdigest()
+
+
+def list_tables_stale(conn: sqlite3.Connection) -> bool:
+    """True when the list tables are missing or were built from another definition."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", [_HASH_KEY]).fetchone()
+    if row is None or row[0] != _definition_digest():
+        return True
+    names = {item.list_table for item in _materialized()}
+    found = conn.execute(
+        f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+        f"({', '.join('?' for _ in names)})",
+        sorted(names),
+    ).fetchone()[0]
+    return bool(found != len(names))
+
+
+def rebuild_list_tables(db: Database) -> None:
+    """Drop and recreate the list tables and their triggers, filled from the records."""
     with db.atomic():
-        for item in materialized:
+        for item in _materialized():
             # Dropping a table drops the triggers ON it, not those on the record tables.
             for (name,) in db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name GLOB ?",
@@ -316,6 +332,5 @@ def ensure_list_tables(db: Database) -> bool:
         db.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [_HASH_KEY, digest],
+            [_HASH_KEY, _definition_digest()],
         )
-    return True

@@ -1,12 +1,30 @@
-"""Versioned schema migrations. Later changes only ever append a migration here."""
+"""Versioned schema migrations. Later changes only ever append a migration here.
+
+They run through sqlite-utils' Migrations, which is imported only when a migration is pending:
+sqlite-utils with its dependencies takes longer to import than the whole main window to build,
+and an up-to-date database needs none of it to open.
+"""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MIGRATION_SET = "kexie"
-migrations = Migrations(MIGRATION_SET)
+MIGRATIONS_TABLE = "_sqlite_migrations"
+_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = []
+
+
+def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+    def register(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+        _MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
 
 _RECORD_COLUMNS = """
     id INTEGER PRIMARY KEY,
@@ -17,7 +35,7 @@ _RECORD_COLUMNS = """
 """
 
 
-@migrations(name="0001_initial")
+@migration("0001_initial")
 def m0001_initial(db: Database) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     db.execute(
@@ -100,4 +118,14 @@ def m0001_initial(db: Database) -> None:
 
 
 def known_names() -> list[str]:
-    return [m.name for m in migrations._migrations]
+    return [name for name, _ in _MIGRATIONS]
+
+
+def apply_pending(db: Database) -> None:
+    """Apply, in order, each migration not yet recorded; each in its own transaction."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for name, fn in _MIGRATIONS:
+        migrations(name=name)(fn)
+    migrations.apply(db)

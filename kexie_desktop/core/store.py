@@ -10,14 +10,13 @@ import sqlite3
 import uuid as uuid_module
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kexie_desktop.core import listing as listing_module
-from kexie_desktop.core import validation
-from kexie_desktop.core.migrations import MIGRATION_SET, known_names, migrations
+from kexie_desktop.core import migrations as migrations_module
+from kexie_desktop.core.migrations import MIGRATION_SET, MIGRATIONS_TABLE, known_names
 from kexie_desktop.core.paths import DB_FILENAME
 from kexie_desktop.core.records import (
     RECORD_TYPES,
@@ -28,6 +27,9 @@ from kexie_desktop.core.records import (
     Record,
     Unit,
 )
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 R = TypeVar("R", bound=Record)
 
@@ -51,9 +53,22 @@ def now_iso() -> str:
 
 
 class Store:
-    def __init__(self, db: Database, path: Path | None = None):
-        self.db = db
+    """Reads go straight to the sqlite3 connection; writes go through sqlite-utils (`db`).
+
+    sqlite-utils is imported on the first write or migration, not at start-up (see migrations).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+        self.conn = conn
         self.path = path
+
+    @cached_property
+    def db(self) -> Database:
+        from sqlite_utils import Database
+
+        # No sqlite-utils plugins: nothing installed elsewhere may change how the clerk's
+        # database connection behaves.
+        return Database(self.conn, execute_plugins=False)
 
     # -- opening -------------------------------------------------------------------------
 
@@ -67,7 +82,7 @@ class Store:
         path = data_dir / DB_FILENAME
         try:
             conn = sqlite3.connect(str(path), check_same_thread=False)
-            store = cls(Database(conn), path)
+            store = cls(conn, path)
             store._configure()
             store._migrate()
         except sqlite3.DatabaseError as exc:
@@ -76,13 +91,13 @@ class Store:
 
     @classmethod
     def open_memory(cls) -> Store:
-        store = cls(Database(sqlite3.connect(":memory:", check_same_thread=False)))
+        store = cls(sqlite3.connect(":memory:", check_same_thread=False))
         store._configure()
         store._migrate()
         return store
 
     def _configure(self) -> None:
-        conn = self.db.conn
+        conn = self.conn
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
         if self.path is not None:
@@ -91,20 +106,31 @@ class Store:
         conn.execute("PRAGMA synchronous = FULL")
 
     def _migrate(self) -> None:
-        applied = {m.name for m in migrations.applied(self.db)}
-        unknown = applied - set(known_names())
+        applied = self.applied_migrations()
+        unknown = set(applied) - set(known_names())
         if unknown:
             raise NewerDatabaseError(
                 "这个数据库由更新版本的科协工作台创建，当前版本无法打开。请安装最新版本后再试。"
             )
-        migrations.apply(self.db)
-        listing_module.ensure_list_tables(self.db)
+        if len(applied) < len(known_names()):
+            migrations_module.apply_pending(self.db)
+        if listing_module.list_tables_stale(self.conn):
+            listing_module.rebuild_list_tables(self.db)
 
     def applied_migrations(self) -> list[str]:
-        return [m.name for m in migrations.applied(self.db)]
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]
+        ).fetchone()
+        if not exists:
+            return []
+        rows = self.conn.execute(
+            f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+            [MIGRATION_SET],
+        )
+        return [r[0] for r in rows]
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -152,6 +178,8 @@ class Store:
         return record
 
     def _validate(self, record: Record) -> None:
+        from kexie_desktop.core import validation
+
         if isinstance(record, Unit):
             validation.validate_unit(record, name_taken=self.unit_name_taken)
         elif isinstance(record, Person):
@@ -171,24 +199,26 @@ class Store:
             raise TypeError(type(record))
 
     def _check_reference(self, record: Record, field: str, table: str) -> None:
+        from kexie_desktop.core import validation
+
         value = getattr(record, field)
         if value is not None and not self._exists(table, value):
             raise validation.ValidationError({field: "所选记录已不存在，请重新选择"}, record.TABLE)
 
     def _exists(self, table: str, record_id: int) -> bool:
-        row = self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [record_id]).fetchone()
+        row = self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", [record_id]).fetchone()
         return row is not None
 
     def _save_activity_people(self, activity: Activity) -> None:
         assert activity.id is not None
         self.db.execute("DELETE FROM activity_people WHERE activity_id = ?", [activity.id])
-        self.db.conn.executemany(
+        self.conn.executemany(
             "INSERT OR IGNORE INTO activity_people (activity_id, person_id) VALUES (?, ?)",
             [(activity.id, pid) for pid in activity.person_ids],
         )
 
     def get(self, cls: type[R], record_id: int) -> R:
-        cursor = self.db.execute(f"SELECT * FROM {cls.TABLE} WHERE id = ?", [record_id])
+        cursor = self.conn.execute(f"SELECT * FROM {cls.TABLE} WHERE id = ?", [record_id])
         row = cursor.fetchone()
         if row is None:
             raise RecordNotFound(f"找不到这条{cls.KIND_LABEL}记录（可能已被删除）")
@@ -197,7 +227,7 @@ class Store:
         if isinstance(record, Activity):
             record.person_ids = [
                 r[0]
-                for r in self.db.execute(
+                for r in self.conn.execute(
                     "SELECT person_id FROM activity_people WHERE activity_id = ? "
                     "ORDER BY person_id",
                     [record_id],
@@ -241,13 +271,13 @@ class Store:
             ]
         result = {}
         for kind, sql in queries:
-            n = self.db.execute(sql, list(ids)).fetchone()[0]
+            n = self.conn.execute(sql, list(ids)).fetchone()[0]
             if n:
                 result[kind] = n
         return result
 
     def count(self, cls: type[Record]) -> int:
-        return int(self.db.execute(f"SELECT count(*) FROM {cls.TABLE}").fetchone()[0])
+        return int(self.conn.execute(f"SELECT count(*) FROM {cls.TABLE}").fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         return {table: self.count(cls) for table, cls in RECORD_TYPES.items()}
@@ -262,22 +292,24 @@ class Store:
         year: int | None = None,
         sort_key: str | None = None,
         descending: bool = False,
+        limit: int = -1,
+        offset: int = 0,
     ) -> list[int]:
-        """Ids of the records matching the search, in display order."""
+        """Ids of the records matching the search, in display order (a slice of them if asked)."""
         spec = listing_module.LISTINGS[table]
         where, params = listing_module.where_clause(
             spec, search=search, year=year, sort_key=sort_key
         )
         order = listing_module.order_clause(spec, sort_key, descending)
         source = spec.source_for(bool(search.split()))
-        sql = f"SELECT {spec.id_expr} FROM {source} WHERE {where} ORDER BY {order}"
-        return [r[0] for r in self.db.execute(sql, params)]
+        sql = f"SELECT {spec.id_expr} FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+        return [r[0] for r in self.conn.execute(sql, [*params, limit, offset])]
 
     def list_count(self, table: str, *, search: str = "", year: int | None = None) -> int:
         spec = listing_module.LISTINGS[table]
         where, params = listing_module.where_clause(spec, search=search, year=year)
         sql = f"SELECT count(*) FROM {spec.source_for(bool(search.split()))} WHERE {where}"
-        return int(self.db.execute(sql, params).fetchone()[0])
+        return int(self.conn.execute(sql, params).fetchone()[0])
 
     def list_rows(self, table: str, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The displayed columns of the given records, keyed by id."""
@@ -285,7 +317,7 @@ class Store:
         result: dict[int, dict[str, Any]] = {}
         for chunk in _chunks(list(ids), 500):
             marks = ", ".join("?" for _ in chunk)
-            cursor = self.db.execute(
+            cursor = self.conn.execute(
                 f"{spec.select_sql()} WHERE {spec.id_expr} IN ({marks})", list(chunk)
             )
             names = [d[0] for d in cursor.description]
@@ -294,22 +326,32 @@ class Store:
         return result
 
     def years(self) -> list[int]:
-        """Years that have activities or awards, newest first."""
-        sql = """
-            SELECT DISTINCT y FROM (
-                SELECT substr(start_date, 1, 4) AS y FROM activities
-                UNION SELECT substr(award_date, 1, 4) FROM awards WHERE award_date IS NOT NULL
-            ) WHERE y GLOB '[0-9][0-9][0-9][0-9]' ORDER BY y DESC
+        """Years that have activities or awards, newest first.
+
+        Jumps from year to year along the date indexes instead of reading every record.
         """
-        return [int(r[0]) for r in self.db.execute(sql)]
+        found: set[int] = set()
+        for table, column in (("activities", "start_date"), ("awards", "award_date")):
+            after = "0000"
+            while True:
+                row = self.conn.execute(
+                    f"SELECT min({column}) FROM {table} WHERE {column} >= ?", [after]
+                ).fetchone()
+                if row[0] is None:
+                    break
+                head = str(row[0])[:4]
+                if head.isdigit():
+                    found.add(int(head))
+                after = f"{head}\uffff"
+        return sorted(found, reverse=True)
 
     def unit_choices(self) -> list[tuple[int, str]]:
-        return [(r[0], r[1]) for r in self.db.execute("SELECT id, name FROM units ORDER BY name")]
+        return [(r[0], r[1]) for r in self.conn.execute("SELECT id, name FROM units ORDER BY name")]
 
     def person_choices(self, search: str = "", limit: int = -1) -> list[tuple[int, str]]:
         """People for a picker: (id, 「姓名（单位）」), current members first."""
         pattern = f"%{listing_module.escape_like(search)}%"
-        rows = self.db.execute(
+        rows = self.conn.execute(
             """SELECT p.id, p.name, COALESCE(u.name, '') FROM people p
                LEFT JOIN units u ON u.id = p.unit_id
                WHERE p.name LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\'
@@ -322,7 +364,7 @@ class Store:
         if not ids:
             return {}
         marks = ", ".join("?" for _ in ids)
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"""SELECT p.id, p.name, COALESCE(u.name, '') FROM people p
                 LEFT JOIN units u ON u.id = p.unit_id WHERE p.id IN ({marks})""",
             list(ids),
@@ -330,19 +372,19 @@ class Store:
         return {r[0]: (f"{r[1]}（{r[2]}）" if r[2] else r[1]) for r in rows}
 
     def unit_name_taken(self, name: str, except_id: int | None = None) -> bool:
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT 1 FROM units WHERE name = ? AND id IS NOT ?", [name, except_id]
         ).fetchone()
         return row is not None
 
     def unit_id_by_name(self, name: str) -> int | None:
-        row = self.db.execute("SELECT id FROM units WHERE name = ?", [name]).fetchone()
+        row = self.conn.execute("SELECT id FROM units WHERE name = ?", [name]).fetchone()
         return None if row is None else int(row[0])
 
     # -- settings ------------------------------------------------------------------------
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return default if row is None else str(row[0])
 
     def set_setting(self, key: str, value: str) -> None:
@@ -363,6 +405,8 @@ class Store:
         return bool(self.get_setting(_PROFILE_PREFIX + "org_name"))
 
     def save_profile(self, profile: Profile) -> None:
+        from kexie_desktop.core import validation
+
         validation.validate_profile(profile)
         with self.transaction():
             for name, value in vars(profile).items():

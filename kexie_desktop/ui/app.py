@@ -8,15 +8,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kexie_desktop import APP_NAME, __version__
 from kexie_desktop.core.paths import resources_dir
-from kexie_desktop.core.store import Store, StoreError
 
 if TYPE_CHECKING:
+    from kexie_desktop.core.store import Store
     from kexie_desktop.ui.main_window import MainWindow
 
 # Fonts that Chinese Windows, UOS/Kylin/deepin and common Linux desktops carry, best first.
@@ -38,7 +38,8 @@ _translators: list[QTranslator] = []
 
 def install_chinese_translations(app: QApplication) -> bool:
     """Load Qt's own Chinese texts so standard buttons read 确定/取消/是/否."""
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    # From the name, not the enums: QLocale's enums are large to build at start-up.
+    QLocale.setDefault(QLocale("zh_CN"))
     folders = [
         resources_dir() / "translations",
         Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
@@ -93,6 +94,8 @@ def install_excepthook(log_dir: Path) -> None:
                 f.write("".join(traceback.format_exception(exc_type, exc, tb)) + "\n")
         except OSError:
             pass
+        from kexie_desktop.core.store import StoreError
+
         if isinstance(exc, StoreError):
             message = str(exc)
         else:
@@ -105,29 +108,45 @@ def install_excepthook(log_dir: Path) -> None:
     sys.excepthook = hook
 
 
-def start_gui(data_dir: Path) -> tuple[QApplication, MainWindow, Store] | None:
-    """Open the store and show the main window; None (after telling the clerk) if it can't."""
+def start_gui(data_dir: Path) -> tuple[QApplication, MainWindow]:
+    """Show the main window frame at once; open_data() fills it once the event loop runs."""
     from kexie_desktop.ui.main_window import MainWindow
 
     app = create_app()
+    window = MainWindow(None, data_dir)
+    window.show()
+    return app, window
+
+
+def open_data(window: MainWindow, data_dir: Path) -> Store | None:
+    """Open the database into the shown window; None (after telling the clerk) if it can't."""
+    from kexie_desktop.core.store import Store, StoreError
+
     try:
         store = Store.open(data_dir)
     except StoreError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+        QMessageBox.critical(window, APP_NAME, str(exc))
         return None
     install_excepthook(data_dir / "logs")
-    window = MainWindow(store, data_dir)
-    window.show()
-    return app, window, store
+    window.attach(store)
+    return store
 
 
 def run_gui(data_dir: Path) -> int:
-    started = start_gui(data_dir)
-    if started is None:
-        return 1
-    app, window, store = started
-    if not store.has_profile():
-        window.first_start()
+    app, window = start_gui(data_dir)
+    opened: list[Store] = []
+
+    def fill() -> None:
+        store = open_data(window, data_dir)
+        if store is None:
+            app.exit(1)
+            return
+        opened.append(store)
+        if not store.has_profile():
+            window.first_start()
+
+    QTimer.singleShot(0, fill)
     code = app.exec()
-    store.close()
+    for store in opened:
+        store.close()
     return int(code)

@@ -1,11 +1,16 @@
-"""The main window: a tab per kind of record, a year selector, menus and the status line."""
+"""The main window: a tab per kind of record, a year selector, menus and the status line.
+
+What the window needs only once the data is open is imported there, not at the top: the frame
+must be on screen as fast as an empty Qt window (even `Qt`'s enums take 40 ms to build).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -14,47 +19,43 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from kexie_desktop import APP_NAME, __version__
-from kexie_desktop.core.demo import load_demo
-from kexie_desktop.core.store import Store, StoreError
-from kexie_desktop.ui.dialogs.profile_dialog import ProfileDialog
-from kexie_desktop.ui.tabs.activities_tab import ActivitiesTab
-from kexie_desktop.ui.tabs.awards_tab import AwardsTab
-from kexie_desktop.ui.tabs.people_tab import PeopleTab
-from kexie_desktop.ui.tabs.record_tab import RecordTab
-from kexie_desktop.ui.tabs.units_tab import UnitsTab
+
+if TYPE_CHECKING:
+    from kexie_desktop.core.store import Store
+    from kexie_desktop.ui.tabs.activities_tab import ActivitiesTab
+    from kexie_desktop.ui.tabs.awards_tab import AwardsTab
+    from kexie_desktop.ui.tabs.people_tab import PeopleTab
+    from kexie_desktop.ui.tabs.record_tab import RecordTab
+    from kexie_desktop.ui.tabs.units_tab import UnitsTab
 
 ALL_YEARS = 0
+TAB_TITLES = ("活动", "人员", "奖项", "基层组织")
 _WINDOW_FILE = "window.ini"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, data_dir: Path, parent: QWidget | None = None):
+    """Built in two steps so the window is on screen as soon as Qt is: the frame first, then,
+    once the database is open, attach() fills the tabs (at once when a store is given)."""
+
+    def __init__(self, store: Store | None, data_dir: Path, parent: QWidget | None = None):
         super().__init__(parent)
-        self.store = store
         self.data_dir = data_dir
         # Window state lives beside the database, so tests and several data folders never mix.
         self.window_settings = QSettings(str(data_dir / _WINDOW_FILE), QSettings.Format.IniFormat)
 
-        self.activities_tab = ActivitiesTab(store)
-        self.people_tab = PeopleTab(store)
-        self.awards_tab = AwardsTab(store)
-        self.units_tab = UnitsTab(store)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        for tab, title in (
-            (self.activities_tab, "活动"),
-            (self.people_tab, "人员"),
-            (self.awards_tab, "奖项"),
-            (self.units_tab, "基层组织"),
-        ):
-            self.tabs.addTab(tab, title)
-            tab.records_changed.connect(self._records_changed)
-            tab.status_changed.connect(self._tab_status_changed)
-        self.tabs.currentChanged.connect(lambda _i: self._show_status())
+        self._pages: list[QWidget] = []
+        for title in TAB_TITLES:
+            page = QWidget()
+            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            self._pages.append(page)
+            self.tabs.addTab(page, title)
         self.setCentralWidget(self.tabs)
 
         self.year_combo = QComboBox()
@@ -63,41 +64,76 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self._build_menus()
-        self.status_label = QLabel()
+        self.status_label = QLabel("正在打开数据……")
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(QLabel(f"数据文件夹：{data_dir}"))
+        self.setWindowTitle(APP_NAME)
+        self._restore_window()
+        self._record_actions = (
+            self.new_action, self.edit_action, self.delete_action, self.find_action,
+            self.profile_action, self.demo_action, self.private_action,
+        )  # fmt: skip
+        for action in self._record_actions:
+            action.setEnabled(False)
+        if store is not None:
+            self.attach(store)
 
+    def attach(self, store: Store) -> None:
+        """Fill the window from the opened store."""
+        from kexie_desktop.ui.tabs.activities_tab import ActivitiesTab
+        from kexie_desktop.ui.tabs.awards_tab import AwardsTab
+        from kexie_desktop.ui.tabs.people_tab import PeopleTab
+        from kexie_desktop.ui.tabs.units_tab import UnitsTab
+
+        self.store = store
+        self.activities_tab: ActivitiesTab = ActivitiesTab(store)
+        self.people_tab: PeopleTab = PeopleTab(store)
+        self.awards_tab: AwardsTab = AwardsTab(store)
+        self.units_tab: UnitsTab = UnitsTab(store)
+        for page, tab in zip(self._pages, self.record_tabs(), strict=True):
+            page_layout = page.layout()
+            assert page_layout is not None
+            page_layout.addWidget(tab)
+            tab.records_changed.connect(self._records_changed)
+            tab.status_changed.connect(self._tab_status_changed)
+        self.tabs.currentChanged.connect(lambda _i: self._show_status())
+        self._install_shortcuts()
+        for action in self._record_actions:
+            action.setEnabled(True)
         self.refresh_years(select=self._default_year())
         self.year_combo.currentIndexChanged.connect(self._year_changed)
         self._year_changed()
         self.update_title()
-        self._restore_window()
 
     # -- building ------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
         self.new_action = QAction("新增(&N)", self)
-        self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(lambda: self.current_tab().new_record())
         self.edit_action = QAction("修改(&E)", self)
         self.edit_action.triggered.connect(lambda: self.current_tab().edit_current())
         self.delete_action = QAction("删除(&D)", self)
         self.delete_action.triggered.connect(lambda: self.current_tab().delete_selected())
         self.find_action = QAction("查找(&F)", self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(lambda: self.current_tab().focus_search())
         self.profile_action = QAction("组织信息(&O)…", self)
         self.profile_action.triggered.connect(self.edit_profile)
         self.demo_action = QAction("载入演示数据(&D)…", self)
         self.demo_action.triggered.connect(self.offer_demo)
         self.quit_action = QAction("退出(&X)", self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         self.private_action = QAction("显示完整身份证号和电话(&P)", self)
         self.private_action.setCheckable(True)
         self.private_action.toggled.connect(self._toggle_private)
         self.about_action = QAction(f"关于{APP_NAME}(&A)", self)
         self.about_action.triggered.connect(self.show_about)
+
+    def _install_shortcuts(self) -> None:
+        # Not in _build_actions(): key sequences build Qt's key enums, which would hold up
+        # the first showing of the window; the actions are disabled until attach() anyway.
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
 
     def _build_toolbar(self) -> None:
         toolbar = self.addToolBar("工具栏")
@@ -133,10 +169,11 @@ class MainWindow(QMainWindow):
     def record_tabs(self) -> list[RecordTab]:
         return [self.activities_tab, self.people_tab, self.awards_tab, self.units_tab]
 
+    def show_tab(self, tab: RecordTab) -> None:
+        self.tabs.setCurrentIndex(self.record_tabs().index(tab))
+
     def current_tab(self) -> RecordTab:
-        tab = self.tabs.currentWidget()
-        assert isinstance(tab, RecordTab)
-        return tab
+        return self.record_tabs()[self.tabs.currentIndex()]
 
     def _default_year(self) -> int:
         this_year = dt.date.today().year
@@ -175,7 +212,7 @@ class MainWindow(QMainWindow):
         sender = self.sender()
         for tab in self.record_tabs():
             if tab is not sender:
-                tab.reload()
+                tab.mark_stale()
         self.refresh_years()
         self._year_changed()
 
@@ -184,6 +221,7 @@ class MainWindow(QMainWindow):
 
     def _show_status(self) -> None:
         tab = self.current_tab()
+        tab.ensure_loaded()
         text = tab.status_text()
         if tab.model.listing.year_key and self.selected_year():
             text += f"　（{self.selected_year()}年）"
@@ -200,6 +238,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{org} — {APP_NAME}" if org else APP_NAME)
 
     def edit_profile(self) -> bool:
+        from kexie_desktop.ui.dialogs.profile_dialog import ProfileDialog
+
         dialog = ProfileDialog(self.store, parent=self)
         accepted = bool(dialog.exec())
         self.update_title()
@@ -207,6 +247,8 @@ class MainWindow(QMainWindow):
 
     def first_start(self) -> None:
         """Ask for the organisation profile and offer the demo data (first start only)."""
+        from kexie_desktop.ui.dialogs.profile_dialog import ProfileDialog
+
         dialog = ProfileDialog(self.store, first_run=True, parent=self)
         if dialog.exec():
             self.update_title()
@@ -226,6 +268,11 @@ class MainWindow(QMainWindow):
             self.load_demo_data()
 
     def load_demo_data(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from kexie_desktop.core.demo import load_demo
+        from kexie_desktop.core.store import StoreError
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             result = load_demo(self.store)
@@ -236,7 +283,7 @@ class MainWindow(QMainWindow):
         QApplication.restoreOverrideCursor()
         self.update_title()
         for tab in self.record_tabs():
-            tab.reload()
+            tab.mark_stale()
         self.refresh_years(select=result.year)
         self._year_changed()
         self.statusBar().showMessage(result.summary(), 10_000)

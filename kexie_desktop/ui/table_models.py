@@ -1,7 +1,9 @@
 """One table model per kind of record, fed by SQL: the database filters and sorts.
 
-A model holds only the ordered ids of the matching records; the rows on screen are fetched in
-pages as the view asks for them, so 100,000 activities scroll without loading them all.
+A model holds the ordered ids of the matching records, and the rows on screen are fetched in
+pages as the view asks for them, so 100,000 activities scroll without loading them all. Without a
+search even the ids come in slices as the view scrolls: the count alone sizes the scroll bar.
+A model loads nothing until reload() is first called (its tab is shown).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ IdRole = Qt.ItemDataRole.UserRole + 2
 
 _PAGE = 200
 _MAX_CACHED_PAGES = 50
+_ID_SLICE = 2000
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -45,6 +48,7 @@ class RecordTableModel(QAbstractTableModel):
         self.store = store
         self.listing: Listing = LISTINGS[self.RECORD_TYPE.TABLE]
         self._ids: list[int] = []
+        self._count = 0
         self._pages: dict[int, dict[int, dict[str, Any]]] = {}
         self._search = ""
         self._year: int | None = None
@@ -52,7 +56,7 @@ class RecordTableModel(QAbstractTableModel):
         self._descending = False
         self._total = 0
         self.show_full_private = False
-        self.reload()
+        self.loaded = False
 
     # -- what is shown -------------------------------------------------------------------
 
@@ -63,38 +67,55 @@ class RecordTableModel(QAbstractTableModel):
     def set_search(self, text: str) -> None:
         if text != self._search:
             self._search = text
-            self.reload()
+            if self.loaded:
+                self.reload()
 
     def set_year(self, year: int | None) -> None:
         if self.listing.year_key is None:
             return
         if year != self._year:
             self._year = year
-            self.reload()
+            if self.loaded:
+                self.reload()
 
     def set_show_full_private(self, full: bool) -> None:
         self.show_full_private = full
-        if self._ids:
+        if self._count:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1)
+                self.index(0, 0), self.index(self._count - 1, self.columnCount() - 1)
             )
 
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._ids = self.store.list_ids(
+    def _query_ids(self, limit: int = -1, offset: int = 0) -> list[int]:
+        return self.store.list_ids(
             self.listing.table,
             search=self._search,
             year=self._year,
             sort_key=self._sort_key,
             descending=self._descending,
+            limit=limit,
+            offset=offset,
         )
+
+    def _load_ids(self) -> None:
+        if self._search.split():
+            # A search reads every row anyway; take all matching ids in that one pass.
+            self._ids = self._query_ids()
+            self._count = len(self._ids)
+        else:
+            self._count = self.store.list_count(self.listing.table, year=self._year)
+            self._ids = self._query_ids(limit=_ID_SLICE)
         self._pages.clear()
+
+    def reload(self) -> None:
+        self.loaded = True
+        self.beginResetModel()
+        self._load_ids()
         self.endResetModel()
-        if self._search:
+        if self._search.split():
             self._total = self.store.list_count(self.listing.table, year=self._year)
         else:
-            self._total = len(self._ids)
-        self.counts_changed.emit(len(self._ids), self._total)
+            self._total = self._count
+        self.counts_changed.emit(self._count, self._total)
 
     @property
     def total(self) -> int:
@@ -103,7 +124,7 @@ class RecordTableModel(QAbstractTableModel):
     # -- Qt model interface --------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.listing.columns)
@@ -120,9 +141,9 @@ class RecordTableModel(QAbstractTableModel):
         return section + 1
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+        if not index.isValid() or not (0 <= index.row() < self._count):
             return None
-        record_id = self._ids[index.row()]
+        record_id = self.id_at(index.row())
         if role == IdRole:
             return record_id
         if role == RecordRole:
@@ -156,18 +177,14 @@ class RecordTableModel(QAbstractTableModel):
             return
         self._sort_key = self.listing.columns[column].key
         self._descending = order == Qt.SortOrder.DescendingOrder
+        if not self.loaded:
+            return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        kept = [(self._ids[i.row()], i.column()) if i.isValid() else None for i in persistent]
-        self._ids = self.store.list_ids(
-            self.listing.table,
-            search=self._search,
-            year=self._year,
-            sort_key=self._sort_key,
-            descending=self._descending,
-        )
-        self._pages.clear()
+        kept = [(self.id_at(i.row()), i.column()) if i.isValid() else None for i in persistent]
+        self._load_ids()
         if persistent:
+            self._load_all_ids()
             rows = {record_id: row for row, record_id in enumerate(self._ids)}
             self.changePersistentIndexList(
                 persistent,
@@ -181,9 +198,19 @@ class RecordTableModel(QAbstractTableModel):
     # -- helpers -------------------------------------------------------------------------
 
     def id_at(self, row: int) -> int:
+        if row >= len(self._ids):
+            # Scrolled past the ids loaded so far: take the next slice, or the rest at once
+            # after a jump to the end.
+            wanted = max(row + 1 - len(self._ids), _ID_SLICE)
+            self._ids += self._query_ids(limit=wanted, offset=len(self._ids))
         return self._ids[row]
 
+    def _load_all_ids(self) -> None:
+        if len(self._ids) < self._count:
+            self._ids += self._query_ids(offset=len(self._ids))
+
     def row_of(self, record_id: int) -> int:
+        self._load_all_ids()
         try:
             return self._ids.index(record_id)
         except ValueError:
@@ -195,7 +222,9 @@ class RecordTableModel(QAbstractTableModel):
         if page is None:
             if len(self._pages) >= _MAX_CACHED_PAGES:
                 self._pages.pop(next(iter(self._pages)))
-            ids = self._ids[page_no * _PAGE : (page_no + 1) * _PAGE]
+            last = min((page_no + 1) * _PAGE, self._count) - 1
+            self.id_at(last)
+            ids = self._ids[page_no * _PAGE : last + 1]
             page = self.store.list_rows(self.listing.table, ids)
             self._pages[page_no] = page
         return page.get(self._ids[row])

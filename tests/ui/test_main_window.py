@@ -34,7 +34,7 @@ def test_tabs_year_and_status(window: MainWindow, demo_store: Store) -> None:
     total = demo_store.list_count("activities", year=2025)
     assert window.activities_tab.model.rowCount() == total
     assert window.status_label.text() == f"活动：共 {total} 项　（2025年）"
-    window.tabs.setCurrentWidget(window.people_tab)
+    window.show_tab(window.people_tab)
     assert window.status_label.text() == f"人员：共 {demo_store.count(Person)} 人"
 
 
@@ -45,15 +45,21 @@ def test_year_selector_scopes_activities_and_awards(window: MainWindow, demo_sto
     assert "2024年" in years and years[-1] == "全部年度"
     window.year_combo.setCurrentIndex(years.index("2024年"))
     assert window.activities_tab.model.rowCount() == 1
+    # Tabs not yet shown have read nothing; they read with the chosen year when shown.
+    assert not window.awards_tab.model.loaded
+    window.show_tab(window.awards_tab)
     assert window.awards_tab.model.rowCount() == 0
+    assert window.status_label.text() == "奖项：共 0 项　（2024年）"
+    window.show_tab(window.people_tab)
     assert window.people_tab.model.rowCount() == demo_store.count(Person)
+    window.show_tab(window.activities_tab)
     window.year_combo.setCurrentIndex(years.index("全部年度"))
     assert window.activities_tab.model.rowCount() == demo_store.count(Activity)
 
 
 def test_search_filters_as_the_clerk_types(window: MainWindow, qtbot: Any) -> None:
     tab = window.people_tab
-    window.tabs.setCurrentWidget(tab)
+    window.show_tab(tab)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert tab.search_edit.hasFocus()
     name = tab.model.data(tab.model.index(0, 0))
@@ -73,7 +79,7 @@ def test_search_filters_as_the_clerk_types(window: MainWindow, qtbot: Any) -> No
 def test_ctrl_n_adds_a_record_in_the_current_tab(
     window: MainWindow, demo_store: Store, qtbot: Any, drive_dialog: Callable[..., list[Any]]
 ) -> None:
-    window.tabs.setCurrentWidget(window.units_tab)
+    window.show_tab(window.units_tab)
 
     def fill(dialog: UnitDialog) -> None:
         dialog.name_edit.setText("新建的街道科协")
@@ -129,7 +135,7 @@ def test_delete_asks_first(
     window: MainWindow, demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tab = window.units_tab
-    window.tabs.setCurrentWidget(tab)
+    window.show_tab(tab)
     tab.view.setFocus()
     tab.view.selectRow(0)
     unit_id = tab.model.id_at(0)
@@ -160,7 +166,7 @@ def test_deleting_several_people(
     window: MainWindow, demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tab = window.people_tab
-    window.tabs.setCurrentWidget(tab)
+    window.show_tab(tab)
     tab.view.selectAll()
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     count = demo_store.count(Person)

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,6 +15,13 @@ from kexie_desktop.ui.table_models import (
     UnitsModel,
 )
 
+M = TypeVar("M", bound=RecordTableModel)
+
+
+def _loaded(model: M) -> M:
+    model.reload()
+    return model
+
 
 @pytest.mark.parametrize(
     ("model_type", "term"),
@@ -23,7 +30,7 @@ from kexie_desktop.ui.table_models import (
 def test_every_model_passes_the_model_tester(
     demo_store: Store, qtmodeltester: Any, model_type: type[RecordTableModel], term: str
 ) -> None:
-    model = model_type(demo_store)
+    model = _loaded(model_type(demo_store))
     assert model.rowCount() > 0
     qtmodeltester.check(model, force_py=True)
     # The tester stays connected and checks every signal of these changes as they happen.
@@ -38,13 +45,13 @@ def test_every_model_passes_the_model_tester(
 
 
 def test_headers_are_chinese(demo_store: Store) -> None:
-    model = ActivitiesModel(demo_store)
+    model = _loaded(ActivitiesModel(demo_store))
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["日期", "活动名称", "类别", "主办单位", "地点", "参加人次", "重点"]
 
 
 def test_record_role_returns_the_record(demo_store: Store) -> None:
-    model = PeopleModel(demo_store)
+    model = _loaded(PeopleModel(demo_store))
     index = model.index(3, PeopleModel.COL_NAME)
     record = model.data(index, RecordRole)
     assert isinstance(record, Person)
@@ -55,7 +62,7 @@ def test_record_role_returns_the_record(demo_store: Store) -> None:
 def test_search_filters_in_the_database_and_counts(store: Store, qtbot: Any) -> None:
     for name in ("张三", "张三丰", "李四", "王五"):
         store.save(Person(name=name))
-    model = PeopleModel(store)
+    model = _loaded(PeopleModel(store))
     with qtbot.waitSignal(model.counts_changed) as signal:
         model.set_search("张三")
     assert signal.args == [2, 4]
@@ -70,7 +77,7 @@ def test_search_filters_in_the_database_and_counts(store: Store, qtbot: Any) -> 
 def test_sorting_is_done_by_the_database(store: Store) -> None:
     for day in ("2025-03-01", "2025-01-01", "2025-02-01"):
         store.save(Activity(title=day, category="其他", start_date=day))
-    model = ActivitiesModel(store)
+    model = _loaded(ActivitiesModel(store))
     model.sort(ActivitiesModel.COL_DATE, Qt.SortOrder.AscendingOrder)
     assert [model.data(model.index(r, 0)) for r in range(3)] == [
         "2025-01-01",
@@ -88,7 +95,7 @@ def test_sorting_is_done_by_the_database(store: Store) -> None:
 def test_year_scopes_activities(store: Store) -> None:
     for day in ("2024-12-31", "2025-01-01", "2025-12-31", "2026-01-01"):
         store.save(Activity(title=day, category="其他", start_date=day))
-    model = ActivitiesModel(store)
+    model = _loaded(ActivitiesModel(store))
     model.set_year(2025)
     assert model.rowCount() == 2
     model.set_year(None)
@@ -99,7 +106,7 @@ def test_rows_beyond_the_first_page_are_fetched(store: Store) -> None:
     with store.transaction():
         for i in range(650):
             store.save(Activity(title=f"活动{i:04d}", category="其他", start_date="2025-01-01"))
-    model = ActivitiesModel(store)
+    model = _loaded(ActivitiesModel(store))
     model.sort(ActivitiesModel.COL_TITLE, Qt.SortOrder.AscendingOrder)
     assert model.data(model.index(0, 1)) == "活动0000"
     assert model.data(model.index(649, 1)) == "活动0649"
@@ -109,17 +116,38 @@ def test_rows_beyond_the_first_page_are_fetched(store: Store) -> None:
 def test_private_numbers_are_masked_unless_asked(store: Store) -> None:
     store.save(Person(name="王芳", id_number="11010519491231002X", phone="13812345678"))
     store.save(Unit(name="甲", kind="学会", contact_phone="13912345678"))
-    people = PeopleModel(store)
+    people = _loaded(PeopleModel(store))
     assert people.data(people.index(0, PeopleModel.COL_ID_NUMBER)) == "110105********002X"
     assert people.data(people.index(0, PeopleModel.COL_PHONE)) == "138****5678"
     people.set_show_full_private(True)
     assert people.data(people.index(0, PeopleModel.COL_ID_NUMBER)) == "11010519491231002X"
-    units = UnitsModel(store)
+    units = _loaded(UnitsModel(store))
     assert units.data(units.index(0, UnitsModel.COL_PHONE)) == "139****5678"
 
 
 def test_display_words(store: Store) -> None:
     store.save(Activity(title="x", category="其他", start_date="2025-01-01", highlight=True))
-    model = ActivitiesModel(store)
+    model = _loaded(ActivitiesModel(store))
     assert model.data(model.index(0, ActivitiesModel.COL_HIGHLIGHT)) == "★ 重点"
     assert model.data(model.index(0, ActivitiesModel.COL_UNIT)) == "本会"
+
+
+def test_a_model_reads_nothing_until_loaded(store: Store) -> None:
+    store.save(Person(name="王芳"))
+    model = PeopleModel(store)
+    model.set_search("王")
+    assert model.rowCount() == 0 and not model.loaded
+    model.reload()
+    assert model.rowCount() == 1
+
+
+def test_ids_come_in_slices_without_a_search(store: Store) -> None:
+    with store.transaction():
+        for i in range(4500):
+            store.save(Person(name=f"人员{i:04d}"))
+    model = _loaded(PeopleModel(store))
+    assert model.rowCount() == 4500
+    assert len(model._ids) == 2000  # only the first slice so far
+    assert model.data(model.index(4499, 0)) == "人员4499"
+    assert len(model._ids) == 4500
+    assert model.row_of(model.id_at(3000)) == 3000

@@ -1,13 +1,17 @@
-from typing import ClassVar
+from __future__ import annotations
 
-from kexie_desktop.ui.dialogs.activity_dialog import ActivityDialog
+from typing import TYPE_CHECKING, ClassVar
+
+from kexie_desktop.core.records import Record
 from kexie_desktop.ui.table_models import ActivitiesModel
 from kexie_desktop.ui.tabs.record_tab import RecordTab
+
+if TYPE_CHECKING:
+    from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 
 
 class ActivitiesTab(RecordTab):
     MODEL_TYPE = ActivitiesModel
-    DIALOG_TYPE = ActivityDialog
     UNIT_WORD = "项"
     SEARCH_HINT = "搜索活动名称、单位、地点、情况说明"
     STRETCH_COLUMN = ActivitiesModel.COL_TITLE
@@ -19,3 +23,9 @@ class ActivitiesTab(RecordTab):
         ActivitiesModel.COL_PARTICIPANTS: 80,
         ActivitiesModel.COL_HIGHLIGHT: 70,
     }
+
+    def make_dialog(self, record: Record | None) -> RecordDialog:  # type: ignore[type-arg]
+        # Imported on first use: the form and its widgets are not needed to show the window.
+        from kexie_desktop.ui.dialogs.activity_dialog import ActivityDialog
+
+        return ActivityDialog(self.store, record, self)  # type: ignore[arg-type]

@@ -1,13 +1,17 @@
-from typing import ClassVar
+from __future__ import annotations
 
-from kexie_desktop.ui.dialogs.award_dialog import AwardDialog
+from typing import TYPE_CHECKING, ClassVar
+
+from kexie_desktop.core.records import Record
 from kexie_desktop.ui.table_models import AwardsModel
 from kexie_desktop.ui.tabs.record_tab import RecordTab
+
+if TYPE_CHECKING:
+    from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 
 
 class AwardsTab(RecordTab):
     MODEL_TYPE = AwardsModel
-    DIALOG_TYPE = AwardDialog
     UNIT_WORD = "项"
     SEARCH_HINT = "搜索奖项、获奖者、颁发单位"
     STRETCH_COLUMN = AwardsModel.COL_NAME
@@ -18,3 +22,9 @@ class AwardsTab(RecordTab):
         AwardsModel.COL_ISSUER: 200,
         AwardsModel.COL_CERTIFICATE: 130,
     }
+
+    def make_dialog(self, record: Record | None) -> RecordDialog:  # type: ignore[type-arg]
+        # Imported on first use: the form and its widgets are not needed to show the window.
+        from kexie_desktop.ui.dialogs.award_dialog import AwardDialog
+
+        return AwardDialog(self.store, record, self)  # type: ignore[arg-type]

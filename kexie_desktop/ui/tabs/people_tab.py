@@ -1,13 +1,17 @@
-from typing import ClassVar
+from __future__ import annotations
 
-from kexie_desktop.ui.dialogs.person_dialog import PersonDialog
+from typing import TYPE_CHECKING, ClassVar
+
+from kexie_desktop.core.records import Record
 from kexie_desktop.ui.table_models import PeopleModel
 from kexie_desktop.ui.tabs.record_tab import RecordTab
+
+if TYPE_CHECKING:
+    from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 
 
 class PeopleTab(RecordTab):
     MODEL_TYPE = PeopleModel
-    DIALOG_TYPE = PersonDialog
     UNIT_WORD = "人"
     SEARCH_HINT = "搜索姓名、单位、职称、身份、电话"
     STRETCH_COLUMN = PeopleModel.COL_UNIT
@@ -22,3 +26,9 @@ class PeopleTab(RecordTab):
         PeopleModel.COL_ID_NUMBER: 170,
         PeopleModel.COL_STATUS: 50,
     }
+
+    def make_dialog(self, record: Record | None) -> RecordDialog:  # type: ignore[type-arg]
+        # Imported on first use: the form and its widgets are not needed to show the window.
+        from kexie_desktop.ui.dialogs.person_dialog import PersonDialog
+
+        return PersonDialog(self.store, record, self)  # type: ignore[arg-type]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 
 from kexie_desktop.core.records import Record
 from kexie_desktop.core.store import Store, StoreError
-from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 from kexie_desktop.ui.table_models import IdRole, RecordRole, RecordTableModel
+
+if TYPE_CHECKING:
+    from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 
 # Typing pauses this long before the list is filtered, so a fast typist is not slowed down.
 SEARCH_DELAY_MS = 150
@@ -29,7 +31,6 @@ SEARCH_DELAY_MS = 150
 
 class RecordTab(QWidget):
     MODEL_TYPE: ClassVar[type[RecordTableModel]]
-    DIALOG_TYPE: ClassVar[type[RecordDialog]]  # type: ignore[type-arg]
     UNIT_WORD: ClassVar[str] = "项"
     SEARCH_HINT: ClassVar[str] = "搜索"
     COLUMN_WIDTHS: ClassVar[dict[int, int]] = {}
@@ -100,7 +101,24 @@ class RecordTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         self._update_buttons()
-        self._update_status(self.model.rowCount(), self.model.total)
+
+    # -- loading -------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # A tab reads its records when first shown, so start-up reads only the visible one.
+        self.ensure_loaded()
+        super().showEvent(event)
+
+    def ensure_loaded(self) -> None:
+        if not self.model.loaded:
+            self.reload()
+
+    def mark_stale(self) -> None:
+        """Records changed elsewhere: reload now if on screen, else when next shown."""
+        if self.isVisible():
+            self.reload()
+        else:
+            self.model.loaded = False
 
     # -- searching -----------------------------------------------------------------------
 
@@ -160,7 +178,7 @@ class RecordTab(QWidget):
         self.open_dialog(record)
 
     def make_dialog(self, record: Record | None) -> RecordDialog:  # type: ignore[type-arg]
-        return self.DIALOG_TYPE(self.store, record, self)
+        raise NotImplementedError
 
     def open_dialog(self, record: Record | None) -> None:
         dialog = self.make_dialog(record)

@@ -1,13 +1,17 @@
-from typing import ClassVar
+from __future__ import annotations
 
-from kexie_desktop.ui.dialogs.unit_dialog import UnitDialog
+from typing import TYPE_CHECKING, ClassVar
+
+from kexie_desktop.core.records import Record
 from kexie_desktop.ui.table_models import UnitsModel
 from kexie_desktop.ui.tabs.record_tab import RecordTab
+
+if TYPE_CHECKING:
+    from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 
 
 class UnitsTab(RecordTab):
     MODEL_TYPE = UnitsModel
-    DIALOG_TYPE = UnitDialog
     UNIT_WORD = "个"
     SEARCH_HINT = "搜索单位名称、类型、联系人"
     STRETCH_COLUMN = UnitsModel.COL_NAME
@@ -20,3 +24,9 @@ class UnitsTab(RecordTab):
         UnitsModel.COL_PEOPLE: 80,
         UnitsModel.COL_NEW: 70,
     }
+
+    def make_dialog(self, record: Record | None) -> RecordDialog:  # type: ignore[type-arg]
+        # Imported on first use: the form and its widgets are not needed to show the window.
+        from kexie_desktop.ui.dialogs.unit_dialog import UnitDialog
+
+        return UnitDialog(self.store, record, self)  # type: ignore[arg-type]
