@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -59,3 +60,31 @@ def test_run_gui_reports_an_unopenable_database(
     (data_dir / "kexie.db").write_bytes(b"garbage" * 1000)
     assert app_module.run_gui(data_dir) == 1
     assert "无法打开数据库" in shown[0]
+
+
+def test_start_up_imports_no_heavy_modules(tmp_path: Path) -> None:
+    """python-docx and openpyxl (and sqlite-utils, needed only to write) stay out of start-up."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kexie_desktop.ui.app import open_data, start_gui\n"
+        f"app, window = start_gui(Path({str(tmp_path / 'data')!r}))\n"
+        f"store = open_data(window, Path({str(tmp_path / 'data')!r}))\n"
+        "app.processEvents()\n"
+        "print(window.activities_tab.model.loaded)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'docx', 'openpyxl', 'lxml'}))\n"
+    )
+    # A first start creates the database (migrations need sqlite-utils); the second is the
+    # everyday start-up.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code + "print('sqlite_utils' in sys.modules)\n"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\n")
+    assert out[:3] == ["True", "[]", "False"]

@@ -73,11 +73,19 @@ class RecordDialog(QDialog, Generic[R]):
 
         self.build_fields()
         self.load(self.record)
-        self.resize(
-            self.sizeHint()
-            .expandedTo(self._form_widget.sizeHint())
-            .boundedTo(self.screen().availableSize() * 0.9)
-        )
+        self._fit_to_form(scroll)
+
+    def _fit_to_form(self, scroll: QScrollArea) -> None:
+        # Wide enough for the whole form, tall enough for it too unless the screen is small
+        # (an old 1366×768 office monitor): then the form scrolls, never sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        form = self._form_widget.sizeHint()
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        extra = self.sizeHint().height() - scroll.sizeHint().height()
+        available = self.screen().availableSize()
+        width = min(max(form.width() + bar + 40, 560), int(available.width() * 0.9))
+        height = min(form.height() + extra + 24, int(available.height() * 0.9))
+        self.resize(width, height)
 
     # -- for subclasses ------------------------------------------------------------------
 
