@@ -112,6 +112,7 @@ def generate(data_dir: Path, activities: int, people: int, awards: int, seed: in
                 for _ in range(awards)
             ],
         )
+    store.fill_sort_keys()
     store.db.execute("ANALYZE")
     store.close()
     marker.write_text(f"{time.perf_counter() - started:.1f} s\n", encoding="utf-8")

@@ -32,6 +32,13 @@ class Column:
     header: str
     sql: str
     searchable: bool = True
+    # Sorted by this instead of the shown value (the pinyin key of a name); in a list table
+    # it is kept in the column `<key>_key`.
+    sort_sql: str | None = None
+
+    @property
+    def sort_column(self) -> str:
+        return f"{self.key}_key" if self.sort_sql else self.key
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ class Dependency:
 
     table: str
     link: str  # the column of this listing's table that points at it, with alias
-    column: str  # the column of that table that is shown
+    column: str  # the columns of that table that are shown, comma-separated
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,18 @@ class Listing:
     def expr(self, key: str) -> str:
         return key if self.materialized else self.column(key).sql
 
+    def sort_expr(self, key: str) -> str:
+        col = self.column(key)
+        if self.materialized:
+            return col.sort_column
+        return col.sort_sql or col.sql
+
+    def _stored(self) -> list[tuple[str, str]]:
+        """(list table column, SQL over the records) for every stored column."""
+        pairs = [(c.key, c.sql) for c in self.columns]
+        pairs += [(c.sort_column, c.sort_sql) for c in self.columns if c.sort_sql]
+        return pairs
+
     def search_condition(self, term: str) -> tuple[str, list[object]]:
         if self.materialized:
             return "instr(search_text, ?) > 0", [term.lower()]
@@ -119,8 +138,8 @@ class Listing:
         action (a unit deleted, its activities set to no unit) runs with the outer statement's
         conflict policy, which would turn REPLACE into an error.
         """
-        keys = ", ".join(c.key for c in self.columns)
-        exprs = ", ".join(c.sql for c in self.columns)
+        keys = ", ".join(name for name, _ in self._stored())
+        exprs = ", ".join(sql for _, sql in self._stored())
         return [
             f"DELETE FROM {self.list_table} WHERE id IN "
             f"(SELECT {self.alias}.id FROM {self.table} {self.alias} WHERE {condition})",
@@ -134,14 +153,14 @@ class Listing:
 
     def ddl(self) -> list[str]:
         t, lt = self.table, self.list_table
-        cols = ", ".join(f"{c.key}" for c in self.columns)
+        cols = ", ".join(name for name, _ in self._stored())
         statements = [
             f"CREATE TABLE {lt} (id INTEGER PRIMARY KEY, {cols}, search_text TEXT NOT NULL)",
         ]
         # One covering index per sortable column, in the order order_clause() sorts by, so a
         # click on a column header reads an index instead of sorting 100,000 rows.
         for col in self.columns:
-            keys = [col.key]
+            keys = [col.sort_column]
             if self.year_key and col.key != self.year_key:
                 keys.append(self.year_key)
             statements.append(f"CREATE INDEX {lt}_{col.key} ON {lt}({', '.join(keys)})")
@@ -156,12 +175,14 @@ class Listing:
         )
         for dep in self.dependencies:
             statements.append(
-                f"CREATE TRIGGER {lt}_after_{dep.table}_{dep.column} "
+                f"CREATE TRIGGER {lt}_after_{dep.table}_update "
                 f"AFTER UPDATE OF {dep.column} ON {dep.table} BEGIN "
                 f"{self._trigger_body(f'{dep.link} = NEW.id')}END"
             )
         return statements
 
+
+_UNIT_KEY = "COALESCE(u.name_key, u.name, '')"
 
 ACTIVITIES = Listing(
     table="activities",
@@ -171,7 +192,7 @@ ACTIVITIES = Listing(
         Column("start_date", "日期", "a.start_date"),
         Column("title", "活动名称", "a.title"),
         Column("category", "类别", "a.category"),
-        Column("unit_name", "主办单位", "COALESCE(u.name, '')"),
+        Column("unit_name", "主办单位", "COALESCE(u.name, '')", sort_sql=_UNIT_KEY),
         Column("place", "地点", "a.place"),
         Column("participants", "参加人次", "a.participants", searchable=False),
         Column("highlight", "重点", "a.highlight", searchable=False),
@@ -179,7 +200,7 @@ ACTIVITIES = Listing(
     default_order=(("start_date", True),),
     year_key="start_date",
     extra_search=("a.co_organisers",),
-    dependencies=(Dependency("units", "a.unit_id", "name"),),
+    dependencies=(Dependency("units", "a.unit_id", "name, name_key"),),
 )
 
 PEOPLE = Listing(
@@ -187,10 +208,10 @@ PEOPLE = Listing(
     alias="p",
     joins="LEFT JOIN units u ON u.id = p.unit_id",
     columns=(
-        Column("name", "姓名", "p.name"),
+        Column("name", "姓名", "p.name", sort_sql="COALESCE(p.name_key, p.name)"),
         Column("gender", "性别", "p.gender"),
         Column("birth_date", "出生日期", "p.birth_date"),
-        Column("unit_name", "单位", "COALESCE(u.name, '')"),
+        Column("unit_name", "单位", "COALESCE(u.name, '')", sort_sql=_UNIT_KEY),
         Column("title", "职称", "p.title"),
         Column("education", "学历", "p.education"),
         Column("roles", "身份", "p.roles"),
@@ -200,7 +221,7 @@ PEOPLE = Listing(
     ),
     default_order=(("name", False),),
     extra_search=("p.speciality",),
-    dependencies=(Dependency("units", "p.unit_id", "name"),),
+    dependencies=(Dependency("units", "p.unit_id", "name, name_key"),),
 )
 
 AWARDS = Listing(
@@ -211,15 +232,20 @@ AWARDS = Listing(
         Column("award_date", "获奖日期", "w.award_date"),
         Column("name", "奖项名称", "w.name"),
         Column("level", "级别", "w.level"),
-        Column("winner", "获奖者", "COALESCE(p.name, u.name, NULLIF(w.team, ''), '')"),
+        Column(
+            "winner",
+            "获奖者",
+            "COALESCE(p.name, u.name, NULLIF(w.team, ''), '')",
+            sort_sql="COALESCE(p.name_key, u.name_key, NULLIF(w.team, ''), '')",
+        ),
         Column("issuer", "颁发单位", "w.issuer"),
         Column("certificate_no", "证书编号", "w.certificate_no"),
     ),
     default_order=(("award_date", True),),
     year_key="award_date",
     dependencies=(
-        Dependency("units", "w.unit_id", "name"),
-        Dependency("people", "w.person_id", "name"),
+        Dependency("units", "w.unit_id", "name, name_key"),
+        Dependency("people", "w.person_id", "name, name_key"),
     ),
 )
 
@@ -229,7 +255,7 @@ UNITS = Listing(
     alias="n",
     joins="",
     columns=(
-        Column("name", "单位名称", "n.name"),
+        Column("name", "单位名称", "n.name", sort_sql="COALESCE(n.name_key, n.name)"),
         Column("kind", "类型", "n.kind"),
         Column("established_date", "成立日期", "n.established_date"),
         Column("contact_person", "联系人", "n.contact_person"),
@@ -283,7 +309,7 @@ def order_clause(listing: Listing, sort_key: str | None, descending: bool) -> st
         order = listing.default_order
         descending = order[0][1]
     direction = "DESC" if descending else "ASC"
-    parts = [f"{listing.expr(key)} {'DESC' if desc else 'ASC'}" for key, desc in order]
+    parts = [f"{listing.sort_expr(key)} {'DESC' if desc else 'ASC'}" for key, desc in order]
     # Ties broken by date, then id: a stable order as rows are paged in, matching the indexes.
     if listing.year_key and order[-1][0] != listing.year_key:
         parts.append(f"{listing.expr(listing.year_key)} {direction}")

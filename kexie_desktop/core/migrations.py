@@ -35,6 +35,8 @@ _RECORD_COLUMNS = """
 """
 
 
+# name_key (units, people): the pinyin sort key of the name (records.sort_key), kept by the
+# store; a row written by another tool has none until the program next opens the database.
 @migration("0001_initial")
 def m0001_initial(db: Database) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -46,7 +48,8 @@ def m0001_initial(db: Database) -> None:
         contact_person TEXT NOT NULL DEFAULT '',
         contact_phone TEXT NOT NULL DEFAULT '',
         member_count INTEGER CHECK (member_count IS NULL OR member_count >= 0),
-        founded_this_year INTEGER NOT NULL DEFAULT 0
+        founded_this_year INTEGER NOT NULL DEFAULT 0,
+        name_key TEXT
     )"""
     )
     db.execute("CREATE UNIQUE INDEX units_name ON units(name)")
@@ -64,7 +67,8 @@ def m0001_initial(db: Database) -> None:
         speciality TEXT NOT NULL DEFAULT '',
         roles TEXT NOT NULL DEFAULT '',
         join_date TEXT,
-        status TEXT NOT NULL DEFAULT '在册'
+        status TEXT NOT NULL DEFAULT '在册',
+        name_key TEXT
     )"""
     )
     db.execute("CREATE INDEX people_unit ON people(unit_id)")
@@ -112,6 +116,15 @@ def m0001_initial(db: Database) -> None:
         certificate_no TEXT NOT NULL DEFAULT ''
     )"""
     )
+    for table in ("units", "people"):
+        # A name changed by another tool (DB Browser, Datasette) loses its stale sort key;
+        # the store gives it a fresh one at the next start.
+        db.execute(
+            f"""CREATE TRIGGER {table}_name_key_stale AFTER UPDATE OF name ON {table}
+            WHEN NEW.name IS NOT OLD.name AND NEW.name_key IS OLD.name_key
+            BEGIN UPDATE {table} SET name_key = NULL WHERE id = NEW.id; END"""
+        )
+        db.execute(f"CREATE INDEX {table}_without_name_key ON {table}(id) WHERE name_key IS NULL")
     db.execute("CREATE INDEX awards_date ON awards(award_date)")
     db.execute("CREATE INDEX awards_person ON awards(person_id)")
     db.execute("CREATE INDEX awards_unit ON awards(unit_id)")

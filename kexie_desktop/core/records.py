@@ -47,6 +47,16 @@ ORG_LEVELS = ("省级", "市级", "县级", "乡镇(街道)", "企业", "社区"
 LIST_SEPARATOR = "、"
 
 
+def sort_key(text: str) -> str:
+    """A text key that orders Chinese names by pinyin, as Excel and WPS sort them.
+
+    GB2312's 3,755 common characters are laid out in pinyin order, and GB18030 keeps that
+    layout: comparing the encoded bytes (here as hex, so SQLite compares them as text) sorts
+    张三 before 赵四, where Unicode order would not. Rare characters follow the common ones.
+    """
+    return text.strip().encode("gb18030", errors="replace").hex()
+
+
 def join_list(values: list[str] | tuple[str, ...]) -> str:
     return LIST_SEPARATOR.join(v for v in values if v)
 

@@ -26,6 +26,7 @@ from kexie_desktop.core.records import (
     Profile,
     Record,
     Unit,
+    sort_key,
 )
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ class Store:
             )
         if len(applied) < len(known_names()):
             migrations_module.apply_pending(self.db)
+        self.fill_sort_keys()
         if listing_module.list_tables_stale(self.conn):
             listing_module.rebuild_list_tables(self.db)
 
@@ -150,7 +152,7 @@ class Store:
                 record.uuid = record.uuid or str(uuid_module.uuid4())
                 record.created_at = record.created_at or stamp
                 record.updated_at = stamp
-                row = record.to_row()
+                row = self._row_of(record)
                 row.pop("id")
                 cols = ", ".join(row)
                 marks = ", ".join("?" for _ in row)
@@ -162,7 +164,7 @@ class Store:
                 if not self._exists(table, record.id):
                     raise RecordNotFound(f"要修改的{record.KIND_LABEL}记录已不存在（可能已被删除）")
                 record.updated_at = stamp
-                row = record.to_row()
+                row = self._row_of(record)
                 for fixed in ("id", "uuid", "created_at"):
                     row.pop(fixed)
                 sets = ", ".join(f"{c} = ?" for c in row)
@@ -176,6 +178,24 @@ class Store:
             if isinstance(record, Activity):
                 self._save_activity_people(record)
         return record
+
+    @staticmethod
+    def _row_of(record: Record) -> dict[str, Any]:
+        row = record.to_row()
+        if isinstance(record, Unit | Person):
+            row["name_key"] = sort_key(record.name)
+        return row
+
+    def fill_sort_keys(self) -> None:
+        """Give rows written by other tools (no key, or a renamed one) their pinyin sort key."""
+        for table in ("units", "people"):
+            rows = self.conn.execute(
+                f"SELECT id, name FROM {table} WHERE name_key IS NULL"
+            ).fetchall()
+            stale = [(sort_key(name), rid) for rid, name in rows]
+            if stale:
+                with self.transaction():
+                    self.db.conn.executemany(f"UPDATE {table} SET name_key = ? WHERE id = ?", stale)
 
     def _validate(self, record: Record) -> None:
         from kexie_desktop.core import validation

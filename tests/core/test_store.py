@@ -288,3 +288,34 @@ def test_list_tables_are_rebuilt_when_missing_or_changed(data_dir: Path) -> None
     store = Store.open(data_dir)
     assert store.list_count("people", search="王芳") == 1
     store.close()
+
+
+def test_names_sort_by_pinyin(store: Store) -> None:
+    for name in ("赵四", "张三", "李四", "王五", "阿福", "欧阳明"):
+        store.save(Person(name=name))
+    ids = store.list_ids("people", sort_key="name")
+    assert _names(store, "people", ids) == ["阿福", "李四", "欧阳明", "王五", "张三", "赵四"]
+    for name in ("青江纸业科协", "安化茶业科协", "长沙学会"):
+        store.save(Unit(name=name, kind="其他"))
+    ids = store.list_ids("units", sort_key="name")
+    assert _names(store, "units", ids) == ["安化茶业科协", "长沙学会", "青江纸业科协"]
+
+
+def test_names_changed_by_other_tools_get_their_sort_key_back(data_dir: Path) -> None:
+    store = Store.open(data_dir)
+    store.save(Person(name="张三"))
+    store.save(Person(name="李四"))
+    store.close()
+    # Another program renames a person and adds one, knowing nothing of name_key.
+    with sqlite3.connect(data_dir / "kexie.db") as conn:
+        conn.execute("UPDATE people SET name = '阿福' WHERE name = '张三'")
+        conn.execute(
+            "INSERT INTO people (uuid, created_at, updated_at, name) VALUES ('u', 't', 't', '赵六')"
+        )
+    store = Store.open(data_dir)
+    ids = store.list_ids("people", sort_key="name")
+    assert _names(store, "people", ids) == ["阿福", "李四", "赵六"]
+    assert (
+        store.conn.execute("SELECT count(*) FROM people WHERE name_key IS NULL").fetchone()[0] == 0
+    )
+    store.close()
