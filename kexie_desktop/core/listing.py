@@ -43,11 +43,18 @@ class Column:
 
 @dataclass(frozen=True)
 class Dependency:
-    """Another table whose shown value (e.g. a unit's name) is copied into this list."""
+    """A change elsewhere that alters what this list shows (a unit renamed, a link added)."""
 
-    table: str
-    link: str  # the column of this listing's table that points at it, with alias
-    column: str  # the columns of that table that are shown, comma-separated
+    name: str
+    event: str  # e.g. "AFTER UPDATE OF name, name_key ON units"
+    condition: str  # which records of this listing to refresh, in terms of NEW / OLD
+
+
+def renamed(table: str, link: str) -> Dependency:
+    """The list shows the name of a linked unit or person, through the column `link`."""
+    return Dependency(
+        f"{table}_update", f"AFTER UPDATE OF name, name_key ON {table}", f"{link} = NEW.id"
+    )
 
 
 @dataclass(frozen=True)
@@ -175,9 +182,8 @@ class Listing:
         )
         for dep in self.dependencies:
             statements.append(
-                f"CREATE TRIGGER {lt}_after_{dep.table}_update "
-                f"AFTER UPDATE OF {dep.column} ON {dep.table} BEGIN "
-                f"{self._trigger_body(f'{dep.link} = NEW.id')}END"
+                f"CREATE TRIGGER {lt}_after_{dep.name} {dep.event} BEGIN "
+                f"{self._trigger_body(dep.condition)}END"
             )
         return statements
 
@@ -199,8 +205,22 @@ ACTIVITIES = Listing(
     ),
     default_order=(("start_date", True),),
     year_key="start_date",
-    extra_search=("a.co_organisers",),
-    dependencies=(Dependency("units", "a.unit_id", "name, name_key"),),
+    # The people involved: searching 张三 finds the activities 张三 took part in.
+    extra_search=(
+        "a.co_organisers",
+        "(SELECT group_concat(q.name, ' ') FROM activity_people ap "
+        "JOIN people q ON q.id = ap.person_id WHERE ap.activity_id = a.id)",
+    ),
+    dependencies=(
+        renamed("units", "a.unit_id"),
+        Dependency(
+            "people_update",
+            "AFTER UPDATE OF name ON people",
+            "a.id IN (SELECT activity_id FROM activity_people WHERE person_id = NEW.id)",
+        ),
+        Dependency("links_insert", "AFTER INSERT ON activity_people", "a.id = NEW.activity_id"),
+        Dependency("links_delete", "AFTER DELETE ON activity_people", "a.id = OLD.activity_id"),
+    ),
 )
 
 PEOPLE = Listing(
@@ -221,7 +241,7 @@ PEOPLE = Listing(
     ),
     default_order=(("name", False),),
     extra_search=("p.speciality",),
-    dependencies=(Dependency("units", "p.unit_id", "name, name_key"),),
+    dependencies=(renamed("units", "p.unit_id"),),
 )
 
 AWARDS = Listing(
@@ -244,8 +264,8 @@ AWARDS = Listing(
     default_order=(("award_date", True),),
     year_key="award_date",
     dependencies=(
-        Dependency("units", "w.unit_id", "name, name_key"),
-        Dependency("people", "w.person_id", "name, name_key"),
+        renamed("units", "w.unit_id"),
+        renamed("people", "w.person_id"),
     ),
 )
 

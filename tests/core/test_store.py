@@ -319,3 +319,23 @@ def test_names_changed_by_other_tools_get_their_sort_key_back(data_dir: Path) ->
         store.conn.execute("SELECT count(*) FROM people WHERE name_key IS NULL").fetchone()[0] == 0
     )
     store.close()
+
+
+def test_activities_are_found_by_the_people_involved(store: Store) -> None:
+    zhang = store.save(Person(name="张三"))
+    li = store.save(Person(name="李四"))
+    activity = store.save(
+        Activity(
+            title="交流会", category="学术交流", start_date="2025-01-01", person_ids=[zhang.id or 0]
+        )
+    )
+    assert store.list_ids("activities", search="张三") == [activity.id]
+    activity.person_ids = [li.id or 0]
+    store.save(activity)
+    assert store.list_ids("activities", search="张三") == []
+    assert store.list_ids("activities", search="李四") == [activity.id]
+    li.name = "李四光"
+    store.save(li)
+    assert store.list_ids("activities", search="四光") == [activity.id]
+    store.delete(Person, [li.id or 0])
+    assert store.list_ids("activities", search="李四") == []

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 class ActivitiesTab(RecordTab):
     MODEL_TYPE = ActivitiesModel
     UNIT_WORD = "项"
-    SEARCH_HINT = "搜索活动名称、单位、地点、情况说明"
+    SEARCH_HINT = "搜索活动名称、类别、单位、地点、参与人员"
     STRETCH_COLUMN = ActivitiesModel.COL_TITLE
     COLUMN_WIDTHS: ClassVar[dict[int, int]] = {
         ActivitiesModel.COL_DATE: 100,
