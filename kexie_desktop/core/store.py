@@ -401,6 +401,21 @@ class Store:
         row = self.conn.execute("SELECT id FROM units WHERE name = ?", [name]).fetchone()
         return None if row is None else int(row[0])
 
+    # -- whole-year reads for exports -------------------------------------------------
+
+    def ledger_rows(self, kind: str, year: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every record of a kind (of the year, for activities and awards) with linked names,
+        in ledger order, streamed: a ledger of 100,000 activities is never held in memory."""
+        sql, params = _LEDGER_QUERIES[kind](year)
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
+    def ledger_count(self, kind: str, year: int | None = None) -> int:
+        sql, params = _LEDGER_QUERIES[kind](year)
+        return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
     # -- settings ------------------------------------------------------------------------
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
@@ -431,6 +446,76 @@ class Store:
         with self.transaction():
             for name, value in vars(profile).items():
                 self.set_setting(_PROFILE_PREFIX + name, value)
+
+
+def _year_range(column: str, year: int | None) -> tuple[str, list[object]]:
+    if year is None:
+        return "1", []
+    return f"{column} >= ? AND {column} < ?", [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
+
+
+def _ledger_activities(year: int | None) -> tuple[str, list[object]]:
+    where, params = _year_range("a.start_date", year)
+    return (
+        f"""SELECT a.id, a.uuid, a.start_date, a.end_date, a.title, a.category,
+            COALESCE(u.name, '') AS unit_name, a.co_organisers, a.place, a.audience,
+            a.participants, a.highlight, a.reports, a.problems_solved,
+            a.technologies_promoted, a.articles, a.messages,
+            COALESCE((SELECT group_concat(q.name, '、') FROM activity_people ap
+                      JOIN people q ON q.id = ap.person_id WHERE ap.activity_id = a.id), '')
+                AS people_names,
+            a.description, a.notes
+        FROM activities a LEFT JOIN units u ON u.id = a.unit_id
+        WHERE {where} ORDER BY a.start_date, a.id""",
+        params,
+    )
+
+
+def _ledger_people(_year: int | None) -> tuple[str, list[object]]:
+    return (
+        """SELECT p.id, p.uuid, p.name, p.gender, p.birth_date, p.ethnicity, p.id_number,
+            p.phone, COALESCE(u.name, '') AS unit_name, p.title, p.education, p.speciality,
+            p.roles, p.join_date, p.status, p.notes
+        FROM people p LEFT JOIN units u ON u.id = p.unit_id
+        ORDER BY p.status = '退出', COALESCE(p.name_key, p.name), p.id""",
+        [],
+    )
+
+
+def _ledger_awards(year: int | None) -> tuple[str, list[object]]:
+    where, params = _year_range("w.award_date", year)
+    return (
+        f"""SELECT w.id, w.uuid, w.award_date, w.name, w.level,
+            CASE WHEN p.id IS NOT NULL THEN '个人' WHEN u.id IS NOT NULL THEN '单位'
+                 WHEN w.team <> '' THEN '集体' ELSE '' END AS winner_kind,
+            COALESCE(p.name, u.name, NULLIF(w.team, ''), '') AS winner,
+            COALESCE(pu.name, '') AS winner_unit, w.issuer, w.certificate_no, w.notes
+        FROM awards w LEFT JOIN people p ON p.id = w.person_id
+            LEFT JOIN units pu ON pu.id = p.unit_id
+            LEFT JOIN units u ON u.id = w.unit_id
+        WHERE {where} ORDER BY w.award_date, w.id""",
+        params,
+    )
+
+
+def _ledger_units(_year: int | None) -> tuple[str, list[object]]:
+    return (
+        """SELECT n.id, n.uuid, n.name, n.kind, n.established_date, n.contact_person,
+            n.contact_phone, n.member_count, n.founded_this_year,
+            (SELECT count(*) FROM people q WHERE q.unit_id = n.id AND q.status = '在册')
+                AS people_count,
+            n.notes
+        FROM units n ORDER BY COALESCE(n.name_key, n.name), n.id""",
+        [],
+    )
+
+
+_LEDGER_QUERIES = {
+    "activities": _ledger_activities,
+    "people": _ledger_people,
+    "awards": _ledger_awards,
+    "units": _ledger_units,
+}
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
