@@ -17,14 +17,21 @@ from kexie_desktop.core.paths import resolve_data_dir
 from kexie_desktop.core.store import Store, StoreError
 
 _USAGE = """\
-kexie-desktop [--data-dir 文件夹]            打开主窗口
-kexie-desktop demo [--data-dir 文件夹]       载入演示数据
-kexie-desktop --version                      显示版本"""
+kexie-desktop [--data-dir 文件夹]                                 打开主窗口
+kexie-desktop demo [--data-dir 文件夹]                            载入演示数据
+kexie-desktop export summary --year 年份 --out 文件.docx          导出年度工作总结
+kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids]
+                                                                  导出台账
+kexie-desktop --version                                           显示版本"""
 
 _ERROR_TRANSLATIONS = (
     (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
     (re.compile(r"argument \S+: invalid choice: '([^']*)'.*"), "没有“{0}”这个命令"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
+    (
+        re.compile(r"the following arguments are required: \{summary,ledger\}"),
+        "请写明导出什么：summary（年度工作总结）或 ledger（台账）",
+    ),
     (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
 )
 
@@ -71,9 +78,27 @@ def build_parser() -> ChineseArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"{APP_NAME} {__version__}", help="显示版本"
     )
-    sub = parser.add_subparsers(dest="command", title="命令", metavar="{demo}")
+    sub = parser.add_subparsers(dest="command", title="命令", metavar="{demo,export}")
     demo = sub.add_parser("demo", help="载入演示数据", add_help=False, usage=_USAGE)
     _add_common(demo)
+    export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
+    _add_common(export)
+    what = export.add_subparsers(dest="what", title="导出内容", metavar="{summary,ledger}")
+    what.required = True
+    for name, text, suffix in (
+        ("summary", "年度工作总结（Word 公文格式）", ".docx"),
+        ("ledger", "台账（Excel 工作簿）", ".xlsx"),
+    ):
+        item = what.add_parser(name, help=text, add_help=False, usage=_USAGE)
+        _add_common(item)
+        item.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
+        item.add_argument(
+            "--out", type=Path, required=True, metavar=f"文件{suffix}", help="写到哪个文件"
+        )
+        if name == "ledger":
+            item.add_argument(
+                "--full-ids", action="store_true", help="身份证号和电话写完整（默认部分隐藏）"
+            )
     return parser
 
 
@@ -82,9 +107,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     if args.command == "demo":
         return _run_demo(data_dir)
+    if args.command == "export":
+        return _run_export(args, data_dir)
     from kexie_desktop.ui.app import run_gui
 
     return run_gui(data_dir)
+
+
+def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
+    from kexie_desktop.core import export, summary
+    from kexie_desktop.core.safe_write import ExportError
+
+    if not data_dir.joinpath("kexie.db").exists():
+        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
+        return 1
+    try:
+        store = Store.open(data_dir)
+        try:
+            if args.what == "summary":
+                for part in summary.missing_narratives(store, args.year):
+                    print(f"提示：{args.year}年的“{part}”尚未填写，总结中将不含这一部分。",
+                          file=sys.stderr)  # fmt: skip
+                result = export.export_summary(store, args.year, args.out)
+            else:
+                result = export.export_ledger(store, args.year, args.out, full_ids=args.full_ids)
+        finally:
+            store.close()
+    except (StoreError, summary.SummaryError, ExportError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print(result.summary())
+    return 0
 
 
 def _run_demo(data_dir: Path) -> int:

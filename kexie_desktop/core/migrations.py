@@ -142,3 +142,17 @@ def apply_pending(db: Database) -> None:
     for name, fn in _MIGRATIONS:
         migrations(name=name)(fn)
     migrations.apply(db)
+
+
+@migration("0002_narratives")
+def m0002_narratives(db: Database) -> None:
+    # The clerk's own paragraphs of a year's summary (opening, shortcomings, plans).
+    db.execute(
+        """CREATE TABLE narratives (
+        year INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (year, kind)
+    )"""
+    )

@@ -401,6 +401,109 @@ class Store:
         row = self.conn.execute("SELECT id FROM units WHERE name = ?", [name]).fetchone()
         return None if row is None else int(row[0])
 
+    # -- the year's summary ------------------------------------------------------------
+
+    def narrative(self, year: int, kind: str) -> str | None:
+        """The clerk's text for a part of the year's summary, or None if never written."""
+        row = self.conn.execute(
+            "SELECT text FROM narratives WHERE year = ? AND kind = ?", [year, kind]
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def save_narrative(self, year: int, kind: str, text: str | None) -> None:
+        """Store the text; None goes back to the default (the row is removed)."""
+        with self.transaction():
+            if text is None:
+                self.db.execute("DELETE FROM narratives WHERE year = ? AND kind = ?", [year, kind])
+            else:
+                self.db.execute(
+                    "INSERT INTO narratives (year, kind, text, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(year, kind) DO UPDATE SET text = excluded.text, "
+                    "updated_at = excluded.updated_at",
+                    [year, kind, text.strip(), now_iso()],
+                )
+
+    def category_figures(self, year: int) -> list[dict[str, Any]]:
+        """Per activity category of the year: count, 人次 and the outcome figures."""
+        where, params = _year_range("start_date", year)
+        cursor = self.conn.execute(
+            f"""SELECT category, count(*) AS activities, sum(participants) AS participants,
+                sum(reports) AS reports, sum(problems_solved) AS problems_solved,
+                sum(technologies_promoted) AS technologies_promoted,
+                sum(articles) AS articles, sum(messages) AS messages,
+                sum(highlight) AS highlights
+            FROM activities WHERE {where} GROUP BY category""",
+            params,
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def audiences(self, year: int, category: str) -> list[str]:
+        """The audience values of a category's activities of the year (one entry each)."""
+        where, params = _year_range("start_date", year)
+        rows = self.conn.execute(
+            f"SELECT audience FROM activities WHERE {where} AND category = ?",
+            [*params, category],
+        )
+        return [str(r[0]) for r in rows]
+
+    def highlights(self, year: int, category: str) -> list[dict[str, Any]]:
+        where, params = _year_range("a.start_date", year)
+        cursor = self.conn.execute(
+            f"""SELECT a.id, a.start_date, a.end_date, a.title, a.description,
+                COALESCE(u.name, '') AS unit_name
+            FROM activities a LEFT JOIN units u ON u.id = a.unit_id
+            WHERE {where} AND a.category = ? AND a.highlight = 1
+            ORDER BY a.start_date, a.id""",
+            [*params, category],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def unit_figures(self, year: int) -> dict[str, Any]:
+        """Units by kind, and those founded in the year (flagged, or established in it)."""
+        by_kind = dict(
+            self.conn.execute("SELECT kind, count(*) FROM units GROUP BY kind").fetchall()
+        )
+        start, end = f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
+        new = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM units WHERE founded_this_year = 1 "
+                "OR (established_date >= ? AND established_date < ?) "
+                "ORDER BY COALESCE(name_key, name)",
+                [start, end],
+            )
+        ]
+        return {"total": sum(by_kind.values()), "by_kind": by_kind, "new": new}
+
+    def people_figures(self, year: int) -> dict[str, Any]:
+        """Current roster: members, members who joined in the year, and people by title."""
+        start, end = f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
+        active = "status = '在册'"
+        member = "('、' || roles || '、') LIKE '%、会员、%'"
+        one = self.conn.execute
+        return {
+            "people": one(f"SELECT count(*) FROM people WHERE {active}").fetchone()[0],
+            "members": one(f"SELECT count(*) FROM people WHERE {active} AND {member}").fetchone()[
+                0
+            ],
+            "new_members": one(
+                f"SELECT count(*) FROM people WHERE {active} AND {member} "
+                "AND join_date >= ? AND join_date < ?",
+                [start, end],
+            ).fetchone()[0],
+            "by_title": dict(
+                one(
+                    f"SELECT title, count(*) FROM people WHERE {active} AND title <> '' "
+                    "GROUP BY title"
+                ).fetchall()
+            ),
+        }
+
+    def awards_of_year(self, year: int) -> list[dict[str, Any]]:
+        return list(self.ledger_rows("awards", year))
+
     # -- whole-year reads for exports -------------------------------------------------
 
     def ledger_rows(self, kind: str, year: int | None = None) -> Iterator[dict[str, Any]]:

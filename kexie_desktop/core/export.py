@@ -1,0 +1,90 @@
+"""The two year-end exports — the summary (.docx) and the ledgers (.xlsx) — written safely.
+
+The command line and the window both call these; the Word and Excel libraries are imported only
+when an export runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from kexie_desktop.core.safe_write import check_zip, write_safely
+from kexie_desktop.core.store import Store
+from kexie_desktop.core.summary import Narratives, compose_summary
+
+Progress = Callable[[int, int], None]
+
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\r\n\t]')
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    size: int
+    rows: dict[str, int]
+
+    def summary(self) -> str:
+        size = (
+            f"{self.size / 1024:.0f} KB" if self.size < 1 << 20 else f"{self.size / 2**20:.1f} MB"
+        )
+        return f"已写出：{self.path}（{size}），文件已读回检查，完整无误。"
+
+
+def suggested_filename(store: Store, year: int, kind: str) -> str:
+    """「青江市厂矿科协联合会2025年工作总结.docx」 — characters Windows forbids removed."""
+    org = _UNSAFE_IN_NAMES.sub("", store.profile().org_name) or "科协"
+    if kind == "summary":
+        return f"{org}{year}年工作总结.docx"
+    return f"{org}{year}年工作台账.xlsx"
+
+
+def export_summary(
+    store: Store,
+    year: int,
+    target: Path,
+    *,
+    today: dt.date | None = None,
+    narratives: Narratives | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    from kexie_desktop.core.docx_export import write_docx
+
+    document = compose_summary(store, year, today=today, narratives=narratives)
+    if progress:
+        progress(1, 3)
+
+    def write(f: BinaryIO) -> None:
+        write_docx(document, f)
+        if progress:
+            progress(2, 3)
+
+    path = write_safely(
+        target, write, verify=lambda p: check_zip(p, ["word/document.xml", "word/styles.xml"])
+    )
+    if progress:
+        progress(3, 3)
+    return ExportResult(path, path.stat().st_size, {"paragraphs": len(document.blocks)})
+
+
+def export_ledger(
+    store: Store,
+    year: int,
+    target: Path,
+    *,
+    full_ids: bool = False,
+    progress: Progress | None = None,
+) -> ExportResult:
+    from kexie_desktop.core.ledger_export import write_ledger
+
+    rows: dict[str, int] = {}
+
+    def write(f: BinaryIO) -> None:
+        rows.update(write_ledger(store, year, f, full_ids=full_ids, progress=progress))
+
+    path = write_safely(target, write, verify=lambda p: check_zip(p, ["xl/workbook.xml"]))
+    return ExportResult(path, path.stat().st_size, rows)
