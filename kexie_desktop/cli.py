@@ -125,10 +125,10 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
         store = Store.open(data_dir)
         try:
             if args.what == "summary":
-                for part in summary.missing_narratives(store, args.year):
-                    print(f"提示：{args.year}年的“{part}”尚未填写，总结中将不含这一部分。",
-                          file=sys.stderr)  # fmt: skip
                 result = export.export_summary(store, args.year, args.out)
+                for part in summary.missing_narratives(store, args.year):
+                    print(f"提示：{args.year}年的“{part}”尚未填写，总结中不含这一部分。",
+                          file=sys.stderr)  # fmt: skip
             else:
                 result = export.export_ledger(store, args.year, args.out, full_ids=args.full_ids)
         finally:

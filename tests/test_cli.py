@@ -66,3 +66,32 @@ def test_a_folder_that_cannot_be_created_is_reported(tmp_path: Path) -> None:
     result = run("demo", "--data-dir", str(blocker / "sub"))
     assert result.returncode == 1
     assert "无法创建数据文件夹" in result.stderr
+
+
+def test_export_summary_and_ledger(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    assert run("demo", "--data-dir", data).returncode == 0
+    result = run("export", "summary", "--year", "2025", "--out", str(tmp_path / "总结.docx"),
+                 "--data-dir", data)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "完整无误" in result.stdout
+    assert "提示：2025年的“存在的不足”尚未填写，总结中不含这一部分。" in result.stderr
+    assert (tmp_path / "总结.docx").stat().st_size > 10_000
+    result = run("export", "ledger", "--year", "2025", "--out", str(tmp_path / "台账.xlsx"),
+                 "--full-ids", "--data-dir", data)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "台账.xlsx").exists()
+
+
+def test_export_errors_are_chinese_and_non_zero(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    result = run("export", "summary", "--year", "2025", "--out", "x.docx", "--data-dir", data)
+    assert result.returncode == 1 and "没有数据库" in result.stderr
+    assert run("demo", "--data-dir", data).returncode == 0
+    result = run("export", "summary", "--year", "2019", "--out", str(tmp_path / "x.docx"),
+                 "--data-dir", data)  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("错误：2019年还没有任何活动或获奖记录")
+    assert not (tmp_path / "x.docx").exists()
+    result = run("export", "--data-dir", data)
+    assert result.returncode == 2 and "请写明导出什么" in result.stderr

@@ -97,6 +97,12 @@ class Store:
         store._migrate()
         return store
 
+    def reopen(self) -> Store:
+        """Another connection to the same database, for work on another thread."""
+        if self.path is None:
+            raise StoreError("内存数据库不能在另一个线程中打开")
+        return Store.open(self.path.parent)
+
     def _configure(self) -> None:
         conn = self.conn
         conn.execute("PRAGMA foreign_keys = ON")
@@ -133,6 +139,10 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (DB Browser, a second program) commits."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -368,28 +378,29 @@ class Store:
     def unit_choices(self) -> list[tuple[int, str]]:
         return [(r[0], r[1]) for r in self.conn.execute("SELECT id, name FROM units ORDER BY name")]
 
-    def person_choices(self, search: str = "", limit: int = -1) -> list[tuple[int, str]]:
-        """People for a picker: (id, 「姓名（单位）」), current members first."""
-        pattern = f"%{listing_module.escape_like(search)}%"
+    def person_choices(self, search: str = "", limit: int = 50) -> list[tuple[int, str]]:
+        """People for a picker, found by part of the name or unit: (id, label), members first.
+
+        Labels are 「姓名（单位）」, made unique where two people share both (birth year, number):
+        a picker must never confuse two 张伟 of the same unit.
+        """
+        pattern = f"%{listing_module.escape_like(search.strip())}%"
         rows = self.conn.execute(
-            """SELECT p.id, p.name, COALESCE(u.name, '') FROM people p
-               LEFT JOIN units u ON u.id = p.unit_id
+            f"""{_PERSON_LABEL_SELECT}
                WHERE p.name LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\'
-               ORDER BY p.status = '退出', p.name, p.id LIMIT ?""",
-            [pattern, pattern, limit],
+               ORDER BY p.name <> ?, p.status = '退出', COALESCE(p.name_key, p.name), p.id
+               LIMIT ?""",
+            [pattern, pattern, search.strip(), limit],
         )
-        return [(r[0], f"{r[1]}（{r[2]}）" if r[2] else r[1]) for r in rows]
+        return [(r[0], _person_label(*r)) for r in rows]
 
     def person_labels(self, ids: Sequence[int]) -> dict[int, str]:
-        if not ids:
-            return {}
-        marks = ", ".join("?" for _ in ids)
-        rows = self.conn.execute(
-            f"""SELECT p.id, p.name, COALESCE(u.name, '') FROM people p
-                LEFT JOIN units u ON u.id = p.unit_id WHERE p.id IN ({marks})""",
-            list(ids),
-        )
-        return {r[0]: (f"{r[1]}（{r[2]}）" if r[2] else r[1]) for r in rows}
+        result: dict[int, str] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.conn.execute(f"{_PERSON_LABEL_SELECT} WHERE p.id IN ({marks})", list(chunk))
+            result.update({r[0]: _person_label(*r) for r in rows})
+        return result
 
     def unit_name_taken(self, name: str, except_id: int | None = None) -> bool:
         row = self.conn.execute(
@@ -549,6 +560,20 @@ class Store:
         with self.transaction():
             for name, value in vars(profile).items():
                 self.set_setting(_PROFILE_PREFIX + name, value)
+
+
+_PERSON_LABEL_SELECT = """SELECT p.id, p.name, COALESCE(u.name, ''), p.birth_date,
+    (SELECT count(*) FROM people q WHERE q.name = p.name AND q.unit_id IS p.unit_id) > 1
+    FROM people p LEFT JOIN units u ON u.id = p.unit_id"""
+
+
+def _person_label(record_id: int, name: str, unit: str, birth: str | None, ambiguous: int) -> str:
+    details = [unit] if unit else []
+    if ambiguous:
+        if birth:
+            details.append(f"{birth[:4]}年生")
+        details.append(f"编号{record_id}")
+    return f"{name}（{'，'.join(details)}）" if details else name
 
 
 def _year_range(column: str, year: int | None) -> tuple[str, list[object]]:

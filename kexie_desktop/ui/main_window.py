@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QEvent, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._record_actions = (
             self.new_action, self.edit_action, self.delete_action, self.find_action,
             self.profile_action, self.demo_action, self.private_action,
+            self.summary_action, self.ledger_action,
         )  # fmt: skip
         for action in self._record_actions:
             action.setEnabled(False)
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
             page_layout.addWidget(tab)
             tab.records_changed.connect(self._records_changed)
             tab.status_changed.connect(self._tab_status_changed)
+            tab.year_wanted.connect(self.show_year)
         self.tabs.currentChanged.connect(lambda _i: self._show_status())
         self._install_shortcuts()
         for action in self._record_actions:
@@ -125,6 +127,10 @@ class MainWindow(QMainWindow):
         self.private_action = QAction("显示完整身份证号和电话(&P)", self)
         self.private_action.setCheckable(True)
         self.private_action.toggled.connect(self._toggle_private)
+        self.summary_action = QAction("年度工作总结(&S)…", self)
+        self.summary_action.triggered.connect(self.open_summary)
+        self.ledger_action = QAction("台账(&L)…", self)
+        self.ledger_action.triggered.connect(self.open_ledger)
         self.about_action = QAction(f"关于{APP_NAME}(&A)", self)
         self.about_action.triggered.connect(self.show_about)
 
@@ -147,6 +153,9 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.delete_action)
         toolbar.addSeparator()
         toolbar.addAction(self.find_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.summary_action)
+        toolbar.addAction(self.ledger_action)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -157,6 +166,9 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("编辑(&E)")
         for action in (self.new_action, self.edit_action, self.delete_action, self.find_action):
             edit_menu.addAction(action)
+        export_menu = bar.addMenu("导出(&X)")
+        export_menu.addAction(self.summary_action)
+        export_menu.addAction(self.ledger_action)
         view_menu = bar.addMenu("查看(&V)")
         view_menu.addAction(self.private_action)
         settings_menu = bar.addMenu("设置(&S)")
@@ -196,6 +208,11 @@ class MainWindow(QMainWindow):
         index = self.year_combo.findData(current if current is not None else ALL_YEARS)
         self.year_combo.setCurrentIndex(max(index, 0))
         self.year_combo.blockSignals(False)
+
+    def show_year(self, year: int) -> None:
+        self.refresh_years(select=year)
+        self._year_changed()
+        self.statusBar().showMessage(f"已切换到{year}年，以显示刚保存的记录。", 8000)
 
     def selected_year(self) -> int | None:
         year = self.year_combo.currentData()
@@ -288,6 +305,24 @@ class MainWindow(QMainWindow):
         self._year_changed()
         self.statusBar().showMessage(result.summary(), 10_000)
 
+    def export_year(self) -> int:
+        """The year to export: the one selected, or under 全部年度 the newest with records."""
+        year = self.selected_year()
+        if year:
+            return year
+        years = self.store.years()
+        return years[0] if years else dt.date.today().year
+
+    def open_summary(self) -> None:
+        from kexie_desktop.ui.dialogs.summary_dialog import SummaryDialog
+
+        SummaryDialog(self.store, self.export_year(), self).exec()
+
+    def open_ledger(self) -> None:
+        from kexie_desktop.ui.dialogs.ledger_dialog import LedgerDialog
+
+        LedgerDialog(self.store, self.export_year(), self).exec()
+
     def show_about(self) -> None:
         QMessageBox.about(
             self,
@@ -306,6 +341,21 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1180, 720)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Back from DB Browser or a colleague's second program: show what they changed.
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_outside_changes()
+        super().changeEvent(event)
+
+    def check_outside_changes(self) -> None:
+        if not hasattr(self, "store"):
+            return
+        if any(tab.model.outside_changes() for tab in self.record_tabs()):
+            for tab in self.record_tabs():
+                tab.mark_stale()
+            self.refresh_years()
+            self._year_changed()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.window_settings.setValue("geometry", self.saveGeometry())

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from kexie_desktop.core import idcard
@@ -57,8 +64,14 @@ class RecordTableModel(QAbstractTableModel):
         self._total = 0
         self.show_full_private = False
         self.loaded = False
+        self._data_version = -1
+        self._reload_pending = False
 
     # -- what is shown -------------------------------------------------------------------
+
+    @property
+    def year(self) -> int | None:
+        return self._year
 
     @property
     def search_text(self) -> str:
@@ -97,6 +110,7 @@ class RecordTableModel(QAbstractTableModel):
         )
 
     def _load_ids(self) -> None:
+        self._data_version = self.store.data_version()
         if self._search.split():
             # A search reads every row anyway; take all matching ids in that one pass.
             self._ids = self._query_ids()
@@ -107,6 +121,7 @@ class RecordTableModel(QAbstractTableModel):
         self._pages.clear()
 
     def reload(self) -> None:
+        self._reload_pending = False
         self.loaded = True
         self.beginResetModel()
         self._load_ids()
@@ -144,6 +159,8 @@ class RecordTableModel(QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < self._count):
             return None
         record_id = self.id_at(index.row())
+        if record_id < 0:
+            return None
         if role == IdRole:
             return record_id
         if role == RecordRole:
@@ -198,12 +215,28 @@ class RecordTableModel(QAbstractTableModel):
     # -- helpers -------------------------------------------------------------------------
 
     def id_at(self, row: int) -> int:
+        """The id of a row; -1 if the records changed underneath (a reload is then on its way)."""
         if row >= len(self._ids):
+            if self.store.data_version() != self._data_version:
+                # Another program wrote to the database: later slices no longer line up.
+                self._schedule_reload()
+                return -1
             # Scrolled past the ids loaded so far: take the next slice, or the rest at once
             # after a jump to the end.
             wanted = max(row + 1 - len(self._ids), _ID_SLICE)
             self._ids += self._query_ids(limit=wanted, offset=len(self._ids))
+            if row >= len(self._ids):
+                self._schedule_reload()
+                return -1
         return self._ids[row]
+
+    def _schedule_reload(self) -> None:
+        if not self._reload_pending:
+            self._reload_pending = True
+            QTimer.singleShot(0, self, self.reload)
+
+    def outside_changes(self) -> bool:
+        return self.loaded and self.store.data_version() != self._data_version
 
     def _load_all_ids(self) -> None:
         if len(self._ids) < self._count:
@@ -223,7 +256,8 @@ class RecordTableModel(QAbstractTableModel):
             if len(self._pages) >= _MAX_CACHED_PAGES:
                 self._pages.pop(next(iter(self._pages)))
             last = min((page_no + 1) * _PAGE, self._count) - 1
-            self.id_at(last)
+            if self.id_at(last) < 0:
+                return None
             ids = self._ids[page_no * _PAGE : last + 1]
             page = self.store.list_rows(self.listing.table, ids)
             self._pages[page_no] = page

@@ -2,95 +2,126 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QToolButton,
     QWidget,
+    QWidgetAction,
 )
 
-_NULL_DATE = QDate(1900, 1, 1)
+from kexie_desktop.core.store import Store
 
 
 class OptionalDateEdit(QWidget):
-    """A date picker with a calendar that may also be left empty (shown as 「未填」)."""
+    """A date typed as the clerk writes it (2025-3-5, 2025.3.5, 2025年3月5日, 20250305) or
+    picked from a calendar; may stay empty. With `allow_month`, 1975-03 or 1975年3月 is kept
+    as a year and month (a birth month)."""
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, month_only_option: bool = False):
+    def __init__(self, parent: QWidget | None = None, *, allow_month: bool = False):
         super().__init__(parent)
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setMinimumDate(_NULL_DATE)
-        self.edit.setMaximumDate(QDate(2100, 12, 31))
-        self.edit.setSpecialValueText("未填")
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(_NULL_DATE)
-        self.edit.dateChanged.connect(lambda _d: self.changed.emit())
-        # An empty field would open its calendar on January 1900; open it on today instead.
-        self.edit.calendarWidget().installEventFilter(self)
-        self.clear_button = QToolButton(self)
-        self.clear_button.setText("清除")
-        self.clear_button.setToolTip("清空这个日期")
-        self.clear_button.clicked.connect(lambda: self.set_value(None))
+        self.allow_month = allow_month
+        self.line = QLineEdit(self)
+        self.line.setPlaceholderText("如 2025-03-05" + ("，或 1975-03" if allow_month else ""))
+        self.line.textChanged.connect(lambda _t: self.changed.emit())
+        self.line.editingFinished.connect(self._tidy)
+        self.calendar_button = QToolButton(self)
+        self.calendar_button.setText("日历")
+        self.calendar_button.setToolTip("从日历中选择日期")
+        self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        menu = QMenu(self.calendar_button)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._open_calendar)
+        self.calendar_button.setMenu(menu)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
-        self.month_only: QCheckBox | None = None
-        if month_only_option:
-            self.month_only = QCheckBox("仅知年月", self)
-            self.month_only.toggled.connect(self._month_only_toggled)
-            layout.addWidget(self.month_only)
-        layout.addWidget(self.clear_button)
-        self.setFocusProxy(self.edit)
+        layout.addWidget(self.line, 1)
+        layout.addWidget(self.calendar_button)
+        self.setFocusProxy(self.line)
         # Which month an empty field's calendar opens on; the end date follows the start date.
         self.page_hint: Callable[[], str | None] = lambda: None
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and self.edit.date() == _NULL_DATE:
-            hint = self.page_hint()
-            page = QDate.fromString(hint[:10], "yyyy-MM-dd") if hint else QDate()
-            if not page.isValid():
-                page = QDate.currentDate()
-            self.edit.calendarWidget().setCurrentPage(page.year(), page.month())
-        return super().eventFilter(watched, event)
+    def _open_calendar(self) -> None:
+        current = self.value()
+        shown = current if current and len(current) == 10 else self.page_hint()
+        date = QDate.fromString(shown[:10], "yyyy-MM-dd") if shown else QDate()
+        if not date.isValid():
+            date = QDate.currentDate()
+        if current and len(current) == 10:
+            self.calendar.setSelectedDate(date)
+        self.calendar.setCurrentPage(date.year(), date.month())
 
-    def _month_only_toggled(self, on: bool) -> None:
-        self.edit.setDisplayFormat("yyyy-MM" if on else "yyyy-MM-dd")
-        self.changed.emit()
+    def _picked(self, date: QDate) -> None:
+        self.line.setText(date.toString("yyyy-MM-dd"))
+        menu = self.calendar_button.menu()
+        if menu is not None:
+            menu.hide()
+
+    def _tidy(self) -> None:
+        value = self.value()
+        if value and value != self.line.text():
+            self.line.setText(value)
 
     def value(self) -> str | None:
-        date = self.edit.date()
-        if date == _NULL_DATE:
+        """The ISO date (or year-month); None when empty; the text itself if it is no date,
+        so that validation can say what is wrong with it."""
+        text = self.line.text().strip()
+        if not text:
             return None
-        if self.month_only is not None and self.month_only.isChecked():
-            return date.toString("yyyy-MM")
-        return date.toString("yyyy-MM-dd")
+        return parse_date_text(text, allow_month=self.allow_month) or text
 
     def set_value(self, text: str | None) -> None:
-        if not text:
-            self.edit.setDate(_NULL_DATE)
-            return
-        if len(text) == 7 and self.month_only is not None:
-            self.month_only.setChecked(True)
-            self.edit.setDate(QDate.fromString(text + "-01", "yyyy-MM-dd"))
-            return
-        if self.month_only is not None:
-            self.month_only.setChecked(False)
-        date = QDate.fromString(text, "yyyy-MM-dd")
-        self.edit.setDate(date if date.isValid() else _NULL_DATE)
+        self.line.setText(text or "")
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_MONTH_PATTERNS = (re.compile(r"^(\d{4})[-./年](\d{1,2})月?$"), re.compile(r"^(\d{4})(\d{2})$"))
+
+
+def parse_date_text(text: str, *, allow_month: bool = False) -> str | None:
+    """2025-3-5 / 2025.3.5 / 2025/3/5 / 2025年3月5日 / 20250305 → 2025-03-05; None if no date."""
+    text = text.strip().translate(_FULL_WIDTH_DIGITS)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            date = QDate(year, month, day)
+            return date.toString("yyyy-MM-dd") if date.isValid() else None
+    if allow_month:
+        for pattern in _MONTH_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                year, month = (int(g) for g in match.groups())
+                return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
+    return None
+
+
+_FULL_WIDTH_DIGITS = {ord("０") + i: ord("0") + i for i in range(10)}
 
 
 def make_choice_combo(
@@ -120,7 +151,10 @@ def set_combo_value(combo: QComboBox, value: str) -> None:
 
 
 class ChoicePicker(QComboBox):
-    """An editable drop-down over (id, label) pairs that completes on any part of the label."""
+    """An editable drop-down over (id, label) pairs that completes on any part of the label.
+
+    For short lists (units); people are picked with PersonPicker, which asks the database.
+    """
 
     def __init__(self, choices: Sequence[tuple[int, str]], *, empty_label: str, parent: Any = None):
         super().__init__(parent)
@@ -144,7 +178,9 @@ class ChoicePicker(QComboBox):
         text = self.currentText().strip()
         if not text or text == self.empty_label:
             return None
-        index = self.findText(text, Qt.MatchFlag.MatchExactly)
+        index = self.currentIndex()
+        if index < 0 or self.itemText(index) != text:
+            index = self.findText(text, Qt.MatchFlag.MatchExactly)
         if index < 0:
             raise LookupError(text)
         data = self.itemData(index)
@@ -153,6 +189,65 @@ class ChoicePicker(QComboBox):
     def set_selected_id(self, record_id: int | None) -> None:
         index = self.findData(record_id) if record_id is not None else 0
         self.setCurrentIndex(max(index, 0))
+
+
+class PersonPicker(QLineEdit):
+    """Picks one person from the roster: the database is asked as the clerk types, so a
+    roster of 50,000 opens as fast as one of 50."""
+
+    picked = Signal(int)
+
+    def __init__(self, store: Store, parent: Any = None):
+        super().__init__(parent)
+        self.store = store
+        self._ids: dict[str, int] = {}
+        self._model = QStringListModel(self)
+        completer = QCompleter(self._model, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setMaxVisibleItems(12)
+        completer.activated.connect(self._activated)
+        self.setCompleter(completer)
+        self.setPlaceholderText("输入姓名或单位中的字查找")
+        self.textEdited.connect(self._search)
+
+    def _search(self, text: str) -> None:
+        if not text.strip():
+            self._model.setStringList([])
+            return
+        choices = self.store.person_choices(text)
+        self._ids.update({label: record_id for record_id, label in choices})
+        self._model.setStringList([label for _, label in choices])
+        completer = self.completer()
+        if completer is not None:
+            completer.complete()
+
+    def _activated(self, label: str) -> None:
+        if label in self._ids:
+            self.picked.emit(self._ids[label])
+
+    def selected_id(self) -> int | None:
+        """The chosen person; None when empty. Raises LookupError for text matching nobody."""
+        text = self.text().strip()
+        if not text:
+            return None
+        if text in self._ids:
+            return self._ids[text]
+        # Typed rather than picked: the full label, or a name that only one person has.
+        found = self.store.person_choices(text)
+        exact = [rid for rid, label in found if label == text]
+        if not exact:
+            exact = [rid for rid, label in found if label.split("（")[0] == text]
+        if len(exact) != 1:
+            raise LookupError(text)
+        return exact[0]
+
+    def set_selected_id(self, record_id: int | None) -> None:
+        if record_id is None:
+            self.clear()
+            return
+        label = self.store.person_labels([record_id]).get(record_id, "")
+        self._ids[label] = record_id
+        self.setText(label)
 
 
 class CheckGroup(QWidget):
@@ -177,26 +272,21 @@ class CheckGroup(QWidget):
 
 
 class PeopleListPicker(QWidget):
-    """The people involved in an activity: pick from the roster as you type, remove with a click."""
+    """The people involved in an activity: found in the roster as you type, removed with a click."""
 
-    def __init__(self, choices: Sequence[tuple[int, str]], parent: Any = None):
+    def __init__(self, store: Store, parent: Any = None):
         super().__init__(parent)
-        self._labels = {record_id: label for record_id, label in choices}
-        self._by_label = {label: record_id for record_id, label in choices}
-        self.input = QLineEdit(self)
+        self.input = PersonPicker(store, self)
         self.input.setPlaceholderText("输入姓名或单位查找，回车加入")
-        completer = QCompleter(list(self._by_label), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.activated.connect(self._add_label)
-        self.input.setCompleter(completer)
-        self.input.returnPressed.connect(lambda: self._add_label(self.input.text()))
+        self.input.picked.connect(self._add_picked)
+        self.input.returnPressed.connect(self._add_typed)
         self.add_button = QPushButton("加入", self)
-        self.add_button.clicked.connect(lambda: self._add_label(self.input.text()))
+        self.add_button.clicked.connect(self._add_typed)
         self.remove_button = QPushButton("移除所选", self)
+        self.remove_button.clicked.connect(self._remove_selected)
         self.list = QListWidget(self)
         self.list.setMaximumHeight(90)
-        self.remove_button.clicked.connect(self._remove_selected)
+        self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         top = QHBoxLayout()
         top.addWidget(self.input, 1)
         top.addWidget(self.add_button)
@@ -206,21 +296,25 @@ class PeopleListPicker(QWidget):
         layout.addLayout(top, 0, 0)
         layout.addWidget(self.list, 1, 0)
 
-    def _add_label(self, label: str) -> None:
-        record_id = self._by_label.get(label.strip())
-        if record_id is None:
-            matches = [lb for lb in self._by_label if label.strip() and label.strip() in lb]
-            if len(matches) != 1:
-                return
-            record_id = self._by_label[matches[0]]
+    def _add_picked(self, record_id: int) -> None:
         self.add_person(record_id)
-        # Clear after the completer has finished writing its choice into the line edit.
-        self.input.clear()
+        # After the completer has written its choice into the line edit.
+        QTimer.singleShot(0, self.input, self.input.clear)
+
+    def _add_typed(self) -> None:
+        try:
+            record_id = self.input.selected_id()
+        except LookupError:
+            return
+        if record_id is not None:
+            self.add_person(record_id)
+            self.input.clear()
 
     def add_person(self, record_id: int) -> None:
         if record_id in self.person_ids():
             return
-        item = QListWidgetItem(self._labels.get(record_id, str(record_id)))
+        label = self.input.store.person_labels([record_id]).get(record_id, str(record_id))
+        item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, record_id)
         self.list.addItem(item)
 
@@ -233,8 +327,10 @@ class PeopleListPicker(QWidget):
             int(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())
         ]
 
-    def set_person_ids(self, ids: Sequence[int], labels: dict[int, str]) -> None:
-        self._labels.update(labels)
+    def set_person_ids(self, ids: Sequence[int]) -> None:
         self.list.clear()
+        labels = self.input.store.person_labels(ids)
         for record_id in ids:
-            self.add_person(record_id)
+            item = QListWidgetItem(labels.get(record_id, str(record_id)))
+            item.setData(Qt.ItemDataRole.UserRole, record_id)
+            self.list.addItem(item)

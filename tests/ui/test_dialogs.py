@@ -1,8 +1,8 @@
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from kexie_desktop.core.records import Activity, Award, Person, Profile, Unit
 from kexie_desktop.core.store import Store
@@ -36,12 +36,18 @@ def test_new_activity_is_saved_with_its_people(store: Store, qtbot: Any) -> None
     dialog.title_edit.insert("纸机节能技术交流会")
     set_combo_value(dialog.category_combo, "学术交流")
     assert dialog.category_combo.currentText() == "学术交流"
-    dialog.start_edit.edit.setDate(QDate(2025, 3, 5))
+    dialog.start_edit.set_value("2025-03-05")
     dialog.unit_picker.setEditText("青江纸业科协")
     dialog.participants_spin.setValue(86)
-    dialog.people_picker.input.insert("张三（青江纸业科协）")
-    qtbot.keyClick(dialog.people_picker.input, Qt.Key.Key_Return)
-    assert dialog.people_picker.person_ids() == [person.id]
+    picker = dialog.people_picker
+    picker.input.textEdited.emit("张")  # typing asks the roster
+    completer = picker.input.completer()
+    assert completer is not None
+    completer.activated.emit("张三（青江纸业科协）")  # picked from the list
+    assert picker.person_ids() == [person.id]
+    picker.input.setText("张三")  # typed in full, then 加入
+    picker.add_button.click()
+    assert picker.person_ids() == [person.id]
     dialog.audience_group.boxes["科技工作者"].setChecked(True)
     dialog.highlight_box.setChecked(True)
     dialog.description_edit.setPlainText("3月5日，青江纸业科协组织交流会。")
@@ -63,8 +69,8 @@ def test_invalid_activity_keeps_the_dialog_open_with_messages(store: Store, qtbo
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.place_edit.insert("市科协三楼")
-    dialog.start_edit.edit.setDate(QDate(2025, 3, 5))
-    dialog.end_edit.edit.setDate(QDate(2025, 3, 1))
+    dialog.start_edit.set_value("2025-03-05")
+    dialog.end_edit.set_value("2025-03-01")
     dialog.unit_picker.setEditText("不存在的单位")
     _ok(dialog)
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
@@ -139,7 +145,6 @@ def test_person_bad_id_and_phone_are_shown_beside_the_fields(store: Store, qtbot
 def test_birth_month_only(store: Store, qtbot: Any) -> None:
     dialog = PersonDialog(store, Person(name="李四", birth_date="1975-03"))
     qtbot.addWidget(dialog)
-    assert dialog.birth_edit.month_only.isChecked()
     assert dialog.birth_edit.value() == "1975-03"
     _ok(dialog)
     assert store.get(Person, dialog.saved.id).birth_date == "1975-03"
@@ -176,7 +181,7 @@ def test_award_without_winner_or_with_unknown_person(store: Store, qtbot: Any) -
     set_combo_value(dialog.level_combo, "省部级")
     _ok(dialog)
     assert "请选择获奖人员" in dialog.error_labels["winner"].text()
-    dialog.person_picker.setEditText("查无此人")
+    dialog.person_picker.setText("查无此人")
     _ok(dialog)
     assert dialog.error_labels["winner"].text() == "名单中没有“查无此人”，请从下拉列表中选择"
     assert store.count(Award) == 0
@@ -211,17 +216,111 @@ def test_escape_closes_a_dialog_without_saving(store: Store, qtbot: Any) -> None
 def test_empty_date_opens_its_calendar_on_today(store: Store, qtbot: Any) -> None:
     dialog = ActivityDialog(store)
     qtbot.addWidget(dialog)
-    calendar = dialog.start_edit.edit.calendarWidget()
-    # What the popup does when it opens (offscreen platforms cannot open popups).
-    QApplication.sendEvent(calendar, QShowEvent())
+    calendar = dialog.start_edit.calendar
+    dialog.start_edit._open_calendar()  # what opening the calendar menu does
     today = QDate.currentDate()
     assert (calendar.yearShown(), calendar.monthShown()) == (today.year(), today.month())
-    # The end date's calendar opens on the month of the start date.
+    # The end date's calendar opens on the month of the start date, and a click fills it.
     dialog.start_edit.set_value("2025-03-05")
-    end_calendar = dialog.end_edit.edit.calendarWidget()
-    QApplication.sendEvent(end_calendar, QShowEvent())
+    dialog.end_edit._open_calendar()
+    end_calendar = dialog.end_edit.calendar
     assert (end_calendar.yearShown(), end_calendar.monthShown()) == (2025, 3)
     assert dialog.end_edit.value() is None
+    end_calendar.clicked.emit(QDate(2025, 3, 7))
+    assert dialog.end_edit.value() == "2025-03-07"
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("2025-3-5", "2025-03-05"),
+        ("2025.3.5", "2025-03-05"),
+        ("2025/03/05", "2025-03-05"),
+        ("2025年3月5日", "2025-03-05"),
+        ("20250305", "2025-03-05"),
+        ("２０２５-３-５", "2025-03-05"),
+        ("2025-02-30", "2025-02-30"),  # kept as typed, so validation can say what is wrong
+        ("", None),
+    ],
+)
+def test_dates_are_typed_as_clerks_write_them(
+    store: Store, qtbot: Any, typed: str, value: str | None
+) -> None:
+    dialog = ActivityDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.start_edit.line.setText(typed)
+    assert dialog.start_edit.value() == value
+
+
+def test_typed_birth_month(store: Store, qtbot: Any) -> None:
+    dialog = PersonDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("李四")
+    dialog.birth_edit.line.setText("1975年3月")
+    _ok(dialog)
+    assert store.get(Person, dialog.saved.id).birth_date == "1975-03"
+
+
+def test_a_bad_typed_date_is_reported_beside_the_field(store: Store, qtbot: Any) -> None:
+    dialog = ActivityDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.title_edit.setText("会")
+    set_combo_value(dialog.category_combo, "其他")
+    dialog.start_edit.line.setText("2025-02-30")
+    _ok(dialog)
+    assert "2025-02-30 不是有效日期" in dialog.error_labels["start_date"].text()
+
+
+def test_two_people_with_the_same_name_and_unit_stay_apart(store: Store, qtbot: Any) -> None:
+    unit = store.save(Unit(name="机械厂科协", kind="企业科协"))
+    first = store.save(Person(name="张伟", unit_id=unit.id, birth_date="1970-01-01"))
+    second = store.save(Person(name="张伟", unit_id=unit.id, birth_date="1980-01-01"))
+    award = store.save(Award(name="奖", level="市级", person_id=second.id))
+    dialog = AwardDialog(store, award)
+    qtbot.addWidget(dialog)
+    assert dialog.person_picker.text() == f"张伟（机械厂科协，1980年生，编号{second.id}）"
+    _ok(dialog)
+    assert store.get(Award, award.id or 0).person_id == second.id
+    labels = dict(store.person_choices("张伟"))
+    assert labels[first.id or 0] != labels[second.id or 0]
+    activity = ActivityDialog(store)
+    qtbot.addWidget(activity)
+    activity.people_picker.add_person(first.id or 0)
+    activity.people_picker.add_person(second.id or 0)
+    assert activity.people_picker.person_ids() == [first.id, second.id]
+
+
+def test_an_ambiguous_typed_name_is_refused(store: Store, qtbot: Any) -> None:
+    store.save(Person(name="张伟"))
+    store.save(Person(name="张伟"))
+    only = store.save(Person(name="王芳"))
+    dialog = AwardDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("奖")
+    set_combo_value(dialog.level_combo, "市级")
+    dialog.person_picker.setText("张伟")
+    _ok(dialog)
+    assert "名单中没有“张伟”" in dialog.error_labels["winner"].text()
+    dialog.person_picker.setText("王芳")
+    _ok(dialog)
+    assert store.get(Award, dialog.saved.id).person_id == only.id
+
+
+def test_the_person_picker_asks_the_database_as_you_type(store: Store, qtbot: Any) -> None:
+    for i in range(120):
+        store.save(Person(name=f"张{i:03d}"))
+    store.save(Person(name="李四"))
+    dialog = AwardDialog(store)
+    qtbot.addWidget(dialog)
+    picker = dialog.person_picker
+    picker.textEdited.emit("李")
+    completer = picker.completer()
+    assert completer is not None
+    model = completer.model()
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["李四"]
+    picker.textEdited.emit("张")
+    assert model.rowCount() == 50  # a page of matches, not the whole roster
 
 
 def test_profile_dialog_requires_a_name(store: Store, qtbot: Any) -> None:

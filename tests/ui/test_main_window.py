@@ -211,3 +211,30 @@ def test_window_remembers_its_size(demo_store: Store, data_dir: Path, qtbot: Any
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (700, 500)
     assert (data_dir / "window.ini").exists()
+
+
+def test_a_record_saved_in_another_year_is_shown_not_lost(
+    window: MainWindow, demo_store: Store, drive_dialog: Callable[..., list[Any]]
+) -> None:
+    def fill(dialog: ActivityDialog) -> None:
+        dialog.title_edit.setText("补录的往年活动")
+        set_combo_value(dialog.category_combo, "其他")
+        dialog.start_edit.set_value("2023-06-01")
+
+    drive_dialog(ActivityDialog, fill)
+    assert window.selected_year() == 2025
+    window.activities_tab.new_record()
+    assert window.selected_year() == 2023
+    tab = window.activities_tab
+    assert tab.model.rowCount() == 1
+    assert tab.model.data(tab.view.currentIndex().siblingAtColumn(1)) == "补录的往年活动"
+
+
+def test_deleting_a_person_names_the_person(
+    window: MainWindow, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = window.people_tab
+    window.show_tab(tab)
+    tab.view.selectRow(0)
+    name = tab.model.data(tab.model.index(0, 0))
+    assert tab.delete_message(tab.selected_ids()).startswith(f"确定删除人员“{name}”吗？")

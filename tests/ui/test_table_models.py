@@ -151,3 +151,20 @@ def test_ids_come_in_slices_without_a_search(store: Store) -> None:
     assert model.data(model.index(4499, 0)) == "人员4499"
     assert len(model._ids) == 4500
     assert model.row_of(model.id_at(3000)) == 3000
+
+
+def test_writes_by_another_program_lead_to_a_reload_not_an_error(store: Store, qtbot: Any) -> None:
+    import sqlite3
+
+    with store.transaction():
+        for i in range(3000):
+            store.save(Person(name=f"人员{i:04d}"))
+    model = _loaded(PeopleModel(store))
+    assert store.path is not None
+    with sqlite3.connect(store.path) as other:  # DB Browser deletes a hundred people
+        other.execute("DELETE FROM people WHERE id <= 100")
+    assert model.outside_changes()
+    assert model.data(model.index(2999, 0)) is None  # no IndexError, no stale row
+    qtbot.waitUntil(lambda: model.rowCount() == 2900)
+    assert not model.outside_changes()
+    assert model.data(model.index(2899, 0)) == "人员2999"

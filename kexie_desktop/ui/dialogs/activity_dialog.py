@@ -66,7 +66,7 @@ class ActivityDialog(RecordDialog[Activity]):
         self.participants_spin = _spin()
         self.participants_spin.setSuffix(" 人次")
         self.add_field("participants", self.participants_spin)
-        self.people_picker = PeopleListPicker(self.store.person_choices())
+        self.people_picker = PeopleListPicker(self.store)
         self.add_field("person_ids", self.people_picker, caption="参与人员")
         self.highlight_box = QCheckBox("重点活动：其情况说明将原样写入年度工作总结")
         self.add_field("highlight", self.highlight_box, caption="重点")
@@ -101,9 +101,7 @@ class ActivityDialog(RecordDialog[Activity]):
         self.place_edit.setText(record.place)
         self.audience_group.set_values(record.audience)
         self.participants_spin.setValue(record.participants or 0)
-        self.people_picker.set_person_ids(
-            record.person_ids, self.store.person_labels(record.person_ids)
-        )
+        self.people_picker.set_person_ids(record.person_ids)
         self.highlight_box.setChecked(record.highlight)
         self.description_edit.setPlainText(record.description)
         for name, spin in self.outcome_spins.items():

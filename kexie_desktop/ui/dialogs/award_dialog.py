@@ -20,6 +20,7 @@ from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 from kexie_desktop.ui.widgets import (
     ChoicePicker,
     OptionalDateEdit,
+    PersonPicker,
     combo_value,
     make_choice_combo,
     set_combo_value,
@@ -52,7 +53,7 @@ class AwardDialog(RecordDialog[Award]):
             self.winner_kind.addButton(radio, kind)
             radios.addWidget(radio)
         radios.addStretch(1)
-        self.person_picker = ChoicePicker(self.store.person_choices(), empty_label="")
+        self.person_picker = PersonPicker(self.store)
         self.unit_picker = ChoicePicker(self.store.unit_choices(), empty_label="")
         self.team_edit = QLineEdit()
         self.team_edit.setPlaceholderText("集体名称，如：平板硫化机液压缸铸造质量QC小组")

@@ -15,6 +15,7 @@ class ActivitiesTab(RecordTab):
     UNIT_WORD = "项"
     SEARCH_HINT = "搜索活动名称、类别、单位、地点、参与人员"
     STRETCH_COLUMN = ActivitiesModel.COL_TITLE
+    NAME_COLUMN = ActivitiesModel.COL_TITLE
     COLUMN_WIDTHS: ClassVar[dict[int, int]] = {
         ActivitiesModel.COL_DATE: 100,
         ActivitiesModel.COL_CATEGORY: 110,

@@ -15,6 +15,7 @@ class AwardsTab(RecordTab):
     UNIT_WORD = "项"
     SEARCH_HINT = "搜索奖项、获奖者、颁发单位"
     STRETCH_COLUMN = AwardsModel.COL_NAME
+    NAME_COLUMN = AwardsModel.COL_NAME
     COLUMN_WIDTHS: ClassVar[dict[int, int]] = {
         AwardsModel.COL_DATE: 100,
         AwardsModel.COL_LEVEL: 70,

@@ -15,6 +15,7 @@ class PeopleTab(RecordTab):
     UNIT_WORD = "人"
     SEARCH_HINT = "搜索姓名、单位、职称、身份、电话"
     STRETCH_COLUMN = PeopleModel.COL_UNIT
+    NAME_COLUMN = PeopleModel.COL_NAME
     COLUMN_WIDTHS: ClassVar[dict[int, int]] = {
         PeopleModel.COL_NAME: 90,
         PeopleModel.COL_GENDER: 50,

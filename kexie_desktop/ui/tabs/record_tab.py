@@ -35,10 +35,14 @@ class RecordTab(QWidget):
     SEARCH_HINT: ClassVar[str] = "搜索"
     COLUMN_WIDTHS: ClassVar[dict[int, int]] = {}
     STRETCH_COLUMN: ClassVar[int] = 1
+    # The column that names a record (its title, a person's name) in messages.
+    NAME_COLUMN: ClassVar[int] = 0
 
     # Emitted when records were added, changed or deleted, so other tabs can refresh.
     records_changed = Signal()
     status_changed = Signal(str)
+    # A record was saved in a year other than the one shown: the window should switch to it.
+    year_wanted = Signal(int)
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -155,7 +159,7 @@ class RecordTab(QWidget):
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
-        return [self.model.id_at(row) for row in rows]
+        return [i for i in (self.model.id_at(row) for row in rows) if i >= 0]
 
     def current_record(self) -> Record | None:
         index = self.view.currentIndex()
@@ -183,10 +187,21 @@ class RecordTab(QWidget):
     def open_dialog(self, record: Record | None) -> None:
         dialog = self.make_dialog(record)
         if dialog.exec() and dialog.saved is not None:
+            saved = dialog.saved
+            year = self.record_year(saved)
+            if year is not None and self.model.year not in (None, year):
+                # Otherwise a record dated in another year would seem to vanish on saving.
+                self.year_wanted.emit(year)
             self.records_changed.emit()
             self.reload()
-            assert dialog.saved.id is not None
-            self.select_id(dialog.saved.id)
+            assert saved.id is not None
+            self.select_id(saved.id)
+
+    def record_year(self, record: Record) -> int | None:
+        """The year a record is listed under, for the kinds the year selector scopes."""
+        key = self.model.listing.year_key
+        value = getattr(record, key, None) if key else None
+        return int(value[:4]) if value else None
 
     def select_id(self, record_id: int) -> None:
         row = self.model.row_of(record_id)
@@ -199,7 +214,7 @@ class RecordTab(QWidget):
     def delete_message(self, ids: list[int]) -> str:
         if len(ids) == 1:
             row = self.model.row_of(ids[0])
-            name = self.model.data(self.model.index(row, self.STRETCH_COLUMN)) if row >= 0 else ""
+            name = self.model.data(self.model.index(row, self.NAME_COLUMN)) if row >= 0 else ""
             text = f"确定删除{self.kind_label}“{name}”吗？"
         else:
             text = f"确定删除选中的 {len(ids)} {self.UNIT_WORD}{self.kind_label}吗？"

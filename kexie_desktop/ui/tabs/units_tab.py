@@ -15,6 +15,7 @@ class UnitsTab(RecordTab):
     UNIT_WORD = "个"
     SEARCH_HINT = "搜索单位名称、类型、联系人"
     STRETCH_COLUMN = UnitsModel.COL_NAME
+    NAME_COLUMN = UnitsModel.COL_NAME
     COLUMN_WIDTHS: ClassVar[dict[int, int]] = {
         UnitsModel.COL_KIND: 120,
         UnitsModel.COL_ESTABLISHED: 100,

@@ -1,0 +1,75 @@
+"""Where exports go, and running them off the GUI thread with a clear result for the clerk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from kexie_desktop.core.store import Store
+from kexie_desktop.ui.background import BackgroundTask
+
+LAST_FOLDER_KEY = "export.last_folder"
+
+
+def default_folder(store: Store) -> Path:
+    """A mounted USB stick if there is one, else the folder used last time, else Documents."""
+    from kexie_desktop.core.removable import removable_drives
+
+    drives = removable_drives()
+    if drives:
+        return drives[0]
+    last = store.get_setting(LAST_FOLDER_KEY)
+    if last and Path(last).is_dir():
+        return Path(last)
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
+def ask_target(
+    parent: QWidget, store: Store, title: str, filename: str, file_filter: str
+) -> Path | None:
+    suggested = default_folder(store) / filename
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    suffix = Path(filename).suffix
+    if path.suffix.lower() != suffix:
+        path = path.with_name(path.name + suffix)
+    store.set_setting(LAST_FOLDER_KEY, str(path.parent))
+    return path
+
+
+def run_export(
+    parent: QWidget,
+    label: str,
+    job: Callable[[Callable[[int, int], None]], object],
+    on_done: Callable[[object], None] | None = None,
+) -> BackgroundTask:
+    """Run an export job off the GUI thread; tell the clerk the outcome in Chinese."""
+    from kexie_desktop.core.safe_write import ExportError
+    from kexie_desktop.core.store import StoreError
+    from kexie_desktop.core.summary import SummaryError
+
+    task = BackgroundTask(parent, label, job)
+
+    def done(result: object) -> None:
+        summary = getattr(result, "summary", None)
+        text = summary() if callable(summary) else "导出完成。"
+        QMessageBox.information(parent, "导出完成", f"{text}\n\n现在可以安全地拔出U盘。")
+        if on_done:
+            on_done(result)
+
+    def error(exc: object) -> None:
+        if isinstance(exc, ExportError | StoreError | SummaryError):
+            message = str(exc)
+        else:
+            message = f"导出时出现意外问题，文件没有写出：{exc}"
+        QMessageBox.warning(parent, "导出没有完成", message)
+
+    task.done.connect(done)
+    task.error.connect(error)
+    task.start()
+    return task
