@@ -19,6 +19,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kexie_desktop.core.records import half_width
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
@@ -118,9 +120,11 @@ class Listing:
 
     def search_condition(self, term: str) -> tuple[str, list[object]]:
         if self.materialized:
-            return "instr(search_text, ?) > 0", [term.lower()]
+            # As SQLite's lower() does for search_text: ASCII only.
+            folded = "".join(c.lower() if c.isascii() else c for c in half_width(term))
+            return "instr(search_text, ?) > 0", [folded]
         fields = [c.sql for c in self.columns if c.searchable] + list(self.extra_search)
-        pattern = f"%{escape_like(term)}%"
+        pattern = f"%{escape_like(half_width(term))}%"
         sql = "(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields) + ")"
         return sql, [pattern] * len(fields)
 
@@ -256,7 +260,7 @@ AWARDS = Listing(
             "winner",
             "获奖者",
             "COALESCE(p.name, u.name, NULLIF(w.team, ''), '')",
-            sort_sql="COALESCE(p.name_key, u.name_key, NULLIF(w.team, ''), '')",
+            sort_sql="COALESCE(p.name_key, u.name_key, w.team_key, w.team, '')",
         ),
         Column("issuer", "颁发单位", "w.issuer"),
         Column("certificate_no", "证书编号", "w.certificate_no"),

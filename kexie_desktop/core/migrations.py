@@ -35,8 +35,8 @@ _RECORD_COLUMNS = """
 """
 
 
-# name_key (units, people): the pinyin sort key of the name (records.sort_key), kept by the
-# store; a row written by another tool has none until the program next opens the database.
+# name_key (units, people) and team_key (awards): the pinyin sort key (records.sort_key), kept
+# by the store; a row written by another tool has none until the program next opens the database.
 @migration("0001_initial")
 def m0001_initial(db: Database) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -113,7 +113,8 @@ def m0001_initial(db: Database) -> None:
         unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,
         team TEXT NOT NULL DEFAULT '',
         issuer TEXT NOT NULL DEFAULT '',
-        certificate_no TEXT NOT NULL DEFAULT ''
+        certificate_no TEXT NOT NULL DEFAULT '',
+        team_key TEXT
     )"""
     )
     for table in ("units", "people"):

@@ -47,6 +47,18 @@ ORG_LEVELS = ("省级", "市级", "县级", "乡镇(街道)", "企业", "社区"
 LIST_SEPARATOR = "、"
 
 
+# Full-width Latin letters and digits (ＱＣ, １２) as typed in a Chinese input method's
+# full-width mode; official texts and searches use the half-width forms. Punctuation is left
+# alone: 「，」 and 「（）」 are meant to be full-width.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}
+_HALF_WIDTH.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
+_HALF_WIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
+
+
+def half_width(text: str) -> str:
+    return text.translate(_HALF_WIDTH)
+
+
 def sort_key(text: str) -> str:
     """A text key that orders Chinese names by pinyin, as Excel and WPS sort them.
 

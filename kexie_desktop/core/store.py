@@ -194,18 +194,23 @@ class Store:
         row = record.to_row()
         if isinstance(record, Unit | Person):
             row["name_key"] = sort_key(record.name)
+        elif isinstance(record, Award):
+            row["team_key"] = sort_key(record.team) if record.team else None
         return row
 
     def fill_sort_keys(self) -> None:
         """Give rows written by other tools (no key, or a renamed one) their pinyin sort key."""
-        for table in ("units", "people"):
-            rows = self.conn.execute(
-                f"SELECT id, name FROM {table} WHERE name_key IS NULL"
-            ).fetchall()
-            stale = [(sort_key(name), rid) for rid, name in rows]
-            if stale:
+        missing = (
+            ("units", "name_key", "name", "name_key IS NULL"),
+            ("people", "name_key", "name", "name_key IS NULL"),
+            ("awards", "team_key", "team", "team_key IS NULL AND team <> ''"),
+        )
+        for table, key, column, condition in missing:
+            rows = self.conn.execute(f"SELECT id, {column} FROM {table} WHERE {condition}")
+            keys = [(sort_key(text), rid) for rid, text in rows.fetchall()]
+            if keys:
                 with self.transaction():
-                    self.db.conn.executemany(f"UPDATE {table} SET name_key = ? WHERE id = ?", stale)
+                    self.conn.executemany(f"UPDATE {table} SET {key} = ? WHERE id = ?", keys)
 
     def _validate(self, record: Record) -> None:
         from kexie_desktop.core import validation

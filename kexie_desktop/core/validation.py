@@ -28,6 +28,7 @@ from kexie_desktop.core.records import (
     Profile,
     Record,
     Unit,
+    half_width,
 )
 
 FIELD_LABELS: dict[str, str] = {
@@ -74,8 +75,12 @@ TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
 }
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-# Area code 0xx/0xxx, 7-8 digit number, optional extension; or a local number without area code.
-_LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
+# Beijing 010 and the 02x cities have 8-digit numbers after a 3-digit area code; elsewhere a
+# 4-digit area code (0 then 3-9) comes before 7 or 8 digits. An extension may follow; a local
+# number may be written without its area code.
+_LANDLINE = re.compile(
+    r"^((010|02\d)-?[2-9]\d{7}|0[3-9]\d{2}-?[2-9]\d{6,7}|[2-9]\d{6,7})(-\d{1,6})?$"
+)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
@@ -181,9 +186,10 @@ class _Checker:
 
 
 def _strip_text_fields(record: Record) -> None:
+    # Descriptions and notes are the clerk's paragraphs, reused verbatim: left untouched.
     for name, value in vars(record).items():
         if isinstance(value, str) and name not in ("description", "notes"):
-            setattr(record, name, value.strip())
+            setattr(record, name, half_width(value).strip())
     if hasattr(record, "name"):
         # 「张  三」 padded in Excel is the same person as 张三; inner spaces in Chinese
         # names are alignment, not content.

@@ -339,3 +339,36 @@ def test_activities_are_found_by_the_people_involved(store: Store) -> None:
     assert store.list_ids("activities", search="四光") == [activity.id]
     store.delete(Person, [li.id or 0])
     assert store.list_ids("activities", search="李四") == []
+
+
+def test_full_width_letters_and_digits_are_stored_and_searched_half_width(store: Store) -> None:
+    award = store.save(Award(name="省优秀ＱＣ小组", level="省部级", team="液压缸ＱＣ小组"))
+    assert store.get(Award, award.id or 0).name == "省优秀QC小组"
+    for term in ("ＱＣ", "qc", "QC", "ｑｃ"):
+        assert store.list_ids("awards", search=term) == [award.id], term
+    activity = store.save(
+        Activity(
+            title="第１２期讲座",
+            category="其他",
+            start_date="2025-01-01",
+            description="原样保留：第１２期，（全角括号）。",
+        )
+    )
+    again = store.get(Activity, activity.id or 0)
+    assert again.title == "第12期讲座"
+    assert again.description == "原样保留：第１２期，（全角括号）。"
+
+
+def test_award_winners_sort_by_pinyin_whoever_they_are(store: Store) -> None:
+    zhang = store.save(Person(name="张三"))
+    an = store.save(Unit(name="安化茶业科协", kind="其他"))
+    for award in (
+        Award(name="甲", level="市级", person_id=zhang.id),
+        Award(name="乙", level="市级", unit_id=an.id),
+        Award(name="丙", level="市级", team="QC小组"),
+        Award(name="丁", level="市级", team="李家湾QC小组"),
+    ):
+        store.save(award)
+    ids = store.list_ids("awards", sort_key="winner")
+    winners = [store.list_rows("awards", ids)[i]["winner"] for i in ids]
+    assert winners == ["QC小组", "安化茶业科协", "李家湾QC小组", "张三"]

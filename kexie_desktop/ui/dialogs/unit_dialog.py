@@ -34,7 +34,9 @@ class UnitDialog(RecordDialog[Unit]):
         self.phone_edit.setPlaceholderText("手机11位，或固定电话如 0737-4212345")
         self.add_field("contact_phone", self.phone_edit)
         self.members_spin = QSpinBox()
-        self.members_spin.setRange(0, 10_000_000)
+        # -1 shows as 「未填」: an unknown count is not a count of 0.
+        self.members_spin.setRange(-1, 10_000_000)
+        self.members_spin.setSpecialValueText("未填")
         self.members_spin.setSuffix(" 人")
         self.add_field("member_count", self.members_spin)
         self.notes_edit = QLineEdit()
@@ -47,7 +49,7 @@ class UnitDialog(RecordDialog[Unit]):
         self.new_box.setChecked(record.founded_this_year)
         self.contact_edit.setText(record.contact_person)
         self.phone_edit.setText(record.contact_phone)
-        self.members_spin.setValue(record.member_count or 0)
+        self.members_spin.setValue(-1 if record.member_count is None else record.member_count)
         self.notes_edit.setText(record.notes)
 
     def collect(self) -> Unit:
@@ -59,6 +61,6 @@ class UnitDialog(RecordDialog[Unit]):
             founded_this_year=self.new_box.isChecked(),
             contact_person=self.contact_edit.text(),
             contact_phone=self.phone_edit.text(),
-            member_count=self.members_spin.value(),
+            member_count=None if self.members_spin.value() < 0 else self.members_spin.value(),
             notes=self.notes_edit.text(),
         )
