@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from kexie_desktop.core import idcard
+from kexie_desktop.core.privacy import mask_id_number, mask_phone
 from kexie_desktop.core.store import Store
 
 Progress = Callable[[int, int], None]
@@ -65,33 +65,6 @@ class _Sheet:
     columns: tuple[_Column, ...]
     values: Callable[[int, dict[str, Any], bool], list[object]]
     personal: bool = False  # holds ID numbers or phones
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678; a landline keeps its area code: 0737-****086.
-
-    At least four digits are always hidden, however short the number.
-    """
-    digits = sum(c.isdigit() for c in phone)
-    if digits == 0:
-        return phone
-    area, dash, _local = phone.partition("-")
-    hidden = min(4, digits)
-    if dash and 0 < len(area) <= 4 and area.isdigit():
-        head = len(area)
-        tail = min(4, max(0, digits - head - hidden))
-    else:
-        head, tail = 3, min(4, digits - hidden)
-    head = min(head, digits - tail - hidden)
-    masked = []
-    seen = 0
-    for char in phone:
-        if char.isdigit():
-            masked.append(char if seen < head or seen >= digits - tail else "*")
-            seen += 1
-        else:
-            masked.append(char)
-    return "".join(masked)
 
 
 def _date(text: object) -> object:
@@ -150,7 +123,7 @@ def _person_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
         row["gender"],
         _date(row["birth_date"]),
         row["ethnicity"],
-        id_number if full else idcard.mask(id_number),
+        id_number if full else mask_id_number(id_number),
         phone if full else mask_phone(phone),
         row["unit_name"],
         row["title"],
@@ -564,4 +537,4 @@ def _frame(org: str, year: int, full_ids: bool) -> tuple[bytes, dict[str, _Sheet
     return buffer.getvalue(), paths, style_ids
 
 
-__all__ = ["mask_phone", "write_ledger"]
+__all__ = ["write_ledger"]

@@ -20,8 +20,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from kexie_desktop.core import idcard
 from kexie_desktop.core.listing import LISTINGS, Listing
+from kexie_desktop.core.privacy import mask_id_number, mask_phone
 from kexie_desktop.core.records import Activity, Award, Person, Record, Unit
 from kexie_desktop.core.store import RecordNotFound, Store
 
@@ -33,13 +33,6 @@ _PAGE = 200
 _MAX_CACHED_PAGES = 50
 _ID_SLICE = 2000
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def mask_phone(phone: str) -> str:
-    digits = phone.replace("-", "")
-    if len(digits) < 7:
-        return phone
-    return phone[:3] + "****" + phone[-4:]
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -305,7 +298,7 @@ class PeopleModel(RecordTableModel):
     def display(self, key: str, value: Any) -> str:
         if value and not self.show_full_private:
             if key == "id_number":
-                return idcard.mask(str(value))
+                return mask_id_number(str(value))
             if key == "phone":
                 return mask_phone(str(value))
         return super().display(key, value)

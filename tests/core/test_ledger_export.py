@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from kexie_desktop.core.ledger_export import mask_phone, write_ledger
+from kexie_desktop.core.ledger_export import write_ledger
+from kexie_desktop.core.privacy import mask_phone
 from kexie_desktop.core.records import Activity, Person
 from kexie_desktop.core.store import Store
 
