@@ -19,6 +19,8 @@ from kexie_desktop.core.store import Store, StoreError
 _USAGE = """\
 kexie-desktop [--data-dir 文件夹]                                 打开主窗口
 kexie-desktop demo [--data-dir 文件夹]                            载入演示数据
+kexie-desktop import 文件 [--kind 种类] [--dry-run] [--skip-invalid]
+                                                                  导入 Excel/CSV 文件
 kexie-desktop export summary --year 年份 --out 文件.docx          导出年度工作总结
 kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids]
                                                                   导出台账
@@ -26,6 +28,10 @@ kexie-desktop --version                                           显示版本""
 
 _ERROR_TRANSLATIONS = (
     (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    (
+        re.compile(r"argument --kind: invalid choice: '([^']*)'.*"),
+        "--kind 不能是“{0}”，应为 people、activities、awards 或 units",
+    ),
     (re.compile(r"argument \S+: invalid choice: '([^']*)'.*"), "没有“{0}”这个命令"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
     (
@@ -78,9 +84,23 @@ def build_parser() -> ChineseArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"{APP_NAME} {__version__}", help="显示版本"
     )
-    sub = parser.add_subparsers(dest="command", title="命令", metavar="{demo,export}")
+    sub = parser.add_subparsers(dest="command", title="命令", metavar="{demo,import,export}")
     demo = sub.add_parser("demo", help="载入演示数据", add_help=False, usage=_USAGE)
     _add_common(demo)
+    importing = sub.add_parser(
+        "import", help="导入 Excel 或 CSV 文件", add_help=False, usage=_USAGE
+    )
+    _add_common(importing)
+    importing.add_argument("file", type=Path, metavar="文件", help=".xlsx、.xls 或 .csv 文件")
+    importing.add_argument(
+        "--kind",
+        choices=["people", "activities", "awards", "units"],
+        help="指定记录种类（people 人员、activities 活动、awards 奖项、units 基层组织）",
+    )
+    importing.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    importing.add_argument(
+        "--skip-invalid", action="store_true", help="有问题的行跳过，只导入没有问题的行"
+    )
     export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
     _add_common(export)
     what = export.add_subparsers(dest="what", title="导出内容", metavar="{summary,ledger}")
@@ -109,9 +129,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_demo(data_dir)
     if args.command == "export":
         return _run_export(args, data_dir)
+    if args.command == "import":
+        return _run_import(args, data_dir)
     from kexie_desktop.ui.app import run_gui
 
     return run_gui(data_dir)
+
+
+def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
+    """Exit 0: all imported (or a clean check); 1: rows with problems; 2: file unreadable."""
+    from kexie_desktop.core.importing.importer import ImportFailed, apply, check
+
+    try:
+        store = Store.open(data_dir)
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    try:
+        try:
+            plan = check(store, args.file, kind=args.kind)
+        except ImportFailed as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        print(plan.report())
+        problems = plan.problems
+        if args.dry_run:
+            print("（只检查，没有写入）")
+            return 1 if problems else 0
+        if problems and not args.skip_invalid:
+            print(
+                f"错误：有{len(problems)}处问题，没有导入任何数据。改正后重新导入，"
+                "或加 --skip-invalid 只导入没有问题的行。",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            result = apply(store, plan, skip_invalid=args.skip_invalid)
+        except ImportFailed as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 1
+        print(result.summary())
+        return 1 if problems else 0
+    finally:
+        store.close()
 
 
 def _run_export(args: argparse.Namespace, data_dir: Path) -> int:

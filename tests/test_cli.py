@@ -95,3 +95,39 @@ def test_export_errors_are_chinese_and_non_zero(tmp_path: Path) -> None:
     assert not (tmp_path / "x.docx").exists()
     result = run("export", "--data-dir", data)
     assert result.returncode == 2 and "请写明导出什么" in result.stderr
+
+
+def _roster(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["姓名", "性别", "手机"])
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def test_import_exit_codes(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    good = _roster(tmp_path / "好.xlsx", [["张三", "男", "13800000001"]])
+    bad = _roster(tmp_path / "坏.xlsx", [["李四", "女", "13800000002"], ["王五", "X", "1"]])
+    result = run("import", str(good), "--dry-run", "--data-dir", data)
+    assert result.returncode == 0, result.stderr
+    assert "将新增1条" in result.stdout and "只检查，没有写入" in result.stdout
+    result = run("import", str(bad), "--data-dir", data)
+    assert result.returncode == 1
+    assert "工作表“Sheet”第3行“性别”" in result.stdout
+    assert "没有导入任何数据" in result.stderr
+    result = run("import", str(bad), "--skip-invalid", "--data-dir", data)
+    assert result.returncode == 1 and "新增1条" in result.stdout
+    result = run("import", str(good), "--data-dir", data)
+    assert result.returncode == 0 and "已导入：新增1条" in result.stdout
+    again = run("import", str(good), "--data-dir", data)
+    assert again.returncode == 0 and "不变1条" in again.stdout
+    broken = tmp_path / "乱码.xlsx"
+    broken.write_bytes(b"not a workbook")
+    result = run("import", str(broken), "--data-dir", data)
+    assert result.returncode == 2 and result.stderr.startswith("错误：")
+    result = run("import", str(good), "--kind", "cats", "--data-dir", data)
+    assert result.returncode == 2 and "--kind 不能是“cats”" in result.stderr

@@ -27,12 +27,14 @@ def check_digit(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
+_CANONICAL = {ord("０") + i: ord("0") + i for i in range(10)}
+_CANONICAL[ord("ｘ")] = ord("X")
+_CANONICAL[ord("Ｘ")] = ord("X")
+
+
 def normalize(text: str) -> str:
     """Strip spaces and turn full-width digits and a lower-case x into the canonical form."""
-    table = {ord("０") + i: ord("0") + i for i in range(10)}
-    table[ord("ｘ")] = ord("X")
-    table[ord("Ｘ")] = ord("X")
-    return "".join(text.translate(table).split()).upper()
+    return "".join(text.translate(_CANONICAL).split()).upper()
 
 
 def parse(text: str, *, today: dt.date | None = None) -> IdInfo:

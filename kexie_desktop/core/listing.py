@@ -341,6 +341,20 @@ def order_clause(listing: Listing, sort_key: str | None, descending: bool) -> st
     return ", ".join(parts)
 
 
+def row_triggers() -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the triggers that refresh a list row per record written,
+    including those for an activity's links to people."""
+    found = []
+    for item in _materialized():
+        for statement in item.ddl():
+            if not statement.startswith("CREATE TRIGGER"):
+                continue
+            name = statement.split()[2]
+            if name.endswith(("_after_insert", "_after_update", "_links_insert", "_links_delete")):
+                found.append((name, statement))
+    return found
+
+
 def _materialized() -> list[Listing]:
     return [item for item in LISTINGS.values() if item.materialized]
 

@@ -157,3 +157,29 @@ def m0002_narratives(db: Database) -> None:
         PRIMARY KEY (year, kind)
     )"""
     )
+
+
+@migration("0003_import_batches")
+def m0003_import_batches(db: Database) -> None:
+    # Each import is a batch that can be undone as a whole: what it added, and what the
+    # records it changed looked like before.
+    db.execute(
+        """CREATE TABLE import_batches (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        undone_at TEXT
+    )"""
+    )
+    db.execute(
+        """CREATE TABLE import_changes (
+        id INTEGER PRIMARY KEY,
+        batch_id INTEGER NOT NULL REFERENCES import_batches(id) ON DELETE CASCADE,
+        table_name TEXT NOT NULL,
+        record_id INTEGER NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('insert', 'update')),
+        before_json TEXT
+    )"""
+    )
+    db.execute("CREATE INDEX import_changes_batch ON import_changes(batch_id)")

@@ -231,7 +231,10 @@ def validate_person(person: Person, *, today: dt.date | None = None) -> None:
             c.add("id_number", str(exc))
         else:
             person.id_number = info.number
-            if not person.birth_date:
+            if not person.birth_date or (
+                len(person.birth_date) == 7 and info.birth_date.startswith(person.birth_date)
+            ):
+                # The ID number knows the day a 出生年月 column leaves out.
                 person.birth_date = info.birth_date
             elif not info.birth_date.startswith(person.birth_date):
                 c.add(

@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
         self._record_actions = (
             self.new_action, self.edit_action, self.delete_action, self.find_action,
             self.profile_action, self.demo_action, self.private_action,
-            self.summary_action, self.ledger_action,
+            self.summary_action, self.ledger_action, self.import_action,
+            self.import_history_action, self.template_action,
         )  # fmt: skip
         for action in self._record_actions:
             action.setEnabled(False)
@@ -120,6 +121,12 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(lambda: self.current_tab().focus_search())
         self.profile_action = QAction("组织信息(&O)…", self)
         self.profile_action.triggered.connect(self.edit_profile)
+        self.import_action = QAction("导入 Excel/CSV 文件(&I)…", self)
+        self.import_action.triggered.connect(self.open_import)
+        self.import_history_action = QAction("导入记录与撤销(&U)…", self)
+        self.import_history_action.triggered.connect(self.open_import_history)
+        self.template_action = QAction("保存空白导入模板(&T)…", self)
+        self.template_action.triggered.connect(self.save_template)
         self.demo_action = QAction("载入演示数据(&D)…", self)
         self.demo_action.triggered.connect(self.offer_demo)
         self.quit_action = QAction("退出(&X)", self)
@@ -154,12 +161,17 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.find_action)
         toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
         toolbar.addAction(self.summary_action)
         toolbar.addAction(self.ledger_action)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.import_history_action)
+        file_menu.addAction(self.template_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -312,6 +324,51 @@ class MainWindow(QMainWindow):
             return year
         years = self.store.years()
         return years[0] if years else dt.date.today().year
+
+    def _reload_all(self) -> None:
+        for tab in self.record_tabs():
+            tab.mark_stale()
+        self.refresh_years()
+        self._year_changed()
+
+    def open_import(self) -> None:
+        from kexie_desktop.ui.dialogs.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.store, self)
+        dialog.choose_file()
+        if dialog.path is None:
+            return
+        dialog.exec()
+        if dialog.import_result is not None:
+            self._reload_all()
+            self.statusBar().showMessage(dialog.import_result.summary(), 15_000)
+
+    def open_import_history(self) -> None:
+        from kexie_desktop.ui.dialogs.import_history_dialog import ImportHistoryDialog
+
+        dialog = ImportHistoryDialog(self.store, self)
+        dialog.exec()
+        if dialog.undone:
+            self._reload_all()
+
+    def save_template(self) -> None:
+        from kexie_desktop.core.importing.template import write_template
+        from kexie_desktop.core.safe_write import ExportError, write_safely
+        from kexie_desktop.ui.exporting import ask_target
+
+        target = ask_target(
+            self, self.store, "保存空白导入模板", "科协工作台导入模板.xlsx", "Excel 工作簿 (*.xlsx)"
+        )
+        if target is None:
+            return
+        try:
+            write_safely(target, write_template)
+        except ExportError as exc:
+            QMessageBox.warning(self, "无法保存模板", str(exc))
+            return
+        QMessageBox.information(
+            self, "模板已保存", f"已保存：{target}\n\n按模板中的示例行填写后，用“导入”即可导入。"
+        )
 
     def open_summary(self) -> None:
         from kexie_desktop.ui.dialogs.summary_dialog import SummaryDialog

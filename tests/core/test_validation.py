@@ -58,7 +58,10 @@ def test_person_rejects(changes: dict[str, Any], field: str, message: str) -> No
             {"id_number": "11010519491231002x"},
             {"id_number": "11010519491231002X", "birth_date": "1949-12-31", "gender": "女"},
         ),
-        ({"id_number": "11010519491231002X", "birth_date": "1949-12"}, {"birth_date": "1949-12"}),
+        (
+            {"id_number": "11010519491231002X", "birth_date": "1949-12"},
+            {"birth_date": "1949-12-31"},
+        ),
         ({"phone": "138 1234 5678"}, {"phone": "13812345678"}),
         ({"phone": "+8613812345678"}, {"phone": "13812345678"}),
         ({"phone": "0737-4212345"}, {"phone": "0737-4212345"}),

@@ -1,0 +1,104 @@
+"""撤销导入: the import batches, newest first; one can be undone as a whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kexie_desktop.core.store import Store, StoreError
+
+
+def _local_time(iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+class ImportHistoryDialog(QDialog):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.undone = False
+        self.setWindowTitle("导入记录与撤销")
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["导入时间", "文件", "结果", "状态"])
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.undo_button = QPushButton("撤销所选的这次导入")
+        self.undo_button.clicked.connect(self.undo_selected)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.undo_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.batches: list[dict[str, object]] = []
+        self.refresh()
+        self.resize(860, 380)
+
+    def refresh(self) -> None:
+        self.batches = self.store.import_batches()
+        self.table.setRowCount(len(self.batches))
+        for row, batch in enumerate(self.batches):
+            state = f"已于{_local_time(str(batch['undone_at']))}撤销" if batch["undone_at"] else ""
+            for column, text in enumerate(
+                (
+                    _local_time(str(batch["created_at"])),
+                    str(batch["file_name"]),
+                    str(batch["summary"]),
+                    state,
+                )
+            ):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def selected_batch(self) -> dict[str, object] | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.batches[rows[0].row()] if rows else None
+
+    def _update_buttons(self) -> None:
+        batch = self.selected_batch()
+        self.undo_button.setEnabled(batch is not None and not batch["undone_at"])
+
+    def undo_selected(self) -> None:
+        batch = self.selected_batch()
+        if batch is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "撤销导入",
+            f"撤销“{batch['file_name']}”的这次导入？\n\n这次导入新增的记录将被删除，"
+            "被它修改过的记录恢复到导入前的样子。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            changes = self.store.undo_import_batch(int(str(batch["id"])))
+        except StoreError as exc:
+            QMessageBox.warning(self, "无法撤销", str(exc))
+            return
+        self.undone = True
+        self.refresh()
+        QMessageBox.information(self, "已撤销", f"已撤销这次导入（{changes}处改动已恢复）。")

@@ -1,0 +1,235 @@
+"""Importing the Excel files clerks already have, messy as they are."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from kexie_desktop.core.idcard import check_digit
+from kexie_desktop.core.importing.importer import ImportFailed, apply, check
+from kexie_desktop.core.importing.template import write_template
+from kexie_desktop.core.records import Activity, Person, Unit
+from kexie_desktop.core.store import Store
+
+
+def _valid_id(body17: str) -> str:
+    return body17 + check_digit(body17)
+
+
+GOOD_ID_2 = _valid_id("43090219851130002")  # born 1985-11-30, female
+# A man born 1980-05-12 whose check character is X, written here with a lower-case x.
+X_BODY = next(
+    body
+    for n in range(1000)
+    if check_digit(body := f"43090219800512{n:03d}") == "X" and int(body[16]) % 2
+)
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def dump(store: Store) -> list[str]:
+    return list(store.conn.iterdump())
+
+
+def messy_roster(path: Path, *, id_as_number: bool = False) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "会员花名册"
+    ws["A1"] = "青江市XX企业科协会员花名册"
+    ws.merge_cells("A1:H1")
+    ws.append([])
+    ws.append(["序号", "姓 名", "性别", "出生年月", "身份证号码", "手机", "工作单位", "职称"])
+    ws.append([1, "张  三", "M", "1980.05", (X_BODY + "x"),
+               "13800000001", "青江纸业科协", "高级工程师"])  # fmt: skip
+    li_phone = "13800000002".translate(FULL_WIDTH)
+    ws.append([2, "李四", "女", dt.datetime(1985, 11, 30), GOOD_ID_2, li_phone,
+               "青江纸业科协", "工程师"])  # fmt: skip
+    ws.append([])
+    ws.append([3, "王五", "F", "197503", "", "0737-4212345", "新建的街道科协", ""])
+    ws.append(["合计", "3人"])
+    ws.append([])
+    ws.append(["注：本表由各企业科协填报。"])
+    if id_as_number:
+        ws.append([4, "赵六", "男", "", 430902198005122000, "", "", ""])
+    acts = wb.create_sheet("活动情况")
+    acts.append(["活动名称", "类别", "日期", "主办单位", "参加人次", "参与人员"])
+    acts.append(["学术年会", "学术", 45765, "青江纸业科协", "120人次", "张三、李四"])  # 2025-04-18
+    acts.append(["科普进社区", "科普", "2025/3/5", "", 300, ""])
+    acts.append(["技术讲座", "学术交流", "2025.3.6", "", 40, ""])
+    acts.append(["秘书长会议", "会议", "2025年3月7日", "", 30, ""])
+    wb.save(path)
+    return path
+
+
+def test_a_messy_roster_is_checked_then_imported(store: Store, tmp_path: Path) -> None:
+    path = messy_roster(tmp_path / "花名册.xlsx")
+    before = dump(store)
+    plan = check(store, path)
+    assert dump(store) == before  # a check writes nothing
+    roster = plan.sheets[0]
+    assert roster.kind == "people" and roster.layout is not None
+    assert roster.layout.header_row == 2
+    assert roster.layout.mapping == {1: "name", 2: "gender", 3: "birth_date", 4: "id_number",
+                                     5: "phone", 6: "unit", 7: "title"}  # fmt: skip
+    assert [(r.row, r.action) for r in roster.rows] == [
+        (4, "add"),
+        (5, "add"),
+        (7, "add"),
+        (8, "skipped"),
+        (10, "skipped"),
+    ]
+    assert plan.problems == []
+    assert sorted(plan.new_units) == ["新建的街道科协", "青江纸业科协"]
+    assert plan.new_units["新建的街道科协"].kind == "乡镇(街道)科协"
+    acts = plan.sheets[1]
+    assert acts.kind == "activities"
+    assert acts.counts()["add"] == 4
+
+    result = apply(store, plan)
+    assert (result.added, result.units_created) == (7, 2)
+    people = {p.name: p for p in (store.get(Person, i) for i in store.list_ids("people"))}
+    assert sorted(people) == ["张三", "李四", "王五"]
+    zhang = people["张三"]
+    assert zhang.id_number.endswith("X")
+    assert (zhang.birth_date, zhang.gender, zhang.title) == ("1980-05-12", "男", "副高级")
+    assert people["李四"].phone == "13800000002"
+    assert people["王五"].birth_date == "1975-03"
+    assert people["王五"].gender == "女"
+    units = {store.get(Unit, i).name for i in store.list_ids("units")}
+    assert units == {"青江纸业科协", "新建的街道科协"}
+    dates = {
+        store.get(Activity, i).title: store.get(Activity, i) for i in store.list_ids("activities")
+    }
+    assert dates["学术年会"].start_date == "2025-04-18"
+    assert dates["学术年会"].participants == 120
+    assert sorted(dates["学术年会"].person_ids) == sorted([zhang.id, people["李四"].id])
+    assert dates["科普进社区"].category == "科学普及"
+    assert dates["秘书长会议"].category == "自身建设"
+    assert [dates[t].start_date for t in ("科普进社区", "技术讲座", "秘书长会议")] == [
+        "2025-03-05", "2025-03-06", "2025-03-07",
+    ]  # fmt: skip
+
+
+def test_an_id_stored_as_a_number_is_flagged_and_blocks_the_import(
+    store: Store, tmp_path: Path
+) -> None:
+    path = messy_roster(tmp_path / "花名册.xlsx", id_as_number=True)
+    before = dump(store)
+    plan = check(store, path)
+    assert len(plan.problems) == 1
+    problem = plan.problems[0]
+    assert (problem.sheet, problem.row, problem.column) == ("会员花名册", 11, "身份证号码")
+    assert "数字" in problem.message
+    with pytest.raises(ImportFailed, match="1处问题，没有导入任何数据"):
+        apply(store, plan)
+    assert dump(store) == before  # byte for byte as it was
+    result = apply(store, plan, skip_invalid=True)
+    assert result.added == 7 and result.skipped == 1
+    assert store.people_named("赵六") == []
+
+
+def test_the_same_file_twice_changes_nothing(store: Store, tmp_path: Path) -> None:
+    path = messy_roster(tmp_path / "花名册.xlsx")
+    apply(store, check(store, path))
+    before = dump(store)
+    again = check(store, path)
+    assert again.counts()["add"] == 0 and again.counts()["update"] == 0
+    assert again.counts()["unchanged"] == 7
+    assert again.new_units == {}
+    apply(store, again)
+    after = [line for line in dump(store) if "import_batches" not in line]
+    assert after == [line for line in before if "import_batches" not in line]
+
+
+def test_undo_restores_the_state_before_the_import(store: Store, tmp_path: Path) -> None:
+    unit = store.save(Unit(name="青江纸业科协", kind="企业科协"))
+    store.save(Person(name="李四", id_number=GOOD_ID_2, unit_id=unit.id, speciality="造纸"))
+    before = dump(store)
+    plan = check(store, messy_roster(tmp_path / "花名册.xlsx"))
+    li = next(r for r in plan.sheets[0].rows if r.record and r.record.name == "李四")
+    assert li.action == "update"
+    result = apply(store, plan)
+    assert store.get(Person, store.people_named("李四")[0]).speciality == "造纸"  # blank kept
+    store.undo_import_batch(result.batch_id)
+    # The same schema and rows; the list triggers, made anew by the import, dump in another order.
+    after = sorted(line for line in dump(store) if "import_" not in line)
+    assert after == sorted(line for line in before if "import_" not in line)
+
+
+def test_a_blank_cell_never_overwrites_and_two_matches_are_a_problem(
+    store: Store, tmp_path: Path
+) -> None:
+    store.save(Person(name="张三", phone="13800000001", title="正高级"))
+    store.save(Person(name="王五", birth_date="1975-03"))
+    store.save(Person(name="王五", birth_date="1975-03", phone="13900000000"))
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机", "职称", "出生日期"])
+    ws.append(["张三", "13800000001", "", ""])
+    ws.append(["王五", "", "中级", "1975-03"])
+    wb.save(tmp_path / "a.xlsx")
+    plan = check(store, tmp_path / "a.xlsx")
+    rows = plan.sheets[0].rows
+    assert rows[0].action == "unchanged"
+    assert rows[1].action == "invalid"
+    assert "2条记录与这一行相符" in rows[1].problems[0].message
+
+
+def test_gb18030_csv_and_forced_kind(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "单位.csv"
+    path.write_text(
+        "名称,类型,联系人\n青江锑业科协,企业,刘工\n某街道科协,街道,\n", encoding="gb18030"
+    )
+    plan = check(store, path, kind="units")
+    assert plan.sheets[0].kind == "units"
+    apply(store, plan)
+    kinds = {store.get(Unit, i).name: store.get(Unit, i).kind for i in store.list_ids("units")}
+    assert kinds == {"青江锑业科协": "企业科协", "某街道科协": "乡镇(街道)科协"}
+
+
+def test_an_xls_file(store: Store, tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("获奖")
+    for col, text in enumerate(["奖项名称", "级别", "获奖时间", "获奖者"]):
+        sheet.write(0, col, text)
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    sheet.write(1, 0, "省优秀质量管理小组")
+    sheet.write(1, 1, "省级")
+    sheet.write(1, 2, dt.datetime(2025, 9, 26), date_style)
+    sheet.write(1, 3, "液压缸铸造质量QC小组")
+    book.save(str(tmp_path / "获奖.xls"))
+    plan = check(store, tmp_path / "获奖.xls")
+    assert plan.problems == []
+    apply(store, plan)
+    row = store.conn.execute("SELECT name, level, award_date, team FROM awards").fetchone()
+    assert row == ("省优秀质量管理小组", "省部级", "2025-09-26", "液压缸铸造质量QC小组")
+
+
+def test_unreadable_files_fail_with_a_reason(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"not a workbook at all")
+    with pytest.raises(ImportFailed):
+        check(store, bad)
+    with pytest.raises(ImportFailed):
+        check(store, tmp_path / "没有这个文件.xlsx")
+
+
+def test_the_template_imports_its_own_example(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "模板.xlsx"
+    write_template(path)
+    plan = check(store, path)
+    assert [s.kind for s in plan.sheets] == ["people", "activities", "awards", "units"]
+    assert plan.problems == []
+    result = apply(store, plan)
+    assert result.added == 4
+
+
+def test_a_sheet_without_a_header_is_reported(store: Store, tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["随便", "写的", "东西"])
+    wb.save(tmp_path / "x.xlsx")
+    plan = check(store, tmp_path / "x.xlsx")
+    assert plan.sheets[0].layout is None
+    assert "没有认出表头" in plan.report()
