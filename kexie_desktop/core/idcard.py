@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -38,7 +39,13 @@ def normalize(text: str) -> str:
 
 
 def parse(text: str, *, today: dt.date | None = None) -> IdInfo:
-    number = normalize(text)
+    """The number's facts, or IdNumberError saying in Chinese what is wrong with it."""
+    return _parse(normalize(text), today or dt.date.today())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(number: str, today: dt.date) -> IdInfo:
+    # Cached: an import checks each number when reading the cell and again when validating.
     if len(number) != 18:
         raise IdNumberError(f"应为18位，现为{len(number)}位")
     if not _SHAPE.match(number):
@@ -47,7 +54,6 @@ def parse(text: str, *, today: dt.date | None = None) -> IdInfo:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise IdNumberError(f"其中的出生日期{number[6:14]}不是有效日期") from None
-    today = today or dt.date.today()
     if birth > today or birth.year < 1900:
         raise IdNumberError(f"其中的出生日期{birth.isoformat()}不合理")
     expected = check_digit(number[:17])

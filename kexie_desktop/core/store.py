@@ -10,7 +10,7 @@ import json
 import sqlite3
 import uuid as uuid_module
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -166,7 +166,10 @@ class Store:
             self._validate(record)
         table = record.TABLE
         stamp = now_iso()
-        with self.transaction():
+        # A checked record inside a caller's transaction (an import) needs no savepoint of its
+        # own: nothing is written before validation, and any later error undoes the whole.
+        own = nullcontext() if checked and self.conn.in_transaction else self.transaction()
+        with own:
             if record.id is None:
                 record.uuid = record.uuid or str(uuid_module.uuid4())
                 record.created_at = record.created_at or stamp
@@ -490,14 +493,23 @@ class Store:
         self.db.execute("UPDATE import_batches SET summary = ? WHERE id = ?", [summary, batch_id])
 
     def record_import_change(self, batch_id: int, record: Record, before: Record | None) -> None:
-        assert record.id is not None
-        before_json = None if before is None else json.dumps(_snapshot(before), ensure_ascii=False)
-        self.db.execute(
+        self.record_import_changes(batch_id, [(record, before)])
+
+    def record_import_changes(
+        self, batch_id: int, changes: Sequence[tuple[Record, Record | None]]
+    ) -> None:
+        """What an import batch did: records it added, and records it changed as they were."""
+        rows = []
+        for record, before in changes:
+            assert record.id is not None
+            snapshot = None if before is None else json.dumps(_snapshot(before), ensure_ascii=False)
+            action = "insert" if before is None else "update"
+            rows.append((batch_id, record.TABLE, record.id, action, snapshot))
+        self.conn.executemany(
             "INSERT INTO import_changes (batch_id, table_name, record_id, action, before_json) "
             "VALUES (?, ?, ?, ?, ?)",
-            [batch_id, record.TABLE, record.id, "insert" if before is None else "update",
-             before_json],
-        )  # fmt: skip
+            rows,
+        )
 
     @contextmanager
     def lists_refreshed_after(self, batch_id: int) -> Iterator[None]:

@@ -100,10 +100,12 @@ def label(field_name: str, table: str = "") -> str:
     return specific.get(field_name) or FIELD_LABELS.get(field_name, field_name)
 
 
+_PHONE_CHARS = {ord("０") + i: ord("0") + i for i in range(10)}
+_PHONE_CHARS[ord("－")] = ord("-")
+
+
 def normalize_phone(text: str) -> str:
-    table = {ord("０") + i: ord("0") + i for i in range(10)}
-    table[ord("－")] = ord("-")
-    cleaned = "".join(text.translate(table).split())
+    cleaned = "".join(text.translate(_PHONE_CHARS).split())
     if cleaned.startswith("+86"):
         cleaned = cleaned[3:]
     return cleaned
@@ -188,7 +190,7 @@ class _Checker:
 def _strip_text_fields(record: Record) -> None:
     # Descriptions and notes are the clerk's paragraphs, reused verbatim: left untouched.
     for name, value in vars(record).items():
-        if isinstance(value, str) and name not in ("description", "notes"):
+        if value and isinstance(value, str) and name not in ("description", "notes"):
             setattr(record, name, half_width(value).strip())
     if hasattr(record, "name"):
         # 「张  三」 padded in Excel is the same person as 张三; inner spaces in Chinese

@@ -266,7 +266,7 @@ class _Planner:
         if not parsed_ok:
             plan.action = "invalid"
             return plan
-        checked = _copy(record)
+        checked = record  # fresh from convert(): validation may tidy it in place
         try:
             self.validate(checked)
         except validation.ValidationError as exc:
@@ -604,12 +604,16 @@ def _write_rows(
             units[name] = new_unit.id
             counts["unit"] += 1
     people: dict[str, int] = {}
+    changes: list[tuple[Record, Record | None]] = []
     for done, (sheet, row) in enumerate(rows, start=1):
         record = _copy(row.record)
         assert record is not None and sheet.kind is not None
         _resolve_links(store, sheet.kind, record, row, units, people)
         saved = store.save(record, checked=True)
-        store.record_import_change(batch, saved, row.before)
+        changes.append((saved, row.before))
+        if len(changes) >= 1000:
+            store.record_import_changes(batch, changes)
+            changes.clear()
         counts[row.action] += 1
         if isinstance(saved, Unit) and saved.id is not None:
             units[saved.name] = saved.id
@@ -617,6 +621,7 @@ def _write_rows(
             people.setdefault(saved.name, saved.id)
         if progress and done % 500 == 0:
             progress(done, total)
+    store.record_import_changes(batch, changes)
 
 
 def _units_defined_in_file(plan: ImportPlan) -> set[str]:

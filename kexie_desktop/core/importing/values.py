@@ -121,6 +121,8 @@ def parse_text(value: object, *, multiline: bool = False) -> str:
     With `multiline` the line breaks of a paragraph (an activity's description) are kept and
     only the spaces within each line are tidied.
     """
+    if value is None:
+        return ""  # most cells of a roster are empty: the cheapest answer first
     text = half_width(_raw_text(value)).translate(_INVISIBLE)
     if not multiline:
         return _clean_line(text)
