@@ -28,6 +28,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_startup_search.py
 	$(BIN)/python bench/bench_summary.py
 	$(BIN)/python bench/bench_ledger.py
+	$(BIN)/python bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
