@@ -24,6 +24,8 @@ kexie-desktop import 文件 [--kind 种类] [--dry-run] [--skip-invalid]
 kexie-desktop export summary --year 年份 --out 文件.docx          导出年度工作总结
 kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids]
                                                                   导出台账
+kexie-desktop backup --out 文件                                    备份数据
+kexie-desktop restore 文件                                        从备份恢复（先自动备份当前数据）
 kexie-desktop --version                                           显示版本"""
 
 _ERROR_TRANSLATIONS = (
@@ -84,7 +86,9 @@ def build_parser() -> ChineseArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"{APP_NAME} {__version__}", help="显示版本"
     )
-    sub = parser.add_subparsers(dest="command", title="命令", metavar="{demo,import,export}")
+    sub = parser.add_subparsers(
+        dest="command", title="命令", metavar="{demo,import,export,backup,restore}"
+    )
     demo = sub.add_parser("demo", help="载入演示数据", add_help=False, usage=_USAGE)
     _add_common(demo)
     importing = sub.add_parser(
@@ -101,6 +105,12 @@ def build_parser() -> ChineseArgumentParser:
     importing.add_argument(
         "--skip-invalid", action="store_true", help="有问题的行跳过，只导入没有问题的行"
     )
+    backup = sub.add_parser("backup", help="备份数据", add_help=False, usage=_USAGE)
+    _add_common(backup)
+    backup.add_argument("--out", type=Path, required=True, metavar="文件", help="备份写到哪里")
+    restore = sub.add_parser("restore", help="从备份恢复", add_help=False, usage=_USAGE)
+    _add_common(restore)
+    restore.add_argument("file", type=Path, metavar="文件", help="备份文件")
     export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
     _add_common(export)
     what = export.add_subparsers(dest="what", title="导出内容", metavar="{summary,ledger}")
@@ -131,9 +141,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_export(args, data_dir)
     if args.command == "import":
         return _run_import(args, data_dir)
+    if args.command in ("backup", "restore"):
+        return _run_backup(args, data_dir)
     from kexie_desktop.ui.app import run_gui
 
     return run_gui(data_dir)
+
+
+def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
+    from kexie_desktop.core.backup import BackupError, copy_database
+
+    if not data_dir.joinpath("kexie.db").exists():
+        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
+        return 1
+    try:
+        store = Store.open(data_dir)
+        try:
+            if args.command == "backup":
+                info = copy_database(store.conn, args.out)
+                print(f"已备份到：{info.path}（已检查完整）")
+                print(info.describe())
+            else:
+                safety, described = store.restore(args.file)
+                print(f"已恢复：{described}")
+                print(f"恢复前的数据已另存为：{safety}（如需可用它再恢复回来）")
+        finally:
+            store.close()
+    except (StoreError, BackupError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _run_import(args: argparse.Namespace, data_dir: Path) -> int:

@@ -131,3 +131,16 @@ def test_import_exit_codes(tmp_path: Path) -> None:
     assert result.returncode == 2 and result.stderr.startswith("错误：")
     result = run("import", str(good), "--kind", "cats", "--data-dir", data)
     assert result.returncode == 2 and "--kind 不能是“cats”" in result.stderr
+
+
+def test_backup_and_restore(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    assert run("demo", "--data-dir", data).returncode == 0
+    result = run("backup", "--out", str(tmp_path / "备份.db"), "--data-dir", data)
+    assert result.returncode == 0, result.stderr
+    assert "已检查完整" in result.stdout and "人员65条" in result.stdout
+    result = run("restore", str(tmp_path / "备份.db"), "--data-dir", data)
+    assert result.returncode == 0, result.stderr
+    assert "恢复前的数据已另存为" in result.stdout
+    result = run("restore", str(tmp_path / "没有.db"), "--data-dir", data)
+    assert result.returncode == 1 and "找不到备份文件" in result.stderr

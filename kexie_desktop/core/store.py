@@ -124,10 +124,38 @@ class Store:
                 "这个数据库由更新版本的科协工作台创建，当前版本无法打开。请安装最新版本后再试。"
             )
         if len(applied) < len(known_names()):
+            if applied and self.path is not None:
+                self._backup_before("migration")
             migrations_module.apply_pending(self.db)
         self.fill_sort_keys()
         if listing_module.list_tables_stale(self.conn):
             listing_module.rebuild_list_tables(self.db)
+
+    def _backup_before(self, reason: str) -> Path:
+        """A checked copy in backups/ before something that rewrites the database."""
+        from kexie_desktop.core.backup import BACKUP_FOLDER, copy_database
+
+        assert self.path is not None
+        folder = self.path.parent / BACKUP_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = folder / f"kexie-before-{reason}-{stamp}.db"
+        n = 1
+        while target.exists():  # two in one second: never overwrite a copy (it may be in use)
+            n += 1
+            target = folder / f"kexie-before-{reason}-{stamp}-{n}.db"
+        return copy_database(self.conn, target).path
+
+    def restore(self, backup: Path) -> tuple[Path, str]:
+        """Replace the data with a backup's, after backing up the current data (so a restore
+        can itself be undone). Returns that safety copy and what was restored."""
+        from kexie_desktop.core.backup import inspect_backup, restore_into
+
+        inspect_backup(backup)  # refuse a bad file before touching anything
+        safety = self._backup_before("restore")
+        info = restore_into(self.conn, backup)
+        self._migrate()
+        return safety, info.describe()
 
     def applied_migrations(self) -> list[str]:
         exists = self.conn.execute(

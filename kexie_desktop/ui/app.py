@@ -128,8 +128,19 @@ def open_data(window: MainWindow, data_dir: Path) -> Store | None:
         QMessageBox.critical(window, APP_NAME, str(exc))
         return None
     install_excepthook(data_dir / "logs")
+    _daily_backup(window, store, data_dir)
     window.attach(store)
     return store
+
+
+def _daily_backup(window: MainWindow, store: Store, data_dir: Path) -> None:
+    """The first start of a day keeps a copy in backups/; a failure is said, not fatal."""
+    from kexie_desktop.core.backup import BackupError, automatic_backup
+
+    try:
+        automatic_backup(store.conn, data_dir)
+    except (BackupError, OSError) as exc:
+        window.statusBar().showMessage(f"今天的自动备份没有完成：{exc}", 20_000)
 
 
 def run_gui(data_dir: Path) -> int:

@@ -47,8 +47,12 @@ def run_export(
     label: str,
     job: Callable[[Callable[[int, int], None]], object],
     on_done: Callable[[object], None] | None = None,
+    *,
+    done_title: str = "导出完成",
+    failed_title: str = "导出没有完成",
 ) -> BackgroundTask:
     """Run an export job off the GUI thread; tell the clerk the outcome in Chinese."""
+    from kexie_desktop.core.backup import BackupError
     from kexie_desktop.core.safe_write import ExportError
     from kexie_desktop.core.store import StoreError
     from kexie_desktop.core.summary import SummaryError
@@ -58,16 +62,16 @@ def run_export(
     def done(result: object) -> None:
         summary = getattr(result, "summary", None)
         text = summary() if callable(summary) else "导出完成。"
-        QMessageBox.information(parent, "导出完成", f"{text}\n\n现在可以安全地拔出U盘。")
+        QMessageBox.information(parent, done_title, f"{text}\n\n现在可以安全地拔出U盘。")
         if on_done:
             on_done(result)
 
     def error(exc: object) -> None:
-        if isinstance(exc, ExportError | StoreError | SummaryError):
+        if isinstance(exc, ExportError | StoreError | SummaryError | BackupError):
             message = str(exc)
         else:
             message = f"导出时出现意外问题，文件没有写出：{exc}"
-        QMessageBox.warning(parent, "导出没有完成", message)
+        QMessageBox.warning(parent, failed_title, message)
 
     task.done.connect(done)
     task.error.connect(error)

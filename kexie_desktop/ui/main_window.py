@@ -34,6 +34,18 @@ if TYPE_CHECKING:
     from kexie_desktop.ui.tabs.units_tab import UnitsTab
 
 ALL_YEARS = 0
+
+
+class _Done:
+    """A finished background job's message for the clerk (run_export shows summary())."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def summary(self) -> str:
+        return self.text
+
+
 TAB_TITLES = ("活动", "人员", "奖项", "基层组织")
 _WINDOW_FILE = "window.ini"
 
@@ -73,7 +85,8 @@ class MainWindow(QMainWindow):
             self.new_action, self.edit_action, self.delete_action, self.find_action,
             self.profile_action, self.demo_action, self.private_action,
             self.summary_action, self.ledger_action, self.import_action,
-            self.import_history_action, self.template_action,
+            self.import_history_action, self.template_action, self.backup_action,
+            self.restore_action,
         )  # fmt: skip
         for action in self._record_actions:
             action.setEnabled(False)
@@ -127,6 +140,10 @@ class MainWindow(QMainWindow):
         self.import_history_action.triggered.connect(self.open_import_history)
         self.template_action = QAction("保存空白导入模板(&T)…", self)
         self.template_action.triggered.connect(self.save_template)
+        self.backup_action = QAction("备份数据(&B)…", self)
+        self.backup_action.triggered.connect(self.backup_to)
+        self.restore_action = QAction("从备份恢复(&R)…", self)
+        self.restore_action.triggered.connect(self.restore_from)
         self.demo_action = QAction("载入演示数据(&D)…", self)
         self.demo_action.triggered.connect(self.offer_demo)
         self.quit_action = QAction("退出(&X)", self)
@@ -171,6 +188,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.import_history_action)
         file_menu.addAction(self.template_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
@@ -350,6 +370,67 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if dialog.undone:
             self._reload_all()
+
+    def backup_to(self) -> None:
+        """A checked copy of the data where the clerk says (a USB stick, when one is in)."""
+        from kexie_desktop.core.backup import copy_database
+        from kexie_desktop.ui.exporting import ask_target, run_export
+
+        name = f"科协工作台备份{dt.date.today().isoformat()}.db"
+        target = ask_target(self, self.store, "备份数据", name, "备份文件 (*.db)")
+        if target is None:
+            return
+        store = self.store
+
+        def job(_progress: object) -> object:
+            reader = store.reopen()
+            try:
+                info = copy_database(reader.conn, target)
+            finally:
+                reader.close()
+            return _Done(f"已备份到：{info.path}，文件已检查完整。\n{info.describe()}")
+
+        self._task = run_export(
+            self, "正在备份……", job, done_title="备份完成", failed_title="备份没有完成"
+        )
+
+    def restore_from(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from kexie_desktop.core.backup import BackupError, inspect_backup
+        from kexie_desktop.core.store import StoreError
+        from kexie_desktop.ui.exporting import default_folder
+
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "选择备份文件", str(default_folder(self.store)), "备份文件 (*.db);;所有文件 (*)"
+        )
+        if not chosen:
+            return
+        try:
+            info = inspect_backup(Path(chosen))
+        except BackupError as exc:
+            QMessageBox.warning(self, "不能使用这个备份", str(exc))
+            return
+        answer = QMessageBox.question(
+            self,
+            "从备份恢复",
+            f"{info.describe()}\n\n用这个备份替换现在的全部数据吗？"
+            "恢复前会先把现在的数据另存一份，需要时可以再恢复回来。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            safety, described = self.store.restore(Path(chosen))
+        except (BackupError, StoreError) as exc:
+            QMessageBox.warning(self, "恢复没有完成", f"{exc}\n\n现在的数据没有改动。")
+            return
+        self.update_title()
+        self._reload_all()
+        QMessageBox.information(
+            self, "已恢复", f"已恢复：{described}\n\n恢复前的数据已另存为：{safety}"
+        )
 
     def save_template(self) -> None:
         from kexie_desktop.core.importing.template import write_template

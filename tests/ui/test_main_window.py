@@ -238,3 +238,34 @@ def test_deleting_a_person_names_the_person(
     tab.view.selectRow(0)
     name = tab.model.data(tab.model.index(0, 0))
     assert tab.delete_message(tab.selected_ids()).startswith(f"确定删除人员“{name}”吗？")
+
+
+def test_backup_and_restore_from_the_window(
+    window: MainWindow, demo_store: Store, qtbot: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QFileDialog
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, t, m: shown.append((t, m)))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, t, m: shown.append((t, m)))
+    target = tmp_path / "备份.db"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: window._task.finished, timeout=20_000)
+    assert shown[-1][0] == "备份完成" and target.exists()
+
+    demo_store.save(Person(name="备份后新增"))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    window.restore_action.trigger()
+    assert shown[-1][0] == "已恢复"
+    assert demo_store.people_named("备份后新增") == []
+    window.show_tab(window.people_tab)
+    assert window.people_tab.model.rowCount() == demo_store.count(Person)
+
+    bad = tmp_path / "坏.db"
+    bad.write_bytes(b"garbage" * 100)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(bad), ""))
+    window.restore_action.trigger()
+    assert shown[-1][0] == "不能使用这个备份"
