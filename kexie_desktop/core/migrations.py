@@ -26,8 +26,10 @@ def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Dat
     return register
 
 
+# AUTOINCREMENT: an id is never given out twice, so an undo or a planned import that names a
+# record by id cannot hit a newer record that happens to reuse a deleted one's number.
 _RECORD_COLUMNS = """
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid TEXT NOT NULL UNIQUE,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,

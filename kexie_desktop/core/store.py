@@ -463,26 +463,32 @@ class Store:
         self, *, id_number: str = "", name: str = "", birth_date: str | None = None,
         phone: str = "",
     ) -> list[int]:  # fmt: skip
-        """The stored people an imported person is: same ID number; without one, same name and
-        birth date, or same name and phone."""
+        """The stored people an imported person is: same ID number; without a match on it, same
+        name and birth date (a birth month matches a full date in it), or same name and phone
+        — but never someone recorded with a different ID number."""
         if id_number:
             rows = self.conn.execute("SELECT id FROM people WHERE id_number = ?", [id_number])
             found = [r[0] for r in rows]
             if found:
                 return found
+        other_id = "AND (p.id_number = '' OR ? = '')"
         found = []
         if name and birth_date:
             found = [
                 r[0]
                 for r in self.conn.execute(
-                    "SELECT id FROM people WHERE name = ? AND birth_date = ?", [name, birth_date]
+                    f"""SELECT p.id FROM people p WHERE p.name = ? {other_id}
+                    AND (p.birth_date = ? OR p.birth_date LIKE ? || '-%'
+                         OR ? LIKE p.birth_date || '-%')""",
+                    [name, id_number, birth_date, birth_date, birth_date],
                 )
             ]
         if not found and name and phone:
             found = [
                 r[0]
                 for r in self.conn.execute(
-                    "SELECT id FROM people WHERE name = ? AND phone = ?", [name, phone]
+                    f"SELECT p.id FROM people p WHERE p.name = ? {other_id} AND p.phone = ?",
+                    [name, id_number, phone],
                 )
             ]
         return found  # fmt: skip
@@ -583,6 +589,22 @@ class Store:
             "WHERE batch_id = ? ORDER BY id DESC",
             [batch_id],
         ).fetchall()
+        created = self.conn.execute(
+            "SELECT created_at FROM import_batches WHERE id = ?", [batch_id]
+        ).fetchone()[0]
+        later = 0
+        for table, record_id, _action, _before in changes:
+            row = self.conn.execute(
+                f"SELECT updated_at FROM {table} WHERE id = ?", [record_id]
+            ).fetchone()
+            if row is None or row[0] > created:
+                later += 1
+        if later:
+            # Undoing would throw away the clerk's own work done since the import.
+            raise StoreError(
+                f"这次导入之后，其中有{later}条记录又被修改或删除过，撤销会丢掉这些后来的修改，"
+                "所以没有撤销。如确需撤销，请先从导入前的备份恢复。"
+            )
         with self.transaction():
             for table, record_id, action, before_json in changes:
                 if action == "insert":
@@ -669,15 +691,20 @@ class Store:
 
     def unit_figures(self, year: int) -> dict[str, Any]:
         """Units by kind, and those founded in the year (flagged, or established in it)."""
-        by_kind = dict(
-            self.conn.execute("SELECT kind, count(*) FROM units GROUP BY kind").fetchall()
-        )
         start, end = f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
+        # Units existing at the end of that year; the 本年新建 flag counts only for a unit
+        # whose founding date is unknown (a later year's flag must not reach back).
+        existing = "(established_date IS NULL OR established_date < ?)"
+        by_kind = dict(
+            self.conn.execute(
+                f"SELECT kind, count(*) FROM units WHERE {existing} GROUP BY kind", [end]
+            ).fetchall()
+        )
         new = [
             r[0]
             for r in self.conn.execute(
-                "SELECT name FROM units WHERE founded_this_year = 1 "
-                "OR (established_date >= ? AND established_date < ?) "
+                "SELECT name FROM units WHERE (established_date >= ? AND established_date < ?) "
+                "OR (established_date IS NULL AND founded_this_year = 1) "
                 "ORDER BY COALESCE(name_key, name)",
                 [start, end],
             )

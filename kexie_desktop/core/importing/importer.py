@@ -305,6 +305,11 @@ class _Planner:
                     plan.problems.append(Issue(sheet, row, header, f"与已有记录合并后：{message}"))
                 plan.action = "invalid"
                 return plan
+            if plan.unit_name and isinstance(merged, Person | Activity):
+                unit_id = self.unit_id(plan.unit_name)
+                if unit_id is None or unit_id != merged.unit_id:
+                    # A new unit, or another one: the record changes (resolved on writing).
+                    merged.unit_id = unit_id if unit_id is not None else -1
             if _same(existing, merged) and not self.links_change(existing, plan):
                 plan.action = "unchanged"
             else:
@@ -340,6 +345,8 @@ class _Planner:
             ids = self.store.people_named(name)
             if len(ids) == 1:
                 wanted.add(ids[0])
+            elif not ids and name in self.people_in_file:
+                return True  # someone this file adds: a new link
         return wanted != set(existing.person_ids)
 
     def matches(self, kind: str, record: Record, plan: RowPlan) -> list[int]:
@@ -412,10 +419,17 @@ class _Planner:
             take("description", lambda x: "" if x is None else str(x).strip())
             take("notes", text)
             plan.unit_name = text(cells.get("unit"))
-            plan.people_names = [
-                n for n in text(cells.get("people")).replace("，", "、").replace(",", "、")
-                .replace(" ", "、").split("、") if n
-            ]  # fmt: skip
+            listed = text(cells.get("people"))
+            for mark in ("，", ",", "；", ";", "/"):
+                listed = listed.replace(mark, "、")
+            # Names are split on list marks only: 「张  三」 padded in Excel is one person.
+            plan.people_names = ["".join(n.split()) for n in listed.split("、") if n.strip()]
+            for name in plan.people_names:
+                if len(self.store.people_named(name)) != 1 and name not in self.people_in_file:
+                    self.plan.notes.append(
+                        f"活动“{values.get('title', '')}”的参与人员“{name}”不在人员名单中"
+                        "或有同名的人，未关联"
+                    )
             record = Activity(**values)
         elif kind == "awards":
             take("name", text)
@@ -583,7 +597,7 @@ def apply(
             store.finish_import_batch(batch, result.summary())
     except validation.ValidationError as exc:
         raise ImportFailed(f"写入时发现问题，没有导入任何数据：{exc}") from exc
-    except (StoreError, sqlite3.IntegrityError) as exc:
+    except (StoreError, sqlite3.Error) as exc:
         raise ImportFailed(f"写入时出错，没有导入任何数据：{exc}") from exc
     if progress:
         progress(total, total)
@@ -641,6 +655,8 @@ def _resolve_links(
     def unit_id(name: str) -> int | None:
         return units.get(name) or store.unit_id_by_name(name)
 
+    if isinstance(record, Person | Activity) and record.unit_id == -1:
+        record.unit_id = None  # the planner's mark for a unit to be created: set just below
     if isinstance(record, Person) and row.unit_name:
         record.unit_id = unit_id(row.unit_name)
     elif isinstance(record, Activity):

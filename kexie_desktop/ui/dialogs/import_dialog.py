@@ -56,7 +56,7 @@ class ImportDialog(QDialog):
         self.kind_combo.addItem("自动识别", None)
         for kind, label in KIND_LABELS.items():
             self.kind_combo.addItem(label, kind)
-        self.kind_combo.currentIndexChanged.connect(lambda _i: self.run_check())
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         top = QHBoxLayout()
         top.addWidget(self.file_label, 1)
         top.addWidget(QLabel("记录种类："))
@@ -101,6 +101,11 @@ class ImportDialog(QDialog):
             self.run_check()
 
     # -- choosing and checking ------------------------------------------------------
+
+    def _kind_changed(self) -> None:
+        # Column corrections belong to the kind they were made for.
+        self.mappings = {}
+        self.run_check()
 
     def choose_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
