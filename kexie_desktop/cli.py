@@ -189,6 +189,9 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
             print(f"错误：{exc}", file=sys.stderr)
             return 2
         print(plan.report())
+        if not any(sheet.layout for sheet in plan.sheets):
+            print("错误：文件中没有认出任何可以导入的表格，没有导入。", file=sys.stderr)
+            return 1
         problems = plan.problems
         if args.dry_run:
             print("（只检查，没有写入）")
@@ -226,6 +229,8 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                 for part in summary.missing_narratives(store, args.year):
                     print(f"提示：{args.year}年的“{part}”尚未填写，总结中不含这一部分。",
                           file=sys.stderr)  # fmt: skip
+                if undated := store.undated_awards():
+                    print(f"提示：有{undated}个奖项没有获奖日期，未计入任何年度。", file=sys.stderr)
             else:
                 result = export.export_ledger(store, args.year, args.out, full_ids=args.full_ids)
         finally:

@@ -719,9 +719,11 @@ class Store:
         one = self.conn.execute
         return {
             "people": one(f"SELECT count(*) FROM people WHERE {active}").fetchone()[0],
-            "members": one(f"SELECT count(*) FROM people WHERE {active} AND {member}").fetchone()[
-                0
-            ],
+            "members": one(
+                f"SELECT count(*) FROM people WHERE {active} AND {member} "
+                "AND (join_date IS NULL OR join_date < ?)",
+                [end],
+            ).fetchone()[0],
             "new_members": one(
                 f"SELECT count(*) FROM people WHERE {active} AND {member} "
                 "AND join_date >= ? AND join_date < ?",
@@ -734,6 +736,12 @@ class Store:
                 ).fetchall()
             ),
         }
+
+    def undated_awards(self) -> int:
+        """Awards without a date belong to no year's summary or ledger."""
+        return int(
+            self.conn.execute("SELECT count(*) FROM awards WHERE award_date IS NULL").fetchone()[0]
+        )
 
     def awards_of_year(self, year: int) -> list[dict[str, Any]]:
         return list(self.ledger_rows("awards", year))

@@ -307,3 +307,38 @@ def test_activity_people_split_on_list_marks_only(store: Store, tmp_path: Path) 
     apply(store, plan)
     activity = store.get(Activity, store.list_ids("activities")[0])
     assert activity.person_ids == store.people_named("张三")
+
+
+def test_award_winners_are_resolved_or_reported(store: Store, tmp_path: Path) -> None:
+    store.save(Person(name="张伟", phone="13800000001"))
+    store.save(Person(name="张伟", phone="13800000002"))
+    wb = Workbook()
+    units = wb.active
+    units.title = "基层组织"
+    units.append(["单位名称", "类型"])
+    units.append(["只在本文件中的科协", "企业科协"])
+    awards = wb.create_sheet("获奖情况")
+    awards.append(["奖项名称", "级别", "获奖者", "获奖日期"])
+    awards.append(["先进集体", "市级", "只在本文件中的科协", "2025-05-01"])
+    awards.append(["优秀个人", "市级", "张伟", "2025-05-01"])
+    awards.append(["无名奖", "市级", "", "2025-05-01"])
+    wb.save(tmp_path / "a.xlsx")
+    plan = check(store, tmp_path / "a.xlsx")
+    rows = plan.sheets[1].rows
+    assert rows[0].action == "add" and rows[0].unit_name == "只在本文件中的科协"
+    assert rows[1].action == "invalid" and "同名的多人" in rows[1].problems[0].message
+    assert rows[2].action == "invalid" and "没有填写获奖者" in rows[2].problems[0].message
+    apply(store, plan, skip_invalid=True)
+    award = store.conn.execute("SELECT unit_id FROM awards").fetchone()
+    assert award[0] == store.unit_id_by_name("只在本文件中的科协")
+
+
+def test_excel_escapes_are_undone(store: Store, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path / "a.xlsx", ["活动名称", "类别", "日期", "情况说明"],
+        ["讲座", "学术交流", "2025-03-05", "第一行_x000D_\n第二行"],
+    )  # fmt: skip
+    apply(store, check(store, path))
+    activity = store.get(Activity, store.list_ids("activities")[0])
+    assert activity.description.startswith("第一行")
+    assert "_x" not in activity.description and "\r" not in activity.description

@@ -187,3 +187,20 @@ def test_empty_categories_make_no_section(store: Store) -> None:
     assert "全年共开展科普活动1次，参加50人次。" in [b.text for b in doc.blocks]
     assert "获省级以上" not in doc.plain_text()
     assert "本年新发展会员1人" in doc.plain_text()
+
+
+def test_figures_are_as_of_the_year(store: Store) -> None:
+    store.save_profile(Profile(org_name="某县科协"))
+    store.save(
+        Unit(name="旧科协", kind="学会", established_date="2023-01-01", founded_this_year=True)
+    )
+    store.save(Unit(name="明年科协", kind="学会", established_date="2026-02-01"))
+    store.save(Person(name="老会员", roles=["会员"], join_date="2020-01-01"))
+    store.save(Person(name="明年会员", roles=["会员"], join_date="2026-03-01"))
+    store.save(Activity(title="讲座", category="科学普及", start_date="2025-03-01"))
+    store.save(Award(name="无日期奖", level="市级", team="某小组"))
+    text = compose_summary(store, 2025, today=TODAY).plain_text()
+    assert "共有基层组织1个，其中学会1个。" in text  # the 2026 one is not there yet
+    assert "本年新建" not in text  # a 2023 unit's stale flag does not count
+    assert "其中会员1人" in text
+    assert store.undated_awards() == 1

@@ -226,8 +226,11 @@ class _Planner:
         self.people_in_file: dict[str, int] = {}
         # Every row names its unit; ask the database once per name, not once per row.
         self.unit_ids: dict[str, int | None] = {}
+        self.units_in_file: set[str] = set()
+        self.datemode = 0
 
     def plan_sheet(self, sheet: RawSheet, layout: Layout, out: SheetPlan) -> None:
+        self.datemode = sheet.datemode  # 1 for workbooks counting days from 1904
         kind = layout.kind
         required = REQUIRED[kind]
         columns = {f: c for c, f in layout.mapping.items()}
@@ -298,7 +301,7 @@ class _Planner:
             existing = self.store.get(RECORD_TYPES[kind], matches[0])
             merged = _merge(existing, record, cells)
             try:
-                self.validate(_copy(merged))
+                self.validate(merged)  # in place: the ID number's full birth date wins
             except validation.ValidationError as exc:
                 for name, message in exc.errors.items():
                     header = _header(layout, columns.get(name), kind, name)
@@ -319,7 +322,8 @@ class _Planner:
         else:
             plan.record = record
         if kind == "people" and isinstance(plan.record, Person):
-            self.people_in_file.setdefault(plan.record.name, row)
+            # 0 for someone this file adds; else the stored person the row turned out to be.
+            self.people_in_file.setdefault(plan.record.name, matches[0] if matches else 0)
         return plan
 
     def validate(self, record: Record) -> None:
@@ -389,7 +393,7 @@ class _Planner:
         if kind == "people":
             take("name", v.parse_name)
             take("gender", lambda x: v.parse_gender(x))
-            take("birth_date", lambda x: v.parse_date(x, allow_month=True))
+            take("birth_date", lambda x: v.parse_date(x, allow_month=True, datemode=self.datemode))
             take("ethnicity", text)
             take("id_number", v.parse_id_number)
             take("phone", v.parse_phone)
@@ -397,7 +401,7 @@ class _Planner:
             take("education", lambda x: v.parse_choice(x, EDUCATIONS, v.EDUCATION_SYNONYMS))
             take("speciality", text)
             take("roles", lambda x: v.parse_list(x, ROLES, v.ROLE_SYNONYMS))
-            take("join_date", lambda x: v.parse_date(x))
+            take("join_date", lambda x: v.parse_date(x, datemode=self.datemode))
             take("status", lambda x: v.parse_choice(x, PERSON_STATUSES, v.STATUS_SYNONYMS))
             take("notes", text)
             plan.unit_name = text(cells.get("unit"))
@@ -407,8 +411,8 @@ class _Planner:
         elif kind == "activities":
             take("title", text)
             take("category", lambda x: v.parse_choice(x, CATEGORIES, v.CATEGORY_SYNONYMS))
-            take("start_date", lambda x: v.parse_date(x))
-            take("end_date", lambda x: v.parse_date(x))
+            take("start_date", lambda x: v.parse_date(x, datemode=self.datemode))
+            take("end_date", lambda x: v.parse_date(x, datemode=self.datemode))
             take("co_organisers", text)
             take("place", text)
             take("audience", lambda x: v.parse_list(x, AUDIENCES, v.AUDIENCE_SYNONYMS))
@@ -416,7 +420,12 @@ class _Planner:
                          "technologies_promoted", "articles", "messages"):  # fmt: skip
                 take(name, lambda x: v.parse_int(x))
             take("highlight", v.parse_bool)
-            take("description", lambda x: "" if x is None else str(x).strip())
+            take(
+                "description",
+                lambda x: (
+                    "" if x is None else str(x).replace("\r\n", "\n").replace("\r", "\n").strip()
+                ),
+            )
             take("notes", text)
             plan.unit_name = text(cells.get("unit"))
             listed = text(cells.get("people"))
@@ -434,7 +443,7 @@ class _Planner:
         elif kind == "awards":
             take("name", text)
             take("level", lambda x: v.parse_choice(x, AWARD_LEVELS, v.AWARD_LEVEL_SYNONYMS))
-            take("award_date", lambda x: v.parse_date(x))
+            take("award_date", lambda x: v.parse_date(x, datemode=self.datemode))
             take("issuer", text)
             take("certificate_no", text)
             take("notes", text)
@@ -448,20 +457,24 @@ class _Planner:
                     values["team"] = winner
                 elif (
                     "单位" in kind_word
-                    or self.store.unit_id_by_name(winner) is not None
-                    or (winner in self.plan.new_units)
+                    or self.unit_id(winner) is not None
+                    or winner in self.plan.new_units
+                    or winner in self.units_in_file
                 ):
                     plan.unit_name = winner
                 else:
                     plan.winner_person = winner
             record = Award(**values)
+            if not (team or winner):
+                problem("winner", "没有填写获奖者（个人、单位或集体）")
+                ok = False
             if plan.winner_person and not self.person_known(plan.winner_person):
                 problem("winner", f"人员名单中没有“{plan.winner_person}”，或有同名的多人")
                 ok = False
         else:
             take("name", text)
             take("kind", lambda x: v.parse_choice(x, UNIT_KINDS, v.UNIT_KIND_SYNONYMS))
-            take("established_date", lambda x: v.parse_date(x))
+            take("established_date", lambda x: v.parse_date(x, datemode=self.datemode))
             take("contact_person", text)
             take("contact_phone", v.parse_phone)
             take("member_count", lambda x: v.parse_int(x))
@@ -470,12 +483,19 @@ class _Planner:
             record = Unit(**values)
             if not record.kind:
                 record.kind = guess_unit_kind(record.name)
+            self.units_in_file.add(record.name)
         if plan.unit_name and kind in ("people", "activities", "awards"):
             self.note_unit(plan.unit_name)
         return record, ok
 
     def person_known(self, name: str) -> bool:
-        return len(self.store.people_named(name)) == 1 or name in self.people_in_file
+        """Exactly one person can be meant by the name: one stored (the file's row, if any,
+        being that same person), or none stored and one in the file."""
+        stored = self.store.people_named(name)
+        if name in self.people_in_file:
+            in_file = self.people_in_file[name]
+            return (not stored and in_file == 0) or (len(stored) == 1 and in_file == stored[0])
+        return len(stored) == 1
 
     def unit_id(self, name: str) -> int | None:
         if name not in self.unit_ids:
@@ -674,4 +694,7 @@ def _resolve_links(
             record.unit_id = unit_id(row.unit_name)
         elif row.winner_person:
             found = store.people_named(row.winner_person)
-            record.person_id = people.get(row.winner_person) or (found[0] if found else None)
+            new_id = people.get(row.winner_person)
+            record.person_id = (
+                new_id if new_id is not None else (found[0] if len(found) == 1 else None)
+            )

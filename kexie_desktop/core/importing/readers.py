@@ -292,8 +292,8 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
     with archive.open(part) as stream:
         for _event, item in etree.iterparse(stream, tag=f"{ns}si", huge_tree=True):
             # Phonetic guides (<rPh>) are not part of the text a clerk typed.
-            strings.append("".join(t.text or "" for t in item.iter(f"{ns}t")
-                                   if t.getparent().tag != f"{ns}rPh"))  # fmt: skip
+            parts = [t.text or "" for t in item.iter(f"{ns}t") if t.getparent().tag != f"{ns}rPh"]
+            strings.append(_unescape("".join(parts)))
             item.clear()
     return strings
 
@@ -306,6 +306,12 @@ def _from_serial(serial: float, datemode: int) -> dt.datetime:
 
 
 _INTEGER = re.compile(r"^-?\d+$")
+# Excel writes characters XML cannot hold (a carriage return) as _x000D_.
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _column_number(ref: str) -> int:
@@ -338,8 +344,8 @@ def _sheet_rows(
                 kind = cell.get("t")
                 if kind == "inlineStr":
                     inline = cell.find(is_tag)
-                    value: Any = "" if inline is None else "".join(
-                        t.text or "" for t in inline.iter(t_tag))  # fmt: skip
+                    value: Any = "" if inline is None else _unescape(
+                        "".join(t.text or "" for t in inline.iter(t_tag)))  # fmt: skip
                 else:
                     v = cell.find(v_tag)
                     text = None if v is None else v.text

@@ -202,7 +202,11 @@ class SummaryDialog(QDialog):
         self.preview.verticalScrollBar().setValue(scroll)
         self.export_button.setEnabled(True)
         missing = missing_narratives(self.store, self.year, self.narratives())
-        self.status.setText(f"尚未填写：{'、'.join(missing)}" if missing else "")
+        notes = [f"尚未填写：{'、'.join(missing)}"] if missing else []
+        undated = self.store.undated_awards()
+        if undated:
+            notes.append(f"有{undated}个奖项没有填写获奖日期，未计入本年总结")
+        self.status.setText("；".join(notes))
 
     def save_narratives(self) -> None:
         texts = self.narratives()
