@@ -185,3 +185,38 @@ def m0003_import_batches(db: Database) -> None:
     )"""
     )
     db.execute("CREATE INDEX import_changes_batch ON import_changes(batch_id)")
+
+
+@migration("0004_recycle_bin_and_audit_log")
+def m0004_recycle_bin_and_audit_log(db: Database) -> None:
+    # Deleted records wait here, with what pointed at them, until restored or the bin emptied.
+    db.execute(
+        """CREATE TABLE recycle_bin (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        deleted_at TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        record_id INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        row_json TEXT NOT NULL,
+        links_json TEXT NOT NULL
+    )"""
+    )
+    # Every change, as it happened; the triggers below keep anyone from rewriting history.
+    db.execute(
+        """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        record_id INTEGER,
+        label TEXT NOT NULL DEFAULT '',
+        before_json TEXT,
+        after_json TEXT
+    )"""
+    )
+    db.execute("CREATE INDEX audit_log_record ON audit_log(table_name, record_id)")
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log
+            BEGIN SELECT RAISE(ABORT, '操作记录不可修改'); END"""
+        )

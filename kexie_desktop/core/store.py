@@ -197,6 +197,7 @@ class Store:
         # A checked record inside a caller's transaction (an import) needs no savepoint of its
         # own: nothing is written before validation, and any later error undoes the whole.
         own = nullcontext() if checked and self.conn.in_transaction else self.transaction()
+        before_row: dict[str, Any] | None = None
         with own:
             if record.id is None:
                 record.uuid = record.uuid or str(uuid_module.uuid4())
@@ -213,6 +214,7 @@ class Store:
             else:
                 if not self._exists(table, record.id):
                     raise RecordNotFound(f"要修改的{record.KIND_LABEL}记录已不存在（可能已被删除）")
+                before_row = None if checked else _snapshot_row(self.get(type(record), record.id))
                 record.updated_at = stamp
                 row = self._row_of(record)
                 for fixed in ("id", "uuid", "created_at"):
@@ -227,7 +229,45 @@ class Store:
                 record.uuid, record.created_at = fresh
             if isinstance(record, Activity):
                 self._save_activity_people(record)
+            if not checked:  # an import's rows are logged as its batch (import_changes)
+                self._audit("update" if before_row else "insert", record, before_row)
         return record
+
+    def _audit(
+        self, action: str, record: Record | None, before: dict[str, Any] | None, *,
+        table: str = "", record_id: int | None = None, label: str = "",
+    ) -> None:  # fmt: skip
+        after = None if record is None else _snapshot_row(record)
+        self.db.execute(
+            "INSERT INTO audit_log (at, action, table_name, record_id, label, before_json, "
+            "after_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                now_iso(), action, table or (record.TABLE if record else ""),
+                record_id if record_id is not None else (record.id if record else None),
+                label or (_label(record) if record else _label_row(before)),
+                None if before is None else json.dumps(before, ensure_ascii=False),
+                None if after is None else json.dumps(after, ensure_ascii=False),
+            ],
+        )  # fmt: skip
+
+    def audit_entries(
+        self, *, table: str = "", search: str = "", limit: int = 1000
+    ) -> list[dict[str, Any]]:
+        """The change log, newest first, filtered by table and by text in the record's name."""
+        conditions, params = ["1"], []
+        if table:
+            conditions.append("table_name = ?")
+            params.append(table)
+        if search.strip():
+            conditions.append("(label LIKE ? OR CAST(record_id AS TEXT) = ?)")
+            params += [f"%{search.strip()}%", search.strip()]
+        cursor = self.conn.execute(
+            f"SELECT id, at, action, table_name, record_id, label, before_json, after_json "
+            f"FROM audit_log WHERE {' AND '.join(conditions)} ORDER BY id DESC LIMIT ?",
+            [*params, limit],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
 
     @staticmethod
     def _row_of(record: Record) -> dict[str, Any]:
@@ -310,18 +350,111 @@ class Store:
             ]
         return record
 
-    def delete(self, cls: type[Record], ids: Iterable[int]) -> int:
-        """Delete records in one transaction; links to them are cleared by the schema."""
-        id_list = list(ids)
+    def delete(self, cls: type[Record], ids: Iterable[int]) -> list[int]:
+        """Move records to the 回收站 in one transaction, with what pointed at them; the schema
+        clears those links. Returns the recycle-bin entries (for an undo)."""
+        entries: list[int] = []
         with self.transaction():
-            deleted = 0
-            for chunk in _chunks(id_list, 500):
-                marks = ", ".join("?" for _ in chunk)
+            for record_id in list(ids):
+                try:
+                    record = self.get(cls, record_id)
+                except RecordNotFound:
+                    continue
+                row = _snapshot_row(record)
+                links = self._links_to(cls, record_id)
                 cursor = self.db.execute(
-                    f"DELETE FROM {cls.TABLE} WHERE id IN ({marks})", list(chunk)
+                    "INSERT INTO recycle_bin (deleted_at, table_name, record_id, label, "
+                    "row_json, links_json) VALUES (?, ?, ?, ?, ?, ?)",
+                    [now_iso(), cls.TABLE, record_id, _label(record),
+                     json.dumps(row, ensure_ascii=False), json.dumps(links)],
+                )  # fmt: skip
+                assert cursor.lastrowid is not None
+                entries.append(cursor.lastrowid)
+                self.db.execute(f"DELETE FROM {cls.TABLE} WHERE id = ?", [record_id])
+                self._audit("delete", None, row, table=cls.TABLE, record_id=record_id)
+        return entries
+
+    def _links_to(self, cls: type[Record], record_id: int) -> dict[str, list[int]]:
+        """Who points at a record about to be deleted, to point them back on restoring."""
+        one = self.conn.execute
+        if cls is Unit:
+            return {
+                f"{t}.unit_id": [r[0] for r in one(f"SELECT id FROM {t} WHERE unit_id = ?",
+                                                   [record_id])]
+                for t in ("people", "activities", "awards")
+            }  # fmt: skip
+        if cls is Person:
+            return {
+                "activity_people.activity_id": [r[0] for r in one(
+                    "SELECT activity_id FROM activity_people WHERE person_id = ?", [record_id])],
+                "awards.person_id": [r[0] for r in one(
+                    "SELECT id FROM awards WHERE person_id = ?", [record_id])],
+            }  # fmt: skip
+        return {}
+
+    def recycle_bin(self) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(
+            "SELECT id, deleted_at, table_name, record_id, label FROM recycle_bin ORDER BY id DESC"
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def restore_deleted(self, entry_ids: Sequence[int]) -> int:
+        """Put records back from the 回收站 with their links, in one transaction."""
+        restored = 0
+        with self.transaction():
+            for entry_id in entry_ids:
+                found = self.conn.execute(
+                    "SELECT table_name, record_id, row_json, links_json FROM recycle_bin "
+                    "WHERE id = ?", [entry_id]
+                ).fetchone()  # fmt: skip
+                if found is None:
+                    continue
+                table, record_id, row_json, links_json = found
+                row = json.loads(row_json)
+                person_ids = row.pop("person_ids", None)
+                for column in ("unit_id", "person_id"):
+                    target = "units" if column == "unit_id" else "people"
+                    if row.get(column) is not None and not self._exists(target, row[column]):
+                        row[column] = None  # what it pointed at is gone too
+                if table == "units" and self.unit_name_taken(row["name"], None):
+                    raise StoreError(f"已有名为“{row['name']}”的基层组织，无法恢复同名的单位。")
+                cols = ", ".join(row)
+                self.db.execute(
+                    f"INSERT INTO {table} (id, {cols}) VALUES (?, {', '.join('?' for _ in row)})",
+                    [record_id, *row.values()],
                 )
-                deleted += cursor.rowcount
-        return deleted
+                if person_ids:
+                    self.conn.executemany(
+                        "INSERT OR IGNORE INTO activity_people (activity_id, person_id) "
+                        "SELECT ?, id FROM people WHERE id = ?",
+                        [(record_id, pid) for pid in person_ids],
+                    )
+                for key, ids in json.loads(links_json).items():
+                    where, column = key.split(".")
+                    for other in ids:
+                        if where == "activity_people":
+                            self.db.execute(
+                                "INSERT OR IGNORE INTO activity_people (activity_id, person_id) "
+                                "SELECT id, ? FROM activities WHERE id = ?", [record_id, other]
+                            )  # fmt: skip
+                        else:
+                            # Only where nothing else was put in the meantime.
+                            self.db.execute(
+                                f"UPDATE {where} SET {column} = ? "
+                                f"WHERE id = ? AND {column} IS NULL",
+                                [record_id, other],
+                            )
+                self.db.execute("DELETE FROM recycle_bin WHERE id = ?", [entry_id])
+                self._audit("restore", self.get(RECORD_TYPES[table], record_id), None)
+                restored += 1
+        return restored
+
+    def empty_recycle_bin(self) -> int:
+        with self.transaction():
+            cursor = self.db.execute("DELETE FROM recycle_bin")
+            self._audit("empty-bin", None, None, table="recycle_bin", label="清空回收站")
+        return cursor.rowcount
 
     def references(self, cls: type[Record], ids: Sequence[int]) -> dict[str, int]:
         """How many other records point at these, by Chinese kind, for a delete confirmation."""
@@ -525,6 +658,7 @@ class Store:
 
     def finish_import_batch(self, batch_id: int, summary: str) -> None:
         self.db.execute("UPDATE import_batches SET summary = ? WHERE id = ?", [summary, batch_id])
+        self._audit("import", None, None, table="import_batches", record_id=batch_id, label=summary)
 
     def record_import_change(self, batch_id: int, record: Record, before: Record | None) -> None:
         self.record_import_changes(batch_id, [(record, before)])
@@ -628,6 +762,10 @@ class Store:
             self.db.execute(
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", [now_iso(), batch_id]
             )
+            self._audit(
+                "undo-import", None, None, table="import_batches", record_id=batch_id,
+                label=f"撤销导入（{len(changes)}处改动）",
+            )  # fmt: skip
         return len(changes)
 
     # -- the year's summary ------------------------------------------------------------
@@ -875,6 +1013,23 @@ _LEDGER_QUERIES = {
     "awards": _ledger_awards,
     "units": _ledger_units,
 }
+
+
+def _snapshot_row(record: Record) -> dict[str, Any]:
+    """Everything needed to put the record back as it was (id aside)."""
+    row = Store._row_of(record)
+    row.pop("id", None)
+    if isinstance(record, Activity):
+        row["person_ids"] = list(record.person_ids)
+    return row
+
+
+def _label(record: Record) -> str:
+    return str(getattr(record, "name", "") or getattr(record, "title", ""))
+
+
+def _label_row(row: dict[str, Any] | None) -> str:
+    return "" if row is None else str(row.get("name") or row.get("title") or "")
 
 
 def _snapshot(record: Record) -> dict[str, Any]:

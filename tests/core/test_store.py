@@ -168,7 +168,7 @@ def test_delete_clears_links_and_reports_references(store: Store) -> None:
     award = store.save(Award(name="奖", level="市级", person_id=person.id))
     assert store.references(Unit, [unit.id or 0]) == {"人员": 1, "活动": 1}
     assert store.references(Person, [person.id or 0]) == {"活动": 1, "奖项": 1}
-    assert store.delete(Unit, [unit.id or 0]) == 1
+    assert len(store.delete(Unit, [unit.id or 0])) == 1
     assert store.get(Person, person.id or 0).unit_id is None
     assert store.get(Activity, activity.id or 0).unit_id is None
     store.delete(Person, [person.id or 0])

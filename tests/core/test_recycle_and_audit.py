@@ -1,0 +1,67 @@
+"""The 回收站 and the change log."""
+
+import sqlite3
+
+import pytest
+
+from kexie_desktop.core.records import Activity, Award, Person, Unit
+from kexie_desktop.core.store import Store, StoreError
+
+
+def test_a_deleted_person_comes_back_with_links(store: Store) -> None:
+    unit = store.save(Unit(name="青江纸业科协", kind="企业科协"))
+    zhang = store.save(Person(name="张三", unit_id=unit.id))
+    activity = store.save(Activity(title="讲座", category="其他", start_date="2025-01-01",
+                                   person_ids=[zhang.id or 0]))  # fmt: skip
+    award = store.save(Award(name="奖", level="市级", person_id=zhang.id))
+    entries = store.delete(Person, [zhang.id or 0])
+    assert store.get(Activity, activity.id or 0).person_ids == []
+    assert store.get(Award, award.id or 0).person_id is None
+    assert [e["label"] for e in store.recycle_bin()] == ["张三"]
+    assert store.restore_deleted(entries) == 1
+    back = store.get(Person, zhang.id or 0)
+    assert (back.name, back.unit_id, back.uuid) == ("张三", unit.id, zhang.uuid)
+    assert store.get(Activity, activity.id or 0).person_ids == [zhang.id]
+    assert store.get(Award, award.id or 0).person_id == zhang.id
+    assert store.recycle_bin() == []
+    assert store.list_ids("people", search="张三") == [zhang.id]
+
+
+def test_a_deleted_unit_comes_back_to_its_people(store: Store) -> None:
+    unit = store.save(Unit(name="甲学会", kind="学会"))
+    li = store.save(Person(name="李四", unit_id=unit.id))
+    entries = store.delete(Unit, [unit.id or 0])
+    assert store.get(Person, li.id or 0).unit_id is None
+    store.restore_deleted(entries)
+    assert store.get(Person, li.id or 0).unit_id == unit.id
+    # A unit of the same name made meanwhile blocks the restore, which then changes nothing.
+    entries = store.delete(Unit, [unit.id or 0])
+    store.save(Unit(name="甲学会", kind="学会"))
+    with pytest.raises(StoreError, match="已有名为“甲学会”"):
+        store.restore_deleted(entries)
+    assert len(store.recycle_bin()) == 1
+
+
+def test_emptying_the_bin(store: Store) -> None:
+    p = store.save(Person(name="王五"))
+    store.delete(Person, [p.id or 0])
+    assert store.empty_recycle_bin() == 1
+    assert store.recycle_bin() == []
+
+
+def test_every_change_is_logged_and_the_log_cannot_be_edited(store: Store) -> None:
+    p = store.save(Person(name="王五"))
+    p.phone = "13800000005"
+    store.save(p)
+    entries = store.delete(Person, [p.id or 0])
+    store.restore_deleted(entries)
+    log = store.audit_entries(table="people")
+    assert [e["action"] for e in log] == ["restore", "delete", "update", "insert"]
+    update = log[2]
+    assert '"phone": ""' in update["before_json"] and "13800000005" in update["after_json"]
+    assert [e["action"] for e in store.audit_entries(search="王五")][-1] == "insert"
+    assert store.audit_entries(search="没有这个人") == []
+    with pytest.raises(sqlite3.DatabaseError, match="操作记录不可修改"):
+        store.conn.execute("UPDATE audit_log SET action = 'x'")
+    with pytest.raises(sqlite3.DatabaseError, match="操作记录不可修改"):
+        store.conn.execute("DELETE FROM audit_log")
