@@ -7,6 +7,7 @@ must be on screen as fast as an empty Qt window (even `Qt`'s enums take 40 ms to
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,8 +87,11 @@ class MainWindow(QMainWindow):
             self.profile_action, self.demo_action, self.private_action,
             self.summary_action, self.ledger_action, self.import_action,
             self.import_history_action, self.template_action, self.backup_action,
-            self.restore_action,
+            self.restore_action, self.recycle_action, self.audit_action,
         )  # fmt: skip
+        self.undo_action.setEnabled(False)
+        # This session's edits and deletions, newest last: what Ctrl+Z takes back.
+        self._undo_stack: list[tuple[str, Callable[[], object]]] = []
         for action in self._record_actions:
             action.setEnabled(False)
         if store is not None:
@@ -112,6 +116,8 @@ class MainWindow(QMainWindow):
             tab.records_changed.connect(self._records_changed)
             tab.status_changed.connect(self._tab_status_changed)
             tab.year_wanted.connect(self.show_year)
+            tab.saved.connect(self._remember_save)
+            tab.deleted.connect(self._remember_delete)
         self.tabs.currentChanged.connect(lambda _i: self._show_status())
         self._install_shortcuts()
         for action in self._record_actions:
@@ -130,6 +136,12 @@ class MainWindow(QMainWindow):
         self.edit_action.triggered.connect(lambda: self.current_tab().edit_current())
         self.delete_action = QAction("删除(&D)", self)
         self.delete_action.triggered.connect(lambda: self.current_tab().delete_selected())
+        self.undo_action = QAction("撤销(&U)", self)
+        self.undo_action.triggered.connect(self.undo_last)
+        self.recycle_action = QAction("回收站(&R)…", self)
+        self.recycle_action.triggered.connect(self.open_recycle_bin)
+        self.audit_action = QAction("操作记录(&L)…", self)
+        self.audit_action.triggered.connect(self.open_audit_log)
         self.find_action = QAction("查找(&F)", self)
         self.find_action.triggered.connect(lambda: self.current_tab().focus_search())
         self.profile_action = QAction("组织信息(&O)…", self)
@@ -162,6 +174,7 @@ class MainWindow(QMainWindow):
         # Not in _build_actions(): key sequences build Qt's key enums, which would hold up
         # the first showing of the window; the actions are disabled until attach() anyway.
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
 
@@ -196,13 +209,18 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("编辑(&E)")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addSeparator()
         for action in (self.new_action, self.edit_action, self.delete_action, self.find_action):
             edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.recycle_action)
         export_menu = bar.addMenu("导出(&X)")
         export_menu.addAction(self.summary_action)
         export_menu.addAction(self.ledger_action)
         view_menu = bar.addMenu("查看(&V)")
         view_menu.addAction(self.private_action)
+        view_menu.addAction(self.audit_action)
         settings_menu = bar.addMenu("设置(&S)")
         settings_menu.addAction(self.profile_action)
         help_menu = bar.addMenu("帮助(&H)")
@@ -431,6 +449,60 @@ class MainWindow(QMainWindow):
         QMessageBox.information(
             self, "已恢复", f"已恢复：{described}\n\n恢复前的数据已另存为：{safety}"
         )
+
+    # -- undo, 回收站, change log ------------------------------------------------------
+
+    def _push_undo(self, text: str, action: Callable[[], object]) -> None:
+        self._undo_stack.append((text, action))
+        self.undo_action.setEnabled(True)
+        self.undo_action.setText(f"撤销“{text}”(&U)")
+
+    def _remember_save(self, before: object, saved: object) -> None:
+        from kexie_desktop.core.records import Record
+
+        assert isinstance(saved, Record) and saved.id is not None
+        label = str(getattr(saved, "name", "") or getattr(saved, "title", ""))
+        if isinstance(before, Record):
+            self._push_undo(f"修改“{label}”", lambda: self.store.save(before))
+        else:
+            record_type, record_id = type(saved), saved.id
+            self._push_undo(f"新增“{label}”", lambda: self.store.delete(record_type, [record_id]))
+
+    def _remember_delete(self, entries: list[int], text: str) -> None:
+        self._push_undo(text, lambda: self.store.restore_deleted(entries))
+
+    def undo_last(self) -> None:
+        from kexie_desktop.core.store import StoreError
+        from kexie_desktop.core.validation import ValidationError
+
+        if not self._undo_stack:
+            return
+        text, action = self._undo_stack.pop()
+        try:
+            action()
+        except (StoreError, ValidationError) as exc:
+            QMessageBox.warning(self, "无法撤销", f"无法撤销“{text}”：{exc}")
+        else:
+            self.statusBar().showMessage(f"已撤销：{text}", 8000)
+        self._reload_all()
+        if self._undo_stack:
+            self.undo_action.setText(f"撤销“{self._undo_stack[-1][0]}”(&U)")
+        else:
+            self.undo_action.setText("撤销(&U)")
+            self.undo_action.setEnabled(False)
+
+    def open_recycle_bin(self) -> None:
+        from kexie_desktop.ui.dialogs.recycle_bin_dialog import RecycleBinDialog
+
+        dialog = RecycleBinDialog(self.store, self)
+        dialog.exec()
+        if dialog.changed:
+            self._reload_all()
+
+    def open_audit_log(self) -> None:
+        from kexie_desktop.ui.dialogs.audit_log_dialog import AuditLogDialog
+
+        AuditLogDialog(self.store, self).exec()
 
     def save_template(self) -> None:
         from kexie_desktop.core.importing.template import write_template

@@ -43,6 +43,10 @@ class RecordTab(QWidget):
     status_changed = Signal(str)
     # A record was saved in a year other than the one shown: the window should switch to it.
     year_wanted = Signal(int)
+    # For the window's undo (Ctrl+Z): (record as it was before, or None if new; record saved).
+    saved = Signal(object, object)
+    # The recycle-bin entries of records just deleted.
+    deleted = Signal(list, str)
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -188,6 +192,7 @@ class RecordTab(QWidget):
         dialog = self.make_dialog(record)
         if dialog.exec() and dialog.saved is not None:
             saved = dialog.saved
+            self.saved.emit(record, saved)
             year = self.record_year(saved)
             if year is not None and self.model.year not in (None, year):
                 # Otherwise a record dated in another year would seem to vanish on saving.
@@ -224,7 +229,7 @@ class RecordTab(QWidget):
                 f"{kind}{n}项" if kind != "人员" else f"人员{n}人" for kind, n in refs.items()
             )
             text += f"\n\n有{parts}与之关联，删除后这些记录中的关联将被清空。"
-        return text + "\n\n删除后无法恢复。"
+        return text + "\n\n删除的记录会放入回收站，需要时可以恢复（或按 Ctrl+Z 撤销）。"
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -240,10 +245,11 @@ class RecordTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self.store.delete(self.MODEL_TYPE.RECORD_TYPE, ids)
+            entries = self.store.delete(self.MODEL_TYPE.RECORD_TYPE, ids)
         except StoreError as exc:
             QMessageBox.warning(self, "无法删除", str(exc))
             return
+        self.deleted.emit(entries, f"删除{len(entries)}{self.UNIT_WORD}{self.kind_label}")
         self.records_changed.emit()
         self.reload()
 

@@ -1,0 +1,113 @@
+"""操作记录: every change to the records, filterable by kind and by record; read only."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kexie_desktop.core.records import RECORD_TYPES
+from kexie_desktop.core.store import Store
+from kexie_desktop.core.validation import label
+from kexie_desktop.ui.dialogs.import_history_dialog import _local_time
+
+ACTIONS = {
+    "insert": "新增", "update": "修改", "delete": "删除（放入回收站）", "restore": "从回收站恢复",
+    "empty-bin": "清空回收站", "import": "导入", "undo-import": "撤销导入",
+}  # fmt: skip
+TABLES = {**{t: c.KIND_LABEL for t, c in RECORD_TYPES.items()}, "import_batches": "导入",
+          "recycle_bin": "回收站"}  # fmt: skip
+
+
+class AuditLogDialog(QDialog):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("操作记录")
+        self.kind = QComboBox()
+        self.kind.addItem("全部", "")
+        for table, text in TABLES.items():
+            self.kind.addItem(text, table)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("按名称或记录编号查找")
+        self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.search.textChanged.connect(lambda _t: self.refresh())
+        top = QHBoxLayout()
+        top.addWidget(QLabel("种类："))
+        top.addWidget(self.kind)
+        top.addWidget(self.search, 1)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["时间", "操作", "种类", "编号", "名称"])
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.itemSelectionChanged.connect(self._show_details)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        note = QLabel("操作记录只能查看，不能修改或删除。")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(note)
+        self.entries: list[dict[str, object]] = []
+        self.refresh()
+        self.resize(1000, 560)
+
+    def refresh(self) -> None:
+        self.entries = self.store.audit_entries(
+            table=str(self.kind.currentData() or ""), search=self.search.text()
+        )
+        self.table.setRowCount(len(self.entries))
+        for row, entry in enumerate(self.entries):
+            texts = (
+                _local_time(str(entry["at"])),
+                ACTIONS.get(str(entry["action"]), str(entry["action"])),
+                TABLES.get(str(entry["table_name"]), str(entry["table_name"])),
+                "" if entry["record_id"] is None else str(entry["record_id"]),
+                str(entry["label"]),
+            )
+            for column, text in enumerate(texts):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.details.clear()
+
+    def _show_details(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        entry = self.entries[rows[0].row()]
+        table = str(entry["table_name"])
+        before = json.loads(str(entry["before_json"])) if entry["before_json"] else {}
+        after = json.loads(str(entry["after_json"])) if entry["after_json"] else {}
+        lines = []
+        for key in dict.fromkeys([*before, *after]):
+            if key in ("uuid", "created_at", "updated_at", "name_key", "team_key"):
+                continue
+            old, new = before.get(key), after.get(key)
+            if before and after and old == new:
+                continue
+            name = label(key, table)
+            if before and after:
+                lines.append(f"{name}：{old} → {new}")
+            else:
+                lines.append(f"{name}：{new if after else old}")
+        self.details.setPlainText("\n".join(lines) or "（没有字段变化）")

@@ -1,0 +1,92 @@
+"""回收站: deleted records, restorable with their links; emptying it asks first."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kexie_desktop.core.records import RECORD_TYPES
+from kexie_desktop.core.store import Store, StoreError
+from kexie_desktop.ui.dialogs.import_history_dialog import _local_time
+
+
+class RecycleBinDialog(QDialog):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.changed = False
+        self.setWindowTitle("回收站")
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["删除时间", "种类", "名称"])
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.restore_button = QPushButton("恢复所选")
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.empty_button = QPushButton("清空回收站…")
+        self.empty_button.clicked.connect(self.empty)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.empty_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.entries: list[dict[str, object]] = []
+        self.refresh()
+        self.resize(640, 420)
+
+    def refresh(self) -> None:
+        self.entries = self.store.recycle_bin()
+        self.table.setRowCount(len(self.entries))
+        for row, entry in enumerate(self.entries):
+            kind = RECORD_TYPES[str(entry["table_name"])].KIND_LABEL
+            texts = (_local_time(str(entry["deleted_at"])), kind, str(entry["label"]))
+            for column, text in enumerate(texts):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def _selected(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [int(str(self.entries[r]["id"])) for r in rows]
+
+    def _update_buttons(self) -> None:
+        self.restore_button.setEnabled(bool(self._selected()))
+        self.empty_button.setEnabled(bool(self.entries))
+
+    def restore_selected(self) -> None:
+        try:
+            restored = self.store.restore_deleted(self._selected())
+        except StoreError as exc:
+            QMessageBox.warning(self, "无法恢复", str(exc))
+            return
+        self.changed = True
+        self.refresh()
+        QMessageBox.information(self, "已恢复", f"已恢复{restored}条记录（连同原来的关联）。")
+
+    def empty(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "清空回收站",
+            f"回收站中的{len(self.entries)}条记录将被永久删除，无法再恢复。\n\n确定清空吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.store.empty_recycle_bin()
+            self.refresh()

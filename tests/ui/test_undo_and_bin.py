@@ -1,0 +1,107 @@
+"""Ctrl+Z, the 回收站 and the change log, from the window."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from kexie_desktop.core.records import Person, Unit
+from kexie_desktop.core.store import Store
+from kexie_desktop.ui.dialogs.audit_log_dialog import AuditLogDialog
+from kexie_desktop.ui.dialogs.recycle_bin_dialog import RecycleBinDialog
+from kexie_desktop.ui.dialogs.unit_dialog import UnitDialog
+from kexie_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(demo_store: Store, data_dir: Path, qtbot: Any) -> MainWindow:
+    win = MainWindow(demo_store, data_dir)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_ctrl_z_takes_back_a_delete_an_edit_and_a_new_record(
+    window: MainWindow, demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+    drive_dialog: Callable[..., list[Any]],
+) -> None:  # fmt: skip
+    tab = window.units_tab
+    window.show_tab(tab)
+    count = demo_store.count(Unit)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    tab.view.selectRow(0)
+    unit_id = tab.model.id_at(0)
+    tab.delete_selected()
+    assert demo_store.count(Unit) == count - 1
+    assert window.undo_action.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert demo_store.count(Unit) == count
+    assert demo_store.get(Unit, unit_id)
+    assert not window.undo_action.isEnabled()
+
+    original = demo_store.get(Unit, unit_id).contact_person
+    drive_dialog(UnitDialog, lambda d: d.contact_edit.setText("改过的联系人"))
+    tab.select_id(unit_id)
+    tab.edit_current()
+    assert demo_store.get(Unit, unit_id).contact_person == "改过的联系人"
+    window.undo_action.trigger()
+    assert demo_store.get(Unit, unit_id).contact_person == original
+
+    def fill(dialog: UnitDialog) -> None:
+        dialog.name_edit.setText("撤销用的新单位")
+        from kexie_desktop.ui.widgets import set_combo_value
+
+        set_combo_value(dialog.kind_combo, "学会")
+
+    drive_dialog(UnitDialog, fill)
+    tab.new_record()
+    assert demo_store.unit_id_by_name("撤销用的新单位") is not None
+    window.undo_action.trigger()
+    assert demo_store.unit_id_by_name("撤销用的新单位") is None
+
+
+def test_the_recycle_bin_dialog(
+    demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person_id = demo_store.list_ids("people")[0]
+    name = demo_store.get(Person, person_id).name
+    demo_store.delete(Person, [person_id])
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, t, m: shown.append(t))
+    dialog = RecycleBinDialog(demo_store)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 2).text() == name
+    dialog.table.selectRow(0)
+    dialog.restore_button.click()
+    assert shown == ["已恢复"] and dialog.changed
+    assert demo_store.get(Person, person_id).name == name
+    demo_store.delete(Person, [person_id])
+    dialog.refresh()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    dialog.empty_button.click()
+    assert dialog.table.rowCount() == 1  # asked, and the answer was no
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    dialog.empty_button.click()
+    assert dialog.table.rowCount() == 0
+
+
+def test_the_change_log_dialog(store: Store, qtbot: Any) -> None:
+    person = store.save(Person(name="王五"))
+    person.phone = "13800000005"
+    store.save(person)
+    store.save(Unit(name="某学会", kind="学会"))
+    dialog = AuditLogDialog(store)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 3
+    dialog.kind.setCurrentIndex(dialog.kind.findData("people"))
+    assert dialog.table.rowCount() == 2
+    assert dialog.table.item(0, 1).text() == "修改"
+    dialog.table.selectRow(0)
+    assert dialog.details.toPlainText() == "联系电话： → 13800000005"
+    dialog.search.setText("没有")
+    assert dialog.table.rowCount() == 0
