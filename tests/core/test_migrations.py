@@ -1,0 +1,69 @@
+"""Upgrades: from every earlier schema version, with data; a newer database left untouched."""
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from kexie_desktop.core import migrations
+from kexie_desktop.core.store import NewerDatabaseError, Store
+
+NAMES = migrations.known_names()
+
+
+def _database_at(path: Path, version: int) -> None:
+    """A database with only the first `version` migrations applied, holding some records."""
+    db = Database(sqlite3.connect(path))
+    stop = NAMES[version] if version < len(NAMES) else None
+    from sqlite_utils.migrations import Migrations
+
+    partial = Migrations(migrations.MIGRATION_SET)
+    for name, fn in migrations._MIGRATIONS:
+        partial(name=name)(fn)
+    partial.apply(db, stop_before=stop)
+    db.execute(
+        "INSERT INTO units (uuid, created_at, updated_at, name, kind) "
+        "VALUES ('u1', '2025-01-01', '2025-01-01', '老单位科协', '企业科协')"
+    )
+    db.execute(
+        "INSERT INTO people (uuid, created_at, updated_at, name, unit_id) "
+        "VALUES ('p1', '2025-01-01', '2025-01-01', '老会员', 1)"
+    )
+    db.execute(
+        "INSERT INTO activities (uuid, created_at, updated_at, title, category, start_date) "
+        "VALUES ('a1', '2025-01-01', '2025-01-01', '老活动', '学术交流', '2025-03-05')"
+    )
+    db.conn.commit()
+    db.conn.close()
+
+
+@pytest.mark.parametrize("version", range(1, len(NAMES)))
+def test_upgrade_from_every_earlier_version_keeps_the_data(data_dir: Path, version: int) -> None:
+    data_dir.mkdir()
+    _database_at(data_dir / "kexie.db", version)
+    store = Store.open(data_dir)
+    assert store.applied_migrations() == NAMES
+    assert store.counts() == {"units": 1, "people": 1, "activities": 1, "awards": 0}
+    assert store.list_ids("people", search="老会员") != []
+    assert store.list_rows("people", store.list_ids("people"))[1]["unit_name"] == "老单位科协"
+    # A checked copy was made before the upgrade touched anything.
+    copies = list((data_dir / "backups").glob("kexie-before-migration-*.db"))
+    assert len(copies) == 1
+    store.close()
+
+
+def test_a_newer_database_is_refused_and_left_untouched(data_dir: Path) -> None:
+    Store.open(data_dir).close()
+    path = data_dir / "kexie.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('kexie', '9999_from_the_future', 'x')"
+        )
+    conn.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(NewerDatabaseError):
+        Store.open(data_dir)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
