@@ -126,7 +126,13 @@ class Store:
         if len(applied) < len(known_names()):
             if applied and self.path is not None:
                 self._backup_before("migration")
-            migrations_module.apply_pending(self.db)
+            try:
+                migrations_module.apply_pending(self.db)
+            except Exception as exc:
+                # Each migration is one transaction: the failed one left nothing behind.
+                raise StoreError(
+                    f"数据库升级没有完成，原有数据未改动（升级前的备份在 backups 文件夹中）：{exc}"
+                ) from exc
         self.fill_sort_keys()
         if listing_module.list_tables_stale(self.conn):
             listing_module.rebuild_list_tables(self.db)

@@ -67,3 +67,34 @@ def test_a_newer_database_is_refused_and_left_untouched(data_dir: Path) -> None:
     with pytest.raises(NewerDatabaseError):
         Store.open(data_dir)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_failed_migration_leaves_the_old_database_working(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kexie_desktop.core.records import Person
+    from kexie_desktop.core.store import StoreError
+
+    store = Store.open(data_dir)
+    store.save(Person(name="张三"))
+    store.close()
+
+    def broken(db: Database) -> None:
+        db.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("power cut in the middle")
+
+    monkeypatch.setattr(
+        migrations, "_MIGRATIONS", [*migrations._MIGRATIONS, ("9000_broken", broken)]
+    )
+    with pytest.raises(StoreError, match="数据库升级没有完成，原有数据未改动"):
+        Store.open(data_dir)
+    monkeypatch.undo()
+    store = Store.open(data_dir)  # the program before the upgrade still opens it
+    assert store.people_named("张三") != []
+    assert (
+        store.conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'half_done'"
+        ).fetchone()[0]
+        == 0
+    )
+    store.close()
