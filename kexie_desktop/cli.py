@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kexie_desktop import APP_NAME, __version__
+from kexie_desktop.core.instance_lock import AlreadyRunning, InstanceLock
 from kexie_desktop.core.paths import resolve_data_dir
 from kexie_desktop.core.store import Store, StoreError
 
@@ -135,17 +136,58 @@ def build_parser() -> ChineseArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = resolve_data_dir(args.data_dir)
+    if args.command is None:
+        from kexie_desktop.ui.app import run_gui
+
+        return run_gui(data_dir)
+    try:
+        return _run_command(args, data_dir)
+    finally:
+        _release_locks()
+
+
+def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
     if args.command == "demo":
         return _run_demo(data_dir)
     if args.command == "export":
         return _run_export(args, data_dir)
     if args.command == "import":
         return _run_import(args, data_dir)
-    if args.command in ("backup", "restore"):
-        return _run_backup(args, data_dir)
-    from kexie_desktop.ui.app import run_gui
+    assert args.command in ("backup", "restore"), args.command
+    return _run_backup(args, data_dir)
 
-    return run_gui(data_dir)
+
+_held_locks: list[InstanceLock] = []
+
+
+def _open_store(data_dir: Path, *, writes: bool) -> Store:
+    """The store for one command. One that writes is refused while the window (or another
+    writing command) has the folder, and then holds the folder itself until main() ends.
+    A damaged database is neither opened nor touched: the window is where it is dealt with."""
+    from kexie_desktop.core.health import DamagedDatabase, check_database
+
+    if writes:
+        lock = InstanceLock(data_dir)
+        try:
+            lock.acquire()
+        except AlreadyRunning as exc:
+            raise AlreadyRunning(
+                f"科协工作台正在使用数据文件夹 {data_dir}，这个命令会改动数据，不能同时运行。"
+                "请先关闭程序窗口再试。"
+            ) from exc
+        _held_locks.append(lock)
+    try:
+        check_database(data_dir)
+    except DamagedDatabase as exc:
+        raise DamagedDatabase(
+            f"{exc}没有作任何改动。请打开程序窗口：它会把损坏的文件另存起来，并可以从最近的备份恢复。"
+        ) from exc
+    return Store.open(data_dir)
+
+
+def _release_locks() -> None:
+    while _held_locks:
+        _held_locks.pop().release()
 
 
 def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
@@ -155,7 +197,7 @@ def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
     try:
-        store = Store.open(data_dir)
+        store = _open_store(data_dir, writes=args.command == "restore")
         try:
             if args.command == "backup":
                 info = copy_database(store.conn, args.out)
@@ -178,7 +220,7 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
     from kexie_desktop.core.importing.importer import ImportFailed, apply, check
 
     try:
-        store = Store.open(data_dir)
+        store = _open_store(data_dir, writes=not args.dry_run)
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -222,7 +264,7 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
     try:
-        store = Store.open(data_dir)
+        store = _open_store(data_dir, writes=False)
         try:
             if args.what == "summary":
                 result = export.export_summary(store, args.year, args.out)
@@ -246,7 +288,7 @@ def _run_demo(data_dir: Path) -> int:
     from kexie_desktop.core.demo import load_demo
 
     try:
-        store = Store.open(data_dir)
+        store = _open_store(data_dir, writes=True)
         try:
             result = load_demo(store)
         finally:

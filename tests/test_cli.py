@@ -144,3 +144,49 @@ def test_backup_and_restore(tmp_path: Path) -> None:
     assert "恢复前的数据已另存为" in result.stdout
     result = run("restore", str(tmp_path / "没有.db"), "--data-dir", data)
     assert result.returncode == 1 and "找不到备份文件" in result.stderr
+
+
+def test_a_damaged_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    import hashlib
+
+    data = tmp_path / "d"
+    assert run("demo", "--data-dir", str(data)).returncode == 0
+    db = data / "kexie.db"
+    db.write_bytes(b"garbage" * 1000)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    good = _roster(tmp_path / "好.xlsx", [["张三", "男", "13800000001"]])
+    for args in (
+        ["demo"],
+        ["import", str(good)],
+        ["export", "ledger", "--year", "2025", "--out", str(tmp_path / "台账.xlsx")],
+        ["backup", "--out", str(tmp_path / "备份.db")],
+        ["restore", str(tmp_path / "备份.db")],
+    ):
+        result = run(*args, "--data-dir", str(data))
+        assert result.returncode == 1, args
+        assert result.stderr.startswith("错误：数据文件") and "已损坏" in result.stderr, args
+        assert "没有作任何改动" in result.stderr
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert not (data / "damaged").exists()  # only the window moves it, after telling the clerk
+    assert not (tmp_path / "台账.xlsx").exists() and not (tmp_path / "备份.db").exists()
+
+
+def test_commands_that_write_wait_for_the_window_to_close(tmp_path: Path) -> None:
+    from kexie_desktop.core.instance_lock import InstanceLock
+
+    data = tmp_path / "d"
+    assert run("demo", "--data-dir", str(data)).returncode == 0
+    good = _roster(tmp_path / "好.xlsx", [["张三", "男", "13800000001"]])
+    backup = tmp_path / "备份.db"
+    with InstanceLock(data):  # what the open window holds
+        for args in (["demo"], ["import", str(good)], ["restore", str(backup)]):
+            result = run(*args, "--data-dir", str(data))
+            assert result.returncode == 1, args
+            assert "正在使用数据文件夹" in result.stderr and "请先关闭程序窗口" in result.stderr
+        # Reading is fine while the window is open.
+        assert run("import", str(good), "--dry-run", "--data-dir", str(data)).returncode == 0
+        assert run("backup", "--out", str(backup), "--data-dir", str(data)).returncode == 0
+        result = run("export", "ledger", "--year", "2025", "--out", str(tmp_path / "台账.xlsx"),
+                     "--data-dir", str(data))  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    assert run("restore", str(backup), "--data-dir", str(data)).returncode == 0

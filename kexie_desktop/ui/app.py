@@ -16,7 +16,7 @@ from kexie_desktop import APP_NAME, __version__
 from kexie_desktop.core.paths import resources_dir
 
 if TYPE_CHECKING:
-    from kexie_desktop.core.store import Store
+    from kexie_desktop.core.store import Store, StoreError
     from kexie_desktop.ui.main_window import MainWindow
 
 # Fonts that Chinese Windows, UOS/Kylin/deepin and common Linux desktops carry, best first.
@@ -119,9 +119,21 @@ def start_gui(data_dir: Path) -> tuple[QApplication, MainWindow]:
 
 
 def open_data(window: MainWindow, data_dir: Path) -> Store | None:
-    """Open the database into the shown window; None (after telling the clerk) if it can't."""
+    """Open the database into the shown window; None (after telling the clerk) if it can't.
+
+    A damaged database is never opened: it is moved aside and the newest good backup offered.
+    """
+    from kexie_desktop.core.health import DamagedDatabase, check_database
     from kexie_desktop.core.store import Store, StoreError
 
+    try:
+        check_database(data_dir)
+    except DamagedDatabase as exc:
+        if not _recover_from_backup(window, data_dir, exc):
+            return None
+    except StoreError as exc:
+        QMessageBox.critical(window, APP_NAME, str(exc))
+        return None
     try:
         store = Store.open(data_dir)
     except StoreError as exc:
@@ -131,6 +143,55 @@ def open_data(window: MainWindow, data_dir: Path) -> Store | None:
     _daily_backup(window, store, data_dir)
     window.attach(store)
     return store
+
+
+def _recover_from_backup(window: MainWindow, data_dir: Path, damage: StoreError) -> bool:
+    """Move the damaged file aside, then offer the newest good backup; True if it is in place."""
+    from kexie_desktop.core.backup import BACKUP_FOLDER, BackupError, inspect_backup
+    from kexie_desktop.core.health import newest_good_backup, put_backup_in_place, set_aside
+    from kexie_desktop.core.store import StoreError
+
+    try:
+        aside = set_aside(data_dir)
+    except StoreError as exc:
+        QMessageBox.critical(window, APP_NAME, f"{damage}\n\n{exc}")
+        return False
+    kept = (
+        f"{damage}\n\n损坏的文件已原样移到：\n{aside}\n"
+        "（没有删除，可以交给技术人员尝试找回其中的数据。）"
+    )
+    backup = newest_good_backup(data_dir)
+    try:
+        info = inspect_backup(backup) if backup else None
+    except BackupError:  # changed since it was found; treated as none
+        info = None
+    if backup is None or info is None:
+        QMessageBox.critical(
+            window,
+            "数据文件已损坏",
+            f"{kept}\n\n在 {data_dir / BACKUP_FOLDER} 中没有找到完好的备份。程序将退出，"
+            "再次打开时从空白的数据开始；如有别处的备份（如U盘上的），"
+            "那时可用“文件 → 从备份恢复”恢复。",
+        )
+        return False
+    answer = QMessageBox.question(
+        window,
+        "数据文件已损坏",
+        f"{kept}\n\n最近的一份完好备份是 {backup.name}：\n{info.describe()}\n\n"
+        "要从最近的备份恢复吗？选“否”则退出程序，什么也不会删除"
+        "（再次打开时从空白的数据开始，仍可用“文件 → 从备份恢复”恢复这份备份）。",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        put_backup_in_place(data_dir, backup)
+    except (StoreError, BackupError) as exc:
+        QMessageBox.critical(window, APP_NAME, f"没有能从备份恢复：{exc}")
+        return False
+    window.statusBar().showMessage(f"已从最近的备份恢复：{info.describe()}", 30_000)
+    return True
 
 
 def _daily_backup(window: MainWindow, store: Store, data_dir: Path) -> None:
@@ -144,6 +205,26 @@ def _daily_backup(window: MainWindow, store: Store, data_dir: Path) -> None:
 
 
 def run_gui(data_dir: Path) -> int:
+    """The program: one at a time per data folder, for as long as the window is open."""
+    from kexie_desktop.core.instance_lock import AlreadyRunning, InstanceLock
+
+    lock = InstanceLock(data_dir)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        from kexie_desktop.ui.instance import ask_running_to_come_forward
+
+        create_app()
+        ask_running_to_come_forward(data_dir)
+        QMessageBox.warning(None, APP_NAME, str(exc))
+        return 1
+    try:
+        return _run_window(data_dir)
+    finally:
+        lock.release()
+
+
+def _run_window(data_dir: Path) -> int:
     app, window = start_gui(data_dir)
     opened: list[Store] = []
 
@@ -153,6 +234,10 @@ def run_gui(data_dir: Path) -> int:
             app.exit(1)
             return
         opened.append(store)
+        # After the data is shown: QtNetwork is not loaded before the first screen.
+        from kexie_desktop.ui.instance import listen_for_second_start
+
+        listen_for_second_start(window, data_dir)
         if not store.has_profile():
             window.first_start()
 
