@@ -191,6 +191,10 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.find_action)
         toolbar.addSeparator()
+        # Short words on the tool bar; the menus keep the full names.
+        self.import_action.setIconText("导入…")
+        self.summary_action.setIconText("年度总结…")
+        self.ledger_action.setIconText("台账…")
         toolbar.addAction(self.import_action)
         toolbar.addAction(self.summary_action)
         toolbar.addAction(self.ledger_action)
