@@ -1039,12 +1039,10 @@ def _label_row(row: dict[str, Any] | None) -> str:
 
 
 def _snapshot(record: Record) -> dict[str, Any]:
-    """A record's stored values, to put it back exactly as it was."""
-    row = Store._row_of(record)
-    for fixed in ("id", "uuid", "created_at"):
-        row.pop(fixed, None)
-    if isinstance(record, Activity):
-        row["person_ids"] = list(record.person_ids)
+    """What an import's undo writes back over a record it changed (identity stays put)."""
+    row = _snapshot_row(record)
+    row.pop("uuid")
+    row.pop("created_at")
     return row
 
 

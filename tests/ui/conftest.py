@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog
 
+from kexie_desktop.core.store import Store
 from kexie_desktop.ui.app import create_app
+from kexie_desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -41,3 +44,13 @@ def drive_dialog(monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[Any]]:
         return opened
 
     return install
+
+
+@pytest.fixture
+def window(demo_store: Store, data_dir: Path, qtbot: Any) -> MainWindow:
+    """The main window on the demo data, shown."""
+    win = MainWindow(demo_store, data_dir)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win

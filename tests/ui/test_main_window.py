@@ -16,15 +16,6 @@ from kexie_desktop.ui.table_models import IdRole
 from kexie_desktop.ui.widgets import set_combo_value
 
 
-@pytest.fixture
-def window(demo_store: Store, data_dir: Path, qtbot: Any) -> MainWindow:
-    win = MainWindow(demo_store, data_dir)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def test_tabs_year_and_status(window: MainWindow, demo_store: Store) -> None:
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         "活动", "人员", "奖项", "基层组织",

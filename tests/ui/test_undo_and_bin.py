@@ -1,7 +1,6 @@
 """Ctrl+Z, the 回收站 and the change log, from the window."""
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,15 +13,6 @@ from kexie_desktop.ui.dialogs.audit_log_dialog import AuditLogDialog
 from kexie_desktop.ui.dialogs.recycle_bin_dialog import RecycleBinDialog
 from kexie_desktop.ui.dialogs.unit_dialog import UnitDialog
 from kexie_desktop.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(demo_store: Store, data_dir: Path, qtbot: Any) -> MainWindow:
-    win = MainWindow(demo_store, data_dir)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def test_ctrl_z_takes_back_a_delete_an_edit_and_a_new_record(

@@ -8,13 +8,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +19,7 @@ from PySide6.QtWidgets import (
 from kexie_desktop.core.records import RECORD_TYPES
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.validation import label
-from kexie_desktop.ui.dialogs.import_history_dialog import _local_time
+from kexie_desktop.ui.history_table import fill, local_time, read_only_table
 
 ACTIONS = {
     "insert": "新增", "update": "修改", "delete": "删除（放入回收站）", "restore": "从回收站恢复",
@@ -49,12 +46,7 @@ class AuditLogDialog(QDialog):
         top.addWidget(QLabel("种类："))
         top.addWidget(self.kind)
         top.addWidget(self.search, 1)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["时间", "操作", "种类", "编号", "名称"])
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table = read_only_table(["时间", "操作", "种类", "编号", "名称"], stretch=4)
         self.table.itemSelectionChanged.connect(self._show_details)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
@@ -76,18 +68,16 @@ class AuditLogDialog(QDialog):
         self.entries = self.store.audit_entries(
             table=str(self.kind.currentData() or ""), search=self.search.text()
         )
-        self.table.setRowCount(len(self.entries))
-        for row, entry in enumerate(self.entries):
-            texts = (
-                _local_time(str(entry["at"])),
-                ACTIONS.get(str(entry["action"]), str(entry["action"])),
-                TABLES.get(str(entry["table_name"]), str(entry["table_name"])),
-                "" if entry["record_id"] is None else str(entry["record_id"]),
-                str(entry["label"]),
+        fill(self.table, [
+            (
+                local_time(str(e["at"])),
+                ACTIONS.get(str(e["action"]), str(e["action"])),
+                TABLES.get(str(e["table_name"]), str(e["table_name"])),
+                "" if e["record_id"] is None else str(e["record_id"]),
+                str(e["label"]),
             )
-            for column, text in enumerate(texts):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+            for e in self.entries
+        ])  # fmt: skip
         self.details.clear()
 
     def _show_details(self) -> None:

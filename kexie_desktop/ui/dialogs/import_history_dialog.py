@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kexie_desktop.core.store import Store, StoreError
-
-
-def _local_time(iso: str) -> str:
-    try:
-        return dt.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return iso
+from kexie_desktop.ui.history_table import fill, local_time, read_only_table
 
 
 class ImportHistoryDialog(QDialog):
@@ -32,13 +22,8 @@ class ImportHistoryDialog(QDialog):
         self.store = store
         self.undone = False
         self.setWindowTitle("导入记录与撤销")
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["导入时间", "文件", "结果", "状态"])
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table = read_only_table(["导入时间", "文件", "结果", "状态"], stretch=2)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.undo_button = QPushButton("撤销所选的这次导入")
         self.undo_button.clicked.connect(self.undo_selected)
@@ -57,19 +42,16 @@ class ImportHistoryDialog(QDialog):
 
     def refresh(self) -> None:
         self.batches = self.store.import_batches()
-        self.table.setRowCount(len(self.batches))
-        for row, batch in enumerate(self.batches):
-            state = f"已于{_local_time(str(batch['undone_at']))}撤销" if batch["undone_at"] else ""
-            for column, text in enumerate(
-                (
-                    _local_time(str(batch["created_at"])),
-                    str(batch["file_name"]),
-                    str(batch["summary"]),
-                    state,
-                )
-            ):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        rows = []
+        for batch in self.batches:
+            undone = batch["undone_at"]
+            rows.append((
+                local_time(str(batch["created_at"])),
+                str(batch["file_name"]),
+                str(batch["summary"]),
+                f"已于{local_time(str(undone))}撤销" if undone else "",
+            ))  # fmt: skip
+        fill(self.table, rows)
         self._update_buttons()
 
     def selected_batch(self) -> dict[str, object] | None:

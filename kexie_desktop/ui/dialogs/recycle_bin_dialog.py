@@ -5,18 +5,15 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kexie_desktop.core.records import RECORD_TYPES
 from kexie_desktop.core.store import Store, StoreError
-from kexie_desktop.ui.dialogs.import_history_dialog import _local_time
+from kexie_desktop.ui.history_table import fill, local_time, read_only_table
 
 
 class RecycleBinDialog(QDialog):
@@ -25,12 +22,7 @@ class RecycleBinDialog(QDialog):
         self.store = store
         self.changed = False
         self.setWindowTitle("回收站")
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["删除时间", "种类", "名称"])
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table = read_only_table(["删除时间", "种类", "名称"], stretch=2)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.restore_button = QPushButton("恢复所选")
         self.restore_button.clicked.connect(self.restore_selected)
@@ -52,13 +44,11 @@ class RecycleBinDialog(QDialog):
 
     def refresh(self) -> None:
         self.entries = self.store.recycle_bin()
-        self.table.setRowCount(len(self.entries))
-        for row, entry in enumerate(self.entries):
-            kind = RECORD_TYPES[str(entry["table_name"])].KIND_LABEL
-            texts = (_local_time(str(entry["deleted_at"])), kind, str(entry["label"]))
-            for column, text in enumerate(texts):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        fill(self.table, [
+            (local_time(str(e["deleted_at"])), RECORD_TYPES[str(e["table_name"])].KIND_LABEL,
+             str(e["label"]))
+            for e in self.entries
+        ])  # fmt: skip
         self._update_buttons()
 
     def _selected(self) -> list[int]:
