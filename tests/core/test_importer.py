@@ -345,3 +345,24 @@ def test_excel_escapes_are_undone(store: Store, tmp_path: Path) -> None:
     activity = store.get(Activity, store.list_ids("activities")[0])
     assert activity.description.startswith("第一行")
     assert "_x" not in activity.description and "\r" not in activity.description
+
+
+def test_a_ledger_read_back_recreates_the_records_without_an_invented_unit(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    """The ledger writes 「本会」 as the organiser of the association's own activities; read
+    back, that is no organiser, not a new unit called 本会."""
+    from kexie_desktop.core.export import export_ledger
+
+    ledger = export_ledger(demo_store, 2025, tmp_path / "台账.xlsx", full_ids=True).path
+    other = Store.open(tmp_path / "other")
+    try:
+        plan = check(other, ledger)
+        assert plan.problems == []
+        assert "本会" not in plan.new_units
+        apply(other, plan)
+        assert other.counts() == demo_store.counts()
+        own = "SELECT count(*) FROM activities WHERE unit_id IS NULL"
+        assert other.conn.execute(own).fetchone() == demo_store.conn.execute(own).fetchone()
+    finally:
+        other.close()

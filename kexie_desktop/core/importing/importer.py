@@ -53,6 +53,10 @@ RECORD_TYPES: dict[str, type[Record]] = {
 }  # fmt: skip
 
 
+# Organiser cells that mean the association itself, not one of its units.
+_OWN_ORGANISATION = frozenset({"本会", "本协会"})
+
+
 class ImportFailed(Exception):
     """The import was refused or failed; nothing was written. The message is Chinese."""
 
@@ -428,6 +432,9 @@ class _Planner:
             )
             take("notes", text)
             plan.unit_name = text(cells.get("unit"))
+            if plan.unit_name in _OWN_ORGANISATION:
+                # The ledger writes 「本会」 for activities the association ran itself.
+                plan.unit_name = ""
             listed = text(cells.get("people"))
             for mark in ("，", ",", "；", ";", "/"):
                 listed = listed.replace(mark, "、")
