@@ -49,6 +49,12 @@ def check_zip(path: Path, required: Iterable[str]) -> None:
 
 def explain_os_error(exc: OSError, target: Path) -> str:
     code = exc.errno
+    if exc.filename and not _inside(Path(exc.filename), target.parent):
+        # Not the stick: a file the program reads while writing (a Word template) is missing.
+        return (
+            f"程序自己的文件缺失或损坏（{exc.filename}），“{target.name}”没有写出。"
+            "请重新安装科协工作台。"
+        )
     if code == errno.ENOSPC:
         return (
             f"“{target.parent}”所在的磁盘或U盘空间已满，文件没有写入。"
@@ -62,6 +68,13 @@ def explain_os_error(exc: OSError, target: Path) -> str:
             "文件没有写入，请重新插好后再试。"
         )
     return f"无法写入“{target}”：{exc.strerror or exc}"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
 
 
 def write_safely(

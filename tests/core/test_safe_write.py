@@ -72,6 +72,23 @@ def test_drive_errors_are_explained_in_chinese(tmp_path: Path, code: int, messag
     assert _leftovers(tmp_path) == []
 
 
+def test_a_missing_program_file_is_not_blamed_on_the_stick(tmp_path: Path) -> None:
+    """A template the writer reads (python-docx's footer, once missing from the bundle) is
+    the program's fault, not a pulled USB stick's."""
+    template = tmp_path / "program" / "templates" / "default-footer.xml"
+    out = tmp_path / "stick"
+    out.mkdir()
+
+    def reads_a_missing_template(f: BinaryIO) -> None:
+        f.write(b"PK")
+        template.read_bytes()
+
+    with pytest.raises(ExportError, match="程序自己的文件缺失") as caught:
+        write_safely(out / "总结.docx", reads_a_missing_template)
+    assert "U盘" not in str(caught.value) and "重新安装" in str(caught.value)
+    assert _leftovers(out) == []
+
+
 def test_a_missing_folder_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="不存在"):
         write_safely(tmp_path / "gone" / "总结.docx", _zip_writer)
