@@ -27,6 +27,7 @@ kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids]
                                                                   导出台账
 kexie-desktop backup --out 文件                                    备份数据
 kexie-desktop restore 文件                                        从备份恢复（先自动备份当前数据）
+kexie-desktop --self-test                                         自检（不读写您的数据）
 kexie-desktop --version                                           显示版本"""
 
 _ERROR_TRANSLATIONS = (
@@ -87,6 +88,11 @@ def build_parser() -> ChineseArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"{APP_NAME} {__version__}", help="显示版本"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="自检：在临时文件夹中建库、载入演示数据、导出并读回，不读写您的数据",
+    )
     sub = parser.add_subparsers(
         dest="command", title="命令", metavar="{demo,import,export,backup,restore}"
     )
@@ -135,6 +141,10 @@ def build_parser() -> ChineseArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from kexie_desktop import selftest
+
+        return selftest.run()
     data_dir = resolve_data_dir(args.data_dir)
     if args.command is None:
         from kexie_desktop.ui.app import run_gui

@@ -1,0 +1,269 @@
+"""`kexie-desktop --self-test`: does this installation work, end to end, without a screen?
+
+Run by the installer build on the bundle it has just made, and by a clerk's technician when
+something seems wrong. Everything happens in a temporary folder: the clerk's data is not read.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from kexie_desktop import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from kexie_desktop.core.store import Store
+
+
+class CheckFailed(Exception):
+    """A check ran but found something wrong; the message says what, in Chinese."""
+
+
+@dataclass
+class _Outcome:
+    label: str
+    ok: bool
+    detail: str
+    seconds: float
+
+
+class SelfTest:
+    """The checks, in order; each later one builds on what the earlier ones made."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.store: Store | None = None
+        self.year = 0
+        self.counts: dict[str, int] = {}
+        self.ledger: Path | None = None
+
+    def checks(self) -> list[tuple[str, Callable[[], str]]]:
+        return [
+            ("程序文件", self.check_files),
+            ("图形界面（Qt，无屏幕方式）", self.check_qt),
+            ("中文界面文字", self.check_translation),
+            ("数据库与升级步骤", self.check_database),
+            ("演示数据", self.check_demo),
+            ("主窗口", self.check_window),
+            ("年度工作总结（Word）", self.check_summary),
+            ("台账（Excel）", self.check_ledger),
+            ("导入（读回台账）", self.check_import),
+            ("备份与检查", self.check_backup),
+            ("全文检索", self.check_full_text_search),
+        ]
+
+    def check_files(self) -> str:
+        from kexie_desktop.core.paths import resources_dir
+
+        missing = [
+            name
+            for name in ("demo/demo.json", "icons/kexie.svg", "style.qss")
+            if not (resources_dir() / name).is_file()
+        ]
+        if missing:
+            raise CheckFailed(f"缺少程序文件：{'、'.join(missing)}（在 {resources_dir()}）")
+        bundled = "安装包" if getattr(sys, "frozen", False) else "源代码"
+        return f"{bundled}，资源文件齐全"
+
+    def check_qt(self) -> str:
+        from PySide6.QtCore import QLibraryInfo, qVersion
+
+        from kexie_desktop.ui.app import create_app
+
+        app = create_app([sys.argv[0]])
+        if app.platformName() != "offscreen":
+            raise CheckFailed(f"应以无屏幕方式运行，实际为 {app.platformName()}")
+        # The plugin that draws real windows on this system must be there too.
+        plugin = {"win32": "qwindows.dll", "darwin": "libqcocoa.dylib"}.get(
+            sys.platform, "libqxcb.so"
+        )
+        plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+        if not (plugins / "platforms" / plugin).is_file():
+            raise CheckFailed(f"缺少窗口插件 {plugin}（在 {plugins / 'platforms'}），窗口打不开")
+        return f"Qt {qVersion()}，窗口插件 {plugin} 在"
+
+    def check_translation(self) -> str:
+        from PySide6.QtCore import QCoreApplication
+
+        from kexie_desktop.ui import app as app_module
+
+        if not app_module._translators:
+            raise CheckFailed("Qt 的中文翻译（qtbase_zh_CN）没有载入，按钮会显示英文")
+        cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
+        if cancel != "取消":
+            raise CheckFailed(f"“Cancel”按钮翻译为“{cancel}”，不是“取消”")
+        return "已载入（“Cancel”显示为“取消”）"
+
+    def check_database(self) -> str:
+        import sqlite3
+
+        from kexie_desktop.core.migrations import known_names
+        from kexie_desktop.core.store import Store
+
+        self.store = Store.open(self.folder / "数据")
+        applied = self.store.applied_migrations()
+        if applied != known_names():
+            raise CheckFailed(f"升级步骤不全：应为 {known_names()}，实际 {applied}")
+        return f"新建数据库，{len(applied)} 个升级步骤完成，SQLite {sqlite3.sqlite_version}"
+
+    def check_demo(self) -> str:
+        from kexie_desktop.core.demo import load_demo
+
+        assert self.store is not None
+        result = load_demo(self.store)
+        self.year = result.year
+        self.counts = self.store.counts()
+        if not all(self.counts.values()):
+            raise CheckFailed(f"演示数据没有全部载入：{self.counts}")
+        return result.summary()
+
+    def check_window(self) -> str:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        from kexie_desktop.ui.main_window import MainWindow
+
+        assert self.store is not None
+        window = MainWindow(self.store, self.folder / "数据")
+        try:
+            window.show()
+            tab = window.current_tab()
+            rows = tab.model.rowCount()
+            if rows == 0:
+                raise CheckFailed("主窗口的活动列表是空的")
+            return f"打开，{window.year_combo.currentText()}活动列表 {rows} 行"
+        finally:
+            window.close()
+            window.deleteLater()
+            # Gone now, not at some later turn of an event loop, when the store is closed.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    def check_summary(self) -> str:
+        from docx import Document
+
+        from kexie_desktop.core.export import export_summary
+
+        assert self.store is not None
+        result = export_summary(self.store, self.year, self.folder / "总结.docx")
+        text = "\n".join(p.text for p in Document(str(result.path)).paragraphs)
+        if f"{self.year}年" not in text:
+            raise CheckFailed("导出的总结读回后没有年度标题")
+        return f"{result.rows['paragraphs']} 段，{result.size // 1024} KB，已读回"
+
+    def check_ledger(self) -> str:
+        from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+        from kexie_desktop.core.export import export_ledger
+
+        assert self.store is not None
+        result = export_ledger(self.store, self.year, self.folder / "台账.xlsx", full_ids=True)
+        workbook = load_workbook(result.path, read_only=True)
+        try:
+            sheets = workbook.sheetnames
+        finally:
+            workbook.close()
+        if len(sheets) != len(result.rows):
+            raise CheckFailed(f"台账读回后工作表不对：{sheets}")
+        self.ledger = result.path
+        return "，".join(f"{name} {n} 行" for name, n in result.rows.items())
+
+    def check_import(self) -> str:
+        from kexie_desktop.core.importing.importer import apply, check
+        from kexie_desktop.core.store import Store
+
+        assert self.ledger is not None
+        other = Store.open(self.folder / "导入")
+        try:
+            plan = check(other, self.ledger)
+            if plan.problems:
+                raise CheckFailed(f"台账读回时报告了问题：{plan.problems[0].text()}")
+            result = apply(other, plan)
+            counts = other.counts()
+        finally:
+            other.close()
+        for table in ("activities", "people", "awards"):
+            if counts[table] != self.counts[table]:
+                have, want = counts[table], self.counts[table]
+                raise CheckFailed(f"导入后{table}为 {have} 条，应为 {want} 条")
+        return result.summary()
+
+    def check_backup(self) -> str:
+        from kexie_desktop.core.backup import copy_database, inspect_backup
+
+        assert self.store is not None
+        info = copy_database(self.store.conn, self.folder / "备份.db")
+        inspect_backup(info.path)
+        return f"{info.path.stat().st_size // 1024} KB，完整性检查通过"
+
+    def check_full_text_search(self) -> str:
+        # Search as you type reads narrow, trigger-kept list tables (core/listing.py) rather
+        # than SQLite's FTS5, so there is no FTS module to look for.
+        return "程序不使用 SQLite 全文检索（搜索用自有的列表表），无需检查"
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+def _quiet_offscreen_limits(kind: object, context: object, message: str) -> None:
+    # Without a screen Qt cannot size or raise native windows and says so; that is expected
+    # here. Anything else it says is passed on.
+    if "This plugin does not support" not in message:
+        print(message, file=sys.stderr)
+
+
+def run(out: TextIO | None = None) -> int:
+    """Run every check and print a short report; 0 only if all of them worked."""
+    out = out or sys.stdout
+    if hasattr(out, "reconfigure"):
+        # A Windows console or pipe in a legacy code page must not turn the report into a crash.
+        out.reconfigure(errors="replace")
+    # Before QApplication exists: the self-test must work with no screen at all.
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous_handler = qInstallMessageHandler(_quiet_offscreen_limits)
+    try:
+        return _run_checks(out)
+    finally:
+        qInstallMessageHandler(previous_handler)
+
+
+def _run_checks(out: TextIO) -> int:
+    started = time.perf_counter()
+    print(f"{APP_NAME} {__version__} 自检", file=out)
+    outcomes: list[_Outcome] = []
+    with tempfile.TemporaryDirectory(prefix="kexie-selftest-") as tmp:
+        test = SelfTest(Path(tmp))
+        try:
+            for label, check in test.checks():
+                t0 = time.perf_counter()
+                try:
+                    detail, ok = check(), True
+                except CheckFailed as exc:
+                    detail, ok = str(exc), False
+                except Exception as exc:
+                    detail, ok = f"{type(exc).__name__}: {exc}", False
+                    traceback.print_exc(file=sys.stderr)
+                outcome = _Outcome(label, ok, detail, time.perf_counter() - t0)
+                outcomes.append(outcome)
+                mark = "通过" if ok else "失败"
+                print(f"  [{mark}] {label}：{detail}", file=out)
+                if not ok:
+                    break  # the later checks build on this one
+        finally:
+            test.close()
+    elapsed = time.perf_counter() - started
+    failed = [o for o in outcomes if not o.ok]
+    if failed or len(outcomes) != len(test.checks()):
+        print(f"自检未通过：{failed[0].label}（用时 {elapsed:.1f} 秒）", file=out)
+        return 1
+    print(f"自检通过：{len(outcomes)} 项全部正常（用时 {elapsed:.1f} 秒）", file=out)
+    return 0
