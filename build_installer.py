@@ -1,0 +1,241 @@
+"""Build the installer a clerk double-clicks, for the platform this runs on.
+
+    python build_installer.py                  # a clean environment from the lock files
+    python build_installer.py --current-env    # this Python, if it matches the lock files
+
+Linux: dist/kexie-desktop/ (the bundle) and dist/kexie-desktop_VERSION_ARCH.deb.
+Windows: dist/kexie-desktop/ and dist/科协工作台-VERSION-安装程序.exe (needs NSIS's makensis).
+The bundle's `--self-test` is run before anything is packaged; the build fails if it fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "installer"))
+
+from deb_package import PackagingError, build_deb, stage  # noqa: E402
+from nsis_installer import InstallerError, compile_installer, version4  # noqa: E402
+
+WINDOWS = sys.platform == "win32"
+SPEC = ROOT / "installer" / "kexie-desktop.spec"
+LOCKS = (ROOT / "requirements.lock", ROOT / "requirements-build.lock")
+
+
+class BuildError(Exception):
+    pass
+
+
+def program_version() -> str:
+    text = (ROOT / "kexie_desktop" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
+    if not match:
+        raise BuildError("kexie_desktop/__init__.py 中没有 __version__")
+    return match.group(1)
+
+
+def pinned(lock: Path) -> dict[str, str]:
+    """name → version from a lock file, following its -r includes."""
+    pins: dict[str, str] = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if line.startswith("-r "):
+            pins.update(pinned(lock.parent / line[3:].strip()))
+        elif "==" in line:
+            name, version = line.split("==")
+            pins[_normal(name)] = version.strip()
+    return pins
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower().strip()
+
+
+def installed(python: str) -> dict[str, str]:
+    out = subprocess.run(
+        [python, "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {_normal(n): v for n, _, v in (line.partition("==") for line in out.splitlines()) if v}
+
+
+def check_pins(python: str) -> None:
+    wanted = pinned(ROOT / "requirements-build.lock")
+    have = installed(python)
+    wrong = [
+        f"{name} {have.get(name, '（未安装）')}，应为 {version}"
+        for name, version in sorted(wanted.items())
+        if have.get(name) != version
+    ]
+    if wrong:
+        raise BuildError(
+            "这个 Python 环境与锁定的版本不符，安装包不可重现：\n  "
+            + "\n  ".join(wrong)
+            + "\n请去掉 --current-env，让构建自己建一个干净的环境。"
+        )
+
+
+def clean_environment(work: Path) -> str:
+    """A new virtual environment with exactly the pinned runtime and build dependencies."""
+    venv = work / "venv"
+    print(f"创建干净的构建环境：{venv}")
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+    python = str(venv / ("Scripts/python.exe" if WINDOWS else "bin/python"))
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "-r", str(ROOT / "requirements-build.lock")],
+        check=True,
+    )  # fmt: skip
+    return python
+
+
+def windows_version_file(path: Path, version: str) -> Path:
+    v4 = version4(version)
+    numbers = ", ".join(v4.split("."))
+    path.write_text(
+        f"""VSVersionInfo(
+  ffi=FixedFileInfo(filevers=({numbers}), prodvers=({numbers})),
+  kids=[
+    StringFileInfo([StringTable('080404b0', [
+      StringStruct('ProductName', '科协工作台'),
+      StringStruct('FileDescription', '科协工作台'),
+      StringStruct('CompanyName', '科协工作台开发组'),
+      StringStruct('ProductVersion', '{version}'),
+      StringStruct('FileVersion', '{version}'),
+      StringStruct('OriginalFilename', 'kexie-desktop.exe'),
+      StringStruct('LegalCopyright', '科协工作台开发组')])]),
+    VarFileInfo([VarStruct('Translation', [2052, 1200])])
+  ]
+)
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_pyinstaller(python: str, dist: Path, work: Path, icons: Path, version: str) -> Path:
+    env = dict(os.environ, KEXIE_ICON=str(icons / "kexie-desktop.ico"))
+    if WINDOWS:
+        env["KEXIE_VERSION_FILE"] = str(windows_version_file(work / "version_info.txt", version))
+    subprocess.run(
+        [python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level=WARN",
+         "--distpath", str(dist), "--workpath", str(work / "pyinstaller"), str(SPEC)],
+        check=True,
+        env=env,
+        cwd=work,
+    )  # fmt: skip
+    return dist / "kexie-desktop"
+
+
+def self_test(bundle: Path) -> str:
+    program = bundle / ("kexie-cli.exe" if WINDOWS else "kexie-desktop")
+    # A home of its own: the self-test must not depend on, or touch, the builder's settings.
+    home = bundle.parent / ".selftest-home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home), XDG_CONFIG_HOME=str(home))
+    env.pop("QT_PLUGIN_PATH", None)
+    result = subprocess.run(
+        [str(program), "--self-test"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        timeout=300,
+    )
+    shutil.rmtree(home, ignore_errors=True)
+    report = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        raise BuildError(f"打包后的程序自检失败（退出码 {result.returncode}）：\n{report}")
+    return report
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def megabytes(n: int) -> str:
+    return f"{n / 2**20:.1f} MB"
+
+
+def source_epoch() -> int | None:
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip()
+    except OSError:
+        return None
+    return int(out) if out.isdigit() else None
+
+
+def build(args: argparse.Namespace) -> list[Path]:
+    started = time.perf_counter()
+    version = program_version()
+    dist, work = args.dist.resolve(), args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    if args.current_env:
+        python = sys.executable
+        check_pins(python)
+    else:
+        python = clean_environment(work)
+    icons = work / "icons"
+    subprocess.run([python, str(ROOT / "installer" / "render_icons.py"), str(icons)], check=True)
+    print(f"PyInstaller 打包 {version} …")
+    bundle = run_pyinstaller(python, dist, work, icons, version)
+    print("运行打包后程序的自检 …")
+    print(self_test(bundle))
+    results = [bundle]
+    if args.bundle_only:
+        pass
+    elif WINDOWS:
+        results.append(compile_installer(bundle, icons / "kexie-desktop.ico", version, dist))
+    elif sys.platform.startswith("linux"):
+        staging = stage(
+            bundle, icons, ROOT / "resources" / "icons" / "kexie.svg", version, work / "deb"
+        )
+        results.append(build_deb(staging, dist, version, source_epoch()))
+        shutil.rmtree(staging)
+    else:
+        print("这个系统上只做程序文件夹，不做安装包。")
+    print(f"完成（用时 {time.perf_counter() - started:.0f} 秒）：")
+    for path in results:
+        size = folder_size(path) if path.is_dir() else path.stat().st_size
+        print(f"  {path}  {megabytes(size)}")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="制作科协工作台的安装包（当前系统）")
+    parser.add_argument(
+        "--current-env",
+        action="store_true",
+        help="用运行本脚本的 Python 环境（须与锁定版本一致），不另建干净环境",
+    )
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="结果放在哪里")
+    parser.add_argument("--work", type=Path, default=ROOT / "build", help="中间文件放在哪里")
+    parser.add_argument("--bundle-only", action="store_true", help="只做程序文件夹，不做安装包")
+    args = parser.parse_args(argv)
+    try:
+        build(args)
+    except (BuildError, PackagingError, InstallerError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as exc:
+        print(f"错误：命令失败（退出码 {exc.returncode}）：{' '.join(exc.cmd)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""What goes into a PyInstaller bundle, and what is left to the system.
+
+Shared by the program's spec (kexie-desktop.spec) and the empty-window reference spec used by the
+size benchmark, so that both bundles are built the same way and their sizes compare fairly.
+Plain Python with no PyInstaller import, so the rules are unit-tested on their own.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import PurePath
+
+# Python modules that a desktop program with no network access never runs. Other Qt bindings
+# are listed so a stray import elsewhere cannot drag a second Qt into the bundle.
+EXCLUDED_MODULES = [
+    "tkinter",
+    "_tkinter",
+    "PyQt5",
+    "PyQt6",
+    "PySide2",
+    "shiboken2",
+    "test",
+    "unittest",
+    "pydoc",
+    "readline",
+    # TLS: the program opens no connection (the stdlib modules that mention ssl import it
+    # optionally), and dropping it drops the dependency on the system's OpenSSL.
+    "ssl",
+    "_ssl",
+    "_hashlib",
+    # lxml's extras: the program and its libraries use lxml.etree only.
+    "lxml.objectify",
+    "lxml.html",
+    "lxml.isoschematron",
+]
+
+# Qt plugins kept, by folder, by the name without "lib" and extension. Everything else
+# (network information, TLS, Wayland, EGLFS, input devices, GTK theme, ...) is dropped: the
+# program draws with widgets on X11 (XWayland on Wayland desktops) or Windows.
+QT_PLUGINS_KEPT: dict[str, set[str]] = {
+    "platforms": {"qxcb", "qoffscreen", "qwindows", "qcocoa"},
+    # Chinese input methods: ibus directly, fcitx5 through its ibus front end.
+    "platforminputcontexts": {
+        "composeplatforminputcontextplugin",
+        "ibusplatforminputcontextplugin",
+    },
+    "xcbglintegrations": {"qxcb-glx-integration", "qxcb-egl-integration"},
+    "iconengines": {"qsvgicon"},
+    "imageformats": {"qsvg", "qico"},
+    "styles": {"qmodernwindowsstyle", "qwindowsvistastyle"},
+}
+
+# Qt libraries needed only by plugins that are dropped.
+QT_LIBRARIES_DROPPED = {
+    "Qt6EglFSDeviceIntegration",
+    "Qt6EglFsKmsSupport",
+    "Qt6WaylandClient",
+    "Qt6WlShellIntegration",
+    "Qt6WaylandEglClientHwIntegration",
+    "Qt6OpenGL",
+}
+
+# Qt's own Chinese texts (确定/取消 on standard buttons) are bundled by the spec under
+# resources/translations, where the program looks first; Qt's folder of all languages is dropped.
+TRANSLATIONS_FOLDER = "resources"
+
+# Linux: libraries from the system's library folders are not copied: the .deb depends on the
+# packages that provide them, so the program uses the desktop's own X11, OpenGL and fonts.
+# SQLite is the exception: the database file format and SQL features must not vary by system.
+_SYSTEM_LIBRARY_DIRS = ("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/")
+SYSTEM_LIBRARIES_BUNDLED = re.compile(r"^libsqlite3\.so")
+
+
+def _stem(name: str) -> str:
+    base = PurePath(name).name
+    base = re.sub(r"\.(so(\.\d+)*|dll|dylib)$", "", base)
+    return base[3:] if base.startswith("lib") else base
+
+
+def is_system_library(source: str, platform: str = sys.platform) -> bool:
+    """A shared library that the Linux package takes from the system rather than bundling."""
+    if not platform.startswith("linux"):
+        return False
+    name = PurePath(source).name
+    if name.startswith("libpython") or SYSTEM_LIBRARIES_BUNDLED.match(name):
+        return False
+    return source.startswith(_SYSTEM_LIBRARY_DIRS)
+
+
+def keep_binary(dest: str, source: str, platform: str = sys.platform) -> bool:
+    """Whether a binary (dest inside the bundle, source on the build machine) is bundled."""
+    parts = PurePath(dest.replace("\\", "/")).parts
+    if "plugins" in parts:
+        i = parts.index("plugins")
+        if len(parts) < i + 3:
+            return False
+        folder, name = parts[i + 1], parts[-1]
+        return _stem(name) in QT_PLUGINS_KEPT.get(folder, set())
+    name = parts[-1]
+    if _stem(name) in QT_LIBRARIES_DROPPED:
+        return False
+    return not is_system_library(source, platform)
+
+
+def keep_data(dest: str, typecode: str = "DATA") -> bool:
+    """Whether a data file (or a symbolic link to a library) is bundled."""
+    parts = PurePath(dest.replace("\\", "/")).parts
+    if typecode == "SYMLINK":
+        return _stem(parts[-1]) not in QT_LIBRARIES_DROPPED
+    if parts[-1].endswith(".qm"):
+        return parts[0] == TRANSLATIONS_FOLDER
+    return True
+
+
+def filter_toc(
+    entries: Iterable[tuple[str, str, str]], keep: str, platform: str = sys.platform
+) -> list[tuple[str, str, str]]:
+    """PyInstaller's (dest, source, typecode) entries that the rules keep."""
+    if keep == "binaries":
+        return [e for e in entries if keep_binary(e[0], e[1], platform)]
+    return [e for e in entries if keep_data(e[0], e[2])]
