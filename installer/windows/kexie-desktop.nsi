@@ -8,7 +8,9 @@
 ; The clerk's data is in %LOCALAPPDATA%\KeXieDesktop (kexie_desktop/core/paths.py), never in the
 ; program folder, so replacing or removing the program files cannot touch it.
 
-Unicode true
+; A 64-bit installer: the program is 64-bit only (Qt 6), and 32-bit Windows refuses to start
+; this installer at all rather than install a program that could not run.
+Target amd64-unicode
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 

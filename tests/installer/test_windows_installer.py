@@ -79,3 +79,109 @@ def test_version_numbers_for_windows() -> None:
     assert nsis_installer.version4("0.1.0") == "0.1.0.0"
     assert nsis_installer.version4("2.10") == "2.10.0.0"
     assert nsis_installer.version4("1.2.3.4.5") == "1.2.3.4"
+
+
+class Wine:
+    """A fresh Wine prefix: a Windows user's folders and registry, for the installer to act on."""
+
+    def __init__(self, base: Path):
+        self.env = {
+            **os.environ,
+            "WINEPREFIX": str(base / "prefix"),
+            "HOME": str(base / "home"),
+            "WINEDEBUG": "-all",
+            "WINEDLLOVERRIDES": "mscoree,mshtml=",  # no .NET or Gecko download prompts
+        }
+        self.env.pop("DISPLAY", None)
+        (base / "home").mkdir(parents=True)
+        self.run("wineboot", "-i")
+        users = base / "prefix" / "drive_c" / "users"
+        self.user = next(p for p in users.iterdir() if p.name != "Public")
+        self.local = self.user / "AppData" / "Local"
+        self.install_dir = self.local / "Programs" / "KeXieDesktop"
+        self.data_dir = self.local / "KeXieDesktop"
+        self.start_menu = (
+            self.user / "AppData/Roaming/Microsoft/Windows/Start Menu/Programs/科协工作台"
+        )
+        self.desktop = self.user / "Desktop"
+
+    def run(self, *command: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            ["wine", *command], env=self.env, capture_output=True, timeout=300, check=True
+        )
+
+    def registry(self, key: str) -> str:
+        result = subprocess.run(
+            ["wine", "reg", "query", key], env=self.env, capture_output=True, timeout=60
+        )
+        return result.stdout.decode("utf-8", "replace") if result.returncode == 0 else ""
+
+    def close(self) -> None:
+        subprocess.run(["wineserver", "-k"], env=self.env, capture_output=True, timeout=60)
+
+
+UNINSTALL_KEY = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\KeXieDesktop"
+
+
+def _wait_until(condition: object, seconds: float = 60) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_install_upgrade_and_uninstall_keep_the_clerks_data(
+    payload: Path, icon: Path, tmp_path: Path
+) -> None:
+    """The real installer, run silently under Wine: per-user files, shortcuts and registry;
+    an upgrade that replaces the program files; an uninstaller that leaves the data alone."""
+    need_tool("makensis")
+    if shutil.which("wine") is None:
+        pytest.skip("wine is not installed")
+    wine = Wine(tmp_path / "wine")
+    try:
+        wine.data_dir.mkdir(parents=True)
+        (wine.data_dir / "kexie.db").write_bytes(b"the clerk's year")
+        (wine.data_dir / "backups").mkdir()
+        (wine.data_dir / "backups" / "daily.db").write_bytes(b"yesterday")
+        before = {p.relative_to(wine.data_dir): p.read_bytes() for p in wine.data_dir.rglob("*.db")}
+
+        first = nsis_installer.compile_installer(payload, icon, "0.1.0", tmp_path / "v1")
+        wine.run(str(first), "/S")
+        program = wine.install_dir / "kexie-desktop.exe"
+        assert program.read_bytes() == (payload / "kexie-desktop.exe").read_bytes()
+        assert (wine.install_dir / "kexie-cli.exe").is_file()
+        assert (wine.install_dir / "_internal" / "Qt6Core.dll").is_file()
+        uninstaller = wine.install_dir / "卸载科协工作台.exe"
+        assert uninstaller.is_file()
+        assert (wine.start_menu / "科协工作台.lnk").is_file()
+        assert (wine.start_menu / "卸载科协工作台.lnk").is_file()
+        assert (wine.desktop / "科协工作台.lnk").is_file()
+        entry = wine.registry(UNINSTALL_KEY)
+        assert "DisplayVersion    REG_SZ    0.1.0" in entry
+        assert "QuietUninstallString" in entry
+
+        # An upgrade: a file only the old version had must not linger.
+        stale = wine.install_dir / "_internal" / "only-in-0.1.0.dll"
+        stale.write_bytes(b"old")
+        (payload / "kexie-desktop.exe").write_bytes(b"MZ version 0.2.0")
+        second = nsis_installer.compile_installer(payload, icon, "0.2.0", tmp_path / "v2")
+        wine.run(str(second), "/S")
+        assert program.read_bytes() == b"MZ version 0.2.0"
+        assert not stale.exists()
+        assert "DisplayVersion    REG_SZ    0.2.0" in wine.registry(UNINSTALL_KEY)
+
+        # The uninstaller copies itself away and returns at once; wait for it to finish.
+        wine.run(str(uninstaller), "/S")
+        assert _wait_until(lambda: not wine.install_dir.exists()), list(wine.install_dir.rglob("*"))
+        assert not wine.start_menu.exists()
+        assert not (wine.desktop / "科协工作台.lnk").exists()
+        assert wine.registry(UNINSTALL_KEY) == ""
+        after = {p.relative_to(wine.data_dir): p.read_bytes() for p in wine.data_dir.rglob("*.db")}
+        assert after == before
+    finally:
+        wine.close()
