@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -62,8 +63,30 @@ def choose_cjk_font() -> str | None:
     return None
 
 
+def choose_input_method(environ: Mapping[str, str], plugins: Path) -> str | None:
+    """The input method module Qt should use, if the desktop asks for one Qt cannot load.
+
+    UOS, deepin and Kylin run fcitx and set QT_IM_MODULE=fcitx, but Qt's fcitx plugin belongs
+    to the system's Qt, not to the Qt that comes with this program, so a clerk could not type
+    Chinese. fcitx5 also answers on the IBus protocol, whose plugin Qt does carry.
+    """
+    wanted = environ.get("QT_IM_MODULE", "")
+    if not wanted.startswith("fcitx"):
+        return None
+    available = [p.name for p in (plugins / "platforminputcontexts").glob("*")]
+    if any("fcitx" in name for name in available):
+        return None
+    if any("ibus" in name for name in available):
+        return "ibus"
+    return None
+
+
 def create_app(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
+    if not isinstance(existing, QApplication):
+        plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+        if (module := choose_input_method(os.environ, plugins)) is not None:
+            os.environ["QT_IM_MODULE"] = module
     app = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

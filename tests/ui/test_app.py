@@ -89,3 +89,36 @@ def test_start_up_imports_no_heavy_modules(tmp_path: Path) -> None:
         text=True,
     ).stdout.split("\n")
     assert out[:3] == ["True", "[]", "False"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "plugins", "chosen"),
+    [
+        # UOS / deepin / Kylin: fcitx asked for, only Qt's own ibus plugin bundled.
+        ("fcitx", ["libibusplatforminputcontextplugin.so", "libcompose.so"], "ibus"),
+        ("fcitx5", ["libibusplatforminputcontextplugin.so"], "ibus"),
+        # A Qt that does have the fcitx plugin keeps it.
+        ("fcitx", ["libfcitx5platforminputcontextplugin.so", "libibus.so"], None),
+        ("ibus", ["libibusplatforminputcontextplugin.so"], None),
+        ("", ["libibusplatforminputcontextplugin.so"], None),
+        ("fcitx", [], None),
+    ],
+)
+def test_an_input_method_qt_cannot_load_falls_back_to_ibus(
+    tmp_path: Path, asked: str, plugins: list[str], chosen: str | None
+) -> None:
+    from kexie_desktop.ui.app import choose_input_method
+
+    folder = tmp_path / "platforminputcontexts"
+    folder.mkdir()
+    for name in plugins:
+        (folder / name).write_bytes(b"")
+    assert choose_input_method({"QT_IM_MODULE": asked}, tmp_path) == chosen
+
+
+def test_the_bundled_qt_has_the_ibus_plugin_the_fallback_needs() -> None:
+    from PySide6.QtCore import QLibraryInfo
+
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    names = [p.name for p in (plugins / "platforminputcontexts").glob("*")]
+    assert any("ibus" in name for name in names), names
