@@ -42,13 +42,18 @@ def program_version() -> str:
     return match.group(1)
 
 
-def pinned(lock: Path) -> dict[str, str]:
-    """name → version from a lock file, following its -r includes."""
+def pinned(lock: Path, platform: str = sys.platform) -> dict[str, str]:
+    """name → version from a lock file, following its -r includes; a line marked
+    `; sys_platform == "win32"` counts only there."""
     pins: dict[str, str] = {}
     for line in lock.read_text(encoding="utf-8").splitlines():
-        line = line.split("#")[0].strip()
+        line, _, marker = line.split("#")[0].partition(";")
+        line = line.strip()
+        wanted = re.fullmatch(r"""\s*sys_platform\s*==\s*["']([^"']+)["']\s*""", marker)
+        if marker.strip() and not (wanted and wanted.group(1) == platform):
+            continue
         if line.startswith("-r "):
-            pins.update(pinned(lock.parent / line[3:].strip()))
+            pins.update(pinned(lock.parent / line[3:].strip(), platform))
         elif "==" in line:
             name, version = line.split("==")
             pins[_normal(name)] = version.strip()
@@ -91,11 +96,13 @@ def clean_environment(work: Path) -> str:
     print(f"创建干净的构建环境：{venv}")
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
     python = str(venv / ("Scripts/python.exe" if WINDOWS else "bin/python"))
+    # Exactly the lock, nothing resolved afresh: then pip check proves the lock is complete.
     subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
          "-r", str(ROOT / "requirements-build.lock")],
         check=True,
     )  # fmt: skip
+    subprocess.run([python, "-m", "pip", "check"], check=True)
     return python
 
 
@@ -112,7 +119,6 @@ def windows_version_file(path: Path, version: str) -> Path:
       StringStruct('CompanyName', '科协工作台开发组'),
       StringStruct('ProductVersion', '{version}'),
       StringStruct('FileVersion', '{version}'),
-      StringStruct('OriginalFilename', 'kexie-desktop.exe'),
       StringStruct('LegalCopyright', '科协工作台开发组')])]),
     VarFileInfo([VarStruct('Translation', [2052, 1200])])
   ]
@@ -124,7 +130,13 @@ def windows_version_file(path: Path, version: str) -> Path:
 
 
 def run_pyinstaller(python: str, dist: Path, work: Path, icons: Path, version: str) -> Path:
-    env = dict(os.environ, KEXIE_ICON=str(icons / "kexie-desktop.ico"))
+    env = dict(
+        os.environ,
+        KEXIE_ICON=str(icons / "kexie-desktop.ico"),
+        # PyInstaller's cache is per user by default, and --clean empties it: two builds at
+        # once (a test and a benchmark) would break each other.
+        PYINSTALLER_CONFIG_DIR=str(work / "pyinstaller-config"),
+    )
     if WINDOWS:
         env["KEXIE_VERSION_FILE"] = str(windows_version_file(work / "version_info.txt", version))
     subprocess.run(

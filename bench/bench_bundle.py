@@ -59,6 +59,7 @@ def build(reuse: bool) -> tuple[Path, Path, Path]:
              str(HERE / "empty_window.spec")],
             check=True,
             cwd=WORK,
+            env={**os.environ, "PYINSTALLER_CONFIG_DIR": str(WORK / "pyinstaller-config")},
         )  # fmt: skip
         print(f"空窗口打包用时 {time.perf_counter() - began:.0f} 秒")
     return program, empty, debs[-1]

@@ -34,6 +34,8 @@ EXCLUDED_MODULES = [
     "lxml.objectify",
     "lxml.html",
     "lxml.isoschematron",
+    # Qt's D-Bus library is needed (by the ibus input method); its Python module is not.
+    "PySide6.QtDBus",
 ]
 
 # Qt plugins kept, by folder, by the name without "lib" and extension. Everything else
@@ -71,6 +73,7 @@ TRANSLATIONS_FOLDER = "resources"
 # SQLite is the exception: the database file format and SQL features must not vary by system.
 _SYSTEM_LIBRARY_DIRS = ("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/")
 SYSTEM_LIBRARIES_BUNDLED = re.compile(r"^libsqlite3\.so")
+_PYTHON_DIR = re.compile(r"/python3(\.\d+)?/")
 
 
 def _stem(name: str) -> str:
@@ -85,6 +88,10 @@ def is_system_library(source: str, platform: str = sys.platform) -> bool:
         return False
     name = PurePath(source).name
     if name.startswith("libpython") or SYSTEM_LIBRARIES_BUNDLED.match(name):
+        return False
+    # Python itself: a distribution's Python keeps its own extension modules (_sqlite3, ...)
+    # under /usr/lib/python3.X, which are part of the program, not of the desktop.
+    if ".cpython-" in name or _PYTHON_DIR.search(source):
         return False
     return source.startswith(_SYSTEM_LIBRARY_DIRS)
 

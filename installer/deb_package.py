@@ -167,6 +167,8 @@ def stage(bundle: Path, icons: Path, svg: Path, version: str, staging: Path) -> 
         "Maintainer: 科协工作台开发组 <kexie-desktop@example.invalid>\n"
         f"Installed-Size: {_installed_size_kb(staging)}\n"
         f"Depends: {depends}\n"
+        # Without a Chinese font every label is a row of boxes (an English-language install).
+        "Recommends: fonts-noto-cjk | fonts-wqy-microhei\n"
         "Section: misc\n"
         "Priority: optional\n"
         f"Description: {DESCRIPTION}\n"

@@ -36,8 +36,11 @@ def installer_name(version: str) -> str:
     return f"科协工作台-{version}-安装程序.exe"
 
 
-def compile_installer(payload: Path, icon: Path, version: str, out_dir: Path) -> Path:
-    """makensis the script over `payload` (the bundle folder); warnings count as errors."""
+def compile_installer(
+    payload: Path, icon: Path, version: str, out_dir: Path, *, target: str | None = None
+) -> Path:
+    """makensis the script over `payload` (the bundle folder); warnings count as errors.
+    `target` is NSIS's (amd64-unicode for a 64-bit installer); by default a 32-bit one."""
     makensis = find_makensis()
     if makensis is None:
         raise InstallerError(
@@ -47,7 +50,7 @@ def compile_installer(payload: Path, icon: Path, version: str, out_dir: Path) ->
     if not (payload / "kexie-desktop.exe").is_file():
         raise InstallerError(f"{payload} 中没有 kexie-desktop.exe，不是 Windows 版的程序文件夹")
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / installer_name(version)
+    output = out_dir / installer_name(version)
     command = [
         makensis,
         "-V2",
@@ -58,10 +61,11 @@ def compile_installer(payload: Path, icon: Path, version: str, out_dir: Path) ->
         f"-DVERSION4={version4(version)}",
         f"-DPAYLOAD={payload.resolve()}",
         f"-DICON={icon.resolve()}",
-        f"-DOUTFILE={target.resolve()}",
+        f"-DOUTFILE={output.resolve()}",
+        *([f"-DTARGET={target}"] if target else []),
         str(SCRIPT),
     ]
     result = subprocess.run(command, capture_output=True, text=True, errors="replace")
-    if result.returncode != 0 or not target.is_file():
+    if result.returncode != 0 or not output.is_file():
         raise InstallerError(f"makensis 失败：\n{result.stdout}{result.stderr}".strip())
-    return target
+    return output

@@ -26,12 +26,17 @@ class CheckFailed(Exception):
     """A check ran but found something wrong; the message says what, in Chinese."""
 
 
+class Notice(Exception):
+    """A check passed, but with something the person running it should know about."""
+
+
 @dataclass
 class _Outcome:
     label: str
     ok: bool
     detail: str
     seconds: float
+    notice: bool = False
 
 
 class SelfTest:
@@ -73,21 +78,34 @@ class SelfTest:
         return f"{bundled}，资源文件齐全"
 
     def check_qt(self) -> str:
-        from PySide6.QtCore import QLibraryInfo, qVersion
+        from PySide6.QtCore import QLibraryInfo, QPluginLoader, qVersion
+        from PySide6.QtGui import QImageReader
 
         from kexie_desktop.ui.app import create_app
 
         app = create_app([sys.argv[0]])
         if app.platformName() != "offscreen":
             raise CheckFailed(f"应以无屏幕方式运行，实际为 {app.platformName()}")
-        # The plugin that draws real windows on this system must be there too.
-        plugin = {"win32": "qwindows.dll", "darwin": "libqcocoa.dylib"}.get(
-            sys.platform, "libqxcb.so"
-        )
+        # The plugins that real use needs, loaded for real: a plugin whose system libraries
+        # are missing (libxcb-cursor0, say) is there as a file but would not open a window.
         plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
-        if not (plugins / "platforms" / plugin).is_file():
-            raise CheckFailed(f"缺少窗口插件 {plugin}（在 {plugins / 'platforms'}），窗口打不开")
-        return f"Qt {qVersion()}，窗口插件 {plugin} 在"
+        for relative, purpose in _needed_plugins():
+            path = plugins / relative
+            if not path.is_file():
+                raise CheckFailed(f"缺少 Qt 插件 {relative}（{purpose}），在 {plugins}")
+            loader = QPluginLoader(str(path))
+            if not loader.load():
+                reason = loader.errorString()
+                raise CheckFailed(
+                    f"Qt 插件 {relative}（{purpose}）无法载入，多半是缺少系统组件：{reason}"
+                )
+        if b"svg" not in [bytes(f.data()) for f in QImageReader.supportedImageFormats()]:
+            raise CheckFailed("不能显示 SVG 图片，程序图标会缺失")
+        if app.windowIcon().isNull():
+            raise CheckFailed("程序图标没有载入")
+        input_method = os.environ.get("QT_IM_MODULE") or "系统默认"
+        loaded = len(_needed_plugins())
+        return f"Qt {qVersion()}，{loaded} 个插件可以载入，输入法模块：{input_method}"
 
     def check_translation(self) -> str:
         from PySide6.QtCore import QCoreApplication
@@ -99,7 +117,13 @@ class SelfTest:
         cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
         if cancel != "取消":
             raise CheckFailed(f"“Cancel”按钮翻译为“{cancel}”，不是“取消”")
-        return "已载入（“Cancel”显示为“取消”）"
+        font = app_module.choose_cjk_font()
+        if font is None:
+            raise Notice(
+                "已载入，但没有找到常用的中文字体，中文可能显示为方框"
+                "（Linux 上可安装 fonts-noto-cjk 或 fonts-wqy-microhei）"
+            )
+        return f"已载入（“Cancel”显示为“取消”），中文字体：{font}"
 
     def check_database(self) -> str:
         import sqlite3
@@ -212,6 +236,23 @@ class SelfTest:
             self.store = None
 
 
+def _needed_plugins() -> list[tuple[str, str]]:
+    if sys.platform == "win32":
+        return [
+            ("platforms/qwindows.dll", "窗口"),
+            ("iconengines/qsvgicon.dll", "图标"),
+            ("imageformats/qsvg.dll", "SVG 图片"),
+        ]
+    if sys.platform == "darwin":
+        return [("platforms/libqcocoa.dylib", "窗口")]
+    return [
+        ("platforms/libqxcb.so", "X11 窗口"),
+        ("platforminputcontexts/libibusplatforminputcontextplugin.so", "中文输入法"),
+        ("iconengines/libqsvgicon.so", "图标"),
+        ("imageformats/libqsvg.so", "SVG 图片"),
+    ]
+
+
 def _quiet_offscreen_limits(kind: object, context: object, message: str) -> None:
     # Without a screen Qt cannot size or raise native windows and says so; that is expected
     # here. Anything else it says is passed on.
@@ -245,16 +286,19 @@ def _run_checks(out: TextIO) -> int:
         try:
             for label, check in test.checks():
                 t0 = time.perf_counter()
+                mark = "通过"
                 try:
                     detail, ok = check(), True
+                except Notice as exc:
+                    detail, ok, mark = str(exc), True, "注意"
                 except CheckFailed as exc:
                     detail, ok = str(exc), False
                 except Exception as exc:
                     detail, ok = f"{type(exc).__name__}: {exc}", False
                     traceback.print_exc(file=sys.stderr)
-                outcome = _Outcome(label, ok, detail, time.perf_counter() - t0)
+                outcome = _Outcome(label, ok, detail, time.perf_counter() - t0, mark == "注意")
                 outcomes.append(outcome)
-                mark = "通过" if ok else "失败"
+                mark = mark if ok else "失败"
                 print(f"  [{mark}] {label}：{detail}", file=out)
                 if not ok:
                     break  # the later checks build on this one
@@ -265,5 +309,7 @@ def _run_checks(out: TextIO) -> int:
     if failed or len(outcomes) != len(test.checks()):
         print(f"自检未通过：{failed[0].label}（用时 {elapsed:.1f} 秒）", file=out)
         return 1
-    print(f"自检通过：{len(outcomes)} 项全部正常（用时 {elapsed:.1f} 秒）", file=out)
+    notes = [o for o in outcomes if o.notice]
+    also = f"，其中 {len(notes)} 项请注意" if notes else ""
+    print(f"自检通过：{len(outcomes)} 项全部正常{also}（用时 {elapsed:.1f} 秒）", file=out)
     return 0

@@ -8,9 +8,14 @@
 ; The clerk's data is in %LOCALAPPDATA%\KeXieDesktop (kexie_desktop/core/paths.py), never in the
 ; program folder, so replacing or removing the program files cannot touch it.
 
-; A 64-bit installer: the program is 64-bit only (Qt 6), and 32-bit Windows refuses to start
-; this installer at all rather than install a program that could not run.
-Target amd64-unicode
+; The installer itself is 32-bit, the only kind the official NSIS release can make; it checks
+; for 64-bit Windows 10 or later, which the program (Qt 6) needs. The Wine test, on a Wine with
+; no 32-bit support, compiles the same script with -DTARGET=amd64-unicode.
+!ifdef TARGET
+  Target ${TARGET}
+!else
+  Unicode true
+!endif
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 
@@ -34,6 +39,8 @@ SetCompressor /SOLID lzma
 !include "MUI2.nsh"
 !include "LogicLib.nsh"
 !include "FileFunc.nsh"
+!include "x64.nsh"
+!include "WinVer.nsh"
 
 Name "${APP_NAME}"
 OutFile "${OUTFILE}"
@@ -69,20 +76,48 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "${APP_NAME}开发组"
 
 ; The program must not be running while its files are replaced. Windows lets a running .exe
 ; be renamed but not opened for writing, so a write-open tells us without a process plug-in.
+; Both programs count: the window, and the command line (a backup, a self-test).
 !macro WaitUntilClosed
-  ${If} ${FileExists} "$INSTDIR\${PROGRAM}"
-    ${Do}
-      ClearErrors
-      FileOpen $0 "$INSTDIR\${PROGRAM}" a
-      ${IfNot} ${Errors}
-        FileClose $0
-        ${Break}
+  ${Do}
+    StrCpy $1 ""
+    ${ForEach} $2 1 2 + 1
+      ${If} $2 == 1
+        StrCpy $3 "$INSTDIR\${PROGRAM}"
+      ${Else}
+        StrCpy $3 "$INSTDIR\kexie-cli.exe"
       ${EndIf}
-      MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "${APP_NAME}正在运行。请先关闭它（您的数据都已保存），再点“重试”。" /SD IDCANCEL IDRETRY +2
+      ${If} ${FileExists} $3
+        ClearErrors
+        FileOpen $0 $3 a
+        ${If} ${Errors}
+          StrCpy $1 "running"
+        ${Else}
+          FileClose $0
+        ${EndIf}
+      ${EndIf}
+    ${Next}
+    ${If} $1 == ""
+      ${Break}
+    ${EndIf}
+    ${If} ${Cmd} `MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "${APP_NAME}正在运行。请先关闭它（您的数据都已保存），再点“重试”。" /SD IDCANCEL IDCANCEL`
       Abort "${APP_NAME}正在运行，没有改动任何文件。"
-    ${Loop}
-  ${EndIf}
+    ${EndIf}
+  ${Loop}
 !macroend
+
+Function .onInit
+  ${IfNot} ${RunningX64}
+  ${OrIfNot} ${AtLeastWin10}
+    MessageBox MB_OK|MB_ICONSTOP "${APP_NAME}需要 64 位的 Windows 10 或 Windows 11。这台电脑的系统版本太旧，无法安装。" /SD IDOK
+    Abort
+  ${EndIf}
+  ; A 32-bit installer would otherwise see the 32-bit registry view.
+  SetRegView 64
+FunctionEnd
+
+Function un.onInit
+  SetRegView 64
+FunctionEnd
 
 Function .onVerifyInstDir
   ; Never install into the data folder: uninstalling would then be next to the clerk's data.

@@ -63,30 +63,36 @@ def choose_cjk_font() -> str | None:
     return None
 
 
-def choose_input_method(environ: Mapping[str, str], plugins: Path) -> str | None:
-    """The input method module Qt should use, if the desktop asks for one Qt cannot load.
+def input_method_fallback(environ: Mapping[str, str], plugins: Path) -> dict[str, str]:
+    """Changes to QT_IM_MODULE / QT_IM_MODULES if the desktop asks for a module Qt cannot load.
 
     UOS, deepin and Kylin run fcitx and set QT_IM_MODULE=fcitx, but Qt's fcitx plugin belongs
     to the system's Qt, not to the Qt that comes with this program, so a clerk could not type
     Chinese. fcitx5 also answers on the IBus protocol, whose plugin Qt does carry.
     """
-    wanted = environ.get("QT_IM_MODULE", "")
-    if not wanted.startswith("fcitx"):
-        return None
     available = [p.name for p in (plugins / "platforminputcontexts").glob("*")]
-    if any("fcitx" in name for name in available):
-        return None
-    if any("ibus" in name for name in available):
-        return "ibus"
-    return None
+    if any("fcitx" in name for name in available) or not any("ibus" in n for n in available):
+        return {}
+    changes = {}
+    if environ.get("QT_IM_MODULE", "").startswith("fcitx"):
+        changes["QT_IM_MODULE"] = "ibus"
+    # Qt 6.8 and later read this list first (e.g. "wayland;fcitx").
+    if listed := environ.get("QT_IM_MODULES"):
+        modules: list[str] = []
+        for module in listed.split(";"):
+            module = "ibus" if module.startswith("fcitx") else module
+            if module not in modules:
+                modules.append(module)
+        if ";".join(modules) != listed:
+            changes["QT_IM_MODULES"] = ";".join(modules)
+    return changes
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if not isinstance(existing, QApplication):
         plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
-        if (module := choose_input_method(os.environ, plugins)) is not None:
-            os.environ["QT_IM_MODULE"] = module
+        os.environ.update(input_method_fallback(os.environ, plugins))
     app = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

@@ -45,6 +45,10 @@ def test_qt_plugins_and_libraries(dest: str, kept: bool) -> None:
         ("/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0", False),
         ("/root/.pyenv/versions/3.11.7/lib/libpython3.11.so.1.0", False),
         ("/work/.venv/lib/python3.11/site-packages/PySide6/Qt/lib/libQt6Core.so.6", False),
+        # A distribution's own Python: its extension modules are the program's, not the desktop's.
+        ("/usr/lib/python3.11/lib-dynload/_sqlite3.cpython-311-x86_64-linux-gnu.so", False),
+        ("/usr/lib/python3/dist-packages/lxml/etree.cpython-311-x86_64-linux-gnu.so", False),
+        ("/usr/lib/x86_64-linux-gnu/libmpdec.so.3", True),
     ],
 )
 def test_system_libraries_are_left_to_the_package_manager(source: str, system: bool) -> None:

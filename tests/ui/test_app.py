@@ -91,29 +91,39 @@ def test_start_up_imports_no_heavy_modules(tmp_path: Path) -> None:
     assert out[:3] == ["True", "[]", "False"]
 
 
+IBUS_ONLY = ["libibusplatforminputcontextplugin.so", "libcomposeplatforminputcontextplugin.so"]
+
+
 @pytest.mark.parametrize(
-    ("asked", "plugins", "chosen"),
+    ("environ", "plugins", "changes"),
     [
         # UOS / deepin / Kylin: fcitx asked for, only Qt's own ibus plugin bundled.
-        ("fcitx", ["libibusplatforminputcontextplugin.so", "libcompose.so"], "ibus"),
-        ("fcitx5", ["libibusplatforminputcontextplugin.so"], "ibus"),
+        ({"QT_IM_MODULE": "fcitx"}, IBUS_ONLY, {"QT_IM_MODULE": "ibus"}),
+        ({"QT_IM_MODULE": "fcitx5"}, IBUS_ONLY, {"QT_IM_MODULE": "ibus"}),
+        # Qt 6.8 and later read the list first.
+        (
+            {"QT_IM_MODULE": "fcitx", "QT_IM_MODULES": "wayland;fcitx;ibus"},
+            IBUS_ONLY,
+            {"QT_IM_MODULE": "ibus", "QT_IM_MODULES": "wayland;ibus"},
+        ),
+        ({"QT_IM_MODULES": "ibus;compose"}, IBUS_ONLY, {}),
         # A Qt that does have the fcitx plugin keeps it.
-        ("fcitx", ["libfcitx5platforminputcontextplugin.so", "libibus.so"], None),
-        ("ibus", ["libibusplatforminputcontextplugin.so"], None),
-        ("", ["libibusplatforminputcontextplugin.so"], None),
-        ("fcitx", [], None),
+        ({"QT_IM_MODULE": "fcitx"}, ["libfcitx5platforminputcontextplugin.so", *IBUS_ONLY], {}),
+        ({"QT_IM_MODULE": "ibus"}, IBUS_ONLY, {}),
+        ({}, IBUS_ONLY, {}),
+        ({"QT_IM_MODULE": "fcitx"}, [], {}),
     ],
 )
 def test_an_input_method_qt_cannot_load_falls_back_to_ibus(
-    tmp_path: Path, asked: str, plugins: list[str], chosen: str | None
+    tmp_path: Path, environ: dict[str, str], plugins: list[str], changes: dict[str, str]
 ) -> None:
-    from kexie_desktop.ui.app import choose_input_method
+    from kexie_desktop.ui.app import input_method_fallback
 
     folder = tmp_path / "platforminputcontexts"
     folder.mkdir()
     for name in plugins:
         (folder / name).write_bytes(b"")
-    assert choose_input_method({"QT_IM_MODULE": asked}, tmp_path) == chosen
+    assert input_method_fallback(environ, tmp_path) == changes
 
 
 def test_the_bundled_qt_has_the_ibus_plugin_the_fallback_needs() -> None:
