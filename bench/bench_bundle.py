@@ -30,13 +30,9 @@ DIST = OUT / "dist"
 WORK = OUT / "work"
 DATA = OUT / "data"
 
-
-def folder_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
-
-
-def mb(n: float) -> str:
-    return f"{n / 2**20:.1f} MB"
+sys.path.insert(0, str(ROOT))
+from build_installer import folder_size
+from build_installer import megabytes as mb
 
 
 def build(reuse: bool) -> tuple[Path, Path, Path]:

@@ -89,7 +89,8 @@ class SelfTest:
         # The plugins that real use needs, loaded for real: a plugin whose system libraries
         # are missing (libxcb-cursor0, say) is there as a file but would not open a window.
         plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
-        for relative, purpose in _needed_plugins():
+        needed = _needed_plugins()
+        for relative, purpose in needed:
             path = plugins / relative
             if not path.is_file():
                 raise CheckFailed(f"缺少 Qt 插件 {relative}（{purpose}），在 {plugins}")
@@ -104,8 +105,7 @@ class SelfTest:
         if app.windowIcon().isNull():
             raise CheckFailed("程序图标没有载入")
         input_method = os.environ.get("QT_IM_MODULE") or "系统默认"
-        loaded = len(_needed_plugins())
-        return f"Qt {qVersion()}，{loaded} 个插件可以载入，输入法模块：{input_method}"
+        return f"Qt {qVersion()}，{len(needed)} 个插件可以载入，输入法模块：{input_method}"
 
     def check_translation(self) -> str:
         from PySide6.QtCore import QCoreApplication
