@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import string
 import sys
 from pathlib import Path
@@ -43,12 +44,18 @@ def _linux_mounts(
             parts = line.split()
             if len(parts) < 2 or not parts[0].startswith("/dev/"):
                 continue
-            device, mount_point = parts[0], parts[1].replace("\\040", " ")
+            device, mount_point = parts[0], _unescape(parts[1])
             if not mount_point.startswith(("/media/", "/run/media/", "/mnt/")):
                 continue
             if _is_removable(device, sys_block) and os.access(mount_point, os.W_OK):
                 found.append(Path(mount_point))
     return found
+
+
+def _unescape(field: str) -> str:
+    """/proc/mounts writes a space, tab, newline and backslash as octal escapes (\\040 …);
+    a stick labelled 「U盘 2」 is mounted at …/U盘\\0402."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
 
 
 def _is_removable(device: str, sys_block: str) -> bool:
