@@ -563,6 +563,16 @@ class Store:
     def unit_choices(self) -> list[tuple[int, str]]:
         return [(r[0], r[1]) for r in self.conn.execute("SELECT id, name FROM units ORDER BY name")]
 
+    def activity_choices(self, include: int | None = None) -> list[tuple[int, str]]:
+        """The work an award can be linked to: the 重点 activities (a few dozen a year, not
+        the thousands of ordinary ones), newest first, and the one already linked."""
+        rows = self.conn.execute(
+            "SELECT id, start_date || ' ' || title FROM activities "
+            "WHERE highlight = 1 OR id IS ? ORDER BY start_date DESC, id DESC",
+            [include],
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def person_choices(self, search: str = "", limit: int = 50) -> list[tuple[int, str]]:
         """People for a picker, found by part of the name or unit: (id, label), members first.
 

@@ -482,7 +482,7 @@ def _fill_section(
     closing = _closing_figures(rows, records, index, daily=daily)
     # Awards that crowned ordinary work of the section are told with it.
     ordinary_awards = [a for r in ordinary for a in linked.get(r["id"], [])]
-    award_text = "".join(_award_sentence(a) for a in ordinary_awards)
+    award_text = _award_sentences(ordinary_awards)
     if not highlights:
         text = _sentence("；".join(named)) if named else ""
         section.blocks.append(
@@ -506,9 +506,7 @@ def _fill_section(
         # An award the description already names is not told twice.
         awards = [a for a in linked.get(item["id"], []) if str(a["name"]) not in "".join(description)]
         if awards:
-            description[-1] = _sentence(description[-1]) + "".join(
-                _award_sentence(a) for a in awards
-            )
+            description[-1] = _sentence(description[-1]) + _award_sentences(awards)
         digest = records_digest([item, *awards])
         section.blocks += [Block("body", p, key=ident, digest=digest) for p in description]
     if closing:
@@ -698,12 +696,24 @@ def _award_credit(award: dict[str, Any]) -> str:
     return winner
 
 
-def _award_sentence(award: dict[str, Any]) -> str:
-    text = f"{_award_credit(award)}获{award['name']}"
-    note = str(award["note"] or "").strip().rstrip("。")
-    if note:
-        text += f"，{note}"
-    return _sentence(text)
+def _award_sentences(awards: list[dict[str, Any]]) -> str:
+    """「…“A”和“B”获湖南省优秀质量管理小组。」: one award won by several teams of a unit is
+    said once."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for award in awards:
+        unit = str(award["winner_unit"] or "") if award["winner_kind"] == "集体" else ""
+        groups[(str(award["name"]), unit)].append(award)
+    sentences = []
+    for (name, unit), group in groups.items():
+        if len(group) > 1 and unit:
+            teams = "和".join(_award_credit({**a, "winner_unit": ""}) for a in group)
+            text = f"{short_unit(unit)}{teams}获{name}"
+        else:
+            text = "，".join(f"{_award_credit(a)}获{name}" for a in group)
+        notes = [str(a["note"] or "").strip().rstrip("。") for a in group]
+        text += "".join(f"，{n}" for n in dict.fromkeys(notes) if n)
+        sentences.append(_sentence(text))
+    return "".join(sentences)
 
 
 def _award_blocks(awards: list[dict[str, Any]], rest: list[dict[str, Any]]) -> list[Block]:
