@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from kexie_desktop.core import validation
 from kexie_desktop.core.importing import values as v
 from kexie_desktop.core.importing.mapping import (
+    COMPLETE_SUFFIX,
     EXAMPLE_MARK,
     FIELD_LABELS,
     IGNORED_HEADERS,
@@ -215,7 +216,11 @@ def check(
     plan = ImportPlan(Path(path), [])
     planner = _Planner(store, plan)
     layouts: list[tuple[RawSheet, Layout | None]] = []
+    names = {sheet.name for sheet in raw_sheets}
     for sheet in raw_sheets:
+        if sheet.name + COMPLETE_SUFFIX in names:
+            layouts.append((sheet, None))  # a ledger's printed sheet: its complete one is read
+            continue
         layout = detect_layout(sheet.name, sheet.rows, kind=kind)
         if layout and mappings and sheet.name in mappings:
             layout.mapping = dict(mappings[sheet.name])
@@ -226,7 +231,9 @@ def check(
     for sheet, layout in sorted(layouts, key=lambda p: order[p[1].kind] if p[1] else 9):
         sheet_plan = SheetPlan(sheet.name, layout)
         if layout is None:
-            if any(any(c not in (None, "") for c in row) for row in sheet.rows):
+            if sheet.name + COMPLETE_SUFFIX in names:
+                sheet_plan.message = f"台账的打印表，不导入（数据从“{sheet.name}{COMPLETE_SUFFIX}”导入）"
+            elif any(any(c not in (None, "") for c in row) for row in sheet.rows):
                 sheet_plan.message = (
                     "没有认出表头，这张表不导入（表头中应有“姓名”“活动名称”“奖项名称”或"
                     "“单位名称”等列；也可以在导入窗口中指定各列）"
