@@ -258,3 +258,21 @@ def m0006_summary_award_note_and_work(db: Database) -> None:
         "REFERENCES activities(id) ON DELETE SET NULL"
     )
     db.execute("CREATE INDEX awards_activity ON awards(activity_id)")
+
+
+@migration("0007_summary_paragraph_edits")
+def m0007_summary_paragraph_edits(db: Database) -> None:
+    # The clerk's wording of a generated paragraph of a year's summary, kept under what the
+    # paragraph tells (its key: section and records, e.g. 「科技服务/activity-12」 — never its
+    # position, which moves as records are added) with a hash of the records it was built from,
+    # so an edit whose records changed since is flagged for review instead of silently kept.
+    db.execute(
+        """CREATE TABLE summary_edits (
+        year INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (year, key)
+    )"""
+    )

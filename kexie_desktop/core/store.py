@@ -816,6 +816,29 @@ class Store:
                     [year, kind, text.strip(), now_iso()],
                 )
 
+    def summary_edits(self, year: int) -> dict[str, tuple[str, str]]:
+        """The clerk's edited paragraphs of the year's summary: key → (digest, text)."""
+        rows = self.conn.execute(
+            "SELECT key, digest, text FROM summary_edits WHERE year = ?", [year]
+        )
+        return {key: (digest, text) for key, digest, text in rows}
+
+    def save_summary_edit(self, year: int, key: str, digest: str, text: str | None) -> None:
+        """Keep the clerk's wording of a paragraph; None goes back to the generated text."""
+        with self.transaction():
+            if text is None:
+                self.db.execute(
+                    "DELETE FROM summary_edits WHERE year = ? AND key = ?", [year, key]
+                )
+            else:
+                self.db.execute(
+                    "INSERT INTO summary_edits (year, key, digest, text, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(year, key) DO UPDATE SET "
+                    "digest = excluded.digest, text = excluded.text, "
+                    "updated_at = excluded.updated_at",
+                    [year, key, digest, text.strip(), now_iso()],
+                )
+
     def category_figures(self, year: int) -> list[dict[str, Any]]:
         """Per activity category of the year: count, 人次 and the outcome figures.
 

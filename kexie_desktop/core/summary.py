@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -38,6 +39,8 @@ OPENING, SHORTCOMINGS, PLANS = "opening", "shortcomings", "plans"
 NARRATIVE_KINDS = {OPENING: "开头", SHORTCOMINGS: "存在的不足", PLANS: "下一年工作打算"}
 # The 落款 date the clerk chose for the year (ISO text in the narratives table).
 SIGN_DATE = "sign_date"
+# The clerk's order of the sections, kept per year in the narratives table (a JSON list of keys).
+SECTION_ORDER = "section_order"
 
 # How each category's section is headed; a 科协 summary names the work, not the category.
 SECTION_HEADINGS = {
@@ -289,9 +292,12 @@ def compose_summary(
     today: dt.date | None = None,
     narratives: Narratives | None = None,
     signed: dt.date | None = None,
+    order: list[str] | None = None,
+    edits: dict[str, tuple[str, str]] | None = None,
 ) -> Document:
     """The year's summary; `narratives` overrides what is stored (the preview's unsaved edits),
-    `signed` the 落款 date (else the one set for the year, else today)."""
+    `signed` the 落款 date (else the one set for the year, else today), `order` and `edits`
+    the section order and edited paragraphs (else those kept for the year)."""
     texts = narratives or load_narratives(store, year)
     org = store.profile().org_name or "本会"
     records = _Year(
@@ -309,8 +315,9 @@ def compose_summary(
         )
 
     doc = Document(title=f"{org}{year}年工作总结")
-    sections = _work_sections(store, year, org, records)
-    main = [s for s in sections if s.key not in (DAILY_WORK, "awards", "organisation")]
+    by_weight = _work_sections(store, year, org, records)
+    main = [s for s in by_weight if s.key not in (DAILY_WORK, "awards", "organisation")]
+    sections = apply_order(by_weight, section_order(store, year) if order is None else order)
     if texts.opening:
         doc.blocks += [Block("body", p, key="opening") for p in _paragraphs(texts.opening)]
     else:
@@ -318,12 +325,12 @@ def compose_summary(
         doc.blocks.append(Block("body", opening, key="opening"))
 
     number = 0
+    edits = store.summary_edits(year) if edits is None else edits
     for section in sections:
         number += 1
-        doc.blocks.append(
-            Block("heading1", section.heading, heading1_number(number), key=section.key)
-        )
-        doc.blocks += section.blocks
+        heading = Block("heading1", section.heading, heading1_number(number),
+                        key=f"{section.key}/heading")  # fmt: skip
+        doc.blocks += apply_edits([heading, *section.blocks], edits)
 
     drafts = draft_narratives(store, year, records, main)
     for kind, heading in ((SHORTCOMINGS, "存在的不足"), (PLANS, f"{year + 1}年工作打算")):
@@ -338,6 +345,65 @@ def compose_summary(
     date = signed or sign_date(store, year) or today or dt.date.today()
     doc.signature = Signature(org, chinese_date(date.isoformat()))
     return doc
+
+
+def section_order(store: Store, year: int) -> list[str]:
+    """The clerk's order of the year's sections (their keys), or [] for the order by weight."""
+    text = store.narrative(year, SECTION_ORDER)
+    try:
+        order = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(k) for k in order] if isinstance(order, list) else []
+
+
+def save_section_order(store: Store, year: int, order: list[str] | None) -> None:
+    store.save_narrative(year, SECTION_ORDER, json.dumps(order, ensure_ascii=False) if order else None)
+
+
+def apply_order(sections: list[_Section], order: list[str]) -> list[_Section]:
+    """The sections in the clerk's order; those the clerk has not placed (a line of work new
+    since the order was saved) follow, by weight."""
+    if not order:
+        return sections
+    placed = [s for key in order for s in sections if s.key == key]
+    return placed + [s for s in sections if s not in placed]
+
+
+def apply_edits(blocks: list[Block], edits: dict[str, tuple[str, str]]) -> list[Block]:
+    """The blocks with the clerk's wording where kept: each run of blocks sharing a key is
+    replaced as a whole (an edit may hold several paragraphs), marked `edited`, and `stale` when
+    the records it was built from have changed since (their digest differs)."""
+    if not edits:
+        return blocks
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        j = i + 1
+        while j < len(blocks) and blocks[j].key == block.key and blocks[j].kind == block.kind:
+            j += 1
+        edit = edits.get(block.key) if block.key else None
+        if edit is None:
+            out += blocks[i:j]
+        else:
+            digest, text = edit
+            stale = digest != block.digest
+            paragraphs = _paragraphs(text) or [""]
+            if block.kind != "body":
+                paragraphs = [" ".join(paragraphs)]
+            out += [
+                Block(block.kind, para, block.number if n == 0 else "", key=block.key,
+                      digest=block.digest, edited=True, stale=stale)
+                for n, para in enumerate(paragraphs)
+            ]  # fmt: skip
+        i = j
+    return out
+
+
+def paragraph_text(document: Document, key: str) -> str:
+    """The text of the paragraphs under `key`, one a line, as an editor shows it."""
+    return "\n".join(b.text for b in document.blocks if b.key == key)
 
 
 def missing_narratives(store: Store, year: int, narratives: Narratives | None = None) -> list[str]:
@@ -356,10 +422,11 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def records_digest(rows: Iterable[dict[str, Any]]) -> str:
-    """A short hash of the records a paragraph was built from (their ids and last change)."""
+    """A short hash of what the records a paragraph was built from say (not when they were
+    saved: saving a record unchanged does not flag the clerk's wording of it)."""
     h = hashlib.sha1()
     for row in rows:
-        h.update(f"{row['id']}@{row.get('updated_at', '')};".encode())
+        h.update(repr(sorted((k, v) for k, v in row.items() if k != "updated_at")).encode())
     return h.hexdigest()[:16]
 
 
@@ -498,7 +565,8 @@ def _fill_section(
     for n, item in enumerate(highlights, start=1):
         ident = f"{key}/activity-{item['id']}"
         section.blocks.append(
-            Block("heading2", highlight_heading(item, org), heading2_number(n), key=ident)
+            Block("heading2", highlight_heading(item, org), heading2_number(n),
+                  key=f"{ident}/heading", digest=records_digest([item]))  # fmt: skip
         )
         description = _paragraphs(str(item["description"] or ""))
         if not description:  # recorded before a description was required
@@ -679,7 +747,8 @@ def _organisation_blocks(store: Store, year: int) -> list[Block]:
         sentences.append(text + "。")
     if not sentences:
         sentences.append(f"截至{year}年底，尚未登记基层组织和人员。")
-    return [Block("body", "".join(sentences), key="organisation/figures")]
+    digest = hashlib.sha1(repr((units, people)).encode()).hexdigest()[:16]
+    return [Block("body", "".join(sentences), key="organisation/figures", digest=digest)]
 
 
 # -- awards -------------------------------------------------------------------------------------

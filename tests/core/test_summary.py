@@ -298,6 +298,69 @@ def test_the_signature_date_is_settable_and_leaves_room_for_a_seal(
     assert compose_summary(year_store, YEAR, today=TODAY).signature.date_text == "2024年12月30日"  # type: ignore[union-attr]
 
 
+# --- the clerk's own wording and order -------------------------------------------------------
+
+
+def test_an_edited_paragraph_is_kept_by_what_it_tells_and_flagged_when_its_records_change(
+    year_store: Store,
+) -> None:
+    doc = compose_summary(year_store, YEAR, today=TODAY)
+    survey = next(b for b in doc.blocks if b.key.endswith(f"activity-{1}") and b.kind == "body")
+    year_store.save_summary_edit(YEAR, survey.key, survey.digest, "年初，联合会承担了课题调研。\n第二段。")
+    doc = compose_summary(year_store, YEAR, today=TODAY)
+    edited = [b for b in doc.blocks if b.key == survey.key]
+    assert [b.text for b in edited] == ["年初，联合会承担了课题调研。", "第二段。"]
+    assert all(b.edited and not b.stale for b in edited)
+    # Records elsewhere change and a heavier section comes first: the edit follows its key,
+    # not its position, and is not flagged.
+    year_store.save(Activity(title="全省学术年会", category="学术交流", start_date=f"{YEAR}-10-10",
+                             highlight=True, participants=500, reports=9, description="年会。"))  # fmt: skip
+    doc = compose_summary(year_store, YEAR, today=TODAY)
+    edited = [b for b in doc.blocks if b.key == survey.key]
+    assert edited[0].text == "年初，联合会承担了课题调研。" and not edited[0].stale
+    # Its own record changes: still the clerk's text, flagged for review.
+    record = year_store.get(Activity, 1)
+    record.participants = 13
+    year_store.save(record)
+    doc = compose_summary(year_store, YEAR, today=TODAY)
+    edited = [b for b in doc.blocks if b.key == survey.key]
+    assert edited[0].text == "年初，联合会承担了课题调研。" and edited[0].stale
+    # The activity's own description is untouched.
+    assert year_store.get(Activity, 1).description.startswith("年初，市科协安排联合会")
+    # Back to the generated text.
+    year_store.save_summary_edit(YEAR, survey.key, "", None)
+    doc = compose_summary(year_store, YEAR, today=TODAY)
+    assert [b.text for b in doc.blocks if b.key == survey.key] == [survey.text]
+    assert year_store.summary_edits(YEAR) == {}
+
+
+def test_headings_and_figures_can_be_edited_too(year_store: Store) -> None:
+    doc = compose_summary(year_store, YEAR, today=TODAY)
+    heading = next(b for b in doc.blocks if b.key == "科技服务/heading")
+    year_store.save_summary_edit(YEAR, heading.key, heading.digest, "组织企业科技人员开展“讲创新、比贡献”活动")
+    doc = compose_summary(year_store, YEAR, today=TODAY)
+    assert doc.blocks[1].full_text == "一、组织企业科技人员开展“讲创新、比贡献”活动"
+    # Kept for that year only.
+    assert year_store.summary_edits(YEAR - 1) == {}
+
+
+def test_the_clerks_section_order_is_kept_per_year(year_store: Store) -> None:
+    from kexie_desktop.core.summary import save_section_order, section_order
+
+    save_section_order(year_store, YEAR, ["决策咨询", "科技服务"])
+    assert section_order(year_store, YEAR) == ["决策咨询", "科技服务"]
+    assert section_order(year_store, YEAR - 1) == []
+    headings = [b.full_text for b in compose_summary(year_store, YEAR, today=TODAY).blocks
+                if b.kind == "heading1"]  # fmt: skip
+    assert headings[:2] == ["一、开展课题调研，服务科学决策", "二、服务企业创新，深入开展“讲创新、比贡献”活动"]
+    # The sections the clerk did not place follow, by weight.
+    assert headings[2] == "三、做好科技人才举荐与表彰"
+    save_section_order(year_store, YEAR, None)
+    headings = [b.text for b in compose_summary(year_store, YEAR, today=TODAY).blocks
+                if b.kind == "heading1"]  # fmt: skip
+    assert headings[0] == SECTION_HEADINGS["科技服务"]
+
+
 # --- the demo year -----------------------------------------------------------------------------
 
 
@@ -339,7 +402,8 @@ def test_highlights_appear_verbatim_under_their_heading(demo_store: Store) -> No
         index = next(i for i, p in enumerate(paragraphs) if p.startswith(first))
         heading = doc.blocks[index - 1]
         assert heading.kind == "heading2" and title in heading.text
-        assert heading.key == doc.blocks[index].key and heading.key.endswith(f"activity-{ident}")
+        assert heading.key == f"{doc.blocks[index].key}/heading"
+        assert doc.blocks[index].key.endswith(f"activity-{ident}")
     # Non-highlight descriptions stay out of the summary.
     plain = demo_store.conn.execute(
         "SELECT description FROM activities WHERE highlight = 0 AND description <> ''"
