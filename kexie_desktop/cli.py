@@ -93,9 +93,7 @@ def _iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期“{text}”应写成 年-月-日，如 2025-12-28"
-        ) from None
+        raise argparse.ArgumentTypeError(f"日期“{text}”应写成 年-月-日，如 2025-12-28") from None
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:

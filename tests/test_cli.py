@@ -85,7 +85,9 @@ def test_export_summary_and_ledger(tmp_path: Path) -> None:
 
     texts = [p.text for p in docx.Document(str(tmp_path / "总结.docx")).paragraphs]
     assert texts[-2:] == ["青江市厂矿科协联合会", "2025年12月28日"]
-    assert any(t.endswith("存在的不足") for t in texts) and any(t.endswith("2026年工作打算") for t in texts)
+    assert any(t.endswith("存在的不足") for t in texts) and any(
+        t.endswith("2026年工作打算") for t in texts
+    )
     result = run("export", "summary", "--year", "2025", "--out", str(tmp_path / "x.docx"),
                  "--date", "2025-12-32", "--data-dir", data)  # fmt: skip
     assert result.returncode == 2 and "日期“2025-12-32”应写成 年-月-日" in result.stderr
@@ -155,7 +157,9 @@ def test_import_refuses_an_unmapped_column_with_data_unless_told(tmp_path: Path)
     data = str(tmp_path / "d")
     result = run("import", str(tmp_path / "活动.xlsx"), "--data-dir", data)
     assert result.returncode == 1
-    assert "工作表“Sheet”的“攻关成效”有数据" in result.stderr and "--ignore-unmapped" in result.stderr
+    assert (
+        "工作表“Sheet”的“攻关成效”有数据" in result.stderr and "--ignore-unmapped" in result.stderr
+    )
     assert "未识别、不导入的列：“攻关成效”（有数据）" in result.stdout
     with sqlite3.connect(Path(data) / "kexie.db") as conn:
         assert conn.execute("SELECT count(*) FROM activities").fetchone()[0] == 0

@@ -827,9 +827,7 @@ class Store:
         """Keep the clerk's wording of a paragraph; None goes back to the generated text."""
         with self.transaction():
             if text is None:
-                self.db.execute(
-                    "DELETE FROM summary_edits WHERE year = ? AND key = ?", [year, key]
-                )
+                self.db.execute("DELETE FROM summary_edits WHERE year = ? AND key = ?", [year, key])
             else:
                 self.db.execute(
                     "INSERT INTO summary_edits (year, key, digest, text, updated_at) "

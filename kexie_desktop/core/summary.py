@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kexie_desktop.core.document import Block, Document, Signature
-from kexie_desktop.core.records import AWARD_LEVELS, UNIT_KINDS, split_list
+from kexie_desktop.core.records import AWARD_LEVELS, UNIT_KINDS
 from kexie_desktop.core.store import Store
 
 OPENING, SHORTCOMINGS, PLANS = "opening", "shortcomings", "plans"
@@ -115,7 +115,20 @@ OUTCOME_NAMES = tuple(name for name, _ in OUTCOME_PHRASES)
 MAJOR_OUTCOMES = ("problems_solved", "technologies_promoted", "reports")
 TITLE_ORDER = ("正高级", "副高级", "中级", "初级")
 LEVEL_RANK = {level: rank for rank, level in enumerate(AWARD_LEVELS)}
-_VERBS = ("开展", "举办", "组织", "召开", "参加", "承办", "完成", "推荐", "成立", "建立", "赴", "开设")
+_VERBS = (
+    "开展",
+    "举办",
+    "组织",
+    "召开",
+    "参加",
+    "承办",
+    "完成",
+    "推荐",
+    "成立",
+    "建立",
+    "赴",
+    "开设",
+)
 
 # Ordinary activities are named by kind, found from the words of their titles (first match wins):
 # (kind, the words that show it, the verb, the counting word).
@@ -131,7 +144,12 @@ ACTIVITY_KINDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("讲座和报告会", ("讲座", "报告会", "论坛"), "举办", "场"),
     ("交流会", ("交流会", "研讨会", "年会", "发布会", "对接会", "论证会"), "举办", "次"),
     ("竞赛和技术比武", ("竞赛", "比武", "大赛", "比赛"), "组织", "次"),
-    ("研学和体验活动", ("研学", "体验", "夏令营", "冬令营", "小制作", "进校园", "巡展"), "组织", "次"),
+    (
+        "研学和体验活动",
+        ("研学", "体验", "夏令营", "冬令营", "小制作", "进校园", "巡展"),
+        "组织",
+        "次",
+    ),
     ("考察交流", ("考察", "结对", "走访", "慰问"), "开展", "次"),
     ("咨询服务", ("咨询", "推广", "服务"), "开展", "次"),
     ("信息宣传", ("简报", "信息", "报送", "宣传", "专栏", "新闻"), "开展", "次"),
@@ -144,8 +162,23 @@ MAX_NAMED = 6
 _ROUND = re.compile(r"^\d{4}年度?|第[一二三四五六七八九十\d]+(次|期|届)|暨.*$")
 _EVENT_VERBS = (
     (("会议", "座谈会", "理事会", "大会", "交流会", "总结会", "表彰会", "年会", "研讨会"), "召开"),
-    (("讲座", "报告会", "研学营", "体验营", "活动周", "竞赛", "比武", "大赛", "展", "班", "论坛",
-      "节"), "举办"),  # fmt: skip
+    (
+        (
+            "讲座",
+            "报告会",
+            "研学营",
+            "体验营",
+            "活动周",
+            "竞赛",
+            "比武",
+            "大赛",
+            "展",
+            "班",
+            "论坛",
+            "节",
+        ),
+        "举办",
+    ),
     (("专栏",), "开设"),
 )
 _COMPANY_WORDS = re.compile(r"(股份有限公司|有限责任公司|有限公司)")
@@ -269,7 +302,9 @@ def employer(unit: str) -> str:
     """The unit a person is credited with: the company, not its 科协 (青江纸业有限责任公司);
     a 学会 or a community 老科协 is named as it is."""
     base = unit.removesuffix("科协")
-    return base if base != unit and base.endswith(("公司", "厂", "集团", "矿", "院", "所")) else unit
+    return (
+        base if base != unit and base.endswith(("公司", "厂", "集团", "矿", "院", "所")) else unit
+    )
 
 
 @dataclass
@@ -333,10 +368,10 @@ def compose_summary(
         doc.blocks += apply_edits([heading, *section.blocks], edits)
 
     drafts = draft_narratives(store, year, records, main)
-    for kind, heading in ((SHORTCOMINGS, "存在的不足"), (PLANS, f"{year + 1}年工作打算")):
+    for kind, title in ((SHORTCOMINGS, "存在的不足"), (PLANS, f"{year + 1}年工作打算")):
         text = getattr(texts, kind)
         number += 1
-        doc.blocks.append(Block("heading1", heading, heading1_number(number), key=kind))
+        doc.blocks.append(Block("heading1", title, heading1_number(number), key=kind))
         if text:
             doc.blocks += [Block("body", p, key=kind) for p in _paragraphs(text)]
         else:
@@ -358,7 +393,9 @@ def section_order(store: Store, year: int) -> list[str]:
 
 
 def save_section_order(store: Store, year: int, order: list[str] | None) -> None:
-    store.save_narrative(year, SECTION_ORDER, json.dumps(order, ensure_ascii=False) if order else None)
+    store.save_narrative(
+        year, SECTION_ORDER, json.dumps(order, ensure_ascii=False) if order else None
+    )
 
 
 def apply_order(sections: list[_Section], order: list[str]) -> list[_Section]:
@@ -446,7 +483,9 @@ def default_opening(org: str, year: int, records: _Year, main: list[str]) -> str
     if activities:
         parts = [f"全年共开展各类活动{activities}次"]
         if records.previous:
-            parts.append(change_phrase(activities, records.total("activities", records.previous), "次"))
+            parts.append(
+                change_phrase(activities, records.total("activities", records.previous), "次")
+            )
         people = records.total("participants")
         unknown = records.total("unknown")
         if people:
@@ -553,26 +592,41 @@ def _fill_section(
     if not highlights:
         text = _sentence("；".join(named)) if named else ""
         section.blocks.append(
-            Block("body", text + award_text + closing, key=f"{key}/figures",
-                  digest=records_digest(rows))  # fmt: skip
+            Block(
+                "body",
+                text + award_text + closing,
+                key=f"{key}/figures",
+                digest=records_digest(rows),
+            )
         )
         return
     if named:
         section.blocks.append(
-            Block("body", _sentence("；".join(named)) + award_text, key=f"{key}/ordinary",
-                  digest=records_digest(ordinary))  # fmt: skip
+            Block(
+                "body",
+                _sentence("；".join(named)) + award_text,
+                key=f"{key}/ordinary",
+                digest=records_digest(ordinary),
+            )
         )
     for n, item in enumerate(highlights, start=1):
         ident = f"{key}/activity-{item['id']}"
         section.blocks.append(
-            Block("heading2", highlight_heading(item, org), heading2_number(n),
-                  key=f"{ident}/heading", digest=records_digest([item]))  # fmt: skip
+            Block(
+                "heading2",
+                highlight_heading(item, org),
+                heading2_number(n),
+                key=f"{ident}/heading",
+                digest=records_digest([item]),
+            )
         )
         description = _paragraphs(str(item["description"] or ""))
         if not description:  # recorded before a description was required
             description = [_bare_description(item, org)]
         # An award the description already names is not told twice.
-        awards = [a for a in linked.get(item["id"], []) if str(a["name"]) not in "".join(description)]
+        awards = [
+            a for a in linked.get(item["id"], []) if str(a["name"]) not in "".join(description)
+        ]
         if awards:
             description[-1] = _sentence(description[-1]) + _award_sentences(awards)
         digest = records_digest([item, *awards])
@@ -639,7 +693,11 @@ def _name_ordinary(rows: list[dict[str, Any]], org: str) -> list[str]:
             dict.fromkeys(short_unit(str(r["unit_name"])) for r in group if r["unit_name"])
         )
         who = ""
-        if kind in ("技术攻关", "课题调研") and 0 < len(units) and all(r["unit_name"] for r in group):
+        if (
+            kind in ("技术攻关", "课题调研")
+            and len(units) > 0
+            and all(r["unit_name"] for r in group)
+        ):
             who = _join(units[:2]) + ("等" if len(units) > 2 else "")
         top = [str(r["title"]) for r in group[:2]]
         weight = sum(_n(r["participants"]) for r in group)
@@ -736,12 +794,14 @@ def _organisation_blocks(store: Store, year: int) -> list[Block]:
         text = f"在册人员{people['people']}人"
         if people["members"]:
             text += (
-                f"，均为会员" if people["members"] == people["people"]
+                "，均为会员" if people["members"] == people["people"]
                 else f"，其中会员{people['members']}人"
             )  # fmt: skip
         if people["new_members"]:
             text += f"，本年新发展会员{people['new_members']}人"
-        titles = [f"{t}职称{people['by_title'][t]}人" for t in TITLE_ORDER if people["by_title"].get(t)]
+        titles = [
+            f"{t}职称{people['by_title'][t]}人" for t in TITLE_ORDER if people["by_title"].get(t)
+        ]
         if titles:
             text += f"；具有{_join(titles)}"
         sentences.append(text + "。")
@@ -791,7 +851,8 @@ def _award_blocks(awards: list[dict[str, Any]], rest: list[dict[str, Any]]) -> l
     if len(present) == 1:
         text = f"全年共获得{present[0]}奖励{len(awards)}项"
     else:
-        text = f"全年共获得各类奖励{len(awards)}项，其中{_join(f'{lv}{levels[lv]}项' for lv in present)}"
+        listed = _join(f"{lv}{levels[lv]}项" for lv in present)
+        text = f"全年共获得各类奖励{len(awards)}项，其中{listed}"
         high = levels["国家级"] + levels["省部级"]
         if levels["国家级"] and levels["省部级"]:
             text += f"，省部级以上奖励共{high}项"
@@ -805,13 +866,18 @@ def _award_blocks(awards: list[dict[str, Any]], rest: list[dict[str, Any]]) -> l
         if note:
             line += f"，{note}"
         blocks.append(
-            Block("body", _sentence(line), f"{n}.", key=f"awards/award-{award['id']}",
-                  digest=records_digest([award]))  # fmt: skip
+            Block(
+                "body",
+                _sentence(line),
+                f"{n}.",
+                key=f"awards/award-{award['id']}",
+                digest=records_digest([award]),
+            )
         )
     return blocks
 
 
-# -- drafted 不足 and 打算 --------------------------------------------------------------------------
+# -- drafted 不足 and 打算 ------------------------------------------------------------------
 
 
 _ORDINALS = ("一是", "二是", "三是", "四是", "五是")
@@ -827,7 +893,8 @@ def draft_narratives(
         if gone:
             points.append(f"上年开展的{_join(WORK_NOUNS.get(c, c) for c in gone)}工作本年没有开展")
         down = [
-            f"{WORK_NOUNS.get(c, c)}活动较上年减少{_n(records.previous[c]['activities']) - _n(f['activities'])}次"
+            f"{WORK_NOUNS.get(c, c)}活动较上年减少"
+            f"{_n(records.previous[c]['activities']) - _n(f['activities'])}次"
             for c, f in records.figures.items()
             if c in records.previous and c not in ALWAYS_DAILY
             and _n(f["activities"]) < _n(records.previous[c]["activities"])
@@ -866,7 +933,8 @@ def draft_narratives(
     if not plans:
         plans.append("围绕上级科协的部署，认真谋划全年工作")
     plan_text = (
-        f"{year + 1}年，我们将重点抓好以下工作：" + "；".join(f"{_ORDINALS[i]}{p}" for i, p in enumerate(plans[:5]))
+        f"{year + 1}年，我们将重点抓好以下工作："
+        + "；".join(f"{_ORDINALS[i]}{p}" for i, p in enumerate(plans[:5]))
         + "。我们将团结带领广大科技工作者，为经济社会发展作出新的贡献。"
     )  # fmt: skip
     return {SHORTCOMINGS: shortcomings, PLANS: [plan_text]}

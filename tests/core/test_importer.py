@@ -346,9 +346,29 @@ def test_a_clerks_own_awards_sheet_keeps_winners_units_and_flags(
     people.append(["龚志远", "青江橡塑机械集团有限公司科协"])
     awards = wb.create_sheet("获奖情况")
     awards.append(["奖项名称", "级别", "获奖日期", "获奖个人", "获奖集体/单位", "所在单位"])
-    awards.append(["湖南省青年科技奖", "省部级", "2025-12-20", "龚志远", None, "青江橡塑机械集团有限公司科协"])
-    awards.append(["湖南省优秀质量管理小组", "省部级", "2025-09-26", None, "液压缸铸造QC小组", "青江橡塑机械集团有限公司科协"])
-    awards.append(["湖南省优秀质量管理小组", "省部级", "2025-09-26", None, "平板硫化机QC小组", "青江橡塑机械集团有限公司科协"])
+    awards.append(
+        ["湖南省青年科技奖", "省部级", "2025-12-20", "龚志远", None, "青江橡塑机械集团有限公司科协"]
+    )
+    awards.append(
+        [
+            "湖南省优秀质量管理小组",
+            "省部级",
+            "2025-09-26",
+            None,
+            "液压缸铸造QC小组",
+            "青江橡塑机械集团有限公司科协",
+        ]
+    )
+    awards.append(
+        [
+            "湖南省优秀质量管理小组",
+            "省部级",
+            "2025-09-26",
+            None,
+            "平板硫化机QC小组",
+            "青江橡塑机械集团有限公司科协",
+        ]
+    )
     awards.append(["先进集体", "市级", "2025-12-26", None, "汇智电子科协", None])
     wb.save(tmp_path / "自己的表.xlsx")  # fmt: skip
     plan = check(store, tmp_path / "自己的表.xlsx")

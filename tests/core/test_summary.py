@@ -3,12 +3,10 @@
 import datetime as dt
 import re
 import sqlite3
-
-import pytest
-
 from pathlib import Path
 
 import docx
+import pytest
 
 from kexie_desktop.core.document import Document
 from kexie_desktop.core.export import export_summary
@@ -55,7 +53,9 @@ def _docx_texts(store: Store, tmp_path: Path, year: int = YEAR, **kwargs: object
 
 def _section(texts: list[str], heading: str) -> list[str]:
     """The paragraphs under a level-1 heading, up to the next one."""
-    at = next(i for i, t in enumerate(texts) if re.fullmatch(rf"[一二三四五六七八九十]+、{heading}", t))
+    at = next(
+        i for i, t in enumerate(texts) if re.fullmatch(rf"[一二三四五六七八九十]+、{heading}", t)
+    )
     end = next((i for i in range(at + 1, len(texts))
                 if re.match(r"[一二三四五六七八九十]+、", texts[i])), len(texts))  # fmt: skip
     return texts[at + 1 : end]
@@ -76,7 +76,6 @@ def test_dates_are_written_without_leading_zeros() -> None:
     assert date_span("2025-05-18", "2025-05-24") == "5月18日至24日"
     assert date_span("2025-05-30", "2025-06-02") == "5月30日至6月2日"
     assert date_span("2025-05-30", None) == "5月30日"
-
 
 
 # --- the year modelled on the reference summary ----------------------------------------------
@@ -113,13 +112,18 @@ def test_the_opening_names_only_the_work_done_and_the_best_results(
     before = _one(conn, "SELECT count(*) FROM activities WHERE start_date LIKE ?", f"{YEAR - 1}-%")
     known = _one(conn, "SELECT sum(participants) FROM activities WHERE start_date LIKE ?",
                  f"{YEAR}-%")  # fmt: skip
-    assert f"全年共开展各类活动{total}次，较上年增加{total - before}次，参加{known}人次以上" in opening
+    assert (
+        f"全年共开展各类活动{total}次，较上年增加{total - before}次，参加{known}人次以上" in opening
+    )
     solved = _one(conn, "SELECT sum(problems_solved) FROM activities WHERE start_date LIKE ?",
                   f"{YEAR}-%")  # fmt: skip
     assert f"解决技术攻关项目{solved}个" in opening
     awards = _one(conn, "SELECT count(*) FROM awards WHERE award_date LIKE ?", f"{YEAR}-%")
     # The highest award, up front.
-    assert f"获得各类奖励{awards}项，其中湘临橡塑机械集团有限公司彭志文获全国优秀科技社团工作者" in opening
+    assert (
+        f"获得各类奖励{awards}项，其中湘临橡塑机械集团有限公司彭志文获全国优秀科技社团工作者"
+        in opening
+    )
     assert "较好地完成" not in opening and "扎实开展" not in opening
 
 
@@ -152,7 +156,10 @@ def test_ordinary_activities_are_named_by_kind_with_their_counts(
     assert daily.startswith("召开厂矿科协秘书长工作会议3次")
     assert "完成报表统计与社团年检" in daily
     service = _section(texts, SECTION_HEADINGS["科技服务"])[0]
-    assert "湘临纸业科协、湘临气缸垫科协开展纸机干燥部节能技术难题攻关和无石棉气缸垫材料技术难题攻关" in service
+    assert (
+        "湘临纸业科协、湘临气缸垫科协开展纸机干燥部节能技术难题攻关和无石棉气缸垫材料技术难题攻关"
+        in service
+    )
     assert "组织“讲创新、比贡献”竞赛活动动员会" in service
 
 
@@ -195,7 +202,8 @@ def test_awards_highest_first_credited_to_their_unit_and_told_with_their_work(
     press = _section(texts, SECTION_HEADINGS["科技服务"])
     assert any(
         "湘临橡塑机械集团科协“火焰切割机下料质量改进QC小组”和“平板硫化机液压缸铸造质量QC小组”"
-        "获湖南省优秀质量管理小组。" in t for t in press
+        "获湖南省优秀质量管理小组。" in t
+        for t in press
     )
     youth = _section(texts, SECTION_HEADINGS["人才举荐与表彰"])
     assert any("彭志文获湖南省青年科技奖，这是我市首次有科技工作者获得湖南省青年科技奖。" in t
@@ -242,8 +250,12 @@ def test_year_on_year_change_for_totals_and_main_categories(
     conn = year_store.conn
     for category in ("科技服务", "决策咨询"):
         now, before = (
-            _one(conn, "SELECT count(*) FROM activities WHERE category = ? AND start_date LIKE ?",
-                 category, f"{y}-%")  # fmt: skip
+            _one(
+                conn,
+                "SELECT count(*) FROM activities WHERE category = ? AND start_date LIKE ?",
+                category,
+                f"{y}-%",
+            )
             for y in (YEAR, YEAR - 1)
         )
         closing = _section(texts, SECTION_HEADINGS[category])[-1]
@@ -306,7 +318,9 @@ def test_an_edited_paragraph_is_kept_by_what_it_tells_and_flagged_when_its_recor
 ) -> None:
     doc = compose_summary(year_store, YEAR, today=TODAY)
     survey = next(b for b in doc.blocks if b.key.endswith(f"activity-{1}") and b.kind == "body")
-    year_store.save_summary_edit(YEAR, survey.key, survey.digest, "年初，联合会承担了课题调研。\n第二段。")
+    year_store.save_summary_edit(
+        YEAR, survey.key, survey.digest, "年初，联合会承担了课题调研。\n第二段。"
+    )
     doc = compose_summary(year_store, YEAR, today=TODAY)
     edited = [b for b in doc.blocks if b.key == survey.key]
     assert [b.text for b in edited] == ["年初，联合会承担了课题调研。", "第二段。"]
@@ -314,7 +328,8 @@ def test_an_edited_paragraph_is_kept_by_what_it_tells_and_flagged_when_its_recor
     # Records elsewhere change and a heavier section comes first: the edit follows its key,
     # not its position, and is not flagged.
     year_store.save(Activity(title="全省学术年会", category="学术交流", start_date=f"{YEAR}-10-10",
-                             highlight=True, participants=500, reports=9, description="年会。"))  # fmt: skip
+                             highlight=True, participants=500, reports=9,
+                             description="年会。"))  # fmt: skip
     doc = compose_summary(year_store, YEAR, today=TODAY)
     edited = [b for b in doc.blocks if b.key == survey.key]
     assert edited[0].text == "年初，联合会承担了课题调研。" and not edited[0].stale
@@ -337,7 +352,9 @@ def test_an_edited_paragraph_is_kept_by_what_it_tells_and_flagged_when_its_recor
 def test_headings_and_figures_can_be_edited_too(year_store: Store) -> None:
     doc = compose_summary(year_store, YEAR, today=TODAY)
     heading = next(b for b in doc.blocks if b.key == "科技服务/heading")
-    year_store.save_summary_edit(YEAR, heading.key, heading.digest, "组织企业科技人员开展“讲创新、比贡献”活动")
+    year_store.save_summary_edit(
+        YEAR, heading.key, heading.digest, "组织企业科技人员开展“讲创新、比贡献”活动"
+    )
     doc = compose_summary(year_store, YEAR, today=TODAY)
     assert doc.blocks[1].full_text == "一、组织企业科技人员开展“讲创新、比贡献”活动"
     # Kept for that year only.
@@ -352,7 +369,10 @@ def test_the_clerks_section_order_is_kept_per_year(year_store: Store) -> None:
     assert section_order(year_store, YEAR - 1) == []
     headings = [b.full_text for b in compose_summary(year_store, YEAR, today=TODAY).blocks
                 if b.kind == "heading1"]  # fmt: skip
-    assert headings[:2] == ["一、开展课题调研，服务科学决策", "二、服务企业创新，深入开展“讲创新、比贡献”活动"]
+    assert headings[:2] == [
+        "一、开展课题调研，服务科学决策",
+        "二、服务企业创新，深入开展“讲创新、比贡献”活动",
+    ]
     # The sections the clerk did not place follow, by weight.
     assert headings[2] == "三、做好科技人才举荐与表彰"
     save_section_order(year_store, YEAR, None)

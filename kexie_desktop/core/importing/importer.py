@@ -232,7 +232,9 @@ def check(
         sheet_plan = SheetPlan(sheet.name, layout)
         if layout is None:
             if sheet.name + COMPLETE_SUFFIX in names:
-                sheet_plan.message = f"台账的打印表，不导入（数据从“{sheet.name}{COMPLETE_SUFFIX}”导入）"
+                sheet_plan.message = (
+                    f"台账的打印表，不导入（数据从“{sheet.name}{COMPLETE_SUFFIX}”导入）"
+                )
             elif any(any(c not in (None, "") for c in row) for row in sheet.rows):
                 sheet_plan.message = (
                     "没有认出表头，这张表不导入（表头中应有“姓名”“活动名称”“奖项名称”或"

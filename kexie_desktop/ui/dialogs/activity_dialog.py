@@ -127,7 +127,9 @@ class ActivityDialog(RecordDialog[Activity]):
             co_organisers=self.co_edit.text(),
             place=self.place_edit.text(),
             audience=self.audience_group.values(),
-            participants=None if self.participants_spin.value() < 0 else self.participants_spin.value(),
+            participants=None
+            if self.participants_spin.value() < 0
+            else self.participants_spin.value(),
             person_ids=self.people_picker.person_ids(),
             highlight=self.highlight_box.isChecked(),
             description=self.description_edit.toPlainText().strip(),

@@ -58,7 +58,9 @@ class AwardDialog(RecordDialog[Award]):
         self.team_edit = QLineEdit()
         self.team_edit.setPlaceholderText("集体名称，如：平板硫化机液压缸铸造质量QC小组")
         # A team's award is credited to its unit in the summary (「…科协“…QC小组”获…」).
-        self.team_unit_picker = ChoicePicker(self.store.unit_choices(), empty_label="所在单位（可不填）")
+        self.team_unit_picker = ChoicePicker(
+            self.store.unit_choices(), empty_label="所在单位（可不填）"
+        )
         team = QWidget()
         team_box = QHBoxLayout(team)
         team_box.setContentsMargins(0, 0, 0, 0)
