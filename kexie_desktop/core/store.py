@@ -856,15 +856,6 @@ class Store:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor]
 
-    def audiences(self, year: int, category: str) -> list[str]:
-        """The audience values of a category's activities of the year (one entry each)."""
-        where, params = _year_range("start_date", year)
-        rows = self.conn.execute(
-            f"SELECT audience FROM activities WHERE {where} AND category = ?",
-            [*params, category],
-        )
-        return [str(r[0]) for r in rows]
-
     def summary_activities(self, year: int) -> list[dict[str, Any]]:
         """Every activity of the year with what the summary says about it (no people lists):
         5,000 rows come back in a few milliseconds."""
@@ -912,19 +903,6 @@ class Store:
             [end, *params],
         )
         return [str(r[0]) for r in rows]
-
-    def highlights(self, year: int, category: str) -> list[dict[str, Any]]:
-        where, params = _year_range("a.start_date", year)
-        cursor = self.conn.execute(
-            f"""SELECT a.id, a.start_date, a.end_date, a.title, a.description,
-                COALESCE(u.name, '') AS unit_name
-            FROM activities a LEFT JOIN units u ON u.id = a.unit_id
-            WHERE {where} AND a.category = ? AND a.highlight = 1
-            ORDER BY a.start_date, a.id""",
-            [*params, category],
-        )
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def unit_figures(self, year: int) -> dict[str, Any]:
         """Units by kind, and those founded in the year (flagged, or established in it)."""
@@ -979,9 +957,6 @@ class Store:
         return int(
             self.conn.execute("SELECT count(*) FROM awards WHERE award_date IS NULL").fetchone()[0]
         )
-
-    def awards_of_year(self, year: int) -> list[dict[str, Any]]:
-        return list(self.ledger_rows("awards", year))
 
     # -- whole-year reads for exports -------------------------------------------------
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kexie_desktop.core.document import Block, Document, Signature
-from kexie_desktop.core.records import AWARD_LEVELS, UNIT_KINDS
+from kexie_desktop.core.records import AWARD_LEVELS, UNIT_KINDS, split_list
 from kexie_desktop.core.store import Store
 
 OPENING, SHORTCOMINGS, PLANS = "opening", "shortcomings", "plans"
@@ -741,7 +741,14 @@ def _closing_figures(
         before = records.previous.get(category)
         parts.append(change_phrase(n, _n(before["activities"]) if before else 0, "次"))
     if people:
-        parts.append(f"参加{people}人次{'以上' if unknown else ''}")
+        # 「参加科技工作者860人次」 where every activity of the section was for that audience
+        # (where only most were, the 人次 would be claimed for people who were not there).
+        audiences = Counter(a for r in rows for a in split_list(r["audience"]))
+        who = ""
+        if audiences:
+            audience, count = audiences.most_common(1)[0]
+            who = audience if count == n else ""
+        parts.append(f"参加{who}{people}人次{'以上' if unknown else ''}")
     return _sentence("，".join([p for p in parts if p] + outcomes))
 
 

@@ -511,3 +511,16 @@ def test_figures_are_as_of_the_year(store: Store) -> None:
     assert "本年新建" not in text  # a 2023 unit's stale flag does not count
     assert "其中会员1人" in text
     assert store.undated_awards() == 1
+
+
+def test_participants_are_named_by_audience_only_when_all_were_for_it(store: Store) -> None:
+    store.save_profile(Profile(org_name="某县科协"))
+    for title, audience in (("航模讲座", ["青少年"]), ("科技营", ["青少年"])):
+        store.save(Activity(title=title, category="青少年科技教育", start_date="2025-07-01",
+                            participants=100, audience=audience))  # fmt: skip
+    text = compose_summary(store, 2025, today=TODAY).plain_text()
+    assert "开展青少年科技教育活动2次，参加青少年200人次" in text
+    store.save(Activity(title="家长课堂", category="青少年科技教育", start_date="2025-08-01",
+                        participants=50, audience=["社区居民"]))  # fmt: skip
+    text = compose_summary(store, 2025, today=TODAY).plain_text()
+    assert "开展青少年科技教育活动3次，参加250人次" in text
