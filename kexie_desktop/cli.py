@@ -6,6 +6,7 @@ The GUI is imported only when it is wanted, so the subcommands work without a di
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import sys
 from collections.abc import Sequence
@@ -20,11 +21,14 @@ from kexie_desktop.core.store import Store, StoreError
 _USAGE = """\
 kexie-desktop [--data-dir 文件夹]                                 打开主窗口
 kexie-desktop demo [--data-dir 文件夹]                            载入演示数据
-kexie-desktop import 文件 [--kind 种类] [--dry-run] [--skip-invalid]
+kexie-desktop import 文件 [--kind 种类] [--dry-run] [--skip-invalid] [--ignore-unmapped]
                                                                   导入 Excel/CSV 文件
-kexie-desktop export summary --year 年份 --out 文件.docx          导出年度工作总结
+kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日期]
+                                                                  导出年度工作总结
 kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids]
                                                                   导出台账
+kexie-desktop profile [--org-name 名称 --level 层级 --place 所在地 --contact 联系人 --phone 电话]
+                                                                  查看或设置本组织信息
 kexie-desktop backup --out 文件                                    备份数据
 kexie-desktop restore 文件                                        从备份恢复（先自动备份当前数据）
 kexie-desktop --self-test                                         自检（不读写您的数据）
@@ -43,6 +47,7 @@ _ERROR_TRANSLATIONS = (
         "请写明导出什么：summary（年度工作总结）或 ledger（台账）",
     ),
     (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
+    (re.compile(r"argument (\S+): (日期.*)"), "参数 {0}：{1}"),
 )
 
 
@@ -66,6 +71,29 @@ class ChineseArgumentParser(argparse.ArgumentParser):
                 message = template.format(*match.groups())
                 break
         self.exit(2, f"用法：\n{_USAGE}\n\n错误：{message}\n")
+
+
+_PROFILE_OPTIONS = (
+    ("--org-name", "org_name", "组织名称，如：青江市厂矿科协联合会"),
+    ("--level", "org_level", "层级：省级、市级、县级、乡镇(街道)、企业、社区或其他"),
+    ("--place", "org_place", "所在地，如：湖南省青江市"),
+    ("--contact", "contact_person", "联系人"),
+    ("--phone", "contact_phone", "联系电话"),
+)
+_PROFILE_LABELS = {
+    "org_name": "组织名称",
+    "org_level": "层级",
+    "org_place": "所在地",
+    "contact_person": "联系人",
+    "contact_phone": "联系电话",
+}
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”应写成 年-月-日，如 2025-12-28") from None
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -94,8 +122,12 @@ def build_parser() -> ChineseArgumentParser:
         help="自检：在临时文件夹中建库、载入演示数据、导出并读回，不读写您的数据",
     )
     sub = parser.add_subparsers(
-        dest="command", title="命令", metavar="{demo,import,export,backup,restore}"
+        dest="command", title="命令", metavar="{demo,import,export,profile,backup,restore}"
     )
+    profile = sub.add_parser("profile", help="查看或设置本组织信息", add_help=False, usage=_USAGE)
+    _add_common(profile)
+    for option, dest, text in _PROFILE_OPTIONS:
+        profile.add_argument(option, dest=dest, metavar="值", help=text)
     demo = sub.add_parser("demo", help="载入演示数据", add_help=False, usage=_USAGE)
     _add_common(demo)
     importing = sub.add_parser(
@@ -111,6 +143,11 @@ def build_parser() -> ChineseArgumentParser:
     importing.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     importing.add_argument(
         "--skip-invalid", action="store_true", help="有问题的行跳过，只导入没有问题的行"
+    )
+    importing.add_argument(
+        "--ignore-unmapped",
+        action="store_true",
+        help="有数据但未识别的列不导入，仍然导入其余各列（默认遇到这样的列不导入）",
     )
     backup = sub.add_parser("backup", help="备份数据", add_help=False, usage=_USAGE)
     _add_common(backup)
@@ -135,6 +172,13 @@ def build_parser() -> ChineseArgumentParser:
         if name == "ledger":
             item.add_argument(
                 "--full-ids", action="store_true", help="身份证号和电话写完整（默认部分隐藏）"
+            )
+        else:
+            item.add_argument(
+                "--date",
+                type=_iso_date,
+                metavar="YYYY-MM-DD",
+                help="落款日期（默认为程序中为这一年设定的日期，没有设定则为今天）",
             )
     return parser
 
@@ -163,6 +207,8 @@ def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
         return _run_export(args, data_dir)
     if args.command == "import":
         return _run_import(args, data_dir)
+    if args.command == "profile":
+        return _run_profile(args, data_dir)
     assert args.command in ("backup", "restore"), args.command
     return _run_backup(args, data_dir)
 
@@ -226,7 +272,8 @@ def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
-    """Exit 0: all imported (or a clean check); 1: rows with problems; 2: file unreadable."""
+    """Exit 0: all imported (or a clean check); 1: rows with problems or a column with data
+    left unmapped (unless --ignore-unmapped); 2: file unreadable."""
     from kexie_desktop.core.importing.importer import ImportFailed, apply, check
 
     try:
@@ -245,6 +292,17 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
             print("错误：文件中没有认出任何可以导入的表格，没有导入。", file=sys.stderr)
             return 1
         problems = plan.problems
+        unmapped = [] if args.ignore_unmapped else plan.unmapped_with_data
+        if unmapped:
+            # A clerk's own workbook lost its 攻关项目 figures this way: a column with data is
+            # never dropped without being told.
+            print(
+                f"错误：{'、'.join(unmapped)}有数据，但没有认出是哪一项，这些数据不会导入。"
+                "请把列名改成导入模板中的名称，或在导入窗口中指定；确认不需要时加 "
+                "--ignore-unmapped。" + ("" if args.dry_run else "没有导入任何数据。"),
+                file=sys.stderr,
+            )
+            return 1
         if args.dry_run:
             print("（只检查，没有写入）")
             return 1 if problems else 0
@@ -277,10 +335,10 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
         store = _open_store(data_dir, writes=False)
         try:
             if args.what == "summary":
-                result = export.export_summary(store, args.year, args.out)
+                result = export.export_summary(store, args.year, args.out, signed=args.date)
                 for part in summary.missing_narratives(store, args.year):
-                    print(f"提示：{args.year}年的“{part}”尚未填写，总结中不含这一部分。",
-                          file=sys.stderr)  # fmt: skip
+                    print(f"提示：{args.year}年的“{part}”尚未填写，总结中的这一部分是程序根据"
+                          "记录起草的草稿，请审阅修改。", file=sys.stderr)  # fmt: skip
                 if undated := store.undated_awards():
                     print(f"提示：有{undated}个奖项没有获奖日期，未计入任何年度。", file=sys.stderr)
             else:
@@ -308,4 +366,33 @@ def _run_demo(data_dir: Path) -> int:
         return 1
     print(result.summary())
     print(f"数据库：{data_dir / 'kexie.db'}")
+    return 0
+
+
+def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
+    """Without options: print the profile. With any: change those fields, keep the rest."""
+    from kexie_desktop.core.validation import ValidationError
+
+    changes = {dest: getattr(args, dest) for _, dest, _ in _PROFILE_OPTIONS}
+    changes = {k: v for k, v in changes.items() if v is not None}
+    try:
+        store = _open_store(data_dir, writes=bool(changes))
+        try:
+            profile = store.profile()
+            if changes:
+                for name, value in changes.items():
+                    setattr(profile, name, value)
+                store.save_profile(profile)
+                profile = store.profile()
+                print("已保存本组织信息：")
+            for name, label in _PROFILE_LABELS.items():
+                print(f"{label}：{getattr(profile, name) or '（未填写）'}")
+        finally:
+            store.close()
+    except ValidationError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
     return 0

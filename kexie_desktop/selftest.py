@@ -184,6 +184,7 @@ class SelfTest:
         from openpyxl import load_workbook  # type: ignore[import-untyped]
 
         from kexie_desktop.core.export import export_ledger
+        from kexie_desktop.core.importing.mapping import COMPLETE_SUFFIX
 
         assert self.store is not None
         result = export_ledger(self.store, self.year, self.folder / "台账.xlsx", full_ids=True)
@@ -192,7 +193,9 @@ class SelfTest:
             sheets = workbook.sheetnames
         finally:
             workbook.close()
-        if len(sheets) != len(result.rows):
+        # Each kind has a printed sheet and a complete one (ledger_export.COMPLETE_SUFFIX).
+        expected = [*result.rows, *(f"{name}{COMPLETE_SUFFIX}" for name in result.rows)]
+        if sheets != expected:
             raise CheckFailed(f"台账读回后工作表不对：{sheets}")
         self.ledger = result.path
         return "，".join(f"{name} {n} 行" for name, n in result.rows.items())

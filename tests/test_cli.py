@@ -72,11 +72,25 @@ def test_export_summary_and_ledger(tmp_path: Path) -> None:
     data = str(tmp_path / "d")
     assert run("demo", "--data-dir", data).returncode == 0
     result = run("export", "summary", "--year", "2025", "--out", str(tmp_path / "总结.docx"),
-                 "--data-dir", data)  # fmt: skip
+                 "--date", "2025-12-28", "--data-dir", data)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "完整无误" in result.stdout
-    assert "提示：2025年的“存在的不足”尚未填写，总结中不含这一部分。" in result.stderr
+    # The undrafted parts are drafted, included, and said to be drafts.
+    for part in ("存在的不足", "下一年工作打算"):
+        assert f"提示：2025年的“{part}”尚未填写，总结中的这一部分是程序根据记录起草的草稿" in (
+            result.stderr
+        )
     assert (tmp_path / "总结.docx").stat().st_size > 10_000
+    import docx
+
+    texts = [p.text for p in docx.Document(str(tmp_path / "总结.docx")).paragraphs]
+    assert texts[-2:] == ["青江市厂矿科协联合会", "2025年12月28日"]
+    assert any(t.endswith("存在的不足") for t in texts) and any(
+        t.endswith("2026年工作打算") for t in texts
+    )
+    result = run("export", "summary", "--year", "2025", "--out", str(tmp_path / "x.docx"),
+                 "--date", "2025-12-32", "--data-dir", data)  # fmt: skip
+    assert result.returncode == 2 and "日期“2025-12-32”应写成 年-月-日" in result.stderr
     result = run("export", "ledger", "--year", "2025", "--out", str(tmp_path / "台账.xlsx"),
                  "--full-ids", "--data-dir", data)  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -131,6 +145,50 @@ def test_import_exit_codes(tmp_path: Path) -> None:
     assert result.returncode == 2 and result.stderr.startswith("错误：")
     result = run("import", str(good), "--kind", "cats", "--data-dir", data)
     assert result.returncode == 2 and "--kind 不能是“cats”" in result.stderr
+
+
+def test_import_refuses_an_unmapped_column_with_data_unless_told(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["活动名称", "类别", "活动日期", "攻关成效"])
+    wb.active.append(["技术攻关", "科技服务", "2025-03-01", "解决难题2个"])
+    wb.save(tmp_path / "活动.xlsx")
+    data = str(tmp_path / "d")
+    result = run("import", str(tmp_path / "活动.xlsx"), "--data-dir", data)
+    assert result.returncode == 1
+    assert (
+        "工作表“Sheet”的“攻关成效”有数据" in result.stderr and "--ignore-unmapped" in result.stderr
+    )
+    assert "未识别、不导入的列：“攻关成效”（有数据）" in result.stdout
+    with sqlite3.connect(Path(data) / "kexie.db") as conn:
+        assert conn.execute("SELECT count(*) FROM activities").fetchone()[0] == 0
+    result = run("import", str(tmp_path / "活动.xlsx"), "--ignore-unmapped", "--data-dir", data)
+    assert result.returncode == 0, result.stderr
+    assert "已导入：新增1条" in result.stdout
+
+
+def test_profile_prints_and_sets_the_organisation(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    result = run("profile", "--data-dir", data)
+    assert result.returncode == 0 and "组织名称：（未填写）" in result.stdout
+    result = run("profile", "--org-name", "青江市厂矿科协联合会", "--level", "市级",
+                 "--place", "湖南省青江市", "--contact", "谢建国", "--phone", "0737-4216688",
+                 "--data-dir", data)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    result = run("profile", "--data-dir", data)
+    assert result.stdout.splitlines() == [
+        "组织名称：青江市厂矿科协联合会", "层级：市级", "所在地：湖南省青江市",
+        "联系人：谢建国", "联系电话：0737-4216688",
+    ]  # fmt: skip
+    # Only the fields given change.
+    assert run("profile", "--contact", "王芳", "--data-dir", data).returncode == 0
+    result = run("profile", "--data-dir", data)
+    assert "联系人：王芳" in result.stdout and "组织名称：青江市厂矿科协联合会" in result.stdout
+    result = run("profile", "--level", "国家级", "--data-dir", data)
+    assert result.returncode == 1 and result.stderr.startswith("错误：层级：应为")
+    result = run("profile", "--org-name", " ", "--data-dir", data)
+    assert result.returncode == 1 and "组织名称" in result.stderr
 
 
 def test_backup_and_restore(tmp_path: Path) -> None:

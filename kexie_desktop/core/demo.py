@@ -64,12 +64,15 @@ def load_demo(store: Store, path: Path | None = None) -> DemoResult:
             assert person.id is not None
             person_ids[person.name] = person.id
 
+        activity_ids: dict[str, int] = {}
         for item in data["activities"]:
             fields = dict(item)
             organiser = fields.pop("organiser")
             fields["unit_id"] = unit_ids[organiser] if organiser else None
             fields["person_ids"] = [person_ids[name] for name in fields.pop("people")]
-            store.save(Activity(**fields))
+            activity = store.save(Activity(**fields))
+            assert activity.id is not None
+            activity_ids[activity.title] = activity.id
 
         for item in data["awards"]:
             fields = dict(item)
@@ -77,6 +80,8 @@ def load_demo(store: Store, path: Path | None = None) -> DemoResult:
             unit_name = fields.pop("winner_unit")
             fields["person_id"] = person_ids[person_name] if person_name else None
             fields["unit_id"] = unit_ids[unit_name] if unit_name else None
+            crowned = fields.pop("crowned", "")  # the activity whose work the award crowned
+            fields["activity_id"] = activity_ids[crowned] if crowned else None
             store.save(Award(**fields))
         store.set_setting(DEMO_LOADED_KEY, "1")
 

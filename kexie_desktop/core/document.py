@@ -19,6 +19,13 @@ class Block:
     kind: BlockKind
     text: str
     number: str = ""
+    # What the paragraph tells (「学术交流/activity-12」, 「opening」): the key a clerk's edit of it
+    # is kept under, with `digest`, a hash of the records it was built from.
+    key: str = ""
+    digest: str = ""
+    draft: bool = False  # drafted by the program where the clerk has written nothing yet
+    edited: bool = False  # the clerk's own wording
+    stale: bool = False  # edited, but the records it was built from changed since
 
     @property
     def full_text(self) -> str:

@@ -201,11 +201,18 @@ def signature_indents(signature: Signature) -> tuple[float, float]:
     return 2.0, name - date
 
 
+# Empty lines between the last paragraph and the 落款: the one GB/T 9704 asks for, plus room for
+# the seal, which is pressed over the name and the date with its top within a line of the text
+# (a 42 mm seal is about four 28.95 pt lines tall, centred a little below the two 落款 lines).
+SEAL_ROOM_LINES = 3
+
+
 def _add_signature(body_end: Any, signature: Signature) -> None:
     from docx.shared import Pt
 
-    blank = _append_paragraph(body_end, BODY_STYLE, "")
-    blank.get_or_add_pPr().keepNext_val = True
+    for _ in range(SEAL_ROOM_LINES):
+        blank = _append_paragraph(body_end, BODY_STYLE, "")
+        blank.get_or_add_pPr().keepNext_val = True
     name_indent, date_indent = signature_indents(signature)
     for text, chars in (
         (_clean(signature.organisation), name_indent),

@@ -50,11 +50,12 @@ def export_summary(
     *,
     today: dt.date | None = None,
     narratives: Narratives | None = None,
+    signed: dt.date | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
     from kexie_desktop.core.docx_export import write_docx
 
-    document = compose_summary(store, year, today=today, narratives=narratives)
+    document = compose_summary(store, year, today=today, narratives=narratives, signed=signed)
     if progress:
         progress(1, 3)
 

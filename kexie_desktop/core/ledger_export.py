@@ -1,5 +1,12 @@
 """The ledgers (台账) of a year as one Excel workbook: activities, people, awards, units.
 
+Each kind has two sheets. The printed sheet (活动台账, 人员花名册, 获奖情况, 基层组织) holds the
+columns a reader of the paper ledger needs, sized to fit A4 landscape at 100 % (PRINT_WIDTH), so
+10.5 pt text prints at 10.5 pt — the former 19-column sheet printed at about 50 %, 5 pt — with
+long text wrapped in one wide column and each row as tall as its text. The complete sheet
+(「…（完整）」) keeps every field, for looking things up and for importing back; it is not
+meant for printing. Outcome figures that are 0 and unknown 人次 are blank cells in both.
+
 openpyxl, in write-only mode, writes the frame of every sheet: the title and header rows, the
 styles, column widths, frozen panes, print set-up, repeated print titles, header and footer.
 The data rows are then streamed from the database straight into each sheet's XML, referring to
@@ -20,6 +27,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+# The complete sheet of a kind is named after its printed sheet plus this; the importer reads
+# the complete sheet and skips the printed one.
+from kexie_desktop.core.importing.mapping import COMPLETE_SUFFIX
 from kexie_desktop.core.privacy import mask_id_number, mask_phone
 from kexie_desktop.core.store import Store
 
@@ -65,6 +75,13 @@ class _Sheet:
     columns: tuple[_Column, ...]
     values: Callable[[int, dict[str, Any], bool], list[object]]
     personal: bool = False  # holds ID numbers or phones
+    printed: bool = False  # laid out for A4 landscape; else the complete, unprinted sheet
+
+
+# The width, in Excel's column units, that fits A4 landscape at 100 % between the margins
+# below: 297 mm less 2 × 0.4 in is about 784 pt, and a column of width w takes about
+# (7 w + 5) px = (7 w + 5) × 0.75 pt.
+PRINT_WIDTH = 140
 
 
 def _date(text: object) -> object:
@@ -90,6 +107,49 @@ def _yes(flag: object) -> str:
     return "是" if flag else ""
 
 
+def _count(value: object) -> object:
+    """An outcome figure: 0 is a blank cell, as on a paper ledger."""
+    return None if value in (0, None) else value
+
+
+_OUTCOME_WORDS = (
+    ("reports", "调研报告/建议{}篇"),
+    ("problems_solved", "攻关项目{}个"),
+    ("technologies_promoted", "推广新技术{}项"),
+    ("articles", "文章/信息{}篇"),
+    ("messages", "短信{}条"),
+)
+
+
+def _outcomes(row: dict[str, Any]) -> str:
+    return "、".join(words.format(row[name]) for name, words in _OUTCOME_WORDS if row[name])
+
+
+def _when(row: dict[str, Any]) -> str:
+    """「3月5日」「5月17日至24日」: the year is in the sheet's title."""
+    from kexie_desktop.core.summary import date_span
+
+    try:
+        return date_span(str(row["start_date"]), row["end_date"])
+    except ValueError:  # a date another tool stored badly: shown as it is
+        return str(row["start_date"])
+
+
+def _activity_print_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
+    return [
+        n,
+        _when(row),
+        row["title"],
+        row["category"],
+        row["unit_name"] or "本会",
+        row["place"],
+        row["participants"],
+        _yes(row["highlight"]),
+        _outcomes(row),
+        row["description"],
+    ]
+
+
 def _activity_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
     return [
         n,
@@ -104,11 +164,11 @@ def _activity_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
         row["participants"],
         _yes(row["highlight"]),
         row["people_names"],
-        row["reports"],
-        row["problems_solved"],
-        row["technologies_promoted"],
-        row["articles"],
-        row["messages"],
+        _count(row["reports"]),
+        _count(row["problems_solved"]),
+        _count(row["technologies_promoted"]),
+        _count(row["articles"]),
+        _count(row["messages"]),
         row["description"],
         row["notes"],
     ]
@@ -136,6 +196,24 @@ def _person_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
     ]
 
 
+def _person_print_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
+    phone = _text(row["phone"])
+    return [
+        n,
+        row["name"],
+        row["gender"],
+        _date(row["birth_date"]),
+        row["unit_name"],
+        row["title"],
+        row["education"],
+        row["speciality"],
+        row["roles"],
+        phone if full else mask_phone(phone),
+        _date(row["join_date"]),
+        row["status"],
+    ]
+
+
 def _award_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
     return [
         n,
@@ -147,7 +225,21 @@ def _award_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
         row["winner_unit"],
         row["issuer"],
         row["certificate_no"],
+        row["note"],
         row["notes"],
+    ]
+
+
+def _award_print_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
+    return [
+        n,
+        _date(row["award_date"]),
+        row["name"],
+        row["level"],
+        row["winner"],
+        row["winner_unit"],
+        row["issuer"],
+        row["note"],
     ]
 
 
@@ -171,9 +263,94 @@ def _columns(*specs: tuple[str, float, str]) -> tuple[_Column, ...]:
     return tuple(_Column(*spec) for spec in specs)
 
 
-_SHEETS = (
+_PRINTED = (
     _Sheet(
         "活动台账",
+        "activities",
+        "活动台账",
+        True,
+        _columns(
+            ("序号", 5, "center"),
+            ("日期", 10, "center"),
+            ("活动名称", 22, "wrap"),
+            ("类别", 8, "center"),
+            ("主办单位", 14, "wrap"),
+            ("地点", 10, "wrap"),
+            ("参加人次", 6, "number"),
+            ("重点", 4, "center"),
+            ("主要成效", 12, "wrap"),
+            ("情况说明", 44, "wrap"),
+        ),
+        _activity_print_values,
+        printed=True,
+    ),
+    _Sheet(
+        "人员花名册",
+        "people",
+        "人员花名册",
+        False,
+        _columns(
+            ("序号", 5, "center"),
+            ("姓名", 8, "center"),
+            ("性别", 4, "center"),
+            ("出生日期", 10, "date"),
+            ("工作单位", 24, "wrap"),
+            ("职称", 7, "center"),
+            ("学历", 10, "center"),
+            ("专业", 13, "wrap"),
+            ("身份", 14, "wrap"),
+            ("联系电话", 13, "secret"),
+            ("入会日期", 10, "date"),
+            ("状态", 5, "center"),
+        ),
+        _person_print_values,
+        personal=True,
+        printed=True,
+    ),
+    _Sheet(
+        "获奖情况",
+        "awards",
+        "获奖情况",
+        True,
+        _columns(
+            ("序号", 5, "center"),
+            ("获奖日期", 10, "date"),
+            ("奖项名称", 28, "wrap"),
+            ("级别", 7, "center"),
+            ("获奖者", 20, "wrap"),
+            ("所在单位", 22, "wrap"),
+            ("颁发单位", 26, "wrap"),
+            ("获奖说明", 18, "wrap"),
+        ),
+        _award_print_values,
+        printed=True,
+    ),
+    _Sheet(
+        "基层组织",
+        "units",
+        "基层组织台账",
+        False,
+        _columns(
+            ("序号", 5, "center"),
+            ("单位名称", 28, "wrap"),
+            ("类型", 12, "center"),
+            ("成立日期", 10, "date"),
+            ("联系人", 8, "center"),
+            ("联系电话", 13, "secret"),
+            ("会员人数", 7, "number"),
+            ("在册人员", 7, "number"),
+            ("本年新建", 6, "center"),
+            ("备注", 30, "wrap"),
+        ),
+        _unit_values,  # every field of a unit fits the page
+        personal=True,
+        printed=True,
+    ),
+)
+
+_COMPLETE = (
+    _Sheet(
+        "活动台账" + COMPLETE_SUFFIX,
         "activities",
         "活动台账",
         True,
@@ -201,7 +378,7 @@ _SHEETS = (
         _activity_values,
     ),
     _Sheet(
-        "人员花名册",
+        "人员花名册" + COMPLETE_SUFFIX,
         "people",
         "人员花名册",
         False,
@@ -226,7 +403,7 @@ _SHEETS = (
         personal=True,
     ),
     _Sheet(
-        "获奖情况",
+        "获奖情况" + COMPLETE_SUFFIX,
         "awards",
         "获奖情况",
         True,
@@ -240,12 +417,13 @@ _SHEETS = (
             ("所在单位", 24, "wrap"),
             ("颁发单位", 30, "wrap"),
             ("证书编号", 20, "wrap"),
+            ("获奖说明", 20, "wrap"),
             ("备注", 18, "wrap"),
         ),
         _award_values,
     ),
     _Sheet(
-        "基层组织",
+        "基层组织" + COMPLETE_SUFFIX,
         "units",
         "基层组织台账",
         False,
@@ -265,6 +443,7 @@ _SHEETS = (
         personal=True,
     ),
 )
+_SHEETS = _PRINTED + _COMPLETE
 
 
 class _RowWriter:
@@ -407,7 +586,8 @@ def write_ledger(
                         # Records added meanwhile must not push the bar past its end.
                         progress(done + count, max(total, done + count))
                 stream.write(data[end:])
-            written[sheet.name] = count
+            if sheet.printed:  # the complete sheet holds the same rows
+                written[sheet.name] = count
             done += count
     if progress:
         progress(done, done)
@@ -490,6 +670,8 @@ def _frame(org: str, year: int, full_ids: bool) -> tuple[bytes, dict[str, _Sheet
         ws.freeze_panes = "A3"
         ws.merged_cells.add(f"A1:{last}1")
         ws.print_title_rows = "1:2"
+        if not spec.printed:
+            ws.sheet_properties.tabColor = "A6A6A6"  # grey: kept for reference, not to print
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = 9  # A4
         ws.page_setup.fitToWidth = 1
@@ -503,7 +685,8 @@ def _frame(org: str, year: int, full_ids: bool) -> tuple[bytes, dict[str, _Sheet
         if full_ids and spec.personal:
             ws.oddHeader.right.text = "含完整身份证号码和电话，请妥善保管"
 
-        title = WriteOnlyCell(ws, value=f"{org}{year}年{spec.title}")
+        suffix = "" if spec.printed else "（完整信息，供查询和导入，不用于打印）"
+        title = WriteOnlyCell(ws, value=f"{org}{year}年{spec.title}{suffix}")
         title.font = title_font
         title.alignment = title_alignment
         ws.append([title])

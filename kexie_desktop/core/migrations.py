@@ -220,3 +220,59 @@ def m0004_recycle_bin_and_audit_log(db: Database) -> None:
             f"""CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log
             BEGIN SELECT RAISE(ABORT, '操作记录不可修改'); END"""
         )
+
+
+@migration("0005_summary_participants_unknown")
+def m0005_summary_participants_unknown(db: Database) -> None:
+    # An activity's 人次 may be unknown (NULL, shown as 不详): it must never be written or
+    # summed as 0. Dropping a NOT NULL and loosening a CHECK does not change how rows are stored,
+    # so SQLite's documented in-place procedure (ALTER TABLE, "other kinds of schema changes")
+    # is used instead of copying the table: no trigger, index or link to re-create, and
+    # activity_people's ON DELETE CASCADE is never fired by a DROP TABLE.
+    old = "participants INTEGER NOT NULL DEFAULT 0 CHECK (participants >= 0)"
+    new = "participants INTEGER CHECK (participants IS NULL OR participants >= 0)"
+    sql = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'activities'"
+    ).fetchone()[0]
+    if old not in sql:
+        raise RuntimeError("activities.participants is not as created by 0001_initial")
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'activities'",
+            [sql.replace(old, new)],
+        )
+        db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+
+
+@migration("0006_summary_award_note_and_work")
+def m0006_summary_award_note_and_work(db: Database) -> None:
+    # An award's short note the summary uses (「首次」「全市唯一」), and the activity whose work it
+    # crowned, so the summary can mention the award in that work's section.
+    db.execute("ALTER TABLE awards ADD COLUMN note TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        "ALTER TABLE awards ADD COLUMN activity_id INTEGER "
+        "REFERENCES activities(id) ON DELETE SET NULL"
+    )
+    db.execute("CREATE INDEX awards_activity ON awards(activity_id)")
+
+
+@migration("0007_summary_paragraph_edits")
+def m0007_summary_paragraph_edits(db: Database) -> None:
+    # The clerk's wording of a generated paragraph of a year's summary, kept under what the
+    # paragraph tells (its key: section and records, e.g. 「科技服务/activity-12」 — never its
+    # position, which moves as records are added) with a hash of the records it was built from,
+    # so an edit whose records changed since is flagged for review instead of silently kept.
+    db.execute(
+        """CREATE TABLE summary_edits (
+        year INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (year, key)
+    )"""
+    )

@@ -168,7 +168,7 @@ class Activity(Record):
     co_organisers: str = ""
     place: str = ""
     audience: list[str] = field(default_factory=list)
-    participants: int = 0
+    participants: int | None = None  # 人次; None: unknown (不详), never counted as 0
     highlight: bool = False
     description: str = ""
     reports: int = 0
@@ -192,6 +192,8 @@ class Award(Record):
     team: str = ""
     issuer: str = ""
     certificate_no: str = ""
+    note: str = ""  # a few words the summary adds (「这是我市首次获得该奖项」)
+    activity_id: int | None = None  # the work it crowned: the summary mentions it there
 
 
 RECORD_TYPES: dict[str, type[Record]] = {cls.TABLE: cls for cls in (Unit, Person, Activity, Award)}

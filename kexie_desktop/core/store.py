@@ -316,6 +316,7 @@ class Store:
             validation.validate_award(record)
             self._check_reference(record, "unit_id", "units")
             self._check_reference(record, "person_id", "people")
+            self._check_reference(record, "activity_id", "activities")
         else:  # pragma: no cover - programming error
             raise TypeError(type(record))
 
@@ -562,6 +563,16 @@ class Store:
     def unit_choices(self) -> list[tuple[int, str]]:
         return [(r[0], r[1]) for r in self.conn.execute("SELECT id, name FROM units ORDER BY name")]
 
+    def activity_choices(self, include: int | None = None) -> list[tuple[int, str]]:
+        """The work an award can be linked to: the 重点 activities (a few dozen a year, not
+        the thousands of ordinary ones), newest first, and the one already linked."""
+        rows = self.conn.execute(
+            "SELECT id, start_date || ' ' || title FROM activities "
+            "WHERE highlight = 1 OR id IS ? ORDER BY start_date DESC, id DESC",
+            [include],
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def person_choices(self, search: str = "", limit: int = 50) -> list[tuple[int, str]]:
         """People for a picker, found by part of the name or unit: (id, label), members first.
 
@@ -632,7 +643,16 @@ class Store:
             ]
         return found  # fmt: skip
 
-    def people_named(self, name: str) -> list[int]:
+    def people_named(self, name: str, unit: str = "") -> list[int]:
+        """People of that name; with `unit`, those of that unit if it has any by that name."""
+        if unit:
+            rows = self.conn.execute(
+                "SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id "
+                "WHERE p.name = ? AND u.name = ?",
+                [name, unit],
+            ).fetchall()
+            if rows:
+                return [r[0] for r in rows]
         return [r[0] for r in self.conn.execute("SELECT id FROM people WHERE name = ?", [name])]
 
     def match_activity(self, title: str, start_date: str) -> list[int]:
@@ -646,7 +666,7 @@ class Store:
             """SELECT w.id FROM awards w LEFT JOIN people p ON p.id = w.person_id
             LEFT JOIN units u ON u.id = w.unit_id
             WHERE w.name = ? AND w.award_date IS ?
-            AND COALESCE(p.name, u.name, NULLIF(w.team, ''), '') = ?""",
+            AND COALESCE(p.name, NULLIF(w.team, ''), u.name, '') = ?""",
             [name, award_date, winner],
         )
         return [r[0] for r in rows]
@@ -796,11 +816,36 @@ class Store:
                     [year, kind, text.strip(), now_iso()],
                 )
 
+    def summary_edits(self, year: int) -> dict[str, tuple[str, str]]:
+        """The clerk's edited paragraphs of the year's summary: key → (digest, text)."""
+        rows = self.conn.execute(
+            "SELECT key, digest, text FROM summary_edits WHERE year = ?", [year]
+        )
+        return {key: (digest, text) for key, digest, text in rows}
+
+    def save_summary_edit(self, year: int, key: str, digest: str, text: str | None) -> None:
+        """Keep the clerk's wording of a paragraph; None goes back to the generated text."""
+        with self.transaction():
+            if text is None:
+                self.db.execute("DELETE FROM summary_edits WHERE year = ? AND key = ?", [year, key])
+            else:
+                self.db.execute(
+                    "INSERT INTO summary_edits (year, key, digest, text, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(year, key) DO UPDATE SET "
+                    "digest = excluded.digest, text = excluded.text, "
+                    "updated_at = excluded.updated_at",
+                    [year, key, digest, text.strip(), now_iso()],
+                )
+
     def category_figures(self, year: int) -> list[dict[str, Any]]:
-        """Per activity category of the year: count, 人次 and the outcome figures."""
+        """Per activity category of the year: count, 人次 and the outcome figures.
+
+        `participants` sums the known 人次 only (NULL when none is known); `unknown` counts the
+        activities whose 人次 is 不详, so that a total is never presented as complete."""
         where, params = _year_range("start_date", year)
         cursor = self.conn.execute(
             f"""SELECT category, count(*) AS activities, sum(participants) AS participants,
+                sum(participants IS NULL) AS unknown,
                 sum(reports) AS reports, sum(problems_solved) AS problems_solved,
                 sum(technologies_promoted) AS technologies_promoted,
                 sum(articles) AS articles, sum(messages) AS messages,
@@ -811,27 +856,53 @@ class Store:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor]
 
-    def audiences(self, year: int, category: str) -> list[str]:
-        """The audience values of a category's activities of the year (one entry each)."""
-        where, params = _year_range("start_date", year)
-        rows = self.conn.execute(
-            f"SELECT audience FROM activities WHERE {where} AND category = ?",
-            [*params, category],
-        )
-        return [str(r[0]) for r in rows]
-
-    def highlights(self, year: int, category: str) -> list[dict[str, Any]]:
+    def summary_activities(self, year: int) -> list[dict[str, Any]]:
+        """Every activity of the year with what the summary says about it (no people lists):
+        5,000 rows come back in a few milliseconds."""
         where, params = _year_range("a.start_date", year)
         cursor = self.conn.execute(
-            f"""SELECT a.id, a.start_date, a.end_date, a.title, a.description,
+            f"""SELECT a.id, a.start_date, a.end_date, a.title, a.category, a.audience,
+                a.participants, a.highlight, a.description, a.reports, a.problems_solved,
+                a.technologies_promoted, a.articles, a.messages, a.updated_at, a.unit_id,
                 COALESCE(u.name, '') AS unit_name
             FROM activities a LEFT JOIN units u ON u.id = a.unit_id
-            WHERE {where} AND a.category = ? AND a.highlight = 1
-            ORDER BY a.start_date, a.id""",
-            [*params, category],
+            WHERE {where} ORDER BY a.start_date, a.id""",
+            params,
         )
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def summary_awards(self, year: int) -> list[dict[str, Any]]:
+        """The year's awards with who won them and the unit a person's or team's award credits."""
+        where, params = _year_range("w.award_date", year)
+        cursor = self.conn.execute(
+            f"""SELECT w.id, w.award_date, w.name, w.level, w.issuer, w.note, w.activity_id,
+                w.updated_at,
+                CASE WHEN p.id IS NOT NULL THEN '个人' WHEN w.team <> '' THEN '集体'
+                     WHEN u.id IS NOT NULL THEN '单位' ELSE '' END AS winner_kind,
+                COALESCE(p.name, NULLIF(w.team, ''), u.name, '') AS winner,
+                COALESCE(pu.name, CASE WHEN w.team <> '' THEN u.name END, '') AS winner_unit
+            FROM awards w LEFT JOIN people p ON p.id = w.person_id
+                LEFT JOIN units pu ON pu.id = p.unit_id
+                LEFT JOIN units u ON u.id = w.unit_id
+            WHERE {where} ORDER BY w.award_date, w.id""",
+            params,
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def units_without_activity(self, year: int) -> list[str]:
+        """Units existing at the end of the year that organised no activity in it, by founding."""
+        end = f"{year + 1:04d}-01-01"
+        where, params = _year_range("a.start_date", year)
+        rows = self.conn.execute(
+            f"""SELECT n.name FROM units n
+            WHERE (n.established_date IS NULL OR n.established_date < ?)
+              AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.unit_id = n.id AND {where})
+            ORDER BY n.established_date IS NULL, n.established_date, n.id""",
+            [end, *params],
+        )
+        return [str(r[0]) for r in rows]
 
     def unit_figures(self, year: int) -> dict[str, Any]:
         """Units by kind, and those founded in the year (flagged, or established in it)."""
@@ -849,7 +920,7 @@ class Store:
             for r in self.conn.execute(
                 "SELECT name FROM units WHERE (established_date >= ? AND established_date < ?) "
                 "OR (established_date IS NULL AND founded_this_year = 1) "
-                "ORDER BY COALESCE(name_key, name)",
+                "ORDER BY established_date IS NULL, established_date, id",
                 [start, end],
             )
         ]
@@ -886,9 +957,6 @@ class Store:
         return int(
             self.conn.execute("SELECT count(*) FROM awards WHERE award_date IS NULL").fetchone()[0]
         )
-
-    def awards_of_year(self, year: int) -> list[dict[str, Any]]:
-        return list(self.ledger_rows("awards", year))
 
     # -- whole-year reads for exports -------------------------------------------------
 
@@ -989,10 +1057,11 @@ def _ledger_awards(year: int | None) -> tuple[str, list[object]]:
     where, params = _year_range("w.award_date", year)
     return (
         f"""SELECT w.id, w.uuid, w.award_date, w.name, w.level,
-            CASE WHEN p.id IS NOT NULL THEN '个人' WHEN u.id IS NOT NULL THEN '单位'
-                 WHEN w.team <> '' THEN '集体' ELSE '' END AS winner_kind,
-            COALESCE(p.name, u.name, NULLIF(w.team, ''), '') AS winner,
-            COALESCE(pu.name, '') AS winner_unit, w.issuer, w.certificate_no, w.notes
+            CASE WHEN p.id IS NOT NULL THEN '个人' WHEN w.team <> '' THEN '集体'
+                 WHEN u.id IS NOT NULL THEN '单位' ELSE '' END AS winner_kind,
+            COALESCE(p.name, NULLIF(w.team, ''), u.name, '') AS winner,
+            COALESCE(pu.name, CASE WHEN w.team <> '' THEN u.name END, '') AS winner_unit,
+            w.issuer, w.certificate_no, w.note, w.notes
         FROM awards w LEFT JOIN people p ON p.id = w.person_id
             LEFT JOIN units pu ON pu.id = p.unit_id
             LEFT JOIN units u ON u.id = w.unit_id

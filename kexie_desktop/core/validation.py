@@ -17,6 +17,7 @@ from kexie_desktop.core.records import (
     CATEGORIES,
     EDUCATIONS,
     GENDERS,
+    ORG_LEVELS,
     OUTCOME_FIELDS,
     PERSON_STATUSES,
     ROLES,
@@ -55,6 +56,8 @@ FIELD_LABELS: dict[str, str] = {
     "place": "地点",
     "audience": "面向对象",
     "participants": "参加人次",
+    "description": "情况说明",
+    "note": "获奖说明",
     "level": "级别",
     "award_date": "获奖日期",
     "team": "获奖集体",
@@ -283,6 +286,10 @@ def validate_activity(activity: Activity) -> None:
         if audience not in AUDIENCES:
             c.add("audience", f"“{audience}”不在可选范围内")
     c.count("participants", activity.participants)
+    if activity.highlight and not activity.description.strip():
+        # A 重点 activity is told in the summary in the clerk's own words; without them it
+        # would be a bare heading.
+        c.add("description", "重点活动请填写情况说明（总结中照录这段文字）")
     for name in OUTCOME_FIELDS:
         c.count(name, getattr(activity, name))
     c.raise_if_any()
@@ -305,6 +312,8 @@ def validate_profile(profile: Profile) -> None:
         setattr(profile, name, value.strip())
     c = _Checker()
     c.required("org_name", profile.org_name)
+    if profile.org_level and profile.org_level not in ORG_LEVELS:
+        c.add("org_level", f"应为{'、'.join(ORG_LEVELS)}之一")
     if profile.contact_phone:
         profile.contact_phone = normalize_phone(profile.contact_phone)
         problem = check_phone(profile.contact_phone)

@@ -14,7 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.text.paragraph import Paragraph
 
 from kexie_desktop.core.document import Block, Document, Signature
-from kexie_desktop.core.docx_export import write_docx
+from kexie_desktop.core.docx_export import SEAL_ROOM_LINES, write_docx
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -306,7 +306,7 @@ def test_every_block_appears_in_order_followed_by_the_signature(docx_path: Path)
         "益阳市厂矿科协联合会2025年工作总结",
         "",
         *(b.full_text for b in BLOCKS),
-        "",
+        *[""] * SEAL_ROOM_LINES,
         ORGANISATION,
         DATE,
     ]
@@ -341,8 +341,11 @@ def test_signature_sits_right_with_the_date_two_characters_after_the_name(
     docx_path: Path,
 ) -> None:
     paragraphs = docx.Document(str(docx_path)).paragraphs
-    blank, name, date = paragraphs[-3:]
-    assert blank.text == "" and paragraphs[-4].text == BLOCKS[-1].full_text
+    *blanks, name, date = paragraphs[-5:]
+    # The empty line GB/T 9704 asks for, and room for the seal above the 落款.
+    assert [b.text for b in blanks] == ["", "", ""]
+    assert paragraphs[-6].text == BLOCKS[-1].full_text
+    assert all(b.paragraph_format.keep_with_next for b in blanks)
     assert name.text == ORGANISATION and date.text == DATE
     for p in (name, date):
         assert p.style is not None and p.style.name == "落款"

@@ -1,6 +1,7 @@
 """Importing the Excel files clerks already have, messy as they are."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -223,14 +224,168 @@ def test_unreadable_files_fail_with_a_reason(store: Store, tmp_path: Path) -> No
         check(store, tmp_path / "没有这个文件.xlsx")
 
 
-def test_the_template_imports_its_own_example(store: Store, tmp_path: Path) -> None:
+def test_the_template_example_rows_are_skipped_and_the_clerks_rows_imported(
+    store: Store, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
     path = tmp_path / "模板.xlsx"
     write_template(path)
     plan = check(store, path)
     assert [s.kind for s in plan.sheets] == ["people", "activities", "awards", "units"]
+    assert plan.problems == [] and plan.unmapped_with_data == []
+    assert [r.action for s in plan.sheets for r in s.rows] == ["skipped"] * 4
+    assert "工作表“活动”第2行是导入模板中的示例行，没有导入" in plan.report()
+    assert apply(store, plan).added == 0
+    assert store.counts() == {"units": 0, "people": 0, "activities": 0, "awards": 0}
+    # The example description does not invite repeating the date in the summary.
+    sheet = load_workbook(path)["活动"]
+    column = [c.value for c in sheet[1]].index("情况说明") + 1
+    example = sheet.cell(2, column).value
+    assert example and not re.search(r"\d+月\d+日", example)
+
+    # The clerk fills the sheets below the examples and forgets to delete them.
+    book = load_workbook(path)
+    book["基层组织"].append(["青江纸业科协", "企业科协", "2001-05-01", "李红", "", 30, "否", ""])
+    book["活动"].append(["技术讲座", "学术交流", "2025-05-01", None, "青江纸业科协", None, None,
+                        None, 30, "否", None, None])  # fmt: skip
+    book.save(path)
+    plan = check(store, path)
     assert plan.problems == []
-    result = apply(store, plan)
-    assert result.added == 4
+    assert apply(store, plan).added == 2
+    assert [r[0] for r in store.conn.execute("SELECT title FROM activities")] == ["技术讲座"]
+
+
+def test_a_birth_month_typed_as_a_date_takes_the_id_numbers_day(
+    store: Store, tmp_path: Path
+) -> None:
+    path = _sheet(
+        tmp_path / "名册.xlsx", ["姓名", "出生年月", "公民身份号码"],
+        ["王芳", dt.datetime(1985, 11, 1), GOOD_ID_2],  # Excel's 1985年11月: the 1st
+        ["李强", dt.datetime(1985, 10, 1), GOOD_ID_2.replace("0021", "0031")],
+    )  # fmt: skip
+    plan = check(store, path)
+    rows = plan.sheets[0].rows
+    assert rows[0].action == "add" and rows[0].record.birth_date == "1985-11-30"
+    # A month that disagrees with the ID number is still a conflict.
+    assert rows[1].action == "invalid"
+
+
+def test_a_highlight_without_a_description_is_refused(store: Store, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path / "活动.xlsx", ["活动名称", "类别", "活动日期", "重点", "情况说明"],
+        ["学术年会", "学术交流", "2025-04-18", "是", None],
+        ["座谈会", "学术交流", "2025-04-19", "否", None],
+    )  # fmt: skip
+    plan = check(store, path)
+    assert [r.action for r in plan.sheets[0].rows] == ["invalid", "add"]
+    assert "第2行“情况说明”：重点活动请填写情况说明" in plan.report()
+
+
+def test_unrecognised_columns_are_listed_by_header(store: Store, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path / "活动.xlsx", ["序号", "活动名称", "类别", "活动日期", "攻关成效", "空着的列"],
+        [1, "技术攻关", "科技服务", "2025-03-01", "很好", None],
+    )  # fmt: skip
+    plan = check(store, path)
+    assert plan.sheets[0].unmapped == [("攻关成效", True), ("空着的列", False)]
+    assert plan.unmapped_with_data == ["工作表“Sheet”的“攻关成效”"]
+    assert "未识别、不导入的列：“攻关成效”（有数据）、“空着的列”（空列）" in plan.report()
+
+
+# Headers from real clerks' workbooks: each must land on its field.
+@pytest.mark.parametrize(
+    ("kind", "header", "field"),
+    [
+        ("activities", "攻关项目（个）", "problems_solved"),
+        ("activities", "解决攻关项目", "problems_solved"),
+        ("activities", "技术攻关", "problems_solved"),
+        ("activities", "推广新技术(项)", "technologies_promoted"),
+        ("activities", "推广技术", "technologies_promoted"),
+        ("activities", "调研报告和建议", "reports"),
+        ("activities", "发表文章数", "articles"),
+        ("activities", "报送信息", "articles"),
+        ("activities", "发送短信（条）", "messages"),
+        ("activities", "人数", "participants"),
+        ("activities", "参与人数", "participants"),
+        ("activities", "受益人次", "participants"),
+        ("activities", "主办单位/组织单位", "unit"),
+        ("activities", "活动简况", "description"),
+        ("units", "是否本年新建", "founded_this_year"),
+        ("units", "本年新建(是/否)", "founded_this_year"),
+        ("units", "新建", "founded_this_year"),
+        ("units", "会员人数（人）", "member_count"),
+        ("awards", "获奖个人", "winner_person"),
+        ("awards", "获奖人", "winner_person"),
+        ("awards", "获奖集体/单位", "winner_collective"),
+        ("awards", "获奖单位", "winner_collective"),
+        ("awards", "所在单位", "winner_unit"),
+        ("awards", "工作单位", "winner_unit"),
+        ("awards", "获奖小组", "team"),
+        ("awards", "获奖说明", "note"),
+        ("people", "人员身份", "roles"),
+    ],
+)
+def test_header_synonyms(kind: str, header: str, field: str) -> None:
+    from kexie_desktop.core.importing.mapping import field_for
+
+    assert field_for(kind, header) == field
+
+
+def test_a_clerks_own_awards_sheet_keeps_winners_units_and_flags(
+    store: Store, tmp_path: Path
+) -> None:
+    store.save(Unit(name="青江橡塑机械集团有限公司科协", kind="企业科协"))
+    wb = Workbook()
+    units = wb.active
+    units.title = "基层组织"
+    units.append(["单位名称", "类型", "是否本年新建"])
+    units.append(["汇智电子科协", "企业科协", "√"])
+    people = wb.create_sheet("人员")
+    people.append(["姓名", "工作单位"])
+    people.append(["龚志远", "青江橡塑机械集团有限公司科协"])
+    awards = wb.create_sheet("获奖情况")
+    awards.append(["奖项名称", "级别", "获奖日期", "获奖个人", "获奖集体/单位", "所在单位"])
+    awards.append(
+        ["湖南省青年科技奖", "省部级", "2025-12-20", "龚志远", None, "青江橡塑机械集团有限公司科协"]
+    )
+    awards.append(
+        [
+            "湖南省优秀质量管理小组",
+            "省部级",
+            "2025-09-26",
+            None,
+            "液压缸铸造QC小组",
+            "青江橡塑机械集团有限公司科协",
+        ]
+    )
+    awards.append(
+        [
+            "湖南省优秀质量管理小组",
+            "省部级",
+            "2025-09-26",
+            None,
+            "平板硫化机QC小组",
+            "青江橡塑机械集团有限公司科协",
+        ]
+    )
+    awards.append(["先进集体", "市级", "2025-12-26", None, "汇智电子科协", None])
+    wb.save(tmp_path / "自己的表.xlsx")  # fmt: skip
+    plan = check(store, tmp_path / "自己的表.xlsx")
+    assert plan.problems == [] and plan.unmapped_with_data == []
+    apply(store, plan)
+    rows = store.conn.execute(
+        "SELECT w.name, p.name, w.team, u.name FROM awards w LEFT JOIN people p "
+        "ON p.id = w.person_id LEFT JOIN units u ON u.id = w.unit_id ORDER BY w.id"
+    ).fetchall()
+    assert rows == [
+        ("湖南省青年科技奖", "龚志远", "", None),
+        ("湖南省优秀质量管理小组", None, "液压缸铸造QC小组", "青江橡塑机械集团有限公司科协"),
+        ("湖南省优秀质量管理小组", None, "平板硫化机QC小组", "青江橡塑机械集团有限公司科协"),
+        ("先进集体", None, "", "汇智电子科协"),
+    ]
+    flag = store.conn.execute("SELECT founded_this_year FROM units WHERE name = '汇智电子科协'")
+    assert flag.fetchone()[0] == 1
 
 
 def test_a_sheet_without_a_header_is_reported(store: Store, tmp_path: Path) -> None:

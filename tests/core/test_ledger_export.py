@@ -17,7 +17,59 @@ from kexie_desktop.core.records import Activity, Person
 from kexie_desktop.core.store import Store
 
 YEAR = 2025
-SHEETS = ["活动台账", "人员花名册", "获奖情况", "基层组织"]
+PRINTED = ["活动台账", "人员花名册", "获奖情况", "基层组织"]
+FULL = {name: f"{name}（完整）" for name in PRINTED}
+SHEETS = PRINTED + list(FULL.values())
+PRINT_HEADERS = {
+    "活动台账": [
+        "序号",
+        "日期",
+        "活动名称",
+        "类别",
+        "主办单位",
+        "地点",
+        "参加人次",
+        "重点",
+        "主要成效",
+        "情况说明",
+    ],
+    "人员花名册": [
+        "序号",
+        "姓名",
+        "性别",
+        "出生日期",
+        "工作单位",
+        "职称",
+        "学历",
+        "专业",
+        "身份",
+        "联系电话",
+        "入会日期",
+        "状态",
+    ],
+    "获奖情况": [
+        "序号",
+        "获奖日期",
+        "奖项名称",
+        "级别",
+        "获奖者",
+        "所在单位",
+        "颁发单位",
+        "获奖说明",
+    ],
+    "基层组织": [
+        "序号",
+        "单位名称",
+        "类型",
+        "成立日期",
+        "联系人",
+        "联系电话",
+        "会员人数",
+        "在册人员",
+        "本年新建",
+        "备注",
+    ],
+}
 HEADERS = {
     "活动台账": [
         "序号", "开始日期", "结束日期", "活动名称", "类别", "主办单位", "协办单位", "地点",
@@ -30,13 +82,14 @@ HEADERS = {
     ],
     "获奖情况": [
         "序号", "获奖日期", "奖项名称", "级别", "获奖类别", "获奖者", "所在单位", "颁发单位",
-        "证书编号", "备注",
+        "证书编号", "获奖说明", "备注",
     ],
     "基层组织": [
         "序号", "单位名称", "类型", "成立日期", "联系人", "联系电话", "会员人数", "在册人员",
         "本年新建", "备注",
     ],
 }  # fmt: skip
+HEADERS = {FULL[name]: headers for name, headers in HEADERS.items()} | PRINT_HEADERS
 MASKED_ID = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
 
 
@@ -82,13 +135,15 @@ def test_sheets_titles_headers_and_row_counts(
     assert org
     counts = _db_counts(demo_store)
     assert all(counts.values())
-    assert rows == counts
+    assert rows == counts  # per printed sheet; its complete sheet holds the same rows
     titles = {
         "活动台账": f"{org}{YEAR}年活动台账",
         "人员花名册": f"{org}{YEAR}年人员花名册",
         "获奖情况": f"{org}{YEAR}年获奖情况",
         "基层组织": f"{org}{YEAR}年基层组织台账",
     }
+    titles |= {FULL[n]: f"{t}（完整信息，供查询和导入，不用于打印）" for n, t in titles.items()}
+    counts |= {FULL[n]: c for n, c in counts.items()}
     for name in SHEETS:
         ws = wb[name]
         assert ws["A1"].value == titles[name]
@@ -128,19 +183,76 @@ def test_page_set_up_frozen_header_and_widths(ledger: tuple[Any, dict[str, int]]
     assert wb["活动台账"].column_dimensions[get_column_letter(notes)].width >= 40
 
 
+def _print_scale(ws: Any) -> float:
+    """The scale at which the sheet prints one A4 landscape page wide (Excel and LibreOffice
+    never enlarge to fit): the page less its margins over the columns' width in points."""
+    margins = (ws.page_margins.left + ws.page_margins.right) * 72
+    page = 297 / 25.4 * 72 - margins
+    columns = sum(
+        (7 * dim.width + 5) * 0.75 * (dim.max - dim.min + 1)
+        for dim in ws.column_dimensions.values()
+    )
+    return min(1.0, page / columns)
+
+
+def test_printed_sheets_print_at_9_pt_or_more(ledger: tuple[Any, dict[str, int]]) -> None:
+    wb, _rows = ledger
+    for name in PRINTED:
+        ws = wb[name]
+        size = _data(ws)[0][2].font.sz
+        assert size * _print_scale(ws) >= 9, name
+        assert ws.sheet_properties.tabColor is None
+    # The complete sheets are marked as not for printing (and would print far too small).
+    for name in FULL.values():
+        ws = wb[name]
+        assert ws.sheet_properties.tabColor.rgb.endswith("A6A6A6")
+        assert _print_scale(ws) * 10.5 < 9 or name.startswith("基层组织")
+
+
+def test_printed_activities_wrap_long_text_and_size_rows(
+    demo_store: Store, ledger: tuple[Any, dict[str, int]]
+) -> None:
+    wb, _rows = ledger
+    ws = wb["活动台账"]
+    description = _column(ws, "情况说明")
+    assert all(c.alignment.wrap_text for c in description)
+    # A row with a long description is as tall as its text, a short one is one line.
+    heights = {c.row: ws.row_dimensions[c.row].height for c in description}
+    long_rows = [c.row for c in description if c.value and len(c.value) > 200]
+    assert long_rows and all(heights[r] and heights[r] >= 8 * 14 for r in long_rows)
+    short = [c.row for c in description if len(c.value or "") < 30]
+    assert short and all((heights[r] or 0) <= 4 * 14 + 3 for r in short)  # the title wraps
+    # Outcomes in words, zero never written; dates without the year of the title.
+    outcomes = {c.value for c in _column(ws, "主要成效")}
+    assert "攻关项目2个、推广新技术2项" in outcomes
+    assert not any(re.search(r"(?<!\d)0(个|项|篇|条)", str(v)) for v in outcomes)
+    dates = [c.value for c in _column(ws, "日期")]
+    assert "5月17日至24日" in dates and not any(str(d).startswith("2025") for d in dates)
+
+
 def test_dates_are_dates_and_numbers_are_numbers(
     demo_store: Store, ledger: tuple[Any, dict[str, int]]
 ) -> None:
     wb, _rows = ledger
-    activities = wb["活动台账"]
+    activities = wb[FULL["活动台账"]]
     starts = _column(activities, "开始日期")
     assert all(isinstance(c.value, dt.datetime) and c.value.year == YEAR for c in starts)
     assert all(c.number_format == "yyyy-mm-dd" for c in starts)
-    assert all(isinstance(c.value, int) for c in _column(activities, "参加人次"))
+    # Unknown 人次 is a blank cell, never 0.
+    people = [c.value for c in _column(activities, "参加人次")]
+    unknown = demo_store.conn.execute(
+        f"SELECT count(*) FROM activities WHERE participants IS NULL AND start_date LIKE '{YEAR}-%'"
+    ).fetchone()[0]
+    assert unknown and people.count(None) == unknown and 0 not in people
+    assert all(isinstance(v, int) for v in people if v is not None)
     total = demo_store.conn.execute(
         f"SELECT sum(participants) FROM activities WHERE start_date LIKE '{YEAR}-%'"
     ).fetchone()[0]
-    assert sum(c.value for c in _column(activities, "参加人次")) == total
+    assert sum(v for v in people if v is not None) == total
+    # Outcome figures that are 0 are blank.
+    for header in ("调研报告/建议", "攻关项目", "推广新技术", "发表文章/信息", "短信条数"):
+        values = [c.value for c in _column(activities, header)]
+        assert 0 not in values and any(values), header
     assert {c.value for c in _column(activities, "重点")} <= {"是", None}
     # An activity the organisation itself ran shows 本会 as organiser.
     own = demo_store.conn.execute(
@@ -150,7 +262,7 @@ def test_dates_are_dates_and_numbers_are_numbers(
     wrap = _column(activities, "情况说明")[0]
     assert wrap.alignment.wrap_text
 
-    births = _column(wb["人员花名册"], "出生日期")
+    births = _column(wb[FULL["人员花名册"]], "出生日期")
     stored = [
         r[0]
         for r in demo_store.conn.execute("SELECT birth_date FROM people WHERE birth_date != ''")
@@ -162,6 +274,7 @@ def test_dates_are_dates_and_numbers_are_numbers(
     assert all(c.value.day == 1 for c in months)
     assert isinstance(_column(wb["获奖情况"], "获奖日期")[0].value, dt.datetime)
     assert isinstance(_column(wb["基层组织"], "会员人数")[0].value, int)
+    assert isinstance(_column(wb[FULL["获奖情况"]], "获奖日期")[0].value, dt.datetime)
 
 
 def _cells(wb: Any) -> list[str]:
@@ -172,7 +285,7 @@ def test_ids_and_phones_are_masked_text_by_default(
     demo_store: Store, ledger: tuple[Any, dict[str, int]]
 ) -> None:
     wb, _rows = ledger
-    people = wb["人员花名册"]
+    people = wb[FULL["人员花名册"]]
     ids = [c for c in _column(people, "公民身份号码") if c.value is not None]
     assert (
         len(ids)
@@ -187,6 +300,8 @@ def test_ids_and_phones_are_masked_text_by_default(
     assert any(re.fullmatch(r"1\d\d\*{4}\d{4}", c.value) for c in phones)
     units = [c for c in _column(wb["基层组织"], "联系电话") if c.value is not None]
     assert units and all(c.data_type == "s" and "****" in c.value for c in units)
+    printed = [c for c in _column(wb["人员花名册"], "联系电话") if c.value is not None]
+    assert printed and all("****" in c.value for c in printed)
 
     secrets = {
         value
@@ -203,7 +318,7 @@ def test_ids_and_phones_are_masked_text_by_default(
 
 def test_full_ids_on_request(demo_store: Store, tmp_path: Path) -> None:
     wb, _rows = _export(demo_store, tmp_path / "full.xlsx", full_ids=True)
-    people = wb["人员花名册"]
+    people = wb[FULL["人员花名册"]]
     expected = {
         r[0] for r in demo_store.conn.execute("SELECT id_number FROM people WHERE id_number != ''")
     }
@@ -224,7 +339,7 @@ def test_progress_ends_at_the_total(demo_store: Store, tmp_path: Path) -> None:
     )
     total = sum(_db_counts(demo_store).values())
     assert sum(rows.values()) == total
-    assert calls[-1] == (total, total)
+    assert calls[-1] == (2 * total, 2 * total)  # each row is written to two sheets
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
 
@@ -259,14 +374,16 @@ def test_awkward_text_survives_and_stays_text(store: Store, tmp_path: Path) -> N
     wb, rows = _export(store, tmp_path / "odd.xlsx")
     assert rows == {"活动台账": 1, "人员花名册": 1, "获奖情况": 0, "基层组织": 0}
     assert wb["活动台账"]["A1"].value == f"{YEAR}年活动台账"
-    row = {h: c for h, c in zip(HEADERS["活动台账"], _data(wb["活动台账"])[0], strict=True)}
+    sheet = FULL["活动台账"]
+    row = {h: c for h, c in zip(HEADERS[sheet], _data(wb[sheet])[0], strict=True)}
     assert row["活动名称"].value == "<b>节能 & 降耗</b>"
     assert row["情况说明"].value == "  第一行\n第二行  "
     assert row["备注"].value == "=SUM(A1:A9)" and row["备注"].data_type == "s"
     assert row["地点"].value == "会议室二楼"
     assert row["主办单位"].value == "本会"
     assert row["结束日期"].value is None
-    person = {h: c for h, c in zip(HEADERS["人员花名册"], _data(wb["人员花名册"])[0], strict=True)}
+    sheet = FULL["人员花名册"]
+    person = {h: c for h, c in zip(HEADERS[sheet], _data(wb[sheet])[0], strict=True)}
     assert person["出生日期"].value == dt.datetime(1975, 3, 1)
     assert person["出生日期"].number_format == "yyyy-mm"
     assert person["入会日期"].value == "2001年5月"

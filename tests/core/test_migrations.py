@@ -98,3 +98,26 @@ def test_a_failed_migration_leaves_the_old_database_working(
         == 0
     )
     store.close()
+
+
+def test_participants_become_nullable_in_place(data_dir: Path) -> None:
+    """0005: an existing 人次 stays, 不详 (NULL) can be stored, a negative still cannot; the
+    links of the activity and its indexes survive (the table is not copied)."""
+    data_dir.mkdir()
+    before = NAMES.index("0005_summary_participants_unknown")
+    _database_at(data_dir / "kexie.db", before)
+    with sqlite3.connect(data_dir / "kexie.db") as conn:
+        conn.execute("UPDATE activities SET participants = 35")
+        conn.execute("INSERT INTO activity_people VALUES (1, 1)")
+    store = Store.open(data_dir)
+    conn = store.conn
+    assert conn.execute("SELECT participants FROM activities").fetchall() == [(35,)]
+    assert conn.execute("SELECT count(*) FROM activity_people").fetchone()[0] == 1
+    conn.execute("UPDATE activities SET participants = NULL")
+    assert conn.execute("SELECT participants FROM activities").fetchone()[0] is None
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE activities SET participants = -1")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"activities_start", "activities_unit", "awards_activity"} <= indexes
+    store.close()

@@ -64,6 +64,41 @@ def test_new_activity_is_saved_with_its_people(store: Store, qtbot: Any) -> None
     assert saved.description == "3月5日，青江纸业科协组织交流会。"
 
 
+def test_participants_may_be_unknown(store: Store, qtbot: Any) -> None:
+    dialog = ActivityDialog(store)
+    qtbot.addWidget(dialog)
+    # A new activity's 人次 is 不详 until typed: never a silent 0.
+    assert dialog.participants_spin.text() == "不详"
+    dialog.title_edit.insert("科普短信")
+    set_combo_value(dialog.category_combo, "科技传播")
+    dialog.start_edit.set_value("2025-06-03")
+    _ok(dialog)
+    saved = store.get(Activity, dialog.saved.id)
+    assert saved.participants is None
+    row = store.conn.execute("SELECT participants FROM activities WHERE id = ?", [saved.id])
+    assert row.fetchone()[0] is None
+    dialog = ActivityDialog(store, saved)
+    qtbot.addWidget(dialog)
+    assert dialog.participants_spin.text() == "不详"
+    dialog.participants_spin.setValue(0)
+    _ok(dialog)
+    assert store.get(Activity, saved.id).participants == 0
+
+
+def test_a_highlight_asks_for_its_description(store: Store, qtbot: Any) -> None:
+    dialog = ActivityDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.title_edit.insert("学术年会")
+    set_combo_value(dialog.category_combo, "学术交流")
+    dialog.start_edit.set_value("2025-04-18")
+    dialog.highlight_box.setChecked(True)
+    _ok(dialog)
+    assert dialog.saved is None
+    assert "重点活动请填写情况说明" in dialog.error_labels["description"].text()
+    assert "不必重复" in dialog.description_edit.placeholderText()
+
+
 def test_invalid_activity_keeps_the_dialog_open_with_messages(store: Store, qtbot: Any) -> None:
     dialog = ActivityDialog(store)
     qtbot.addWidget(dialog)
@@ -157,15 +192,33 @@ def test_award_to_a_team_and_to_a_unit(store: Store, qtbot: Any) -> None:
     dialog.name_edit.setText("省优秀质量管理小组")
     set_combo_value(dialog.level_combo, "省部级")
     dialog.winner_kind.button(WINNER_TEAM).click()
-    assert dialog.winner_stack.currentWidget() is dialog.team_edit
+    assert dialog.winner_stack.currentWidget().isAncestorOf(dialog.team_edit)
     dialog.team_edit.setText("液压缸铸造质量QC小组")
     _ok(dialog)
     saved = store.get(Award, dialog.saved.id)
     assert (saved.team, saved.person_id, saved.unit_id) == ("液压缸铸造质量QC小组", None, None)
 
+    # The team's unit, the award's note and the work it crowned.
+    work = store.save(Activity(title="液压缸铸造质量攻关", category="科技服务",
+                               start_date="2025-03-04", highlight=True,
+                               description="攻关。"))  # fmt: skip
     dialog = AwardDialog(store, saved)
     qtbot.addWidget(dialog)
     assert dialog.winner_kind.checkedId() == WINNER_TEAM
+    dialog.team_unit_picker.setEditText("青江橡机科协")
+    dialog.note_edit.setText("这是我市首次获得该奖项")
+    dialog.activity_picker.setEditText("2025-03-04 液压缸铸造质量攻关")
+    _ok(dialog)
+    saved = store.get(Award, saved.id)
+    assert (saved.team, saved.unit_id, saved.note, saved.activity_id) == (
+        "液压缸铸造质量QC小组", unit.id, "这是我市首次获得该奖项", work.id,
+    )  # fmt: skip
+
+    dialog = AwardDialog(store, saved)
+    qtbot.addWidget(dialog)
+    assert dialog.winner_kind.checkedId() == WINNER_TEAM
+    assert dialog.team_unit_picker.selected_id() == unit.id
+    assert dialog.activity_picker.selected_id() == work.id
     dialog.winner_kind.button(WINNER_UNIT).click()
     dialog.unit_picker.setEditText("青江橡机科协")
     _ok(dialog)

@@ -5,13 +5,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from kexie_desktop.core import removable
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.summary import PLANS, SHORTCOMINGS
 from kexie_desktop.ui.dialogs.ledger_dialog import LedgerDialog
-from kexie_desktop.ui.dialogs.summary_dialog import SummaryDialog
+from kexie_desktop.ui.dialogs.summary_dialog import (
+    DRAFT_COLOUR,
+    EDITED_COLOUR,
+    STALE_COLOUR,
+    SummaryDialog,
+)
 
 
 @pytest.fixture
@@ -47,8 +53,8 @@ def test_preview_shows_the_composed_summary_and_follows_edits(
     qtbot.addWidget(dialog)
     text = dialog.preview.toPlainText()
     assert text.startswith("青江市厂矿科协联合会2025年工作总结")
-    assert "一、加强组织建设，夯实工作基础" in text
-    assert dialog.status.text() == "尚未填写：存在的不足、下一年工作打算"
+    assert "一、服务企业创新，深入开展“讲创新、比贡献”活动" in text
+    assert dialog.status.text() == "存在的不足、下一年工作打算为程序起草的草稿（黄色），请审阅修改"
     dialog.editors[SHORTCOMINGS].setPlainText("一是企业之间发展不平衡。")
     qtbot.waitUntil(lambda: "一是企业之间发展不平衡。" in dialog.preview.toPlainText())
     assert "存在的不足" in dialog.preview.toPlainText()
@@ -56,6 +62,121 @@ def test_preview_shows_the_composed_summary_and_follows_edits(
     dialog.close_button.click()
     assert demo_store.narrative(2025, SHORTCOMINGS) == "一是企业之间发展不平衡。"
     assert demo_store.narrative(2025, PLANS) == "加大力度。"
+
+
+def _click(dialog: SummaryDialog, text: str) -> None:
+    """Click into the preview paragraph that starts with `text`."""
+    document = dialog.preview.document()
+    block = document.begin()
+    while block.isValid() and not block.text().startswith(text):
+        block = block.next()
+    assert block.isValid(), text
+    cursor = dialog.preview.textCursor()
+    cursor.setPosition(block.position() + 1)
+    dialog.preview.setTextCursor(cursor)
+
+
+def _shade(dialog: SummaryDialog, text: str) -> str | None:
+    block = dialog.preview.document().begin()
+    while block.isValid() and not block.text().startswith(text):
+        block = block.next()
+    brush = block.blockFormat().background()
+    return brush.color().name().upper() if brush.style() != Qt.BrushStyle.NoBrush else None
+
+
+def test_any_paragraph_is_edited_in_place_and_restored_only_when_confirmed(
+    demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers: list[QMessageBox.StandardButton] = []
+    asked: list[str] = []
+
+    def question(_p: Any, _t: str, text: str, *args: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = SummaryDialog(demo_store, 2025)
+    qtbot.addWidget(dialog)
+    # Drafted parts are shaded.
+    assert _shade(dialog, "2025年，我们虽然做了一些工作") == DRAFT_COLOUR.upper()
+    _click(dialog, "全年共开展学术交流活动")
+    assert dialog.tabs.currentIndex() == 0 and dialog.paragraph_editor.isEnabled()
+    key = dialog.selected_key
+    assert key == "学术交流/figures"
+    dialog.paragraph_editor.setPlainText("全年共组织学术交流活动12次，反响良好。")
+    qtbot.waitUntil(lambda: "反响良好" in dialog.preview.toPlainText())
+    assert demo_store.summary_edits(2025)[key][1] == "全年共组织学术交流活动12次，反响良好。"
+    assert _shade(dialog, "全年共组织学术交流活动12次") == EDITED_COLOUR.upper()
+    assert dialog.restore_button.isEnabled()
+
+    # Restoring asks first; 取消 keeps the clerk's text.
+    answers.append(QMessageBox.StandardButton.No)
+    dialog.restore_button.click()
+    assert "撤销恢复" in asked[-1] and key in demo_store.summary_edits(2025)
+    answers.append(QMessageBox.StandardButton.Yes)
+    dialog.restore_button.click()
+    assert key not in demo_store.summary_edits(2025)
+    assert "反响良好" not in dialog.preview.toPlainText()
+    assert dialog.paragraph_editor.toPlainText().startswith("全年共开展学术交流活动")
+    # ... and it can be had back.
+    dialog.undo_restore_button.click()
+    assert "反响良好" in dialog.preview.toPlainText()
+
+    # Its record changes: the edit stays, shaded for review until marked reviewed.
+    from kexie_desktop.core.records import Activity
+
+    first = demo_store.conn.execute(
+        "SELECT id FROM activities WHERE category = '学术交流' ORDER BY id LIMIT 1"
+    ).fetchone()[0]
+    record = demo_store.get(Activity, first)
+    record.participants = (record.participants or 0) + 1
+    demo_store.save(record)
+    dialog.refresh_preview()
+    assert _shade(dialog, "全年共组织学术交流活动12次") == STALE_COLOUR.upper()
+    assert "请复核" in dialog.status.text()
+    _click(dialog, "全年共组织学术交流活动12次")
+    dialog.reviewed_button.click()
+    assert _shade(dialog, "全年共组织学术交流活动12次") == EDITED_COLOUR.upper()
+
+    # A click on the opening opens the opening's own editor.
+    _click(dialog, "2025年，青江市厂矿科协联合会")
+    assert dialog.tabs.currentIndex() == 1
+
+
+def test_default_opening_asks_and_can_be_undone(
+    demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: answers.pop(0))
+    demo_store.save_narrative(2025, "opening", "我自己写的开头。")
+    dialog = SummaryDialog(demo_store, 2025)
+    qtbot.addWidget(dialog)
+    editor = dialog.editors["opening"]
+    dialog.default_opening_button.click()
+    assert editor.toPlainText() == "我自己写的开头。"  # 否: nothing happens
+    dialog.default_opening_button.click()
+    assert editor.toPlainText() == ""
+    editor.undo()
+    assert editor.toPlainText() == "我自己写的开头。"
+
+
+def test_section_order_and_signature_date_are_kept_per_year(demo_store: Store, qtbot: Any) -> None:
+    dialog = SummaryDialog(demo_store, 2025)
+    qtbot.addWidget(dialog)
+    first, second = (dialog.section_list.item(i).text() for i in range(2))
+    dialog.section_list.setCurrentRow(1)
+    dialog.up_button.click()
+    headings = [line for line in dialog.preview.toPlainText().splitlines() if line[1:2] == "、"]
+    assert headings[:2] == [f"一、{second}", f"二、{first}"]
+    again = SummaryDialog(demo_store, 2025)
+    qtbot.addWidget(again)
+    assert again.section_list.item(0).text() == second
+    again.weight_order_button.click()
+    assert again.section_list.item(0).text() == first
+
+    again.sign_date_edit.set_value("2025-12-28")
+    qtbot.waitUntil(lambda: again.preview.toPlainText().endswith("2025年12月28日"))
+    assert demo_store.narrative(2025, "sign_date") == "2025-12-28"
 
 
 def test_a_year_without_records_cannot_be_exported(demo_store: Store, qtbot: Any) -> None:
@@ -99,7 +220,10 @@ def test_missing_narratives_are_asked_about(
     dialog = SummaryDialog(demo_store, 2025)
     qtbot.addWidget(dialog)
     dialog.export_button.click()
-    assert "“存在的不足”“下一年工作打算”尚未填写" in asked[0]
+    assert (
+        "“存在的不足”“下一年工作打算”尚未填写，导出的总结中这些部分是程序根据记录起草的草稿"
+        in asked[0]
+    )
     assert save_to == [] and dialog.task is None
 
 

@@ -30,6 +30,8 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     seen: list[tuple[str, str]] = []
     for name in ("information", "warning"):
         monkeypatch.setattr(QMessageBox, name, lambda _p, t, m, seen=seen: seen.append((t, m)))
+    # 仍然导入？ (the roster's 说明 column is not recognised): yes, unless a test says otherwise.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     return seen
 
 
@@ -37,15 +39,30 @@ def _wait(qtbot: Any, dialog: ImportDialog) -> None:
     qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=20_000)
 
 
-def test_check_then_import(store: Store, qtbot: Any, tmp_path: Path, messages: list) -> None:
+def test_check_then_import(
+    store: Store, qtbot: Any, tmp_path: Path, messages: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def question(_p: Any, _t: str, text: str, *args: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
     dialog = ImportDialog(store, path=roster(tmp_path / "花名册.xlsx"))
     qtbot.addWidget(dialog)
     _wait(qtbot, dialog)
     assert "将新增2条" in dialog.summary.toPlainText()
     assert "将新建基层组织1个：青江纸业科协" in dialog.summary.toPlainText()
+    assert "未识别、不导入的列：“说明”（有数据）" in dialog.summary.toPlainText()
     assert dialog.problems.rowCount() == 0
     assert dialog.import_button.isEnabled()
     assert store.count(Person) == 0  # checking wrote nothing
+    # The 说明 column holds data nothing will import: asked first; 否 imports nothing.
+    dialog.import_button.click()
+    assert "工作表“花名册”的“说明”有数据" in asked[0]
+    assert store.count(Person) == 0 and dialog.import_result is None
     dialog.import_button.click()
     _wait(qtbot, dialog)
     assert messages[-1][0] == "导入完成"

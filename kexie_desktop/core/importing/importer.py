@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -19,12 +20,16 @@ from typing import Any, TypeVar
 from kexie_desktop.core import validation
 from kexie_desktop.core.importing import values as v
 from kexie_desktop.core.importing.mapping import (
+    COMPLETE_SUFFIX,
+    EXAMPLE_MARK,
     FIELD_LABELS,
+    IGNORED_HEADERS,
     KIND_LABELS,
     REQUIRED,
     TOTAL_WORDS,
     Layout,
     detect_layout,
+    normalize_header,
 )
 from kexie_desktop.core.importing.readers import RawSheet, ReadError, read_file
 from kexie_desktop.core.records import (
@@ -88,6 +93,7 @@ class RowPlan:
     unit_name: str = ""  # the unit the record points at, by name
     people_names: list[str] = field(default_factory=list)  # an activity's people, by name
     winner_person: str = ""  # an award won by a person, by name
+    winner_person_unit: str = ""  # and that person's unit, as the row gives it
 
 
 @dataclass
@@ -96,6 +102,12 @@ class SheetPlan:
     layout: Layout | None
     rows: list[RowPlan] = field(default_factory=list)
     message: str = ""  # why the sheet is not imported
+    # Columns no field was found for, by header, and whether any row has data in them.
+    unmapped: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def unmapped_with_data(self) -> list[str]:
+        return [header for header, has_data in self.unmapped if has_data]
 
     @property
     def kind(self) -> str | None:
@@ -119,6 +131,11 @@ class ImportPlan:
     sheets: list[SheetPlan]
     new_units: dict[str, Unit] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def unmapped_with_data(self) -> list[str]:
+        """「活动”的“攻关项目数”」: each column holding data that nothing will import."""
+        return [f"工作表“{s.name}”的“{h}”" for s in self.sheets for h in s.unmapped_with_data]
 
     @property
     def problems(self) -> list[Issue]:
@@ -146,6 +163,12 @@ class ImportPlan:
                 f"跳过{c['skipped']}条，有问题{c['invalid']}条"
             )
             lines.append(f"  对应关系：{sheet.mapping_text()}")
+            if sheet.unmapped:
+                listed = "、".join(
+                    f"“{header}”{'（有数据）' if has_data else '（空列）'}"
+                    for header, has_data in sheet.unmapped
+                )
+                lines.append(f"  未识别、不导入的列：{listed}")
         if self.new_units:
             lines.append(f"将新建基层组织{len(self.new_units)}个：{'、'.join(self.new_units)}")
         lines += [f"提示：{note}" for note in self.notes]
@@ -193,7 +216,11 @@ def check(
     plan = ImportPlan(Path(path), [])
     planner = _Planner(store, plan)
     layouts: list[tuple[RawSheet, Layout | None]] = []
+    names = {sheet.name for sheet in raw_sheets}
     for sheet in raw_sheets:
+        if sheet.name + COMPLETE_SUFFIX in names:
+            layouts.append((sheet, None))  # a ledger's printed sheet: its complete one is read
+            continue
         layout = detect_layout(sheet.name, sheet.rows, kind=kind)
         if layout and mappings and sheet.name in mappings:
             layout.mapping = dict(mappings[sheet.name])
@@ -204,7 +231,11 @@ def check(
     for sheet, layout in sorted(layouts, key=lambda p: order[p[1].kind] if p[1] else 9):
         sheet_plan = SheetPlan(sheet.name, layout)
         if layout is None:
-            if any(any(c not in (None, "") for c in row) for row in sheet.rows):
+            if sheet.name + COMPLETE_SUFFIX in names:
+                sheet_plan.message = (
+                    f"台账的打印表，不导入（数据从“{sheet.name}{COMPLETE_SUFFIX}”导入）"
+                )
+            elif any(any(c not in (None, "") for c in row) for row in sheet.rows):
                 sheet_plan.message = (
                     "没有认出表头，这张表不导入（表头中应有“姓名”“活动名称”“奖项名称”或"
                     "“单位名称”等列；也可以在导入窗口中指定各列）"
@@ -212,6 +243,7 @@ def check(
             else:
                 sheet_plan.message = "空表，不导入"
         else:
+            sheet_plan.unmapped = unmapped_columns(sheet.rows, layout)
             planner.plan_sheet(sheet, layout, sheet_plan)
         plan.sheets.append(sheet_plan)
         done += len(sheet.rows)
@@ -219,6 +251,22 @@ def check(
             progress(done, total)
     plan.sheets.sort(key=lambda s: [r.name for r in raw_sheets].index(s.name))
     return plan
+
+
+def unmapped_columns(rows: list[list[object]], layout: Layout) -> list[tuple[str, bool]]:
+    """Headed columns no field was found for (a 序号 column aside), with whether they hold
+    data: a clerk's own workbook must not lose a column without a word."""
+    found = []
+    for index, header in enumerate(layout.headers):
+        name = v.parse_text(header)
+        if not name or index in layout.mapping or normalize_header(name) in IGNORED_HEADERS:
+            continue
+        has_data = any(
+            index < len(row) and row[index] not in (None, "")
+            for row in rows[layout.header_row + 1 :]
+        )
+        found.append((name, has_data))
+    return found
 
 
 class _Planner:
@@ -246,6 +294,12 @@ class _Planner:
             if not filled:
                 continue  # blank rows are not even worth a line in the report
             first = v.parse_text(filled[0])
+            if v.parse_text(cells.get("notes")).startswith(EXAMPLE_MARK):
+                out.rows.append(RowPlan(excel_row, "skipped", reason="模板示例行"))
+                self.plan.notes.append(
+                    f"工作表“{sheet.name}”第{excel_row}行是导入模板中的示例行，没有导入"
+                )
+                continue
             if any(first.startswith(w) for w in TOTAL_WORDS):
                 out.rows.append(RowPlan(excel_row, "skipped", reason="合计行"))
                 continue
@@ -366,7 +420,7 @@ class _Planner:
         if isinstance(record, Activity):
             return self.store.match_activity(record.title, record.start_date)
         if isinstance(record, Award):
-            winner = plan.winner_person or plan.unit_name or record.team
+            winner = plan.winner_person or record.team or plan.unit_name
             return self.store.match_award(record.name, record.award_date, winner)
         if isinstance(record, Unit):
             found = self.unit_id(record.name)
@@ -409,6 +463,17 @@ class _Planner:
             take("status", lambda x: v.parse_choice(x, PERSON_STATUSES, v.STATUS_SYNONYMS))
             take("notes", text)
             plan.unit_name = text(cells.get("unit"))
+            raw_birth = cells.get("birth_date")
+            if (
+                isinstance(raw_birth, dt.date)
+                and raw_birth.day == 1
+                and values.get("birth_date")
+                and values.get("id_number")
+            ):
+                # A birth month typed in Excel (「1975年3月」, 「1975-03」) becomes a date cell
+                # of the 1st; as a month, the ID number's full date completes it (validation),
+                # and a month that disagrees with the ID number is still a conflict.
+                values["birth_date"] = str(values["birth_date"])[:7]
             if values.get("ethnicity") and not str(values["ethnicity"]).endswith("族"):
                 values["ethnicity"] = f"{values['ethnicity']}族"
             record: Record = Person(**values)
@@ -454,14 +519,35 @@ class _Planner:
             take("issuer", text)
             take("certificate_no", text)
             take("notes", text)
+            take("note", text)
             winner = text(cells.get("winner"))
             team = text(cells.get("team"))
+            person = text(cells.get("winner_person"))
+            collective = text(cells.get("winner_collective"))
             kind_word = text(cells.get("winner_kind"))
+            # The winner split into an individual and a collective column (「获奖个人」「获奖
+            # 集体（单位）」): whichever holds the name says what kind of winner it is.
+            if person and not winner:
+                winner, kind_word = person, kind_word or "个人"
+            elif collective and not winner and not team:
+                winner = collective
+                known_unit = (
+                    self.unit_id(collective) is not None
+                    or collective in self.plan.new_units
+                    or collective in self.units_in_file
+                )
+                kind_word = kind_word or ("单位" if known_unit else "集体")
+            # 所在单位: the unit of a team, or of a person (which helps find the person).
+            winner_unit = text(cells.get("winner_unit"))
             if team:
                 values["team"] = team
+                if winner_unit:
+                    plan.unit_name = winner_unit
             elif winner:
                 if "集体" in kind_word or any(w in winner for w in ("小组", "团队", "QC", "集体")):
                     values["team"] = winner
+                    if winner_unit:
+                        plan.unit_name = winner_unit
                 elif (
                     "单位" in kind_word
                     or self.unit_id(winner) is not None
@@ -471,11 +557,16 @@ class _Planner:
                     plan.unit_name = winner
                 else:
                     plan.winner_person = winner
+                    plan.winner_person_unit = winner_unit
             record = Award(**values)
             if not (team or winner):
                 problem("winner", "没有填写获奖者（个人、单位或集体）")
                 ok = False
-            if plan.winner_person and not self.person_known(plan.winner_person):
+            if (
+                plan.winner_person
+                and not self.person_known(plan.winner_person)
+                and len(self.store.people_named(plan.winner_person, winner_unit)) != 1
+            ):
                 problem("winner", f"人员名单中没有“{plan.winner_person}”，或有同名的多人")
                 ok = False
         else:
@@ -557,7 +648,7 @@ def _key(kind: str, record: Record, plan: RowPlan) -> tuple[str, ...]:
         return ("activity", record.title, record.start_date)
     if isinstance(record, Award):
         return ("award", record.name, record.award_date or "",
-                plan.winner_person or plan.unit_name or record.team)  # fmt: skip
+                plan.winner_person or record.team or plan.unit_name)  # fmt: skip
     if isinstance(record, Unit):
         return ("unit", record.name)
     return ("?",)
@@ -700,7 +791,7 @@ def _resolve_links(
         if row.unit_name:
             record.unit_id = unit_id(row.unit_name)
         elif row.winner_person:
-            found = store.people_named(row.winner_person)
+            found = store.people_named(row.winner_person, row.winner_person_unit)
             new_id = people.get(row.winner_person)
             record.person_id = (
                 new_id if new_id is not None else (found[0] if len(found) == 1 else None)

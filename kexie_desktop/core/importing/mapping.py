@@ -24,29 +24,113 @@ FIELD_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "title": ("职称", "专业技术职称", "技术职称", "职称级别"),
         "education": ("学历", "文化程度", "最高学历"),
         "speciality": ("专业", "所学专业", "从事专业", "专长", "专业特长"),
-        "roles": ("身份", "角色", "会员类别", "人员类别"),
+        "roles": ("身份", "角色", "会员类别", "人员类别", "人员身份", "身份类别", "会员类型"),
         "join_date": ("入会时间", "入会日期", "加入时间", "入会年月"),
         "status": ("状态", "会员状态", "在册状态"),
         "notes": ("备注",),
     },
     "activities": {
-        "title": ("活动名称", "活动主题", "名称", "主题", "项目名称"),
+        "title": (
+            "活动名称",
+            "活动主题",
+            "名称",
+            "主题",
+            "项目名称",
+            "活动名称/主题",
+            "活动项目",
+            "活动内容名称",
+        ),
         "category": ("类别", "活动类别", "活动类型", "类型"),
         "start_date": ("开始日期", "活动日期", "日期", "时间", "活动时间", "开始时间"),
         "end_date": ("结束日期", "结束时间"),
-        "unit": ("主办单位", "组织单位", "举办单位", "单位"),
+        "unit": (
+            "主办单位",
+            "组织单位",
+            "举办单位",
+            "单位",
+            "主办单位/组织单位",
+            "牵头单位",
+            "组织者",
+            "承办科协",
+        ),
         "co_organisers": ("协办单位", "合办单位", "承办单位"),
         "place": ("地点", "活动地点"),
         "audience": ("面向对象", "对象", "参加对象", "服务对象"),
-        "participants": ("参加人次", "参与人次", "人次", "参加人数", "人数"),
+        "participants": (
+            "参加人次",
+            "参与人次",
+            "人次",
+            "参加人数",
+            "人数",
+            "参与人数",
+            "人次数",
+            "参加人次数",
+            "受众人次",
+            "受益人次",
+            "受益人数",
+            "服务人次",
+            "参加人员人次",
+        ),
         "highlight": ("重点", "是否重点", "重点活动"),
         "people": ("参与人员", "参加人员", "主要人员"),
-        "description": ("情况说明", "活动情况", "活动内容", "内容", "简要情况", "活动简介"),
-        "reports": ("调研报告/建议", "调研报告", "建议", "报告建议"),
-        "problems_solved": ("攻关项目", "解决技术难题"),
-        "technologies_promoted": ("推广新技术", "新技术推广"),
-        "articles": ("发表文章/信息", "发表文章", "信息", "文章"),
-        "messages": ("短信条数", "短信"),
+        "description": (
+            "情况说明",
+            "活动情况",
+            "活动内容",
+            "内容",
+            "简要情况",
+            "活动简介",
+            "活动简况",
+            "主要内容",
+            "情况简介",
+            "活动概况",
+            "主要做法和成效",
+        ),
+        "reports": (
+            "调研报告/建议",
+            "调研报告",
+            "建议",
+            "报告建议",
+            "调研报告数",
+            "建议数",
+            "调研报告和建议",
+            "咨询报告",
+            "形成调研报告",
+            "提交建议",
+        ),
+        "problems_solved": (
+            "攻关项目",
+            "解决技术难题",
+            "攻关项目数",
+            "解决攻关项目",
+            "技术攻关",
+            "解决技术难题数",
+            "解决难题",
+            "攻关数",
+            "完成攻关项目",
+        ),
+        "technologies_promoted": (
+            "推广新技术",
+            "新技术推广",
+            "推广新技术数",
+            "推广技术",
+            "新技术",
+            "推广新技术新成果",
+            "推广新技术项数",
+        ),
+        "articles": (
+            "发表文章/信息",
+            "发表文章",
+            "信息",
+            "文章",
+            "发表文章数",
+            "信息篇数",
+            "发表文章和信息",
+            "报送信息",
+            "宣传报道",
+            "文章信息",
+        ),
+        "messages": ("短信条数", "短信", "发送短信", "科普短信", "发送短信条数", "短信数"),
         "notes": ("备注",),
     },
     "awards": {
@@ -54,9 +138,19 @@ FIELD_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "level": ("级别", "奖项级别", "获奖级别"),
         "award_date": ("获奖日期", "获奖时间", "授予时间", "颁奖时间", "日期"),
         "winner_kind": ("获奖类别", "获奖者类别"),
-        "winner": ("获奖者", "获奖人", "获奖单位/个人", "获奖对象", "获奖人员", "获奖单位"),
-        "team": ("获奖集体", "获奖团队", "集体名称"),
-        "winner_unit": ("所在单位",),
+        "winner": ("获奖者", "获奖单位/个人", "获奖个人/单位", "获奖对象", "获奖者姓名或单位"),
+        "winner_person": ("获奖个人", "获奖人", "获奖人员", "获奖人姓名", "个人", "获奖者姓名"),
+        "winner_collective": (
+            "获奖集体/单位",
+            "获奖单位/集体",
+            "获奖单位",
+            "集体或单位",
+            "获奖集体（单位）",
+            "获奖单位（集体）",
+        ),
+        "team": ("获奖集体", "获奖团队", "集体名称", "获奖小组", "团队名称", "QC小组名称"),
+        "winner_unit": ("所在单位", "工作单位", "单位", "推荐单位", "所属单位", "获奖者单位"),
+        "note": ("获奖说明", "说明", "意义"),
         "issuer": ("颁发单位", "授予单位", "颁奖单位", "发证单位", "颁发机关"),
         "certificate_no": ("证书编号", "证书号"),
         "notes": ("备注",),
@@ -68,7 +162,17 @@ FIELD_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "contact_person": ("联系人", "负责人"),
         "contact_phone": ("联系电话", "电话", "手机"),
         "member_count": ("会员人数", "会员数", "人数"),
-        "founded_this_year": ("本年新建", "是否新建", "本年新成立"),
+        "founded_this_year": (
+            "本年新建",
+            "是否新建",
+            "本年新成立",
+            "是否本年新建",
+            "新建",
+            "本年度新建",
+            "是否新成立",
+            "是否当年新建",
+            "当年新建",
+        ),
         "notes": ("备注",),
     },
 }
@@ -81,6 +185,11 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
 REQUIRED = {"people": "name", "activities": "title", "awards": "name", "units": "name"}
 
 IGNORED_HEADERS = ("序号", "编号", "序", "no", "no.")
+# A ledger exported by the program has a printed sheet and a complete one 「活动台账（完整）」
+# for each kind: read back, the complete sheet is imported and the printed one skipped.
+COMPLETE_SUFFIX = "（完整）"
+# What the import template writes in an example row's 备注: the importer skips such a row.
+EXAMPLE_MARK = "【示例】"
 SHEET_NAME_HINTS = {
     "people": ("花名册", "会员", "人员", "名册", "科技工作者"),
     "activities": ("活动",),
@@ -93,12 +202,20 @@ TOTAL_WORDS = ("合计", "总计", "小计", "共计")
 _DECORATION = re.compile(r"[\s*＊:：()（）\[\]【】]|必填|选填")
 
 
+# A counting word or a yes/no hint in brackets after a header: 「攻关项目（个）」,
+# 「本年新建(是/否)」.
+_UNIT_TAIL = re.compile(
+    r"[(（](个|项|篇|条|次|人|人次|名|场|期|元|万元|是/否|是或否|填是或否|Y/N)[)）]"
+)
+
+
 def normalize_header(value: object) -> str:
-    """「姓 名」, 「姓名（必填）」, 「*姓名:」 all come out as 「姓名」."""
+    """「姓 名」, 「姓名（必填）」, 「*姓名:」 all come out as 「姓名」; 「攻关项目（个）」 as
+    「攻关项目」."""
     if value is None:
         return ""
-    text = half_width(str(value)).lower()
-    return _DECORATION.sub("", text)
+    text = _UNIT_TAIL.sub("", half_width(str(value)))
+    return _DECORATION.sub("", text.lower())
 
 
 _LOOKUP: dict[str, dict[str, str]] = {

@@ -507,7 +507,9 @@ def parse_int(value: object, *, minimum: int = 0) -> int | Problem | None:
 
 # --------------------------------------------------------------------------- yes / no
 
-_TRUE_WORDS = frozenset({"是", "y", "yes", "true", "√", "✓", "✔", "1", "重点", "对", "有"})
+_TRUE_WORDS = frozenset(
+    {"是", "y", "yes", "true", "√", "✓", "✔", "1", "重点", "对", "有", "新建", "新成立"}
+)
 _FALSE_WORDS = frozenset({"否", "n", "no", "false", "×", "✗", "✘", "0", "不是", "非重点", "无"})
 
 

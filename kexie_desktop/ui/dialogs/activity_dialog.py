@@ -64,15 +64,22 @@ class ActivityDialog(RecordDialog[Activity]):
         self.audience_group = CheckGroup(AUDIENCES, columns=4)
         self.add_field("audience", self.audience_group)
         self.participants_spin = _spin()
+        # Unknown is its own value (不详, stored as NULL): never written or summed as 0.
+        self.participants_spin.setMinimum(-1)
+        self.participants_spin.setSpecialValueText("不详")
         self.participants_spin.setSuffix(" 人次")
+        self.participants_spin.setValue(-1)
         self.add_field("participants", self.participants_spin)
         self.people_picker = PeopleListPicker(self.store)
         self.add_field("person_ids", self.people_picker, caption="参与人员")
         self.highlight_box = QCheckBox("重点活动：其情况说明将原样写入年度工作总结")
         self.add_field("highlight", self.highlight_box, caption="重点")
         self.description_edit = QPlainTextEdit()
+        # Not 「写清时间、组织者…」: the date and organiser are in the fields above, and a
+        # description that repeats them reads twice in the summary.
         self.description_edit.setPlaceholderText(
-            "用一段话写清活动的时间、组织者、做了什么、取得什么成效。重点活动的这段话将原样写入年度总结。"
+            "写清做了什么、取得了什么成效（日期、主办单位已在上面填写，不必重复）。"
+            "重点活动必须填写，这段话将原样写入年度总结。"
         )
         self.description_edit.setMinimumHeight(110)
         self.add_field("description", self.description_edit, caption="情况说明")
@@ -100,7 +107,7 @@ class ActivityDialog(RecordDialog[Activity]):
         self.co_edit.setText(record.co_organisers)
         self.place_edit.setText(record.place)
         self.audience_group.set_values(record.audience)
-        self.participants_spin.setValue(record.participants or 0)
+        self.participants_spin.setValue(-1 if record.participants is None else record.participants)
         self.people_picker.set_person_ids(record.person_ids)
         self.highlight_box.setChecked(record.highlight)
         self.description_edit.setPlainText(record.description)
@@ -120,7 +127,9 @@ class ActivityDialog(RecordDialog[Activity]):
             co_organisers=self.co_edit.text(),
             place=self.place_edit.text(),
             audience=self.audience_group.values(),
-            participants=self.participants_spin.value(),
+            participants=None
+            if self.participants_spin.value() < 0
+            else self.participants_spin.value(),
             person_ids=self.people_picker.person_ids(),
             highlight=self.highlight_box.isChecked(),
             description=self.description_edit.toPlainText().strip(),

@@ -57,8 +57,17 @@ class AwardDialog(RecordDialog[Award]):
         self.unit_picker = ChoicePicker(self.store.unit_choices(), empty_label="")
         self.team_edit = QLineEdit()
         self.team_edit.setPlaceholderText("集体名称，如：平板硫化机液压缸铸造质量QC小组")
+        # A team's award is credited to its unit in the summary (「…科协“…QC小组”获…」).
+        self.team_unit_picker = ChoicePicker(
+            self.store.unit_choices(), empty_label="所在单位（可不填）"
+        )
+        team = QWidget()
+        team_box = QHBoxLayout(team)
+        team_box.setContentsMargins(0, 0, 0, 0)
+        team_box.addWidget(self.team_edit, 3)
+        team_box.addWidget(self.team_unit_picker, 2)
         self.winner_stack = QStackedWidget()
-        for widget in (self.person_picker, self.unit_picker, self.team_edit):
+        for widget in (self.person_picker, self.unit_picker, team):
             self.winner_stack.addWidget(widget)
         self.winner_kind.idToggled.connect(self._winner_kind_toggled)
         box = QVBoxLayout(winner)
@@ -71,6 +80,14 @@ class AwardDialog(RecordDialog[Award]):
         self.add_field("issuer", self.issuer_edit)
         self.certificate_edit = QLineEdit()
         self.add_field("certificate_no", self.certificate_edit)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("总结中写在奖项之后，如：这是我市首次获得该奖项")
+        self.add_field("note", self.note_edit, caption="获奖说明")
+        self.activity_picker = ChoicePicker(
+            self.store.activity_choices(self.record.activity_id), empty_label="（不关联）"
+        )
+        self.activity_picker.setToolTip("总结会在这项重点活动的段落中写到这个奖项")
+        self.add_field("activity_id", self.activity_picker, caption="所获成果的活动")
         self.notes_edit = QLineEdit()
         self.add_field("notes", self.notes_edit, caption="备注")
 
@@ -82,18 +99,21 @@ class AwardDialog(RecordDialog[Award]):
         self.name_edit.setText(record.name)
         set_combo_value(self.level_combo, record.level)
         self.date_edit.set_value(record.award_date)
-        if record.unit_id is not None:
-            kind = WINNER_UNIT
-        elif record.team:
+        if record.team:
             kind = WINNER_TEAM
+        elif record.unit_id is not None:
+            kind = WINNER_UNIT
         else:
             kind = WINNER_PERSON
         button = self.winner_kind.button(kind)
         button.setChecked(True)
         self.winner_stack.setCurrentIndex(kind)
         self.person_picker.set_selected_id(record.person_id)
-        self.unit_picker.set_selected_id(record.unit_id)
+        self.unit_picker.set_selected_id(None if record.team else record.unit_id)
+        self.team_unit_picker.set_selected_id(record.unit_id if record.team else None)
         self.team_edit.setText(record.team)
+        self.note_edit.setText(record.note)
+        self.activity_picker.set_selected_id(record.activity_id)
         self.issuer_edit.setText(record.issuer)
         self.certificate_edit.setText(record.certificate_no)
         self.notes_edit.setText(record.notes)
@@ -109,9 +129,16 @@ class AwardDialog(RecordDialog[Award]):
                 unit_id = self.unit_picker.selected_id()
             else:
                 team = self.team_edit.text()
+                unit_id = self.team_unit_picker.selected_id()
         except LookupError as exc:
             raise ValidationError(
                 {"winner": f"名单中没有“{exc.args[0]}”，请从下拉列表中选择"}
+            ) from None
+        try:
+            activity_id = self.activity_picker.selected_id()
+        except LookupError as exc:
+            raise ValidationError(
+                {"activity_id": f"没有“{exc.args[0]}”这项重点活动，请从下拉列表中选择"}
             ) from None
         return dataclasses.replace(
             self.record,
@@ -123,5 +150,7 @@ class AwardDialog(RecordDialog[Award]):
             team=team,
             issuer=self.issuer_edit.text(),
             certificate_no=self.certificate_edit.text(),
+            note=self.note_edit.text(),
+            activity_id=activity_id,
             notes=self.notes_edit.text(),
         )

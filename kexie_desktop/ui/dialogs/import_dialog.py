@@ -242,6 +242,20 @@ class ImportDialog(QDialog):
                 "或勾选“只导入没有问题的行”。",
             )
             return
+        unmapped = self.plan.unmapped_with_data
+        if unmapped:
+            # As the command line refuses without --ignore-unmapped: a column of figures the
+            # program did not recognise is never dropped without the clerk saying so.
+            answer = QMessageBox.question(
+                self,
+                "有未认出的列",
+                f"{'、'.join(unmapped)}有数据，但程序没有认出是哪一项，这些数据不会导入。\n\n"
+                "可以在“各列对应”页指定它们对应哪一项后重新检查。仍然只导入认出的各列吗？",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         plan, store = self.plan, self.store
 
         def job(progress: Callable[[int, int], None]) -> ImportResult:

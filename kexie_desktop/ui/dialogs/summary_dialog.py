@@ -1,6 +1,11 @@
-"""导出 → 年度工作总结: the composed summary previewed, its narrative parts edited, then exported.
+"""导出 → 年度工作总结: the composed summary previewed, any paragraph edited, then exported.
 
-The preview renders the same Document that the Word file is written from.
+The preview renders the same Document that the Word file is written from. Clicking a paragraph
+opens it for editing on the right; the clerk's wording is kept per year under what the
+paragraph tells (summary.apply_edits), never under its position. Drafted paragraphs (不足, 打算
+the clerk has not written) are shaded yellow, edited ones green, and edited ones whose records
+changed since orange, for review. Nothing the clerk wrote is thrown away without a question,
+and a paragraph put back to the generated text can be had back (撤销恢复).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontMetricsF,
     QTextBlockFormat,
@@ -22,29 +28,36 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from kexie_desktop.core.document import Document
+from kexie_desktop.core.document import Block, Document
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.summary import (
     NARRATIVE_KINDS,
     OPENING,
     PLANS,
     SHORTCOMINGS,
+    SIGN_DATE,
     Narratives,
     SummaryError,
     compose_summary,
     missing_narratives,
+    paragraph_text,
+    save_section_order,
 )
 from kexie_desktop.ui.background import BackgroundTask
 from kexie_desktop.ui.exporting import ask_target, run_export
+from kexie_desktop.ui.widgets import OptionalDateEdit
 
 if TYPE_CHECKING:
     from kexie_desktop.core.export import ExportResult
@@ -53,9 +66,24 @@ PREVIEW_DELAY_MS = 300
 
 _HINTS = {
     OPENING: "不填则使用默认开头（其中的数字由记录统计得出）。",
-    SHORTCOMINGS: "如：一是……；二是……。不填则总结中不含这一部分。",
-    PLANS: "如：一是……；二是……。不填则总结中不含这一部分。",
+    SHORTCOMINGS: "如：一是……；二是……。不填则使用程序根据记录起草的草稿（预览中黄色标出）。",
+    PLANS: "如：一是……；二是……。不填则使用程序根据记录起草的草稿（预览中黄色标出）。",
 }
+# The shading of a paragraph in the preview: drafted, edited by the clerk, edited but its
+# records changed since.
+DRAFT_COLOUR, EDITED_COLOUR, STALE_COLOUR = "#FFF4C2", "#E3F2E1", "#FFD9B8"
+# Parts that are not paragraphs of the text: they keep their place after the sections.
+_FIXED_SECTIONS = (SHORTCOMINGS, PLANS)
+
+
+def shading(block: Block) -> str | None:
+    if block.stale:
+        return STALE_COLOUR
+    if block.edited:
+        return EDITED_COLOUR
+    if block.draft:
+        return DRAFT_COLOUR
+    return None
 
 
 def render_document(document: Document, target: QTextDocument, base_pt: float = 12.0) -> None:
@@ -68,7 +96,11 @@ def render_document(document: Document, target: QTextDocument, base_pt: float = 
     cursor = QTextCursor(target)
 
     def add(text: str, *, block: QTextBlockFormat, bold: bool = False, italic: bool = False,
-            size: float = base_pt, first: bool = False) -> None:  # fmt: skip
+            size: float = base_pt, first: bool = False,
+            shade: str | None = None) -> None:  # fmt: skip
+        if shade:
+            block = QTextBlockFormat(block)
+            block.setBackground(QColor(shade))
         char = QTextCharFormat()
         char.setFontPointSize(size)
         char.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
@@ -90,15 +122,18 @@ def render_document(document: Document, target: QTextDocument, base_pt: float = 
     title = paragraph(Qt.AlignmentFlag.AlignHCenter, indented=False)
     title.setBottomMargin(base_pt)
     add(document.title, block=title, bold=True, size=base_pt * 22 / 16, first=True)
+    # One text block per document block, in order (block n + 1 is document.blocks[n]): a click
+    # in the preview finds its paragraph by the block number.
     for item in document.blocks:
         if item.kind == "body":
-            add(item.full_text, block=paragraph(Qt.AlignmentFlag.AlignJustify))
+            add(item.full_text, block=paragraph(Qt.AlignmentFlag.AlignJustify), shade=shading(item))
         else:
             add(
                 item.full_text,
                 block=paragraph(Qt.AlignmentFlag.AlignLeft),
                 bold=item.kind in ("heading1", "heading3"),
                 italic=item.kind == "heading2",  # 楷体 on paper
+                shade=shading(item),
             )
     if document.signature:
         sign = paragraph(Qt.AlignmentFlag.AlignRight, indented=False)
@@ -115,38 +150,29 @@ class SummaryDialog(QDialog):
         self.store = store
         self.year = year
         self.task: BackgroundTask | None = None
+        self.document: Document | None = None
+        self.generated: Document | None = None  # without the clerk's paragraph edits
+        self.selected_key = ""
+        self._loading = False  # the paragraph editor is being filled, not typed in
+        self._closed = False  # after done(): late signals (a field losing focus) change nothing
+        # What 恢复自动生成 last removed: (key, digest, text), for 撤销恢复.
+        self.restored: tuple[str, str, str] | None = None
         self.setWindowTitle(f"{year}年工作总结 — 预览与导出")
         self.setSizeGripEnabled(True)
 
         self.preview = QTextBrowser()
         self.preview.setOpenLinks(False)
-        self.editors: dict[str, QPlainTextEdit] = {}
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        intro = QLabel(
-            "左侧是根据本年记录生成的总结，其中的数字都由记录统计得出。"
-            "在这里填写开头、存在的不足和下一年工作打算，左侧随之更新；文字按年度保存。"
-        )
-        intro.setWordWrap(True)
-        side_layout.addWidget(intro)
-        for kind in (OPENING, SHORTCOMINGS, PLANS):
-            caption = QLabel(f"<b>{NARRATIVE_KINDS[kind]}</b>")
-            editor = QPlainTextEdit()
-            editor.setPlaceholderText(_HINTS[kind])
-            editor.setPlainText(store.narrative(year, kind) or "")
-            editor.textChanged.connect(self._schedule_preview)
-            caption.setBuddy(editor)
-            side_layout.addWidget(caption)
-            side_layout.addWidget(editor, 1)
-            self.editors[kind] = editor
-        self.default_opening_button = QPushButton("改用默认开头")
-        self.default_opening_button.clicked.connect(lambda: self.editors[OPENING].clear())
-        side_layout.addWidget(self.default_opening_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.preview.setToolTip("点击任一段落，在右侧修改这一段的文字")
+        self.preview.cursorPositionChanged.connect(self._preview_clicked)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_paragraph_tab(), "修改段落")
+        self.tabs.addTab(self._build_narrative_tab(), "开头、不足与打算")
+        self.tabs.addTab(self._build_layout_tab(), "章节顺序与落款")
 
         splitter = QSplitter()
         splitter.addWidget(self.preview)
-        splitter.addWidget(side)
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
@@ -173,9 +199,100 @@ class SummaryDialog(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh_preview)
-        self.document: Document | None = None
         self.refresh_preview()
         self.resize(1180, 760)
+
+    # -- the three tabs ----------------------------------------------------------------
+
+    def _build_paragraph_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        legend = QLabel(
+            "在左侧点击任一段落，即可在这里修改这一段；修改按年度保存，记录重新统计后仍然保留。"
+            f"<br><span style='background:{DRAFT_COLOUR}'>&nbsp;黄色&nbsp;</span> 程序起草的草稿　"
+            f"<span style='background:{EDITED_COLOUR}'>&nbsp;绿色&nbsp;</span> 您修改过的段落　"
+            f"<span style='background:{STALE_COLOUR}'>&nbsp;橙色&nbsp;</span> "
+            "修改后所依据的记录又有变化，请复核"
+        )
+        legend.setWordWrap(True)
+        box.addWidget(legend)
+        self.paragraph_caption = QLabel("尚未选择段落。")
+        self.paragraph_caption.setWordWrap(True)
+        box.addWidget(self.paragraph_caption)
+        self.paragraph_editor = QPlainTextEdit()
+        self.paragraph_editor.setEnabled(False)
+        self.paragraph_editor.textChanged.connect(self._paragraph_edited)
+        box.addWidget(self.paragraph_editor, 1)
+        row = QHBoxLayout()
+        self.restore_button = QPushButton("恢复自动生成")
+        self.restore_button.setToolTip("这一段换回程序根据记录生成的文字（会先询问，可撤销）")
+        self.restore_button.clicked.connect(self.restore_paragraph)
+        self.undo_restore_button = QPushButton("撤销恢复")
+        self.undo_restore_button.clicked.connect(self.undo_restore)
+        self.reviewed_button = QPushButton("已复核")
+        self.reviewed_button.setToolTip("记录虽有变化，这段文字仍然合适：不再标出")
+        self.reviewed_button.clicked.connect(self.mark_reviewed)
+        for button in (self.restore_button, self.undo_restore_button, self.reviewed_button):
+            button.setEnabled(False)
+            row.addWidget(button)
+        row.addStretch(1)
+        box.addLayout(row)
+        return tab
+
+    def _build_narrative_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        intro = QLabel(
+            "开头、存在的不足和下一年工作打算由您撰写，按年度保存；不填时总结使用程序根据记录"
+            "生成的默认开头和草稿。"
+        )
+        intro.setWordWrap(True)
+        box.addWidget(intro)
+        self.editors: dict[str, QPlainTextEdit] = {}
+        for kind in (OPENING, SHORTCOMINGS, PLANS):
+            caption = QLabel(f"<b>{NARRATIVE_KINDS[kind]}</b>")
+            editor = QPlainTextEdit()
+            editor.setPlaceholderText(_HINTS[kind])
+            editor.setPlainText(self.store.narrative(self.year, kind) or "")
+            editor.textChanged.connect(self._schedule_preview)
+            caption.setBuddy(editor)
+            box.addWidget(caption)
+            box.addWidget(editor, 1)
+            self.editors[kind] = editor
+        self.default_opening_button = QPushButton("改用默认开头")
+        self.default_opening_button.clicked.connect(self.use_default_opening)
+        box.addWidget(self.default_opening_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return tab
+
+    def _build_layout_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        caption = QLabel("<b>章节顺序</b>（默认按工作分量排列；调整后按年度保存）")
+        caption.setWordWrap(True)
+        box.addWidget(caption)
+        self.section_list = QListWidget()
+        box.addWidget(self.section_list, 1)
+        row = QHBoxLayout()
+        self.up_button = QPushButton("上移")
+        self.down_button = QPushButton("下移")
+        self.weight_order_button = QPushButton("按分量排序")
+        self.up_button.clicked.connect(lambda: self.move_section(-1))
+        self.down_button.clicked.connect(lambda: self.move_section(1))
+        self.weight_order_button.clicked.connect(self.reset_section_order)
+        for button in (self.up_button, self.down_button, self.weight_order_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        box.addLayout(row)
+        date_caption = QLabel("<b>落款日期</b>（不填则为导出当天）")
+        self.sign_date_edit = OptionalDateEdit()
+        self.sign_date_edit.set_value(self.store.narrative(self.year, SIGN_DATE))
+        self.sign_date_edit.changed.connect(self._sign_date_changed)
+        date_caption.setBuddy(self.sign_date_edit)
+        box.addWidget(date_caption)
+        box.addWidget(self.sign_date_edit)
+        return tab
+
+    # -- preview ---------------------------------------------------------------------------
 
     def narratives(self) -> Narratives:
         texts = {
@@ -188,25 +305,209 @@ class SummaryDialog(QDialog):
 
     def refresh_preview(self) -> None:
         self._timer.stop()
+        if self._closed:
+            return
+        narratives = self.narratives()
         try:
-            self.document = compose_summary(self.store, self.year, narratives=self.narratives())
+            self.document = compose_summary(self.store, self.year, narratives=narratives)
+            self.generated = compose_summary(self.store, self.year, narratives=narratives, edits={})
         except SummaryError as exc:
-            self.document = None
+            self.document = self.generated = None
             self.preview.setPlainText(str(exc))
             self.export_button.setEnabled(False)
             self.status.setText("")
             return
         scroll = self.preview.verticalScrollBar().value()
+        self.preview.blockSignals(True)
         render_document(self.document, self.preview.document())
         self.preview.moveCursor(QTextCursor.MoveOperation.Start)
+        self.preview.blockSignals(False)
         self.preview.verticalScrollBar().setValue(scroll)
         self.export_button.setEnabled(True)
-        missing = missing_narratives(self.store, self.year, self.narratives())
-        notes = [f"尚未填写：{'、'.join(missing)}"] if missing else []
+        self._fill_section_list()
+        self._show_paragraph_state()
+        missing = missing_narratives(self.store, self.year, narratives)
+        notes = [f"{'、'.join(missing)}为程序起草的草稿（黄色），请审阅修改"] if missing else []
+        stale = len({b.key for b in self.document.blocks if b.stale})
+        if stale:
+            notes.append(f"有{stale}处修改过的文字所依据的记录已变化（橙色），请复核")
         undated = self.store.undated_awards()
         if undated:
             notes.append(f"有{undated}个奖项没有填写获奖日期，未计入本年总结")
         self.status.setText("；".join(notes))
+
+    # -- editing a paragraph ---------------------------------------------------------------
+
+    def _preview_clicked(self) -> None:
+        if self.document is None:
+            return
+        index = self.preview.textCursor().blockNumber() - 1  # block 0 is the title
+        if not 0 <= index < len(self.document.blocks):
+            return
+        self.select_paragraph(self.document.blocks[index].key)
+
+    def select_paragraph(self, key: str) -> None:
+        """Open the paragraph(s) told under `key` in the editor; the clerk's own parts (opening,
+        不足, 打算) open in their own editors."""
+        if key in self.editors:
+            self.tabs.setCurrentIndex(1)
+            self.editors[key].setFocus()
+            return
+        if not key or self.document is None:
+            return
+        self.selected_key = key
+        self._loading = True
+        self.paragraph_editor.setPlainText(paragraph_text(self.document, key))
+        self._loading = False
+        self.paragraph_editor.setEnabled(True)
+        self.tabs.setCurrentIndex(0)
+        self._show_paragraph_state()
+
+    def _block(self, key: str, document: Document | None) -> Block | None:
+        if document is None:
+            return None
+        return next((b for b in document.blocks if b.key == key), None)
+
+    def _show_paragraph_state(self) -> None:
+        block = self._block(self.selected_key, self.document)
+        if block is None:
+            self.paragraph_caption.setText("尚未选择段落。")
+            self.paragraph_editor.setEnabled(False)
+            self.restore_button.setEnabled(False)
+            self.reviewed_button.setEnabled(False)
+        else:
+            state = "由程序根据记录生成，可直接修改。"
+            if block.stale:
+                state = (
+                    "您修改过这一段，但它所依据的记录后来有变化：请复核，"
+                    "再修改、标为已复核或恢复自动生成。"
+                )
+            elif block.edited:
+                state = "您修改过这一段（已保存）。"
+            self.paragraph_caption.setText(f"所选段落：{block.full_text[:24]}……\n{state}")
+            self.restore_button.setEnabled(block.edited)
+            self.reviewed_button.setEnabled(block.stale)
+        self.undo_restore_button.setEnabled(self.restored is not None)
+
+    def _paragraph_edited(self) -> None:
+        if self._loading or self._closed or not self.selected_key:
+            return
+        generated = self._block(self.selected_key, self.generated)
+        if generated is None:
+            return
+        text = self.paragraph_editor.toPlainText().strip()
+        if text == paragraph_text(self.generated, self.selected_key).strip() or not text:  # type: ignore[arg-type]
+            self.store.save_summary_edit(self.year, self.selected_key, "", None)
+        else:
+            self.store.save_summary_edit(self.year, self.selected_key, generated.digest, text)
+        self._schedule_preview()
+
+    def restore_paragraph(self) -> None:
+        key = self.selected_key
+        edit = self.store.summary_edits(self.year).get(key)
+        if edit is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "恢复自动生成",
+            "这一段将换回程序根据记录生成的文字，您修改的文字将不再使用。\n\n"
+            "恢复后可以点“撤销恢复”找回。确定恢复吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.restored = (key, *edit)
+        self.store.save_summary_edit(self.year, key, "", None)
+        self.refresh_preview()
+        self.select_paragraph(key)
+
+    def undo_restore(self) -> None:
+        if self.restored is None:
+            return
+        key, digest, text = self.restored
+        self.store.save_summary_edit(self.year, key, digest, text)
+        self.restored = None
+        self.refresh_preview()
+        self.select_paragraph(key)
+
+    def mark_reviewed(self) -> None:
+        block = self._block(self.selected_key, self.generated)
+        edit = self.store.summary_edits(self.year).get(self.selected_key)
+        if block is None or edit is None:
+            return
+        self.store.save_summary_edit(self.year, self.selected_key, block.digest, edit[1])
+        self.refresh_preview()
+
+    def use_default_opening(self) -> None:
+        editor = self.editors[OPENING]
+        if not editor.toPlainText().strip():
+            return
+        answer = QMessageBox.question(
+            self,
+            "改用默认开头",
+            "您写的开头将被清除，改用程序根据记录生成的默认开头。\n\n"
+            "清除后可以在开头的编辑框中按 Ctrl+Z 撤销。确定吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        # Removed through the editor's own cursor, so that Ctrl+Z brings the text back
+        # (QPlainTextEdit.clear() would forget the undo history).
+        cursor = editor.textCursor()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.removeSelectedText()
+        editor.setTextCursor(cursor)
+
+    # -- sections and 落款 -------------------------------------------------------------------
+
+    def _fill_section_list(self) -> None:
+        assert self.document is not None
+        current = self.section_list.currentRow()
+        self.section_list.clear()
+        for block in self.document.blocks:
+            key = block.key.removesuffix("/heading")
+            if block.kind == "heading1" and key not in _FIXED_SECTIONS:
+                item = QListWidgetItem(block.text)
+                item.setData(Qt.ItemDataRole.UserRole, key)
+                self.section_list.addItem(item)
+        if current >= 0:
+            self.section_list.setCurrentRow(min(current, self.section_list.count() - 1))
+
+    def section_keys(self) -> list[str]:
+        return [
+            str(self.section_list.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.section_list.count())
+        ]
+
+    def move_section(self, step: int) -> None:
+        row = self.section_list.currentRow()
+        keys = self.section_keys()
+        if row < 0 or not 0 <= row + step < len(keys):
+            return
+        keys[row], keys[row + step] = keys[row + step], keys[row]
+        save_section_order(self.store, self.year, keys)
+        self.refresh_preview()
+        self.section_list.setCurrentRow(row + step)
+
+    def reset_section_order(self) -> None:
+        save_section_order(self.store, self.year, None)
+        self.refresh_preview()
+
+    def _sign_date_changed(self) -> None:
+        if self._closed:
+            return
+        value = self.sign_date_edit.value()
+        if value is None:
+            self.store.save_narrative(self.year, SIGN_DATE, None)
+        elif len(value) == 10 and value[4] == "-":
+            self.store.save_narrative(self.year, SIGN_DATE, value)
+        else:
+            return  # not a date yet: the clerk is still typing
+        self._schedule_preview()
+
+    # -- saving and exporting --------------------------------------------------------------
 
     def save_narratives(self) -> None:
         texts = self.narratives()
@@ -218,7 +519,9 @@ class SummaryDialog(QDialog):
         # The clerk's paragraphs are kept when the window closes, as in any editor; a preview
         # still pending would only redo work for a closed window.
         self._timer.stop()
-        self.save_narratives()
+        if not self._closed:
+            self.save_narratives()
+        self._closed = True
         super().done(result)
 
     def export(self) -> None:
@@ -233,7 +536,8 @@ class SummaryDialog(QDialog):
             answer = QMessageBox.question(
                 self,
                 "尚未填写",
-                f"“{'”“'.join(missing)}”尚未填写，导出的总结将不含这些部分。\n\n仍然导出吗？",
+                f"“{'”“'.join(missing)}”尚未填写，导出的总结中这些部分是程序根据记录起草的草稿"
+                "（预览中黄色标出）。\n\n仍然导出吗？",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
