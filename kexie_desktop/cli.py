@@ -23,11 +23,16 @@ kexie-desktop [--data-dir 文件夹]                                 打开主�
 kexie-desktop demo [--data-dir 文件夹]                            载入演示数据
 kexie-desktop import 文件 [--kind 种类] [--dry-run] [--skip-invalid] [--ignore-unmapped]
                                                                   导入 Excel/CSV 文件
-kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日期]
+kexie-desktop import package 报送包… [--dry-run]                      导入下级组织的报送包
+kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日期] [--with-subordinates]
                                                                   导出年度工作总结
-kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids]
+kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids] [--with-subordinates]
                                                                   导出台账
-kexie-desktop profile [--org-name 名称 --level 层级 --place 所在地 --contact 联系人 --phone 电话]
+kexie-desktop export package --year 年份 --out 文件.zip [--full-ids] [--own-only]
+                                                                  导出报送包（交上级）
+kexie-desktop submissions --year 年份                               查看下级组织报送情况
+kexie-desktop profile [--org-name 名称 --level 层级 --place 所在地 --contact 联系人 --phone 电话
+                       --parent 上级组织名称 --parent-uuid 上级组织识别码]
                                                                   查看或设置本组织信息
 kexie-desktop backup --out 文件                                    备份数据
 kexie-desktop restore 文件                                        从备份恢复（先自动备份当前数据）
@@ -43,8 +48,8 @@ _ERROR_TRANSLATIONS = (
     (re.compile(r"argument \S+: invalid choice: '([^']*)'.*"), "没有“{0}”这个命令"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
     (
-        re.compile(r"the following arguments are required: \{summary,ledger\}"),
-        "请写明导出什么：summary（年度工作总结）或 ledger（台账）",
+        re.compile(r"the following arguments are required: \{summary,ledger,package\}"),
+        "请写明导出什么：summary（年度工作总结）、ledger（台账）或 package（报送包）",
     ),
     (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
     (re.compile(r"argument (\S+): (日期.*)"), "参数 {0}：{1}"),
@@ -79,6 +84,8 @@ _PROFILE_OPTIONS = (
     ("--place", "org_place", "所在地，如：湖南省青江市"),
     ("--contact", "contact_person", "联系人"),
     ("--phone", "contact_phone", "联系电话"),
+    ("--parent", "parent_name", "上级组织名称（报送包交给谁），如：青江县科协"),
+    ("--parent-uuid", "parent_uuid", "上级组织的识别码（上级在其“本组织信息”中可以看到）"),
 )
 _PROFILE_LABELS = {
     "org_name": "组织名称",
@@ -86,6 +93,8 @@ _PROFILE_LABELS = {
     "org_place": "所在地",
     "contact_person": "联系人",
     "contact_phone": "联系电话",
+    "parent_name": "上级组织",
+    "parent_uuid": "上级组织识别码",
 }
 
 
@@ -122,7 +131,8 @@ def build_parser() -> ChineseArgumentParser:
         help="自检：在临时文件夹中建库、载入演示数据、导出并读回，不读写您的数据",
     )
     sub = parser.add_subparsers(
-        dest="command", title="命令", metavar="{demo,import,export,profile,backup,restore}"
+        dest="command", title="命令",
+        metavar="{demo,import,export,submissions,profile,backup,restore}",
     )
     profile = sub.add_parser("profile", help="查看或设置本组织信息", add_help=False, usage=_USAGE)
     _add_common(profile)
@@ -134,7 +144,13 @@ def build_parser() -> ChineseArgumentParser:
         "import", help="导入 Excel 或 CSV 文件", add_help=False, usage=_USAGE
     )
     _add_common(importing)
-    importing.add_argument("file", type=Path, metavar="文件", help=".xlsx、.xls 或 .csv 文件")
+    importing.add_argument(
+        "file",
+        type=Path,
+        nargs="+",
+        metavar="文件",
+        help=".xlsx、.xls 或 .csv 文件；或 package 加一个或多个报送包",
+    )
     importing.add_argument(
         "--kind",
         choices=["people", "activities", "awards", "units"],
@@ -157,7 +173,9 @@ def build_parser() -> ChineseArgumentParser:
     restore.add_argument("file", type=Path, metavar="文件", help="备份文件")
     export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
     _add_common(export)
-    what = export.add_subparsers(dest="what", title="导出内容", metavar="{summary,ledger}")
+    what = export.add_subparsers(
+        dest="what", title="导出内容", metavar="{summary,ledger,package}"
+    )
     what.required = True
     for name, text, suffix in (
         ("summary", "年度工作总结（Word 公文格式）", ".docx"),
@@ -168,6 +186,11 @@ def build_parser() -> ChineseArgumentParser:
         item.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
         item.add_argument(
             "--out", type=Path, required=True, metavar=f"文件{suffix}", help="写到哪个文件"
+        )
+        item.add_argument(
+            "--with-subordinates",
+            action="store_true",
+            help="包括下级组织报送的记录（默认只含本组织自己的记录）",
         )
         if name == "ledger":
             item.add_argument(
@@ -180,6 +203,25 @@ def build_parser() -> ChineseArgumentParser:
                 metavar="YYYY-MM-DD",
                 help="落款日期（默认为程序中为这一年设定的日期，没有设定则为今天）",
             )
+    package = what.add_parser("package", help="报送包（交上级）", add_help=False, usage=_USAGE)
+    _add_common(package)
+    package.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
+    package.add_argument(
+        "--out", type=Path, required=True, metavar="文件.zip", help="写到哪个文件（如U盘上）"
+    )
+    package.add_argument(
+        "--full-ids", action="store_true", help="身份证号和电话写完整（默认部分隐藏）"
+    )
+    package.add_argument(
+        "--own-only",
+        action="store_true",
+        help="只含本组织自己的记录，不转报下级组织报送的数据（默认一并转报）",
+    )
+    status = sub.add_parser(
+        "submissions", help="查看下级组织报送情况", add_help=False, usage=_USAGE
+    )
+    _add_common(status)
+    status.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
     return parser
 
 
@@ -205,8 +247,17 @@ def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
         return _run_demo(data_dir)
     if args.command == "export":
         return _run_export(args, data_dir)
+    if args.command == "import" and len(args.file) > 1 and args.file[0] == Path("package"):
+        return _run_import_packages(args, data_dir)
     if args.command == "import":
+        if len(args.file) > 1:
+            print("错误：一次只能导入一个 Excel/CSV 文件（报送包请用 import package）。",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        args.file = args.file[0]
         return _run_import(args, data_dir)
+    if args.command == "submissions":
+        return _run_submissions(args, data_dir)
     if args.command == "profile":
         return _run_profile(args, data_dir)
     assert args.command in ("backup", "restore"), args.command
@@ -326,6 +377,7 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
     from kexie_desktop.core import export, summary
+    from kexie_desktop.core.package import PackageError
     from kexie_desktop.core.safe_write import ExportError
 
     if not data_dir.joinpath("kexie.db").exists():
@@ -334,18 +386,40 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         store = _open_store(data_dir, writes=False)
         try:
-            if args.what == "summary":
-                result = export.export_summary(store, args.year, args.out, signed=args.date)
+            if args.what == "package":
+                from kexie_desktop.core.package import export_package
+
+                result = export_package(
+                    store,
+                    args.year,
+                    args.out,
+                    full_ids=args.full_ids,
+                    with_subordinates=not args.own_only,
+                )
+            elif args.what == "summary":
+                result = export.export_summary(
+                    store,
+                    args.year,
+                    args.out,
+                    signed=args.date,
+                    with_subordinates=args.with_subordinates,
+                )
                 for part in summary.missing_narratives(store, args.year):
                     print(f"提示：{args.year}年的“{part}”尚未填写，总结中的这一部分是程序根据"
                           "记录起草的草稿，请审阅修改。", file=sys.stderr)  # fmt: skip
                 if undated := store.undated_awards():
                     print(f"提示：有{undated}个奖项没有获奖日期，未计入任何年度。", file=sys.stderr)
             else:
-                result = export.export_ledger(store, args.year, args.out, full_ids=args.full_ids)
+                result = export.export_ledger(
+                    store,
+                    args.year,
+                    args.out,
+                    full_ids=args.full_ids,
+                    with_subordinates=args.with_subordinates,
+                )
         finally:
             store.close()
-    except (StoreError, summary.SummaryError, ExportError) as exc:
+    except (StoreError, summary.SummaryError, ExportError, PackageError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     print(result.summary())
@@ -387,6 +461,8 @@ def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
                 print("已保存本组织信息：")
             for name, label in _PROFILE_LABELS.items():
                 print(f"{label}：{getattr(profile, name) or '（未填写）'}")
+            # Read-only stores cannot make it; a database opened before 0008 always has it.
+            print(f"本组织识别码：{store.get_setting('org_uuid') or '（未生成）'}")
         finally:
             store.close()
     except ValidationError as exc:
@@ -395,4 +471,59 @@ def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _run_import_packages(args: argparse.Namespace, data_dir: Path) -> int:
+    """Each package is checked in full before anything is merged; exit 1 if any was refused."""
+    from kexie_desktop.core.package import PackageError, merge_package, read_package
+
+    files = args.file[1:]
+    try:
+        store = _open_store(data_dir, writes=not args.dry_run)
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    failed = 0
+    try:
+        for path in files:
+            try:
+                package = read_package(path)
+                print(package.describe())
+                if args.dry_run:
+                    print("（只检查，没有写入）")
+                    continue
+                print(merge_package(store, package).summary())
+            except (PackageError, StoreError) as exc:
+                failed += 1
+                print(f"错误：{exc}", file=sys.stderr)
+            print()
+    finally:
+        store.close()
+    return 1 if failed else 0
+
+
+def _run_submissions(args: argparse.Namespace, data_dir: Path) -> int:
+    from kexie_desktop.core.package import KINDS, KIND_LABELS, local_time, submission_status
+
+    if not data_dir.joinpath("kexie.db").exists():
+        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
+        return 1
+    try:
+        store = _open_store(data_dir, writes=False)
+        try:
+            status = submission_status(store, args.year)
+        finally:
+            store.close()
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print(f"{args.year}年已报送：{len(status.submitted)}个组织")
+    for item in status.submitted:
+        counts = "、".join(f"{KIND_LABELS[k]}{item.counts.get(k, 0)}" for k in KINDS)
+        via = f"，经{item.via}转报" if item.via else ""
+        print(f"  {item.name}：导出于{local_time(item.exported_at)}{via}；{counts}")
+    print(f"尚未报送：{len(status.missing)}个")
+    for unit in status.missing:
+        print(f"  {unit['name']}（{unit['kind']}）")
     return 0

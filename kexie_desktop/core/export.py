@@ -51,11 +51,19 @@ def export_summary(
     today: dt.date | None = None,
     narratives: Narratives | None = None,
     signed: dt.date | None = None,
+    with_subordinates: bool = False,
     progress: Progress | None = None,
 ) -> ExportResult:
     from kexie_desktop.core.docx_export import write_docx
 
-    document = compose_summary(store, year, today=today, narratives=narratives, signed=signed)
+    document = compose_summary(
+        store,
+        year,
+        today=today,
+        narratives=narratives,
+        signed=signed,
+        with_subordinates=with_subordinates,
+    )
     if progress:
         progress(1, 3)
 
@@ -78,6 +86,7 @@ def export_ledger(
     target: Path,
     *,
     full_ids: bool = False,
+    with_subordinates: bool = False,
     progress: Progress | None = None,
 ) -> ExportResult:
     from kexie_desktop.core.ledger_export import write_ledger
@@ -85,7 +94,16 @@ def export_ledger(
     rows: dict[str, int] = {}
 
     def write(f: BinaryIO) -> None:
-        rows.update(write_ledger(store, year, f, full_ids=full_ids, progress=progress))
+        rows.update(
+            write_ledger(
+                store,
+                year,
+                f,
+                full_ids=full_ids,
+                with_subordinates=with_subordinates,
+                progress=progress,
+            )
+        )
 
     path = write_safely(target, write, verify=lambda p: check_zip(p, ["xl/workbook.xml"]))
     return ExportResult(path, path.stat().st_size, rows)
