@@ -423,7 +423,10 @@ def _read(archive: zipfile.ZipFile, path: Path, label: str, records: bool) -> Pa
     written_sum = _read_entry(archive, entries[MANIFEST_SUM], 200, label).decode("ascii", "replace")
     manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
     if written_sum.strip() != manifest_sha256:
-        raise PackageError(f"{label}的清单（{MANIFEST}）校验不符：文件已损坏或被改动过，没有导入。")
+        raise PackageError(
+            f"{label}的清单（{MANIFEST}）与其校验值（{MANIFEST_SUM}）不符："
+            "文件已损坏或被改动过，没有导入。"
+        )
     try:
         manifest = json.loads(manifest_bytes)
     except (ValueError, RecursionError) as exc:

@@ -1101,9 +1101,15 @@ class Store:
                   "removed": [row[2] for row in dropped], "batch_id": None}  # fmt: skip
         if not plans and not dropped:
             return result
-        stamp = now_iso()
+        # One stamp for the batch and every row it writes or turns off, to the microsecond: an
+        # older batch of the same second must see these rows as changed after it (its undo is
+        # then refused), while this batch's own undo must not.
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         with self.transaction():
             batch_id = self.begin_import_batch(file_name)
+            self.db.execute(
+                "UPDATE import_batches SET created_at = ? WHERE id = ?", [stamp, batch_id]
+            )
             changes: list[tuple[str, int, str, str | None]] = []
             if previous is not None:
                 # The older package of this sender may share blocks with this one: its batch
