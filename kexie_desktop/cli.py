@@ -131,7 +131,8 @@ def build_parser() -> ChineseArgumentParser:
         help="自检：在临时文件夹中建库、载入演示数据、导出并读回，不读写您的数据",
     )
     sub = parser.add_subparsers(
-        dest="command", title="命令",
+        dest="command",
+        title="命令",
         metavar="{demo,import,export,submissions,profile,backup,restore}",
     )
     profile = sub.add_parser("profile", help="查看或设置本组织信息", add_help=False, usage=_USAGE)
@@ -173,9 +174,7 @@ def build_parser() -> ChineseArgumentParser:
     restore.add_argument("file", type=Path, metavar="文件", help="备份文件")
     export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
     _add_common(export)
-    what = export.add_subparsers(
-        dest="what", title="导出内容", metavar="{summary,ledger,package}"
-    )
+    what = export.add_subparsers(dest="what", title="导出内容", metavar="{summary,ledger,package}")
     what.required = True
     for name, text, suffix in (
         ("summary", "年度工作总结（Word 公文格式）", ".docx"),
@@ -377,12 +376,14 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
     from kexie_desktop.core import export, summary
-    from kexie_desktop.core.package import PackageError
+    from kexie_desktop.core.export import ExportResult
+    from kexie_desktop.core.package import PackageError, PackageResult
     from kexie_desktop.core.safe_write import ExportError
 
     if not data_dir.joinpath("kexie.db").exists():
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
+    result: ExportResult | PackageResult
     try:
         store = _open_store(data_dir, writes=False)
         try:
@@ -504,7 +505,7 @@ def _run_import_packages(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _run_submissions(args: argparse.Namespace, data_dir: Path) -> int:
-    from kexie_desktop.core.package import KINDS, KIND_LABELS, local_time, submission_status
+    from kexie_desktop.core.package import KIND_LABELS, KINDS, local_time, submission_status
 
     if not data_dir.joinpath("kexie.db").exists():
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)

@@ -585,8 +585,8 @@ def write_ledger(
 
     ID-card numbers and phones are masked unless `full_ids`. `progress(done, total)` is called
     every thousand rows and at the end. `with_subordinates` adds the sheets of the records
-    subordinate organisations reported (_SUBORDINATES). Callers wanting a whole-or-absent file write to a
-    temporary file (see safe_write); this writes straight through.
+    subordinate organisations reported (_SUBORDINATES). Callers wanting a whole-or-absent file
+    write to a temporary file (see safe_write); this writes straight through.
     """
     org = store.profile().org_name
     specs = _SHEETS + _SUBORDINATES if with_subordinates else _SHEETS
@@ -720,7 +720,11 @@ def _frame(
         if full_ids and spec.personal:
             ws.oddHeader.right.text = "含完整身份证号码和电话，请妥善保管"
 
-        suffix = "" if spec.printed or spec in _SUBORDINATES else "（完整信息，供查询和导入，不用于打印）"
+        suffix = (
+            ""
+            if spec.printed or spec in _SUBORDINATES
+            else "（完整信息，供查询和导入，不用于打印）"
+        )
         title = WriteOnlyCell(ws, value=f"{org}{year}年{spec.title}{suffix}")
         title.font = title_font
         title.alignment = title_alignment

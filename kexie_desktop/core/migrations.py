@@ -326,9 +326,7 @@ def m0008_package_identity_and_subordinates(db: Database) -> None:
         updated_at TEXT NOT NULL
     )"""
     )
-    db.execute(
-        "CREATE UNIQUE INDEX sub_orgs_active ON sub_orgs(org_uuid, year) WHERE active = 1"
-    )
+    db.execute("CREATE UNIQUE INDEX sub_orgs_active ON sub_orgs(org_uuid, year) WHERE active = 1")
     db.execute("CREATE INDEX sub_orgs_submission ON sub_orgs(submission_id)")
     # References inside a block are by UUID within that block; `extra_json` keeps fields a
     # newer sender's records have that these tables do not (passed on unchanged upwards).

@@ -67,39 +67,81 @@ MAX_TEXT = 100_000  # characters in one field
 
 KINDS = ("units", "people", "activities", "awards")
 KIND_LABELS = {"units": "基层组织", "people": "人员", "activities": "活动", "awards": "奖项"}
-PART_KINDS = {"records": "记录", "summary": "年度工作总结", "ledger": "台账", "stats": "统计年报数据",
-              "attachment": "佐证材料"}  # fmt: skip
+PART_KINDS = {
+    "records": "记录",
+    "summary": "年度工作总结",
+    "ledger": "台账",
+    "stats": "统计年报数据",
+    "attachment": "佐证材料",
+}
 
 # The columns the subordinates' tables keep of each kind; every other field a record carries
 # goes into extra_json (a newer sender's fields, passed on unchanged).
 _COLUMNS: dict[str, dict[str, str]] = {
     "units": {
-        "name": "text!", "kind": "text!", "established_date": "date", "contact_person": "text",
-        "contact_phone": "text", "member_count": "count?", "founded_this_year": "flag",
+        "name": "text!",
+        "kind": "text!",
+        "established_date": "date",
+        "contact_person": "text",
+        "contact_phone": "text",
+        "member_count": "count?",
+        "founded_this_year": "flag",
     },
     "people": {
-        "name": "text!", "gender": "text", "birth_date": "date", "ethnicity": "text",
-        "id_number": "text", "phone": "text", "unit_uuid": "ref", "title": "text",
-        "education": "text", "speciality": "text", "roles": "text", "join_date": "date",
+        "name": "text!",
+        "gender": "text",
+        "birth_date": "date",
+        "ethnicity": "text",
+        "id_number": "text",
+        "phone": "text",
+        "unit_uuid": "ref",
+        "title": "text",
+        "education": "text",
+        "speciality": "text",
+        "roles": "text",
+        "join_date": "date",
         "status": "text",
     },
     "activities": {
-        "title": "text!", "category": "text!", "start_date": "date!", "end_date": "date",
-        "unit_uuid": "ref", "co_organisers": "text", "place": "text", "audience": "text",
-        "participants": "count?", "highlight": "flag", "description": "text",
-        "reports": "count", "problems_solved": "count", "technologies_promoted": "count",
-        "articles": "count", "messages": "count", "person_uuids": "refs",
+        "title": "text!",
+        "category": "text!",
+        "start_date": "date!",
+        "end_date": "date",
+        "unit_uuid": "ref",
+        "co_organisers": "text",
+        "place": "text",
+        "audience": "text",
+        "participants": "count?",
+        "highlight": "flag",
+        "description": "text",
+        "reports": "count",
+        "problems_solved": "count",
+        "technologies_promoted": "count",
+        "articles": "count",
+        "messages": "count",
+        "person_uuids": "refs",
     },
     "awards": {
-        "name": "text!", "level": "text!", "award_date": "date", "person_uuid": "ref",
-        "unit_uuid": "ref", "team": "text", "issuer": "text", "certificate_no": "text",
-        "note": "text", "activity_uuid": "ref",
+        "name": "text!",
+        "level": "text!",
+        "award_date": "date",
+        "person_uuid": "ref",
+        "unit_uuid": "ref",
+        "team": "text",
+        "issuer": "text",
+        "certificate_no": "text",
+        "note": "text",
+        "activity_uuid": "ref",
     },
-}  # fmt: skip
+}
 _COMMON = {"uuid": "uuid!", "created_at": "text", "updated_at": "text", "notes": "text"}
 _SUB_TABLE = {kind: f"sub_{kind}" for kind in KINDS}
-_REF_TARGET = {"unit_uuid": "units", "person_uuid": "people", "activity_uuid": "activities",
-               "person_uuids": "people"}  # fmt: skip
+_REF_TARGET = {
+    "unit_uuid": "units",
+    "person_uuid": "people",
+    "activity_uuid": "activities",
+    "person_uuids": "people",
+}
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -189,8 +231,10 @@ def export_package(
         for sub in store.active_sub_orgs(year):
             if sub["org_uuid"] == own_uuid:
                 continue
-            rows = {kind: [_from_stored(r) for r in store.sub_rows(sub["id"], _SUB_TABLE[kind])]
-                    for kind in KINDS}  # fmt: skip
+            rows = {
+                kind: [_from_stored(r) for r in store.sub_rows(sub["id"], _SUB_TABLE[kind])]
+                for kind in KINDS
+            }
             if not full_ids:
                 _mask(rows)
             blocks.append((_org_of(sub), str(sub["exported_at"]), rows))
@@ -200,8 +244,13 @@ def export_package(
     notes: list[str] = []
     parts: list[tuple[str, str, bytes | Path]] = []
     for block_org, block_at, rows in blocks:
-        body = {"format": FORMAT, "organisation": block_org, "year": year,
-                "exported_at": block_at, **rows}  # fmt: skip
+        body = {
+            "format": FORMAT,
+            "organisation": block_org,
+            "year": year,
+            "exported_at": block_at,
+            **rows,
+        }
         data = json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1).encode()
         parts.append((f"records/{block_org['uuid']}.json", "records", data))
 
@@ -244,10 +293,14 @@ def export_package(
             "full_ids": full_ids,
             "counts": {kind: len(own[kind]) for kind in KINDS},
             "organisations": [
-                {**block_org, "exported_at": block_at, "part": f"records/{block_org['uuid']}.json",
-                 "counts": {kind: len(rows[kind]) for kind in KINDS}}
+                {
+                    **block_org,
+                    "exported_at": block_at,
+                    "part": f"records/{block_org['uuid']}.json",
+                    "counts": {kind: len(rows[kind]) for kind in KINDS},
+                }
                 for block_org, block_at, rows in blocks
-            ],  # fmt: skip
+            ],
             "parts": listed,
         }
         manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
@@ -264,12 +317,14 @@ def export_package(
                     else:
                         archive.write(content, part_name, compress_type=method)
 
-        path = write_safely(target, write, verify=lambda p: read_package(p, records=False) and None)
+        def verify(written: Path) -> None:
+            read_package(written, records=False)
+
+        path = write_safely(target, write, verify=verify)
     if progress:
         progress(4, 4)
-    return PackageResult(
-        path, path.stat().st_size, manifest["counts"], len(blocks), notes
-    )
+    counts = {kind: len(own[kind]) for kind in KINDS}
+    return PackageResult(path, path.stat().st_size, counts, len(blocks), notes)
 
 
 def _digest(content: bytes | Path) -> tuple[str, int]:
@@ -418,7 +473,9 @@ def _read(archive: zipfile.ZipFile, path: Path, label: str, records: bool) -> Pa
         entries[name] = info
     for required in (MANIFEST, MANIFEST_SUM):
         if required not in entries:
-            raise PackageError(f"{label}中缺少清单（{required}），不是科协工作台的报送包，没有导入。")
+            raise PackageError(
+                f"{label}中缺少清单（{required}），不是科协工作台的报送包，没有导入。"
+            )
     manifest_bytes = _read_entry(archive, entries[MANIFEST], MAX_MANIFEST_BYTES, label)
     written_sum = _read_entry(archive, entries[MANIFEST_SUM], 200, label).decode("ascii", "replace")
     manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
@@ -440,19 +497,19 @@ def _read(archive: zipfile.ZipFile, path: Path, label: str, records: bool) -> Pa
     total = 0
     contents: dict[str, bytes] = {}
     for name, part in listed.items():
-        info = entries.get(name)
-        if info is None:
+        if name not in entries:
             raise PackageError(f"{label}中缺少“{name}”（清单上有），没有导入。")
+        info = entries[name]
         limit = MAX_RECORDS_BYTES if part["kind"] == "records" else MAX_PART_BYTES
         if part["size"] != info.file_size:
-            raise PackageError(f"{label}中的“{name}”大小与清单不符：文件已损坏或被改动过，没有导入。")
+            raise PackageError(
+                f"{label}中的“{name}”大小与清单不符：文件已损坏或被改动过，没有导入。"
+            )
         total += info.file_size
         if info.file_size > limit or total > MAX_TOTAL_BYTES:
             raise PackageError(f"{label}中的“{name}”过大，超过了报送包的上限，没有导入。")
         if info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(1, info.compress_size):
-            raise PackageError(
-                f"{label}中的“{name}”压缩比异常（可能是“压缩炸弹”），没有导入。"
-            )
+            raise PackageError(f"{label}中的“{name}”压缩比异常（可能是“压缩炸弹”），没有导入。")
         keep = part["kind"] == "records" and records
         digest, data = _hash_entry(archive, info, limit, label, keep=keep)
         if digest != part["sha256"]:
@@ -507,9 +564,7 @@ def _hash_entry(
                     kept += chunk
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         # zlib errors and CRC mismatches: a flipped byte in the compressed data.
-        raise PackageError(
-            f"{label}中的“{info.filename}”已损坏（{exc}），没有导入。"
-        ) from exc
+        raise PackageError(f"{label}中的“{info.filename}”已损坏（{exc}），没有导入。") from exc
     except Exception as exc:  # zlib.error is not an OSError
         if type(exc).__name__ == "error":
             raise PackageError(f"{label}中的“{info.filename}”已损坏，没有导入。") from exc
@@ -649,13 +704,17 @@ def _block(data: bytes, entry: dict[str, Any], manifest: dict[str, Any], label: 
                         f"{KIND_LABELS[target]}，没有导入。"
                     )
         date = {"activities": "start_date", "awards": "award_date"}.get(kind)
-        if date and any(row[date] and not str(row[date]).startswith(str(year)) for row in rows[kind]):
+        if date and any(
+            row[date] and not str(row[date]).startswith(str(year)) for row in rows[kind]
+        ):
             raise PackageError(f"{where}中有不属于{year}年的{KIND_LABELS[kind]}，没有导入。")
     counts = {kind: len(rows[kind]) for kind in KINDS}
     if counts != entry.get("counts"):
         raise PackageError(f"{where}条数与清单不符，没有导入。")
-    org = {k: str(entry.get(k, "")) for k in ("uuid", "name", "level", "place",
-                                               "parent_name", "parent_uuid")}  # fmt: skip
+    org = {
+        k: str(entry.get(k, ""))
+        for k in ("uuid", "name", "level", "place", "parent_name", "parent_uuid")
+    }
     return Block(org, entry["exported_at"], hashlib.sha256(data).hexdigest(), counts, rows)
 
 
@@ -757,16 +816,26 @@ def merge_package(store: Store, package: Package) -> MergeResult:
             return MergeResult(package, [], [], [], [], None)
         if previous["exported_at"] > package.exported_at:
             return MergeResult(
-                package, [], [], [], [], None,
+                package,
+                [],
+                [],
+                [],
+                [],
+                None,
                 skipped=f"已导入过{org['name']}{package.year}年较新的报送包"
                 f"（导出于{local_time(previous['exported_at'])}），这个较旧的包没有导入。",
-            )  # fmt: skip
+            )
     blocks = [
-        {"org": b.org, "exported_at": b.exported_at, "digest": b.digest, "counts": b.counts,
-         "rows": {_SUB_TABLE[kind]: b.rows[kind] for kind in KINDS}}
+        {
+            "org": b.org,
+            "exported_at": b.exported_at,
+            "digest": b.digest,
+            "counts": b.counts,
+            "rows": {_SUB_TABLE[kind]: b.rows[kind] for kind in KINDS},
+        }
         for b in package.blocks
         if b.org["uuid"] != own  # our own data, passed back down by a parent: never merged
-    ]  # fmt: skip
+    ]
     submission = {
         "org_uuid": org["uuid"],
         "org_name": org["name"],
@@ -779,8 +848,14 @@ def merge_package(store: Store, package: Package) -> MergeResult:
     result = store.import_submission(
         submission, blocks, file_name=package.path.name, batch_label=label
     )
-    return MergeResult(package, result["added"], result["replaced"], result["kept"],
-                       result["removed"], result["batch_id"])  # fmt: skip
+    return MergeResult(
+        package,
+        result["added"],
+        result["replaced"],
+        result["kept"],
+        result["removed"],
+        result["batch_id"],
+    )
 
 
 # -- 报送情况 -------------------------------------------------------------------------------------
@@ -818,9 +893,16 @@ def submission_status(store: Store, year: int) -> Status:
     for sub in subs:
         via = "" if sub["via_uuid"] == sub["org_uuid"] else str(sub["via_name"])
         submitted.append(
-            Submitted(sub["org_uuid"], sub["org_name"], sub["org_level"], sub["exported_at"],
-                      sub["imported_at"], via, json.loads(sub["counts_json"]))
-        )  # fmt: skip
+            Submitted(
+                sub["org_uuid"],
+                sub["org_name"],
+                sub["org_level"],
+                sub["exported_at"],
+                sub["imported_at"],
+                via,
+                json.loads(sub["counts_json"]),
+            )
+        )
     by_uuid = {s.org_uuid: s for s in submitted}
     by_name = {_plain(s.name): s for s in submitted}
     missing = []

@@ -1028,7 +1028,9 @@ class Store:
             [org_uuid, year],
         )
         row = cursor.fetchone()
-        return None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
+        return (
+            None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
+        )
 
     def active_sub_orgs(self, year: int) -> list[dict[str, Any]]:
         """The organisations whose records of the year are held, with the package they came in."""
@@ -1045,9 +1047,7 @@ class Store:
     def sub_rows(self, org_id: int, table: str) -> list[dict[str, Any]]:
         """One received block's records of a kind, as stored (for passing them on upwards)."""
         assert table in _SUB_TABLES, table
-        cursor = self.conn.execute(
-            f"SELECT * FROM {table} WHERE org_id = ? ORDER BY id", [org_id]
-        )
+        cursor = self.conn.execute(f"SELECT * FROM {table} WHERE org_id = ? ORDER BY id", [org_id])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor]
 
@@ -1072,7 +1072,7 @@ class Store:
         replaced: list[str] = []
         kept: list[str] = []
         previous = self.latest_submission(submission["org_uuid"], year)
-        plans = []
+        plans: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         for block in blocks:
             org = block["org"]
             current = self._active_sub_org(org["uuid"], year)
@@ -1097,7 +1097,7 @@ class Store:
                 ).fetchall()
                 if row[1] not in carried
             ]
-        result = {"added": added, "replaced": replaced, "kept": kept,
+        result: dict[str, Any] = {"added": added, "replaced": replaced, "kept": kept,
                   "removed": [row[2] for row in dropped], "batch_id": None}  # fmt: skip
         if not plans and not dropped:
             return result
@@ -1121,7 +1121,7 @@ class Store:
                 before = json.dumps({"updated_at": previous["updated_at"]})
                 changes.append(("sub_submissions", previous["id"], "update", before))
             off = [(row[0], row[4]) for row in dropped]
-            off += [(current["id"], current["updated_at"]) for _b, current in plans if current]
+            off += [(c["id"], c["updated_at"]) for _b, c in plans if c is not None]
             for org_id, updated_at in off:
                 self.db.execute(
                     "UPDATE sub_orgs SET active = 0, updated_at = ? WHERE id = ?", [stamp, org_id]
@@ -1144,7 +1144,8 @@ class Store:
                 cursor = self.db.execute(
                     "INSERT INTO sub_orgs (submission_id, org_uuid, org_name, org_level, "
                     "org_place, parent_uuid, parent_name, year, exported_at, digest, "
-                    "counts_json, active, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                    "counts_json, active, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
                     [submission_id, org["uuid"], org["name"], org["level"], org["place"],
                      org["parent_uuid"], org["parent_name"], year, block["exported_at"],
                      block["digest"], json.dumps(block["counts"]), stamp],
@@ -1182,7 +1183,9 @@ class Store:
             [org_uuid, year],
         )
         row = cursor.fetchone()
-        return None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
+        return (
+            None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
+        )
 
     def reporting_units(self) -> list[dict[str, Any]]:
         """The county's own units of the kinds that report to it, with any explicit match."""

@@ -812,9 +812,9 @@ def _subordinate_section(store: Store, year: int) -> _Section | None:
             text += f"，参加{people}人次{'以上' if unknown else ''}"
         order = sorted(figures, key=lambda f: (-_n(f["activities"]), str(f["category"])))
         if len(order) > 1:
+            nouns = [ACTIVITY_NOUNS.get(str(f["category"]), str(f["category"])) for f in order]
             text += "，其中" + _join(
-                f"{ACTIVITY_NOUNS.get(str(f['category']), str(f['category']))}{_n(f['activities'])}次"
-                for f in order[:5]
+                f"{noun}{_n(f['activities'])}次" for noun, f in zip(nouns, order[:5], strict=False)
             )
         outcomes = _outcome_phrases(
             {name: sum(_n(f[name]) for f in figures) for name in OUTCOME_NAMES}

@@ -62,14 +62,35 @@ def fill(store: Store, name: str, level: str, parent: str, seed: int, activities
             person_ids=[people[i % 6], people[(i + 1) % 6]] if i % 2 else [],
         )
         ids.append(store.save(activity).id)
-    store.save(Activity(title=f"{prefix}上年活动", category="科学普及",
-                        start_date=f"{YEAR - 1}-06-01", participants=50))  # fmt: skip
-    store.save(Award(name="优秀科普员", level="县级", award_date=f"{YEAR}-09-01",
-                     person_id=people[0], activity_id=ids[0]))  # fmt: skip
-    store.save(Award(name="先进集体", level="市级", award_date=f"{YEAR}-12-01",
-                     team=f"{prefix}讲师团", unit_id=units[0]))  # fmt: skip
-    store.save(Award(name="示范农技协", level="省部级", award_date=f"{YEAR}-11-11",
-                     unit_id=units[1]))  # fmt: skip
+    store.save(
+        Activity(
+            title=f"{prefix}上年活动",
+            category="科学普及",
+            start_date=f"{YEAR - 1}-06-01",
+            participants=50,
+        )
+    )
+    store.save(
+        Award(
+            name="优秀科普员",
+            level="县级",
+            award_date=f"{YEAR}-09-01",
+            person_id=people[0],
+            activity_id=ids[0],
+        )
+    )
+    store.save(
+        Award(
+            name="先进集体",
+            level="市级",
+            award_date=f"{YEAR}-12-01",
+            team=f"{prefix}讲师团",
+            unit_id=units[0],
+        )
+    )
+    store.save(
+        Award(name="示范农技协", level="省部级", award_date=f"{YEAR}-11-11", unit_id=units[1])
+    )
 
 
 def open_org(folder: Path, name: str, level: str, parent: str, seed: int, n: int) -> Store:
@@ -109,22 +130,25 @@ def year_totals(store: Store, *, sub: bool = False) -> dict[str, int]:
             f"FROM {tables['activities']} WHERE {active} AND start_date BETWEEN {year}"
         ).fetchone()[0],
         "awards": one(
-            f"SELECT count(*) FROM {tables['awards']} WHERE {active} "
-            f"AND award_date BETWEEN {year}"
+            f"SELECT count(*) FROM {tables['awards']} WHERE {active} AND award_date BETWEEN {year}"
         ).fetchone()[0],
     }
 
 
 def link_count(store: Store, *, sub: bool = False) -> int:
     if sub:
-        return int(store.conn.execute(
-            "SELECT coalesce(sum(json_array_length(person_uuids)), 0) FROM sub_activities "
-            "WHERE org_id IN (SELECT id FROM sub_orgs WHERE active = 1)"
-        ).fetchone()[0])  # fmt: skip
-    return int(store.conn.execute(
-        f"SELECT count(*) FROM activity_people ap JOIN activities a ON a.id = ap.activity_id "
-        f"WHERE a.start_date BETWEEN '{YEAR}-01-01' AND '{YEAR}-12-31'"
-    ).fetchone()[0])  # fmt: skip
+        return int(
+            store.conn.execute(
+                "SELECT coalesce(sum(json_array_length(person_uuids)), 0) FROM sub_activities "
+                "WHERE org_id IN (SELECT id FROM sub_orgs WHERE active = 1)"
+            ).fetchone()[0]
+        )
+    return int(
+        store.conn.execute(
+            f"SELECT count(*) FROM activity_people ap JOIN activities a ON a.id = ap.activity_id "
+            f"WHERE a.start_date BETWEEN '{YEAR}-01-01' AND '{YEAR}-12-31'"
+        ).fetchone()[0]
+    )
 
 
 def add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:

@@ -107,8 +107,11 @@ def test_newer_package_replaces_older_as_one_undoable_batch(orgs: Orgs) -> None:
     old = orgs.export(orgs.a, "a-old.zip")
     _merge(orgs.county, old)
     old_totals = year_totals(orgs.county, sub=True)
-    orgs.a.save(Activity(title="补录的活动", category="科学普及", start_date=f"{YEAR}-12-20",
-                         participants=77))  # fmt: skip
+    orgs.a.save(
+        Activity(
+            title="补录的活动", category="科学普及", start_date=f"{YEAR}-12-20", participants=77
+        )
+    )
     new = orgs.export(orgs.a, "a-new.zip")
     result = _merge(orgs.county, new)
     assert result.replaced == [TOWNSHIPS[0]]
@@ -263,8 +266,11 @@ def _with_manifest(path: Path, target: Path, edit: dict[str, object]) -> None:
         manifest = json.loads(z.read(pk.MANIFEST))
     manifest.update(edit)
     data = json.dumps(manifest, ensure_ascii=False).encode()
-    _rewrite(path, target, {pk.MANIFEST: data,
-                            pk.MANIFEST_SUM: hashlib.sha256(data).hexdigest().encode()})  # fmt: skip
+    _rewrite(
+        path,
+        target,
+        {pk.MANIFEST: data, pk.MANIFEST_SUM: hashlib.sha256(data).hexdigest().encode()},
+    )
 
 
 @pytest.mark.parametrize(
@@ -283,22 +289,42 @@ def test_a_package_from_a_newer_program_is_refused(orgs: Orgs, edit: dict[str, o
     assert _nothing_merged(orgs.county)
 
 
-@pytest.mark.parametrize("name", ["../evil.json", "/etc/evil.json", "records\\..\\evil.json",
-                                  "C:/evil.json", "records/../../evil.json"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../evil.json",
+        "/etc/evil.json",
+        "records\\..\\evil.json",
+        "C:/evil.json",
+        "records/../../evil.json",
+    ],
+)
 def test_zip_slip_names_are_refused(orgs: Orgs, name: str) -> None:
     path = orgs.export(orgs.a, "a.zip")
     target = orgs.folder / "slip.zip"
     data = b'{"x": 1}'
     with zipfile.ZipFile(path) as z:
         manifest = json.loads(z.read(pk.MANIFEST))
-    manifest["parts"].append({"name": name, "kind": "attachment", "size": len(data),
-                              "sha256": hashlib.sha256(data).hexdigest()})  # fmt: skip
+    manifest["parts"].append(
+        {
+            "name": name,
+            "kind": "attachment",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    )
     manifest_bytes = json.dumps(manifest).encode()
-    _rewrite(path, target, {pk.MANIFEST: manifest_bytes,
-                            pk.MANIFEST_SUM: hashlib.sha256(manifest_bytes).hexdigest().encode()})  # fmt: skip
+    _rewrite(
+        path,
+        target,
+        {
+            pk.MANIFEST: manifest_bytes,
+            pk.MANIFEST_SUM: hashlib.sha256(manifest_bytes).hexdigest().encode(),
+        },
+    )
     with zipfile.ZipFile(target, "a") as z:
         z.writestr(name, data)
-    with pytest.raises(pk.PackageError, match="不安全|不对"):
+    with pytest.raises(pk.PackageError, match=r"不安全|不对"):
         _merge(orgs.county, target)
     assert not (orgs.folder.parent / "evil.json").exists()
     assert _nothing_merged(orgs.county)
@@ -316,18 +342,21 @@ def test_zip_bombs_are_refused_before_decompressing(orgs: Orgs) -> None:
         edited["parts"].append({"name": name, "kind": kind, "size": len(bomb), "sha256": digest})
         data = json.dumps(edited).encode()
         target = orgs.folder / "bomb.zip"
-        _rewrite(path, target, {pk.MANIFEST: data,
-                                pk.MANIFEST_SUM: hashlib.sha256(data).hexdigest().encode()})  # fmt: skip
+        _rewrite(
+            path,
+            target,
+            {pk.MANIFEST: data, pk.MANIFEST_SUM: hashlib.sha256(data).hexdigest().encode()},
+        )
         with zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as z:
             z.writestr(name, bomb)
-        with pytest.raises(pk.PackageError, match="压缩比异常|过大|记录部分"):
+        with pytest.raises(pk.PackageError, match=r"压缩比异常|过大|记录部分"):
             _merge(orgs.county, target)
     # A records part declared small that inflates beyond what the manifest says.
     with zipfile.ZipFile(path) as z:
         records = next(n for n in z.namelist() if n.startswith("records/"))
     target = orgs.folder / "liar.zip"
     _rewrite(path, target, {records: bytes(8 << 20)})
-    with pytest.raises(pk.PackageError, match="大小与清单不符|压缩比异常"):
+    with pytest.raises(pk.PackageError, match=r"大小与清单不符|压缩比异常"):
         _merge(orgs.county, target)
     assert _nothing_merged(orgs.county)
 
@@ -339,7 +368,7 @@ def test_zip_bombs_are_refused_before_decompressing(orgs: Orgs) -> None:
 def test_files_that_are_not_packages_are_refused(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "x.zip"
     path.write_bytes(content)
-    with pytest.raises(pk.PackageError, match="不是报送包|已损坏"):
+    with pytest.raises(pk.PackageError, match=r"不是报送包|已损坏"):
         pk.read_package(path)
 
 
@@ -365,8 +394,15 @@ def test_records_that_do_not_fit_are_refused(orgs: Orgs) -> None:
                 p["size"], p["sha256"] = len(data), hashlib.sha256(data).hexdigest()
         mb = json.dumps(m).encode()
         target = orgs.folder / f"bad-{n}.zip"
-        _rewrite(path, target, {part["name"]: data, pk.MANIFEST: mb,
-                                pk.MANIFEST_SUM: hashlib.sha256(mb).hexdigest().encode()})  # fmt: skip
+        _rewrite(
+            path,
+            target,
+            {
+                part["name"]: data,
+                pk.MANIFEST: mb,
+                pk.MANIFEST_SUM: hashlib.sha256(mb).hexdigest().encode(),
+            },
+        )
         with pytest.raises(pk.PackageError, match=TOWNSHIPS[0]):
             _merge(orgs.county, target)
     assert _nothing_merged(orgs.county)

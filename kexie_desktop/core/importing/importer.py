@@ -22,11 +22,11 @@ from kexie_desktop.core.importing import values as v
 from kexie_desktop.core.importing.mapping import (
     COMPLETE_SUFFIX,
     EXAMPLE_MARK,
-    SUBORDINATE_PREFIX,
     FIELD_LABELS,
     IGNORED_HEADERS,
     KIND_LABELS,
     REQUIRED,
+    SUBORDINATE_PREFIX,
     TOTAL_WORDS,
     Layout,
     detect_layout,
