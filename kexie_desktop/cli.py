@@ -477,7 +477,12 @@ def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _run_import_packages(args: argparse.Namespace, data_dir: Path) -> int:
     """Each package is checked in full before anything is merged; exit 1 if any was refused."""
-    from kexie_desktop.core.package import PackageError, merge_package, read_package
+    from kexie_desktop.core.package import (
+        PackageError,
+        addressed_elsewhere,
+        merge_package,
+        read_package,
+    )
 
     files = args.file[1:]
     try:
@@ -491,6 +496,8 @@ def _run_import_packages(args: argparse.Namespace, data_dir: Path) -> int:
             try:
                 package = read_package(path)
                 print(package.describe())
+                if warning := addressed_elsewhere(store, package):
+                    print(warning)
                 if args.dry_run:
                     print("（只检查，没有写入）")
                     continue

@@ -429,6 +429,20 @@ class Package:
         return "\n".join(lines)
 
 
+def addressed_elsewhere(store: Store, package: Package) -> str:
+    """A warning when the package names a parent that is not this organisation (by UUID when
+    the sender knew it): it may have been meant for another county. Merging is still allowed —
+    the clerk may be gathering for a neighbour — but never without being told."""
+    org = package.org
+    parent_uuid = org.get("parent_uuid", "")
+    if parent_uuid and parent_uuid != store.org_uuid():
+        return (
+            f"注意：这个报送包写明的上级组织是“{org.get('parent_name') or '（未写名称）'}”"
+            f"（识别码 {parent_uuid}），不是本组织。请确认应由本组织导入。"
+        )
+    return ""
+
+
 def local_time(stamp: str) -> str:
     try:
         return dt.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
@@ -921,6 +935,7 @@ __all__ = [
     "Package",
     "PackageError",
     "PackageResult",
+    "addressed_elsewhere",
     "export_package",
     "merge_package",
     "read_package",

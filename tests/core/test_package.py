@@ -440,3 +440,52 @@ def test_identity_and_parent(store: Store) -> None:
     profile.parent_uuid = "1B4E28BA-2FA1-11D2-883F-0016D3CCA427"
     store.save_profile(profile)
     assert store.profile().parent_uuid == "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+
+
+def test_a_package_meant_for_another_parent_is_flagged(orgs: Orgs) -> None:
+    path = orgs.export(orgs.a, "a.zip")
+    assert pk.addressed_elsewhere(orgs.county, pk.read_package(path)) == ""
+    profile = orgs.a.profile()
+    profile.parent_uuid = orgs.city.org_uuid()
+    orgs.a.save_profile(profile)
+    package = pk.read_package(orgs.export(orgs.a, "a2.zip"))
+    assert "不是本组织" in pk.addressed_elsewhere(orgs.county, package)
+    assert pk.addressed_elsewhere(orgs.city, package) == ""
+
+
+def test_deeply_nested_records_are_refused_without_a_crash(orgs: Orgs) -> None:
+    path = orgs.export(orgs.a, "a.zip")
+    with zipfile.ZipFile(path) as z:
+        manifest = json.loads(z.read(pk.MANIFEST))
+    part = next(p for p in manifest["parts"] if p["kind"] == "records")
+    data = b"[" * 200_000 + b"]" * 200_000
+    part["size"], part["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    mb = json.dumps(manifest).encode()
+    target = orgs.folder / "deep.zip"
+    _rewrite(
+        path,
+        target,
+        {part["name"]: data, pk.MANIFEST: mb,
+         pk.MANIFEST_SUM: hashlib.sha256(mb).hexdigest().encode()},
+    )  # fmt: skip
+    with pytest.raises(pk.PackageError, match="无法读取"):
+        _merge(orgs.county, target)
+    assert _nothing_merged(orgs.county)
+
+
+def test_a_ledger_with_subordinates_reimported_keeps_their_rows_out(orgs: Orgs) -> None:
+    from kexie_desktop.core.importing.importer import apply, check
+
+    _merge(orgs.county, orgs.export(orgs.a, "a.zip"))
+    ledger = orgs.folder / "ledger.xlsx"
+    with ledger.open("wb") as f:
+        write_ledger(orgs.county, YEAR, f, with_subordinates=True)
+    fresh = Store.open(orgs.folder / "fresh")
+    try:
+        plan = check(fresh, ledger)
+        messages = {s.name: s.message for s in plan.sheets}
+        assert "不作为本组织的记录导入" in messages["下级组织活动"]
+        apply(fresh, plan, skip_invalid=True)
+        assert year_totals(fresh)["activities"] == year_totals(orgs.county)["activities"]
+    finally:
+        fresh.close()

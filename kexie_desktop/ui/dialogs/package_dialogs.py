@@ -127,7 +127,10 @@ class PackageImportDialog(QDialog):
                     self.refused.append(str(exc))
         finally:
             QApplication.restoreOverrideCursor()
-        parts = [p.describe() for p in self.packages]
+        parts = [
+            "\n".join(filter(None, [p.describe(), pk.addressed_elsewhere(store, p)]))
+            for p in self.packages
+        ]
         parts += [f"不能导入：{text}" for text in self.refused]
         self.text = QPlainTextEdit("\n\n".join(parts))
         self.text.setReadOnly(True)
