@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -192,6 +193,9 @@ class SubmissionsDialog(QDialog):
         self.table.setHorizontalHeaderLabels(self.HEADERS)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.missing_caption = QLabel()
         self.missing = QListWidget()
         self.link_button = QPushButton("指定对应的报送组织…")
@@ -229,7 +233,6 @@ class SubmissionsDialog(QDialog):
             ]  # fmt: skip
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
         missing = self.status.missing
         self.missing_caption.setText(
             f"尚未报送（本组织登记的基层组织中应报送而没有对应报送包的）：{len(missing)}个"
