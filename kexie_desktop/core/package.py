@@ -32,6 +32,7 @@ import re
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -576,13 +577,15 @@ def _hash_entry(
                 digest.update(chunk)
                 if keep:
                     kept += chunk
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        # zlib errors and CRC mismatches: a flipped byte in the compressed data.
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
+        # CRC mismatches and inflate errors: a flipped byte in the compressed data.
         raise PackageError(f"{label}中的“{info.filename}”已损坏（{exc}），没有导入。") from exc
-    except Exception as exc:  # zlib.error is not an OSError
-        if type(exc).__name__ == "error":
-            raise PackageError(f"{label}中的“{info.filename}”已损坏，没有导入。") from exc
-        raise
+    except (RuntimeError, NotImplementedError) as exc:
+        # An encrypted entry, or a compression method the program never writes.
+        raise PackageError(
+            f"{label}中的“{info.filename}”加了密码或用了不支持的压缩方式，"
+            "不是科协工作台写出的报送包，没有导入。"
+        ) from exc
     return digest.hexdigest(), bytes(kept)
 
 

@@ -489,3 +489,25 @@ def test_a_ledger_with_subordinates_reimported_keeps_their_rows_out(orgs: Orgs) 
         assert year_totals(fresh)["activities"] == year_totals(orgs.county)["activities"]
     finally:
         fresh.close()
+
+
+@pytest.mark.parametrize("where", ["flag", "method"])
+def test_encrypted_or_oddly_compressed_entries_are_refused(orgs: Orgs, where: str) -> None:
+    """Bit 0 of an entry's flags (encrypted) or an unknown compression method, set in both its
+    local header and its central directory record."""
+    path = orgs.export(orgs.a, "a.zip")
+    raw = bytearray(path.read_bytes())
+    local = 0  # the manifest's local header opens the file
+    end = raw.rindex(b"PK\x05\x06")
+    central = int.from_bytes(raw[end + 16 : end + 20], "little")  # the manifest's record
+    if where == "flag":
+        raw[local + 6] |= 0x01
+        raw[central + 8] |= 0x01
+    else:
+        raw[local + 8 : local + 10] = (99).to_bytes(2, "little")
+        raw[central + 10 : central + 12] = (99).to_bytes(2, "little")
+    target = orgs.folder / "odd.zip"
+    target.write_bytes(bytes(raw))
+    with pytest.raises(pk.PackageError, match=r"manifest\.json”加了密码或用了不支持的压缩方式"):
+        _merge(orgs.county, target)
+    assert _nothing_merged(orgs.county)
