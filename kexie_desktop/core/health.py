@@ -61,6 +61,15 @@ def _damaged_message(path: Path, detail: str) -> str:
     return f"数据文件 {path} 已损坏，不能打开（完整性检查未通过：{detail}）。"
 
 
+def remove_leftovers(data_dir: Path) -> list[Path]:
+    """Temporary files of backups, restores and exports that a killed program left behind in
+    the data folder and its backups/ (only this program's ".<name>.<hex>.part" names)."""
+    from kexie_desktop.core.safe_write import remove_leftover_parts
+
+    folder = Path(data_dir)
+    return remove_leftover_parts(folder) + remove_leftover_parts(folder / BACKUP_FOLDER)
+
+
 def set_aside(data_dir: Path) -> Path:
     """Move kexie.db and its companion files into DIR/damaged/; returns the database's new path.
 
@@ -136,5 +145,6 @@ __all__ = [
     "check_database",
     "newest_good_backup",
     "put_backup_in_place",
+    "remove_leftovers",
     "set_aside",
 ]
