@@ -94,6 +94,8 @@ class Store:
             raise StoreError(f"无法创建数据文件夹 {data_dir}：{exc.strerror or exc}") from exc
         path = data_dir / DB_FILENAME
         try:
+            if not path.exists():
+                _create_database(path)
             conn = sqlite3.connect(str(path), check_same_thread=False)
             store = cls(conn, path)
             store._configure()
@@ -1010,6 +1012,36 @@ class Store:
         with self.transaction():
             for name, value in vars(profile).items():
                 self.set_setting(_PROFILE_PREFIX + name, value)
+
+
+def _create_database(path: Path) -> None:
+    """A new kexie.db, built under a temporary name and renamed into place.
+
+    A program killed while creating it leaves no empty or half-built kexie.db, which the next
+    start would have to treat as damaged (an empty file is never taken for a new database).
+    """
+    import os
+
+    from kexie_desktop.core.safe_write import release_temporary, temporary_name
+
+    temporary = temporary_name(path)
+    try:
+        conn = sqlite3.connect(str(temporary))
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            store = Store(conn)
+            store._migrate()
+        finally:
+            conn.close()
+        with temporary.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.rename(temporary, path)
+    except OSError as exc:
+        raise StoreError(f"无法创建数据库 {path}：{exc.strerror or exc}") from exc
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+        release_temporary(temporary)
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
