@@ -732,6 +732,8 @@ class Store:
 
     def begin_import_batch(self, file_name: str) -> int:
         """Open a batch inside the current transaction; its changes are recorded against it."""
+        # A file name the file system could not decode holds lone surrogates: not storable.
+        file_name = file_name.encode("utf-8", "replace").decode("utf-8")
         cursor = self.db.execute(
             "INSERT INTO import_batches (created_at, file_name, summary) VALUES (?, ?, '')",
             [now_iso(), file_name],
@@ -861,7 +863,13 @@ class Store:
         return None if row is None else str(row[0])
 
     def save_narrative(self, year: int, kind: str, text: str | None) -> None:
-        """Store the text; None goes back to the default (the row is removed)."""
+        """Store the text; None goes back to the default (the row is removed).
+
+        ValidationError for a text that cannot be stored (too long, a lone surrogate)."""
+        from kexie_desktop.core import validation
+
+        if text is not None:
+            text = validation.validate_narrative(text)
         with self.transaction():
             if text is None:
                 self.db.execute("DELETE FROM narratives WHERE year = ? AND kind = ?", [year, kind])

@@ -208,17 +208,27 @@ class SummaryDialog(QDialog):
             notes.append(f"有{undated}个奖项没有填写获奖日期，未计入本年总结")
         self.status.setText("；".join(notes))
 
-    def save_narratives(self) -> None:
+    def save_narratives(self) -> bool:
+        """Store the clerk's paragraphs; False (after saying why) if one cannot be stored."""
+        from kexie_desktop.core.validation import ValidationError
+
         texts = self.narratives()
-        self.store.save_narrative(self.year, OPENING, texts.opening)
-        self.store.save_narrative(self.year, SHORTCOMINGS, texts.shortcomings)
-        self.store.save_narrative(self.year, PLANS, texts.plans)
+        for kind, text in ((OPENING, texts.opening), (SHORTCOMINGS, texts.shortcomings),
+                           (PLANS, texts.plans)):  # fmt: skip
+            try:
+                self.store.save_narrative(self.year, kind, text)
+            except ValidationError as exc:
+                part = NARRATIVE_KINDS.get(kind, kind)
+                QMessageBox.warning(self, "无法保存", f"“{part}”{exc.errors['text']}。")
+                return False
+        return True
 
     def done(self, result: int) -> None:
         # The clerk's paragraphs are kept when the window closes, as in any editor; a preview
         # still pending would only redo work for a closed window.
+        if not self.save_narratives():
+            return  # stays open: the text that cannot be stored is still in its editor
         self._timer.stop()
-        self.save_narratives()
         super().done(result)
 
     def export(self) -> None:
@@ -227,7 +237,8 @@ class SummaryDialog(QDialog):
         self.refresh_preview()
         if self.document is None:
             return
-        self.save_narratives()
+        if not self.save_narratives():
+            return
         missing = missing_narratives(self.store, self.year)
         if missing:
             answer = QMessageBox.question(
