@@ -480,7 +480,7 @@ def _sheet_rows(
             if element.tag == row_tag:
                 if event == "start":
                     given = element.get("r") or ""
-                    number = int(given) if given.isdigit() and len(given) < 10 else len(rows) + 1
+                    number = int(given[:12]) if given.isdigit() else len(rows) + 1
                     budget.row(number, sheet)
                     if number <= len(rows):
                         number = len(rows) + 1  # a row number going backwards: file order
@@ -547,6 +547,19 @@ def _sheet_rows(
 
 
 def _read_xlsx_fast(path: Path) -> list[RawSheet]:
+    from lxml import etree  # type: ignore[import-untyped,unused-ignore]
+
+    try:
+        return _read_xlsx_parts(path)
+    except etree.XMLSyntaxError as exc:
+        # libxml2's own limits (a text node over 10 MB, nesting too deep): a refusal, not a
+        # reason to try openpyxl.
+        if any(word in str(exc).lower() for word in ("huge", "limit", "too long", "depth")):
+            raise _too_large(path, "其中有过长的文字或过深的结构") from None
+        raise
+
+
+def _read_xlsx_parts(path: Path) -> list[RawSheet]:
     sheets: list[RawSheet] = []
     with zipfile.ZipFile(path) as archive:
         members = set(archive.namelist())
@@ -561,7 +574,8 @@ def _read_xlsx_fast(path: Path) -> list[RawSheet]:
         string_parts = _relationships(archive, workbook, "sharedStrings")
         style_parts = _relationships(archive, workbook, "styles")
         budget = _Budget(path)
-        strings = _shared_strings(archive, next(iter(string_parts.values()), None), budget)
+        string_part = next(iter(string_parts.values()), None)
+        strings = _shared_strings(archive, string_part if string_part in members else None, budget)
         style_part = next(iter(style_parts.values()), None)
         dates = _date_styles(archive, style_part) if style_part else set()
         for element in root.iter():
