@@ -109,6 +109,11 @@ def explain_os_error(exc: OSError, target: Path) -> str:
             f"“{target.parent}”所在的磁盘或U盘空间已满，文件没有写入。"
             "请清理空间或换一个位置后重试。"
         )
+    if code == errno.EFBIG:
+        return (
+            f"“{target.name}”超过了“{target.parent}”所在磁盘或U盘允许的单个文件大小"
+            "（FAT32格式的U盘单个文件不能超过4GB），文件没有写入。请换一个位置后重试。"
+        )
     if code in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"无法写入“{target.parent}”：该位置是只读的或没有写入权限（U盘是否打开了写保护？）。"
     if code in (errno.ENOENT, errno.ENODEV, errno.EIO, errno.ENXIO):
