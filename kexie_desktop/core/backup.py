@@ -22,11 +22,10 @@ import os
 import re
 import sqlite3
 import tempfile
-from dataclasses import dataclass
-from pathlib import Path
-
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from kexie_desktop.core import sqlite_errors
 from kexie_desktop.core.migrations import MIGRATION_SET, MIGRATIONS_TABLE, known_names
@@ -149,8 +148,7 @@ def _reference_schema(applied: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
             if not _INTERNAL.match(r[0])
         ]
         return {
-            t: tuple(r[1] for r in conn.execute(f"PRAGMA table_xinfo({_quote(t)})"))
-            for t in tables
+            t: tuple(r[1] for r in conn.execute(f"PRAGMA table_xinfo({_quote(t)})")) for t in tables
         }
     finally:
         conn.close()
@@ -180,7 +178,9 @@ def _check_file(path: Path) -> None:
         raise _not_ours(path, "不是数据库文件")
 
 
-def _applied(conn: sqlite3.Connection, path: Path, objects: dict[str, tuple[str, str]]) -> list[str]:
+def _applied(
+    conn: sqlite3.Connection, path: Path, objects: dict[str, tuple[str, str]]
+) -> list[str]:
     if objects.get(MIGRATIONS_TABLE, ("",))[0] != "table":
         raise _not_ours(path)
     applied = [
@@ -214,7 +214,9 @@ def _check_schema(
             raise _not_ours(path, f"{what}表“{table}”" if kind else f"缺少表“{table}”")
         if not re.match(r"\s*CREATE\s+TABLE\b", sql, re.IGNORECASE):
             raise _not_ours(path, f"表“{table}”不是普通的表")
-        found = [(str(r[1]), int(r[6])) for r in conn.execute(f"PRAGMA table_xinfo({_quote(table)})")]
+        found = [
+            (str(r[1]), int(r[6])) for r in conn.execute(f"PRAGMA table_xinfo({_quote(table)})")
+        ]
         if [name for name, _hidden in found] != list(columns) or any(h for _n, h in found):
             raise _not_ours(path, f"表“{table}”的列与本程序不符")
     return reference
@@ -367,9 +369,7 @@ def _copy_sequences(
     record restored from its 回收站 cannot meet a newer record holding its id."""
     if objects.get("sqlite_sequence", ("",))[0] != "table":
         return
-    ours = {r[0] for r in target.execute("SELECT name FROM sqlite_sequence")} | {
-        t for t in tables
-    }
+    ours = {r[0] for r in target.execute("SELECT name FROM sqlite_sequence")} | {t for t in tables}
     for name, seq in source.execute("SELECT name, seq FROM sqlite_sequence"):
         if name not in ours or not isinstance(seq, int):
             continue
@@ -444,8 +444,8 @@ __all__ = [
     "BackupError",
     "BackupInfo",
     "automatic_backup",
-    "copy_database",
     "clean_copy",
+    "copy_database",
     "inspect_backup",
     "open_untrusted",
     "prune",

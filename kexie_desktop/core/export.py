@@ -88,9 +88,7 @@ def export_ledger(
 
     def write(f: BinaryIO) -> None:
         notes.clear()
-        rows.update(
-            write_ledger(store, year, f, full_ids=full_ids, progress=progress, notes=notes)
-        )
+        rows.update(write_ledger(store, year, f, full_ids=full_ids, progress=progress, notes=notes))
 
     path = write_safely(target, write, verify=lambda p: check_zip(p, ["xl/workbook.xml"]))
     return ExportResult(path, path.stat().st_size, rows, tuple(notes))

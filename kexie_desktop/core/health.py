@@ -8,7 +8,6 @@ file is moved aside whole (never deleted, never overwritten) before a backup tak
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -72,7 +71,9 @@ def check_database(data_dir: Path) -> None:
         conn.close()
     problems = [str(r[0]) for r in rows]
     if problems != ["ok"]:
-        raise DamagedDatabase(_damaged_message(path, f"完整性检查未通过：{'；'.join(problems[:3])}"))
+        raise DamagedDatabase(
+            _damaged_message(path, f"完整性检查未通过：{'；'.join(problems[:3])}")
+        )
 
 
 def _damaged_message(path: Path, detail: str) -> str:

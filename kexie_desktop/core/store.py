@@ -188,9 +188,7 @@ class Store:
 
     def _backup_before(self, reason: str) -> Path:
         """A checked copy in backups/ before something that rewrites the database."""
-        from kexie_desktop.core.backup import BACKUP_FOLDER, copy_database
-
-        from kexie_desktop.core.backup import BackupError
+        from kexie_desktop.core.backup import BACKUP_FOLDER, BackupError, copy_database
         from kexie_desktop.core.safe_write import explain_os_error
 
         assert self.path is not None
@@ -1066,7 +1064,10 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.OperationalError as exc:
-        if sqlite_errors.primary_code(exc) not in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+        if sqlite_errors.primary_code(exc) not in (
+            sqlite3.SQLITE_CANTOPEN,
+            sqlite3.SQLITE_READONLY,
+        ):
             raise
     wal = Path(f"{path}-wal")
     if wal.is_file() and wal.stat().st_size > 0:

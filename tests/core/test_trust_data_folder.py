@@ -67,7 +67,9 @@ def test_an_empty_or_foreign_kexie_db_is_damaged_not_new(
     assert aside.read_bytes() == content
 
 
-def test_a_new_database_never_appears_half_built(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_database_never_appears_half_built(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from kexie_desktop.core import migrations
 
     def killed(*_args: object, **_kwargs: object) -> None:
@@ -114,7 +116,9 @@ def test_a_file_system_without_locks_goes_on_with_a_warning(
     assert "不支持文件锁" in lock.warning
 
 
-def test_a_lock_that_fails_otherwise_refuses(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lock_that_fails_otherwise_refuses(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(_fd: int) -> None:
         raise OSError(errno.EBADF, "Bad file descriptor")
 
@@ -128,10 +132,9 @@ def test_a_full_disk_while_saving_is_said_in_chinese_and_changes_nothing(store: 
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk is full"
     before = list(store.conn.iterdump())
-    with pytest.raises(StoreError, match="空间已满") as caught:
-        with store.transaction():
-            for n in range(300):
-                store.save(Person(name=f"人{n}", notes="很长的备注" * 200), checked=True)
+    with pytest.raises(StoreError, match="空间已满") as caught, store.transaction():
+        for n in range(300):
+            store.save(Person(name=f"人{n}", notes="很长的备注" * 200), checked=True)
     assert "没有保存" in str(caught.value)
     assert list(store.conn.iterdump()) == before
 
@@ -147,6 +150,7 @@ def test_reading_commands_never_migrate_or_write(data_dir: Path, tmp_path: Path)
         conn.execute("UPDATE people SET name_key = NULL")
     conn.close()
     before = file_hash(db)
+
     def listing_now() -> list[str]:
         # SQLite's own -wal/-shm companions of a reader aside: no backup made, nothing new.
         return sorted(p.name for p in data_dir.iterdir() if not p.name.endswith(("-wal", "-shm")))

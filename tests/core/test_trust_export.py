@@ -52,8 +52,12 @@ def test_the_profile_and_the_forms_strip_what_xml_cannot_hold(store: Store) -> N
     assert profile.org_name == "=青江市科协"
     assert profile.contact_person == "张三"
     activity = store.save(
-        Activity(title="科普\x0c讲座", category="学术交流", start_date="2025-03-01",
-                 description="第一段\x00\n第二段")  # fmt: skip
+        Activity(
+            title="科普\x0c讲座",
+            category="学术交流",
+            start_date="2025-03-01",
+            description="第一段\x00\n第二段",
+        )
     )
     assert activity.title == "科普讲座"
     assert activity.description == "第一段\n第二段"

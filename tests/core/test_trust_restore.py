@@ -110,8 +110,11 @@ def test_the_restore_itself_is_recorded_once_and_the_backups_log_kept(
     [
         (
             "视图.db",
-            [DROP_TRIGGERS, "ALTER TABLE people RENAME TO people_real; "
-             "CREATE VIEW people AS SELECT * FROM people_real;"],
+            [
+                DROP_TRIGGERS,
+                "ALTER TABLE people RENAME TO people_real; "
+                "CREATE VIEW people AS SELECT * FROM people_real;",
+            ],
             "视图",
         ),
         (
@@ -282,4 +285,3 @@ def test_the_command_line_refuses_a_hostile_backup_and_the_data_still_opens(
     after = run_cli("export", "ledger", "--year", "2025", "--out", str(tmp_path / "台账.xlsx"),
                     "--data-dir", str(data))  # fmt: skip
     assert after.returncode == 0, after.stderr
-

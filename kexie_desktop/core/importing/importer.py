@@ -27,6 +27,7 @@ from kexie_desktop.core.importing.mapping import (
     detect_layout,
 )
 from kexie_desktop.core.importing.readers import RawSheet, ReadError, read_file
+from kexie_desktop.core.privacy import mask_in_text
 from kexie_desktop.core.records import (
     AUDIENCES,
     AWARD_LEVELS,
@@ -42,7 +43,6 @@ from kexie_desktop.core.records import (
     Record,
     Unit,
 )
-from kexie_desktop.core.privacy import mask_in_text
 from kexie_desktop.core.store import Store, StoreError
 
 Progress = Callable[[int, int], None]
@@ -239,8 +239,7 @@ def _report_formula_rows(sheet: RawSheet, layout: Layout, out: SheetPlan) -> Non
     if not rows:
         return
     out.rows.extend(
-        RowPlan(r, "invalid", problems=[Issue(sheet.name, r, "", _UNCACHED_FORMULAS)])
-        for r in rows
+        RowPlan(r, "invalid", problems=[Issue(sheet.name, r, "", _UNCACHED_FORMULAS)]) for r in rows
     )
     out.rows.sort(key=lambda r: r.row)
 

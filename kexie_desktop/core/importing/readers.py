@@ -112,6 +112,7 @@ class _Budget:
             raise _too_large(self.path, f"{where}的文字超过{MAX_TEXT}个字符")
         return text
 
+
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt")
 _EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -307,9 +308,7 @@ def _check_zip_directory(path: Path) -> None:
         if not streamed and info.file_size > MAX_SMALL_PART_BYTES:
             raise _too_large(path, f"其中的 {info.filename} 解压后有{info.file_size // 2**20} MB")
         if info.file_size > MAX_PART_BYTES:
-            raise _too_large(
-                path, f"其中的 {info.filename} 解压后有{info.file_size // 2**20} MB"
-            )
+            raise _too_large(path, f"其中的 {info.filename} 解压后有{info.file_size // 2**20} MB")
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
         raise _too_large(path, f"解压后共有{total // 2**20} MB")
@@ -585,9 +584,7 @@ def _read_xlsx_parts(path: Path) -> list[RawSheet]:
             part = sheet_parts.get(rel_id or "")
             if name is None or part not in members:
                 continue
-            rows, formula_rows = _sheet_rows(
-                archive, part, strings, dates, datemode, budget, name
-            )
+            rows, formula_rows = _sheet_rows(archive, part, strings, dates, datemode, budget, name)
             sheets.append(
                 RawSheet(
                     name=name,
@@ -799,7 +796,9 @@ def _read_text(path: Path) -> RawSheet:
     budget = _Budget(path)
     rows: list[list[Any]] = []
     try:
-        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+        for number, row in enumerate(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1
+        ):
             budget.row(number, path.stem)
             while row and not row[-1]:
                 row.pop()
@@ -813,9 +812,7 @@ def _read_text(path: Path) -> RawSheet:
     return RawSheet(path.stem, _finish(rows, []))
 
 
-_UNDECODABLE = (
-    "请在Excel或WPS中打开，另存为.xlsx或“CSV UTF-8”后再导入。"
-)
+_UNDECODABLE = "请在Excel或WPS中打开，另存为.xlsx或“CSV UTF-8”后再导入。"
 
 
 def _decode(data: bytes) -> str:
