@@ -117,13 +117,16 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 def install_excepthook(log_dir: Path) -> None:
     """An unexpected error is logged to a file and told to the clerk in Chinese, not as a trace."""
+    from kexie_desktop.core.privacy import mask_in_text
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         log_file = log_dir / "error.log"
         try:
             log_dir.mkdir(parents=True, exist_ok=True)
+            # A traceback can quote the data being handled: no full ID number or phone in it.
+            text = mask_in_text("".join(traceback.format_exception(exc_type, exc, tb)))
             with log_file.open("a", encoding="utf-8") as f:
-                f.write("".join(traceback.format_exception(exc_type, exc, tb)) + "\n")
+                f.write(text + "\n")
         except OSError:
             pass
         from kexie_desktop.core.store import StoreError

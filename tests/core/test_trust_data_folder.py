@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kexie_desktop.core import instance_lock
+from kexie_desktop.core.backup import copy_database
 from kexie_desktop.core.demo import load_demo
 from kexie_desktop.core.health import DamagedDatabase, check_database, set_aside
 from kexie_desktop.core.instance_lock import InstanceLock, LockUnavailable
@@ -206,3 +207,31 @@ def test_a_read_only_data_folder_still_exports_and_backs_up(data_dir: Path, tmp_
     assert "readonly" not in result.stderr
     assert file_hash(db) == before
     assert os.path.getsize(out / "备份.db") > 0
+
+
+def test_a_backup_to_a_write_protected_stick_says_so(data_dir: Path, tmp_path: Path) -> None:
+    demo_folder(data_dir)
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    prefix = _read_only_mount_prefix(stick)
+    result = run_cli("backup", "--out", str(stick / "备份.db"), "--data-dir", str(data_dir),
+                     prefix=prefix)  # fmt: skip
+    assert result.returncode == 1
+    assert "只读" in result.stderr and "Traceback" not in result.stderr
+    assert list(stick.iterdir()) == []
+
+
+def test_a_restore_into_a_read_only_data_folder_is_refused_in_chinese(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    db = demo_folder(data_dir)
+    store = Store.open(data_dir)
+    backup = tmp_path / "备份.db"
+    copy_database(store.conn, backup)
+    store.close()
+    before = file_hash(db)
+    prefix = _read_only_mount_prefix(data_dir)
+    result = run_cli("restore", str(backup), "--data-dir", str(data_dir), prefix=prefix)
+    assert result.returncode == 1
+    assert "只读" in result.stderr and "Traceback" not in result.stderr
+    assert file_hash(db) == before

@@ -96,3 +96,19 @@ def test_an_unlockable_data_folder_is_refused_at_start(
     assert app_module.run_gui(data_dir) == 1
     assert "无法锁定数据文件夹" in shown[0]
     assert not (data_dir / "kexie.db").exists()
+
+
+def test_the_error_log_never_holds_a_full_id_number_or_phone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: None)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app_module.install_excepthook(tmp_path / "logs")
+    try:
+        raise ValueError("无法处理 110105194912310021 的电话 13812345678")
+    except ValueError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    log = (tmp_path / "logs" / "error.log").read_text(encoding="utf-8")
+    assert "ValueError" in log
+    assert "110105194912310021" not in log and "110105********0021" in log
+    assert "13812345678" not in log and "138****5678" in log
