@@ -114,7 +114,7 @@ def lie_about_size(path: Path, member: str, size: int) -> None:
     claims what it likes; the reader must believe no more than the directory allows)."""
     data = bytearray(path.read_bytes())
     name = member.encode()
-    central = data.find(b"PK\x01\x02" + b"", 0)
+    central = data.find(b"PK\x01\x02")
     while central != -1:
         name_length = struct.unpack_from("<H", data, central + 28)[0]
         if data[central + 46 : central + 46 + name_length] == name:

@@ -148,6 +148,16 @@ def test_the_restore_itself_is_recorded_once_and_the_backups_log_kept(
             "不是科协工作台的备份文件",
         ),
         ("缺表.db", ["DROP TABLE narratives;"], "缺少表“narratives”"),
+        (
+            "名字是二进制.db",
+            ["UPDATE people SET name = x'e5bca0e4b889';"],
+            "表“people”的“name”中有不该有的内容",
+        ),
+        (
+            "人次是文字.db",
+            ["UPDATE activities SET participants = 'many';"],
+            "表“activities”的“participants”中有不该有的内容",
+        ),
     ],
 )
 def test_a_backup_that_is_not_ours_is_refused_and_changes_nothing(

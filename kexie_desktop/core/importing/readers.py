@@ -46,7 +46,7 @@ MAX_PART_BYTES = 256 * 2**20  # one part of an .xlsx, unzipped
 MAX_SMALL_PART_BYTES = 24 * 2**20  # a part read whole (styles, workbook), unzipped
 MAX_TOTAL_BYTES = 512 * 2**20  # all the parts read, unzipped
 MAX_MERGED_CELLS = MAX_CELLS  # cells that merged ranges fill in
-MAX_FILE_BYTES = 128 * 2**20  # a .csv or .xls on disk
+MAX_FILE_BYTES = 128 * 2**20  # a .csv or .xls on disk (read whole)
 
 
 @dataclass
@@ -178,6 +178,9 @@ def _read(path: Path, suffix: str) -> list[RawSheet]:
     if head.startswith(_ZIP_MAGIC):
         return _read_xlsx(path)
     if head.startswith(_OLE_MAGIC):
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:  # xlrd reads the whole file into memory
+            raise _too_large(path, f"文件有{size // 2**20} MB")
         if _has_encrypted_stream(path):
             raise ReadError(_ENCRYPTED)
         return _read_xls(path)
