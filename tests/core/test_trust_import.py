@@ -6,123 +6,24 @@ from __future__ import annotations
 import hashlib
 import os
 import resource
-import struct
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from bench.hostile_files import HEADER_ROW, build_bombs, inline_cell, sheet_xml, write_xlsx
 from kexie_desktop.core.importing import readers
 from kexie_desktop.core.importing.importer import apply, check
 from kexie_desktop.core.importing.readers import ReadError, TooLarge, read_file
 from kexie_desktop.core.store import Store
 
-NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # Resource limits for the process reading a bomb: generous, so CI never flakes, yet far below
 # the gigabytes and minutes the bombs once took.
 MEMORY_LIMIT = 1 << 30
 TIME_LIMIT = 60
-
-_PKG = "http://schemas.openxmlformats.org/package/2006"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_SHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-_XML = '<?xml version="1.0" encoding="UTF-8"?>'
-_CONTENT_TYPES = (
-    f'{_XML}<Types xmlns="{_PKG}/content-types">'
-    '<Default Extension="rels" '
-    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    f'<Override PartName="/xl/workbook.xml" ContentType="{_SHEETML}.sheet.main+xml"/>'
-    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_SHEETML}.worksheet+xml"/>'
-    "</Types>"
-)
-_ROOT_RELS = (
-    f'{_XML}<Relationships xmlns="{_PKG}/relationships">'
-    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-    "</Relationships>"
-)
-_WORKBOOK = (
-    f'{_XML}<workbook xmlns="{NS}" xmlns:r="{_REL}">'
-    '<sheets><sheet name="人员" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-_SHEET_REL = f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-_STRINGS_REL = f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
-
-
-def _workbook_rels(with_strings: bool) -> str:
-    strings = _STRINGS_REL if with_strings else ""
-    return (
-        f'{_XML}<Relationships xmlns="{_PKG}/relationships">{_SHEET_REL}{strings}</Relationships>'
-    )
-
-
-def _cell(ref: str, text: str) -> str:
-    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
-
-
-_SHEET_HEAD = f'{_XML}<worksheet xmlns="{NS}"><sheetData>'
-
-
-def _sheet(rows: str) -> bytes:
-    return f"{_SHEET_HEAD}{rows}</sheetData></worksheet>".encode()
-
-
-HEADER_ROW = f'<row r="1">{_cell("A1", "姓名")}{_cell("B1", "性别")}</row>'
-
-
-def write_xlsx(path: Path, sheet: bytes | None = None, *, strings: bytes | None = None) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(strings is not None))
-        if sheet is not None:
-            archive.writestr("xl/worksheets/sheet1.xml", sheet)
-        if strings is not None:
-            archive.writestr("xl/sharedStrings.xml", strings)
-    return path
-
-
-def write_streamed_sheet(path: Path, head: bytes, repeated: bytes, times: int, tail: bytes) -> Path:
-    """An .xlsx whose sheet is `head + repeated * times + tail`, deflated as it is made: a few
-    MB on disk for hundreds of MB of XML, as a bomb would be."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(False))
-        info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
-        info.compress_type = zipfile.ZIP_DEFLATED
-        with archive.open(info, "w", force_zip64=True) as stream:
-            stream.write(head)
-            block = repeated * max(1, (1 << 20) // len(repeated))
-            written = 0
-            while written + len(block) <= len(repeated) * times:
-                stream.write(block)
-                written += len(block)
-            stream.write(repeated * ((len(repeated) * times - written) // len(repeated)))
-            stream.write(tail)
-    return path
-
-
-def lie_about_size(path: Path, member: str, size: int) -> None:
-    """Patch the zip's directory to claim `member` unzips to `size` bytes (a hostile file
-    claims what it likes; the reader must believe no more than the directory allows)."""
-    data = bytearray(path.read_bytes())
-    name = member.encode()
-    central = data.find(b"PK\x01\x02")
-    while central != -1:
-        name_length = struct.unpack_from("<H", data, central + 28)[0]
-        if data[central + 46 : central + 46 + name_length] == name:
-            struct.pack_into("<I", data, central + 24, size)
-            local = struct.unpack_from("<I", data, central + 42)[0]
-            struct.pack_into("<I", data, local + 22, size)
-        central = data.find(b"PK\x01\x02", central + 4)
-    path.write_bytes(bytes(data))
 
 
 def run_limited(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
@@ -159,74 +60,11 @@ def clerk_data(tmp_path: Path) -> Path:
     return data
 
 
-def _bombs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
-    """name → (file, what the message must say)."""
-    bombs: dict[str, tuple[Path, str]] = {}
-    bombs["row number"] = (
-        write_xlsx(
-            tmp_path / "行号.xlsx",
-            _sheet(HEADER_ROW + f'<row r="2000000000">{_cell("A2000000000", "张三")}</row>'),
-        ),
-        "第2000000000行",
-    )
-    bombs["column letters"] = (
-        write_xlsx(
-            tmp_path / "列号.xlsx",
-            _sheet(HEADER_ROW + f'<row r="2">{_cell("ZZZZZZZ2", "张三")}</row>'),
-        ),
-        "列有内容",
-    )
-    xfd_rows = "".join(
-        f'<row r="{n}">{_cell(f"A{n}", "张三")}{_cell(f"XFD{n}", "x")}</row>'
-        for n in range(2, 5000)
-    )
-    bombs["XFD on every row"] = (
-        write_xlsx(tmp_path / "XFD.xlsx", _sheet(HEADER_ROW + xfd_rows)),
-        "第16384列",
-    )
-    # A shared string the directory says is 1.5 GB.
-    strings = f'<sst xmlns="{NS}"><si><t>{"长" * 1000}</t></si></sst>'.encode()
-    big = write_xlsx(tmp_path / "共享文字.xlsx", _sheet(HEADER_ROW), strings=strings)
-    lie_about_size(big, "xl/sharedStrings.xml", 1_500_000_000)
-    bombs["1.5 GB shared string"] = (big, "1430 MB")
-    # A cell of 20 MB of text, honestly zipped (20 KB on disk): libxml2 refuses the text node.
-    bombs["20 MB cell"] = (
-        write_streamed_sheet(
-            tmp_path / "长单元格.xlsx",
-            (_SHEET_HEAD + HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>').encode(),
-            b"x", 20_000_000,
-            b"</t></is></c></row></sheetData></worksheet>",
-        ),
-        "太大或格式异常",
-    )  # fmt: skip
-    # 300 MB of rows in a file of a few hundred KB: refused from the directory.
-    bombs["300 MB of rows"] = (
-        write_streamed_sheet(
-            tmp_path / "行.xlsx",
-            (_SHEET_HEAD + HEADER_ROW).encode(),
-            b'<row><c t="inlineStr"><is><t>x</t></is></c></row>', 6_000_000,
-            b"</sheetData></worksheet>",
-        ),
-        "解压后有",
-    )  # fmt: skip
-    # Within the size limits but with more rows than any roster: refused while streaming.
-    bombs["400,000 rows"] = (
-        write_streamed_sheet(
-            tmp_path / "四十万行.xlsx",
-            (_SHEET_HEAD + HEADER_ROW).encode(),
-            b'<row><c t="inlineStr"><is><t>x</t></is></c></row>', 400_000,
-            b"</sheetData></worksheet>",
-        ),
-        "超过了可以导入的300000行",
-    )  # fmt: skip
-    return bombs
-
-
 def test_bombs_are_refused_fast_in_bounded_memory_and_change_nothing(
     tmp_path: Path, clerk_data: Path
 ) -> None:
     before = db_hash(clerk_data)
-    for name, (bomb, detail) in _bombs(tmp_path).items():
+    for name, (bomb, detail) in build_bombs(tmp_path).items():
         assert bomb.stat().st_size < 10 * 2**20, name
         for dry in (["--dry-run"], []):
             result, elapsed = run_limited("import", str(bomb), *dry, "--data-dir", str(clerk_data))
@@ -250,7 +88,7 @@ def test_a_refused_or_memory_failed_file_is_not_read_again_with_openpyxl(
         raise AssertionError("openpyxl must not read a refused file a second time")
 
     monkeypatch.setattr(readers, "_read_xlsx_openpyxl", never)
-    bomb = write_xlsx(tmp_path / "行号.xlsx", _sheet(HEADER_ROW + '<row r="2000000000"/>'))
+    bomb = write_xlsx(tmp_path / "行号.xlsx", sheet_xml(HEADER_ROW + '<row r="2000000000"/>'))
     with pytest.raises(TooLarge):
         read_file(bomb)
 
@@ -259,25 +97,26 @@ def test_a_refused_or_memory_failed_file_is_not_read_again_with_openpyxl(
 
     monkeypatch.setattr(readers, "_read_xlsx_fast", out_of_memory)
     with pytest.raises(ReadError, match="内存不足"):
-        read_file(write_xlsx(tmp_path / "普通.xlsx", _sheet(HEADER_ROW)))
+        read_file(write_xlsx(tmp_path / "普通.xlsx", sheet_xml(HEADER_ROW)))
 
 
 def test_empty_formatted_cells_far_to_the_right_take_no_room(tmp_path: Path) -> None:
     # Whole rows formatted out to XFD (some writers do it) are not a bomb: empty cells are skipped.
     rows = "".join(
-        f'<row r="{n}">{_cell(f"A{n}", "张三")}<c r="XFD{n}" s="1"/></row>' for n in range(2, 200)
+        f'<row r="{n}">{inline_cell(f"A{n}", "张三")}<c r="XFD{n}" s="1"/></row>'
+        for n in range(2, 200)
     )
-    [sheet] = read_file(write_xlsx(tmp_path / "格式.xlsx", _sheet(HEADER_ROW + rows)))
+    [sheet] = read_file(write_xlsx(tmp_path / "格式.xlsx", sheet_xml(HEADER_ROW + rows)))
     assert max(len(r) for r in sheet.rows) == 2
 
 
 def test_a_lone_surrogate_is_caught_by_the_check_not_the_import(
     tmp_path: Path, clerk_data: Path
 ) -> None:
-    sheet = _sheet(
+    sheet = sheet_xml(
         HEADER_ROW
-        + f'<row r="2">{_cell("A2", "张_xD800_三")}{_cell("B2", "男")}</row>'
-        + f'<row r="3">{_cell("A3", "李四")}{_cell("B3", "女")}</row>'
+        + f'<row r="2">{inline_cell("A2", "张_xD800_三")}{inline_cell("B2", "男")}</row>'
+        + f'<row r="3">{inline_cell("A3", "李四")}{inline_cell("B3", "女")}</row>'
     )
     path = write_xlsx(tmp_path / "代理.xlsx", sheet)
     before = db_hash(clerk_data)
