@@ -223,3 +223,12 @@ def test_read_file_refuses_an_oversized_csv_before_reading_it(
     path.write_text("姓名\n" + "张三\n" * 1000, encoding="utf-8")
     with pytest.raises(TooLarge, match="太大"):
         read_file(path)
+
+
+def test_problems_never_hold_a_full_id_number_wherever_they_are_shown(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "名单.csv"
+    path.write_text("姓名,性别\n110105194912310021,男\n", encoding="utf-8")
+    for problem in check(store, path).problems:
+        assert "110105194912310021" not in problem.message  # the dialog's table shows these

@@ -69,6 +69,11 @@ class Issue:
     column: str
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages quote cells: wherever a problem is shown (report, the dialog's table, a
+        # log), an ID number or phone in it is masked as the lists mask it.
+        object.__setattr__(self, "message", mask_in_text(self.message))
+
     def text(self) -> str:
         """For the clerk's eyes: ID numbers and phones a cell put in the message are masked."""
         where = f"工作表“{self.sheet}”"
