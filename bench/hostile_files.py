@@ -3,7 +3,8 @@
 
 Each is small on disk (a few KB to a few hundred KB) and claims or unzips to far more than any
 roster: a row number in the billions, a filled cell in column XFD on every row, a shared string
-the zip directory says is 1.5 GB, a 20 MB cell, 300 MB of rows, 400,000 rows.
+the zip directory says is 1.5 GB, a 20 MB cell, 300 MB of rows, 400,000 rows, a row of twenty
+million empty cells.
 """
 
 from __future__ import annotations
@@ -173,4 +174,16 @@ def build_bombs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         ),
         "超过了可以导入的300000行",
     )  # fmt: skip
+    # One row of twenty million empty cells (220 MB of XML in 430 KB): more cells than a row
+    # can have, refused before they cost time.
+    bombs["20 million empty cells"] = (
+        write_streamed_sheet(
+            tmp_path / "空单元格.xlsx",
+            (_SHEET_HEAD + HEADER_ROW + '<row r="2">').encode(),
+            b'<c r="B2"/>',
+            20_000_000,
+            b"</row></sheetData></worksheet>",
+        ),
+        "有一行超过16384个单元格",
+    )
     return bombs

@@ -232,3 +232,14 @@ def test_problems_never_hold_a_full_id_number_wherever_they_are_shown(
     path.write_text("姓名,性别\n110105194912310021,男\n", encoding="utf-8")
     for problem in check(store, path).problems:
         assert "110105194912310021" not in problem.message  # the dialog's table shows these
+
+
+def test_empty_formatted_cells_still_count_against_the_time_a_file_may_take(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reading an empty cell costs time too: past the limit of cells in the XML the file is
+    # refused (the real limit, five million, takes seconds to reach; a small one shows it).
+    monkeypatch.setattr(readers, "MAX_ELEMENTS", 10_000)
+    rows = "".join(f'<row r="{n}">' + '<c s="1"/>' * 100 + "</row>" for n in range(2, 200))
+    with pytest.raises(TooLarge, match="单元格超过10000个（包括空白的）"):
+        read_file(write_xlsx(tmp_path / "空白.xlsx", sheet_xml(HEADER_ROW + rows)))

@@ -41,6 +41,8 @@ __all__ = ["SUPPORTED_SUFFIXES", "RawSheet", "ReadError", "TooLarge", "read_file
 MAX_ROWS = 300_000  # per sheet
 MAX_COLUMNS = 1_000  # a filled cell further right than this refuses the file
 MAX_CELLS = 6_000_000  # cells held in memory, empty ones within a row included
+MAX_ELEMENTS = 5_000_000  # cells and rows in the XML, empty (formatted) ones included
+_EXCEL_COLUMNS = 16_384  # Excel's own width: a row with more cells is malformed
 MAX_TEXT = 32_767  # characters in one cell: Excel's own limit
 MAX_PART_BYTES = 256 * 2**20  # one part of an .xlsx, unzipped
 MAX_SMALL_PART_BYTES = 24 * 2**20  # a part read whole (styles, workbook), unzipped
@@ -88,6 +90,7 @@ class _Budget:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.cells = 0
+        self.seen = 0
 
     def row(self, number: int, sheet: str) -> None:
         if number > MAX_ROWS:
@@ -101,6 +104,13 @@ class _Budget:
                 self.path,
                 f"工作表“{sheet}”第{row}行的第{column}列有内容，超过了可以导入的{MAX_COLUMNS}列",
             )
+
+    def elements(self, count: int) -> None:
+        # Every cell and row the XML holds, empty ones included: reading each costs time even
+        # when it holds nothing.
+        self.seen += count
+        if self.seen > MAX_ELEMENTS:
+            raise _too_large(self.path, f"单元格超过{MAX_ELEMENTS}个（包括空白的）")
 
     def add_cells(self, count: int) -> None:
         self.cells += count
@@ -463,47 +473,38 @@ def _sheet_rows(
     archive: zipfile.ZipFile, part: str, strings: list[str], dates: set[int], datemode: int,
     budget: _Budget, sheet: str,
 ) -> tuple[list[list[Any]], list[int]]:  # fmt: skip
-    """The rows, and the rows whose only content is formulas without a saved result.
-
-    Streamed cell by cell, each cell dropped once read: a hostile row of ten million empty
-    cells never stands in memory as one element tree.
-    """
+    """The rows, and the rows whose only content is formulas without a saved result."""
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     row_tag, c_tag = f"{ns}row", f"{ns}c"
     v_tag, is_tag, t_tag, f_tag = f"{ns}v", f"{ns}is", f"{ns}t", f"{ns}f"
     rows: list[list[Any]] = []
     formula_rows: list[int] = []
     values: list[Any] = []
-    number = 0
     last_column = 0
     uncached = False
-    with archive.open(part) as stream:
-        for event, element in _iterparse(stream, (row_tag, c_tag), events=("start", "end")):
-            if element.tag == row_tag:
-                if event == "start":
-                    given = element.get("r") or ""
-                    number = int(given[:12]) if given.isdigit() else len(rows) + 1
-                    budget.row(number, sheet)
-                    if number <= len(rows):
-                        number = len(rows) + 1  # a row number going backwards: file order
-                    while len(rows) < number - 1:
-                        rows.append([])  # keep Excel's row numbers: problems are reported by them
-                    values, last_column, uncached = [], 0, False
-                    continue
-                if uncached and not values:
-                    formula_rows.append(number)
-                budget.add_cells(1)
-                rows.append(values)
-                element.clear()
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
-                continue
-            if event == "start":
-                continue
-            cell = element
+    pending = 0  # cells of the current row still in the tree
+    in_row = 0  # cells of the current row
+    last_ref = ""  # of the last cell when it was empty (its column is worked out if needed)
+
+    def row_number(element: Any) -> int:
+        given = element.get("r") or ""
+        return int(given[:12]) if given.isdigit() else len(rows) + 1
+
+    def take(row: Any) -> None:
+        """Read the cells of `row` now in the tree into `values`, then drop them."""
+        nonlocal last_column, last_ref, uncached
+        for cell in row.iterchildren(c_tag):
             ref = cell.get("r")
-            column = _column_number(ref) if ref else last_column + 1
-            last_column = column
+            if not len(cell):  # no value, no formula: empty, perhaps only formatted
+                last_ref = ref or ""
+                if not ref:
+                    last_column += 1
+                continue
+            if ref:
+                column = _column_number(ref)
+            else:
+                column = (_column_number(last_ref) if last_ref else last_column) + 1
+            last_column, last_ref = column, ""
             kind = cell.get("t")
             value: Any
             if kind == "inlineStr":
@@ -533,18 +534,55 @@ def _sheet_rows(
                     value = int(text)
                 else:
                     value = float(text)
-            cell.clear()
-            while cell.getprevious() is not None:
-                del cell.getparent()[0]
             if value == "" or value is None:
                 continue  # an empty (perhaps only formatted) cell takes no room
-            if isinstance(value, str):
-                budget.text(value, f"工作表“{sheet}”第{number}行")
-            budget.column(column, number, sheet)
+            if isinstance(value, str) and len(value) > MAX_TEXT:
+                budget.text(value, f"工作表“{sheet}”第{row_number(row)}行")
             if column > len(values):
+                if column > MAX_COLUMNS:
+                    budget.column(column, row_number(row), sheet)
                 budget.add_cells(column - len(values))
                 values.extend([None] * (column - len(values)))
             values[column - 1] = value
+        row.clear()  # the cells read; the row's own attributes were read before
+
+    with archive.open(part) as stream:
+        # Rows are read whole at their end, as a clerk's rows are short. The cell events only
+        # count: a hostile row of millions of (empty) cells is read and dropped every few
+        # thousand cells, so it never stands in memory as one element tree.
+        for _event, element in _iterparse(stream, (row_tag, c_tag)):
+            if element.tag == c_tag:
+                pending += 1
+                if pending == 4096:
+                    in_row += pending
+                    if in_row > _EXCEL_COLUMNS:
+                        raise _too_large(
+                            budget.path, f"工作表“{sheet}”有一行超过{_EXCEL_COLUMNS}个单元格"
+                        )
+                    row = element.getparent()
+                    number = row_number(row)
+                    budget.row(number, sheet)
+                    attributes = dict(row.attrib)
+                    take(row)
+                    row.attrib.update(attributes)
+                    budget.elements(pending)
+                    pending = 0
+                continue
+            number = row_number(element)
+            budget.row(number, sheet)
+            if number <= len(rows):
+                number = len(rows) + 1  # a row number going backwards: file order
+            while len(rows) < number - 1:
+                rows.append([])  # keep Excel's row numbers: problems are reported by them
+            take(element)
+            if uncached and not values:
+                formula_rows.append(number)
+            budget.add_cells(1)
+            rows.append(values)
+            budget.elements(pending + 1)
+            values, last_column, last_ref, uncached, pending, in_row = [], 0, "", False, 0, 0
+            while element.getprevious() is not None:
+                del element.getparent()[0]
     return rows, formula_rows
 
 
