@@ -376,7 +376,7 @@ def _copy_rows(
     insert = f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})"
     # What each column may hold: the program reads a name as text and a count as a number,
     # and the schema's column types alone do not stop another tool from storing a blob there.
-    allowed = [_ALLOWED.get(t, (str, int, float)) for t in types]
+    allowed = [_ALLOWED.get(t, object) for t in types]  # other types (BLOB, none): anything
     # Fetched through Python: text that is not valid UTF-8 (or a lone surrogate written as
     # UTF-8) fails to decode here instead of reaching the clerk's database.
     cursor = source.execute(f"SELECT {names} FROM {_quote(table)}")
@@ -388,7 +388,7 @@ def _copy_rows(
         target.executemany(insert, rows)
 
 
-_ALLOWED: dict[str, tuple[type, ...]] = {"TEXT": (str,), "INTEGER": (int,)}
+_ALLOWED: dict[str, type | tuple[type, ...]] = {"TEXT": str, "INTEGER": int}
 
 
 def _copy_sequences(

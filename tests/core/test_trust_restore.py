@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kexie_desktop.core.backup import BackupError, copy_database, inspect_backup
+from kexie_desktop.core.backup import BackupError, copy_database, inspect_backup, prune
 from kexie_desktop.core.health import check_database
 from kexie_desktop.core.records import Activity, Person, Unit
 from kexie_desktop.core.store import Store
@@ -265,6 +265,10 @@ def test_a_killed_restore_leaves_no_temporary_files_after_the_next_start(
     remove_leftovers(folder)
     assert not any(p.exists() for p in leftovers)
     assert keep.exists()
+    # The daily pruning of backups/ clears them too.
+    leftovers[2].write_bytes(b"half")
+    prune(folder / "backups")
+    assert not leftovers[2].exists() and keep.exists()
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
