@@ -243,3 +243,23 @@ def test_empty_formatted_cells_still_count_against_the_time_a_file_may_take(
     rows = "".join(f'<row r="{n}">' + '<c s="1"/>' * 100 + "</row>" for n in range(2, 200))
     with pytest.raises(TooLarge, match="单元格超过10000个（包括空白的）"):
         read_file(write_xlsx(tmp_path / "空白.xlsx", sheet_xml(HEADER_ROW + rows)))
+
+
+def test_rows_are_counted_before_parsing_in_prefixed_sheets_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def row(n: int, text: str) -> str:
+        cell = f'<x:c r="A{n}" t="inlineStr"><x:is><x:t>{text}</x:t></x:is></x:c>'
+        return f'<x:row r="{n}">{cell}</x:row>'
+
+    rows = row(1, "姓名") + "".join(row(n, f"人{n}") for n in range(2, 60))
+    xml = f'<x:worksheet xmlns:x="{ns}"><x:sheetData>{rows}</x:sheetData></x:worksheet>'
+    path = write_xlsx(tmp_path / "前缀.xlsx", xml.encode())
+    [sheet] = read_file(path)
+    assert sheet.rows[58] == ["人59"]
+    monkeypatch.setattr(readers, "MAX_ROWS", 50)
+    monkeypatch.setattr(readers, "_sheet_rows", None)  # refused before any parsing
+    with pytest.raises(TooLarge, match="“人员”的行数超过了可以导入的50行"):
+        read_file(path)
