@@ -269,8 +269,10 @@ _held_locks: list[InstanceLock] = []
 def _open_store(data_dir: Path, *, writes: bool) -> Store:
     """The store for one command. One that writes is refused while the window (or another
     writing command) has the folder, and then holds the folder itself until main() ends.
-    A damaged database is neither opened nor touched: the window is where it is dealt with."""
-    from kexie_desktop.core.health import DamagedDatabase, check_database
+    A damaged database is neither opened nor touched: the window is where it is dealt with.
+    One that only reads opens the database read-only: it changes nothing, and works on a
+    write-protected folder."""
+    from kexie_desktop.core.health import DamagedDatabase, check_database, remove_leftovers
 
     if writes:
         lock = InstanceLock(data_dir)
@@ -282,13 +284,16 @@ def _open_store(data_dir: Path, *, writes: bool) -> Store:
                 "请先关闭程序窗口再试。"
             ) from exc
         _held_locks.append(lock)
+        if lock.warning:
+            print(f"提示：{lock.warning}", file=sys.stderr)
+        remove_leftovers(data_dir)
     try:
         check_database(data_dir)
     except DamagedDatabase as exc:
         raise DamagedDatabase(
             f"{exc}没有作任何改动。请打开程序窗口：它会把损坏的文件另存起来，并可以从最近的备份恢复。"
         ) from exc
-    return Store.open(data_dir)
+    return Store.open(data_dir, read_only=not writes)
 
 
 def _release_locks() -> None:
@@ -386,6 +391,11 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
     result: ExportResult | PackageResult
     try:
         store = _open_store(data_dir, writes=False)
+        if args.what == "package" and store.path is None:
+            # A database of an older version, read through an upgraded copy in memory: the
+            # organisation's UUID made there would differ at every export. Upgrade it for real.
+            store.close()
+            store = _open_store(data_dir, writes=True)
         try:
             if args.what == "package":
                 from kexie_desktop.core.package import export_package
@@ -463,7 +473,9 @@ def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
             for name, label in _PROFILE_LABELS.items():
                 print(f"{label}：{getattr(profile, name) or '（未填写）'}")
             # Read-only stores cannot make it; a database opened before 0008 always has it.
-            print(f"本组织识别码：{store.get_setting('org_uuid') or '（未生成）'}")
+            # A database read through an upgraded copy in memory has no lasting UUID yet.
+            uuid = store.get_setting("org_uuid") if store.path is not None else None
+            print(f"本组织识别码：{uuid or '（程序下次打开时生成）'}")
         finally:
             store.close()
     except ValidationError as exc:

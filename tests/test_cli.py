@@ -284,3 +284,34 @@ def test_package_from_township_to_county(tmp_path: Path) -> None:
     result = run("import", "package", str(damaged), "--data-dir", county)
     assert result.returncode == 1 and result.stderr.startswith("错误：报送包“坏.zip”")
     assert "Traceback" not in result.stderr
+
+
+def test_package_from_a_database_of_the_previous_version_keeps_one_identity(
+    tmp_path: Path,
+) -> None:
+    """Reading commands read an older database through an upgraded copy in memory; a package
+    made from that copy would carry a UUID made up anew at every export."""
+    import json
+    import zipfile
+
+    data = tmp_path / "town"
+    assert run("demo", "--data-dir", str(data)).returncode == 0
+    with sqlite3.connect(data / "kexie.db") as conn:  # as the version before packages left it
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name LIKE '%package%'")
+        conn.execute("DELETE FROM settings WHERE key = 'org_uuid'")
+        for table in ("sub_awards", "sub_activities", "sub_people", "sub_units", "sub_orgs",
+                      "sub_submissions", "sub_unit_links"):  # fmt: skip
+            conn.execute(f"DROP TABLE {table}")
+    result = run("profile", "--data-dir", str(data))
+    assert "本组织识别码：（程序下次打开时生成）" in result.stdout
+    uuids = []
+    for n in range(2):
+        out = tmp_path / f"{n}.zip"
+        result = run("export", "package", "--year", "2025", "--out", str(out),
+                     "--data-dir", str(data))  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        with zipfile.ZipFile(out) as z:
+            uuids.append(json.loads(z.read("manifest.json"))["organisation"]["uuid"])
+    with sqlite3.connect(data / "kexie.db") as conn:
+        stored = conn.execute("SELECT value FROM settings WHERE key = 'org_uuid'").fetchone()[0]
+    assert uuids == [stored, stored]

@@ -7,7 +7,7 @@ and an up-to-date database needs none of it to open.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -137,13 +137,17 @@ def known_names() -> list[str]:
     return [name for name, _ in _MIGRATIONS]
 
 
-def apply_pending(db: Database) -> None:
-    """Apply, in order, each migration not yet recorded; each in its own transaction."""
+def apply_pending(db: Database, *, names: Collection[str] | None = None) -> None:
+    """Apply, in order, each migration not yet recorded; each in its own transaction.
+
+    `names`: only these (a restore first builds the schema of the version its backup is from).
+    """
     from sqlite_utils.migrations import Migrations
 
     migrations = Migrations(MIGRATION_SET)
     for name, fn in _MIGRATIONS:
-        migrations(name=name)(fn)
+        if names is None or name in names:
+            migrations(name=name)(fn)
     migrations.apply(db)
 
 
@@ -280,13 +284,9 @@ def m0007_summary_paragraph_edits(db: Database) -> None:
 
 @migration("0008_package_identity_and_subordinates")
 def m0008_package_identity_and_subordinates(db: Database) -> None:
-    # The organisation's identity, made once: "the same organisation" is the same UUID, so two
-    # townships that share a name (or rename themselves) are never confused.
-    import uuid
-
-    db.execute(
-        "INSERT OR IGNORE INTO settings (key, value) VALUES ('org_uuid', ?)", [str(uuid.uuid4())]
-    )
+    # (The organisation's own UUID is a setting the store makes at first start, not a row
+    # written here: a restore builds the schema from these migrations, then copies the backup's
+    # rows, settings included.)
     # Subordinate organisations' records, as received in submission packages (报送包): in tables
     # of their own, so the county's own records, lists, ledger and summary never see them.
     # A submission is one imported package; it may carry several organisations' data (a county

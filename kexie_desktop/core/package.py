@@ -211,9 +211,12 @@ def export_package(
     from kexie_desktop.core.export import export_ledger, export_summary
     from kexie_desktop.core.summary import SummaryError
 
+    if store.read_only and store.path is None:
+        # An older database read through an upgraded copy in memory: its UUID is not kept.
+        raise PackageError("数据库还没有升级到当前版本，请先打开一次程序窗口，再导出报送包。")
     profile = store.profile()
     if not profile.org_name:
-        raise PackageError("请先在“设置 → 本组织信息”中填写组织名称，再导出报送包。")
+        raise PackageError("请先在“设置 → 组织信息”中填写组织名称，再导出报送包。")
     own_uuid = store.org_uuid()
     exported_at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     org = {

@@ -511,3 +511,15 @@ def test_encrypted_or_oddly_compressed_entries_are_refused(orgs: Orgs, where: st
     with pytest.raises(pk.PackageError, match=r"manifest\.json”加了密码或用了不支持的压缩方式"):
         _merge(orgs.county, target)
     assert _nothing_merged(orgs.county)
+
+
+def test_restoring_a_backup_brings_back_its_organisation(orgs: Orgs) -> None:
+    """The UUID is a setting: a restore (schema rebuilt from the migrations, then the backup's
+    rows) brings the backup's organisation back, not a second identity."""
+    from kexie_desktop.core.backup import copy_database
+
+    identity = orgs.a.org_uuid()
+    backup = copy_database(orgs.a.conn, orgs.folder / "a-backup.db").path
+    orgs.city.restore(backup)
+    assert orgs.city.org_uuid() == identity
+    assert orgs.city.profile().org_name == TOWNSHIPS[0]
