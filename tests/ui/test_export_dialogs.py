@@ -160,6 +160,20 @@ def test_default_opening_asks_and_can_be_undone(
     assert editor.toPlainText() == "我自己写的开头。"
 
 
+def test_a_closed_dialog_never_previews_again(demo_store: Store, qtbot: Any) -> None:
+    """A dialog closed before its pending preview ran (as qtbot closes an unshown one) must not
+    compose later, when the store may be closed: this once failed the next test's set-up."""
+    from kexie_desktop.ui.dialogs import summary_dialog
+
+    dialog = SummaryDialog(demo_store, 2025)
+    qtbot.addWidget(dialog)
+    dialog.editors["opening"].setPlainText("改写的开头。")
+    assert dialog._timer.isActive()
+    dialog.close()
+    qtbot.wait(summary_dialog.PREVIEW_DELAY_MS * 3)
+    assert "改写的开头" not in dialog.preview.toPlainText()
+
+
 def test_section_order_and_signature_date_are_kept_per_year(demo_store: Store, qtbot: Any) -> None:
     dialog = SummaryDialog(demo_store, 2025)
     qtbot.addWidget(dialog)

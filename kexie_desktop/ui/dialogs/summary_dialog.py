@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
+    QCloseEvent,
     QColor,
     QFont,
     QFontMetricsF,
@@ -539,6 +540,14 @@ class SummaryDialog(QDialog):
         self._timer.stop()
         self._closed = True
         super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        # A dialog closed without ever being shown gets no reject() from Qt, only this event:
+        # its pending preview must not fire later on a store that is closed by then.
+        if not self.isVisible():
+            self._timer.stop()
+            self._closed = True
+        super().closeEvent(event)
 
     def export(self) -> None:
         from kexie_desktop.core.export import export_summary, suggested_filename
