@@ -541,7 +541,7 @@ class SummaryDialog(QDialog):
         self._closed = True
         super().done(result)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         # A dialog closed without ever being shown gets no reject() from Qt, only this event:
         # its pending preview must not fire later on a store that is closed by then.
         if not self.isVisible():
