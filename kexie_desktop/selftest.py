@@ -119,10 +119,12 @@ class SelfTest:
             raise CheckFailed(f"“Cancel”按钮翻译为“{cancel}”，不是“取消”")
         font = app_module.choose_cjk_font()
         if font is None:
-            raise Notice(
-                "已载入，但没有找到常用的中文字体，中文可能显示为方框"
-                "（Linux 上可安装 fonts-noto-cjk 或 fonts-wqy-microhei）"
+            hint = (
+                "Windows 上应有“微软雅黑”，请检查系统字体"
+                if sys.platform == "win32"
+                else "Linux 上可安装 fonts-noto-cjk 或 fonts-wqy-microhei"
             )
+            raise Notice(f"已载入，但没有找到常用的中文字体，中文可能显示为方框（{hint}）")
         return f"已载入（“Cancel”显示为“取消”），中文字体：{font}"
 
     def check_database(self) -> str:
@@ -268,6 +270,11 @@ def run(out: TextIO | None = None) -> int:
         out.reconfigure(errors="replace")
     # Before QApplication exists: the self-test must work with no screen at all.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if sys.platform == "win32" and "QT_QPA_FONTDIR" not in os.environ:
+        # Offscreen Qt on Windows reads fonts from a folder, by default one inside the bundle
+        # that has none: the font check would then always miss 微软雅黑. The system's fonts.
+        windows = os.environ.get("SYSTEMROOT") or os.environ.get("WINDIR") or r"C:\Windows"
+        os.environ["QT_QPA_FONTDIR"] = str(Path(windows) / "Fonts")
     from PySide6.QtCore import qInstallMessageHandler
 
     previous_handler = qInstallMessageHandler(_quiet_offscreen_limits)

@@ -44,7 +44,7 @@ from kexie_desktop.core.summary import (
     missing_narratives,
 )
 from kexie_desktop.ui.background import BackgroundTask
-from kexie_desktop.ui.exporting import ask_target, run_export
+from kexie_desktop.ui.exporting import ask_target, missing_fonts_note, run_export
 
 if TYPE_CHECKING:
     from kexie_desktop.core.export import ExportResult
@@ -258,4 +258,4 @@ class SummaryDialog(QDialog):
             finally:
                 reader.close()
 
-        self.task = run_export(self, "正在生成并写出年度工作总结……", job)
+        self.task = run_export(self, "正在生成并写出年度工作总结……", job, note=missing_fonts_note)
