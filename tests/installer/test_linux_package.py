@@ -237,3 +237,27 @@ def test_the_package_files_are_owned_by_root_and_not_world_writable(built: Built
 
 def test_the_deb_is_within_its_size_budget(built: Built) -> None:
     assert built.deb.stat().st_size < 80 * 2**20
+
+
+def test_the_installed_program_prints_utf8_chinese_under_a_gb18030_locale(
+    built: Built, tmp_path: Path
+) -> None:
+    """UTF-8 mode (the spec's "X utf8" option): under a GB18030 locale, as on some Kylin
+    installations, Python would otherwise write GB18030; PyInstaller ignored the old
+    "X utf8_mode=1" without a word, and the output below did not decode as UTF-8."""
+    import windows_build  # the locale helper: compiles zh_CN.GB18030 into the cache if missing
+
+    need_tool("localedef")
+    env = _home_env(tmp_path)
+    env.pop("LANG", None)
+    env.update(windows_build.locale_env(windows_build.cache_dir(), "zh_CN.GB18030"))
+    charmap = subprocess.run(["locale", "charmap"], capture_output=True, text=True, env=env)
+    assert charmap.stdout.strip() == "GB18030", charmap.stdout + charmap.stderr
+    program = built.opt / "kexie-desktop"
+    version = subprocess.run([str(program), "--version"], capture_output=True, env=env)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.decode("utf-8").strip() == f"科协工作台 {__version__}"
+    report = subprocess.run(
+        [str(program), "--self-test"], capture_output=True, env=env, timeout=300
+    ).stdout.decode("utf-8")
+    assert "自检通过" in report and "????" not in report
