@@ -37,7 +37,7 @@ VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' kexie_desktop/__init__
 installer-windows: $(STAMP)
 	$(BIN)/python build_installer.py --windows
 	KEXIE_WINDOWS_INSTALLER="dist/科协工作台-$(VERSION)-安装程序.exe" QT_QPA_PLATFORM=offscreen \
-		$(BIN)/python -m pytest -m windows_build tests/installer/test_windows_build.py
+		$(BIN)/python -m pytest -m windows_build --basetemp=build/pytest-windows tests/installer/test_windows_build.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

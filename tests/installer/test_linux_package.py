@@ -12,6 +12,7 @@ from pathlib import Path
 
 import deb_package
 import pytest
+import windows_build
 
 from kexie_desktop import __version__
 from kexie_desktop.selftest import SelfTest
@@ -21,6 +22,10 @@ pytestmark = [
     pytest.mark.installer,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the .deb is built on Linux"),
 ]
+
+
+# Before the tests' own HOME is set (tests/conftest.py): where the build keeps compiled locales.
+LOCALE_CACHE = windows_build.cache_dir()
 
 
 class Built:
@@ -245,12 +250,10 @@ def test_the_installed_program_prints_utf8_chinese_under_a_gb18030_locale(
     """UTF-8 mode (the spec's "X utf8" option): under a GB18030 locale, as on some Kylin
     installations, Python would otherwise write GB18030; PyInstaller ignored the old
     "X utf8_mode=1" without a word, and the output below did not decode as UTF-8."""
-    import windows_build  # the locale helper: compiles zh_CN.GB18030 into the cache if missing
-
     need_tool("localedef")
     env = _home_env(tmp_path)
     env.pop("LANG", None)
-    env.update(windows_build.locale_env(windows_build.cache_dir(), "zh_CN.GB18030"))
+    env.update(windows_build.locale_env(LOCALE_CACHE, "zh_CN.GB18030"))
     charmap = subprocess.run(["locale", "charmap"], capture_output=True, text=True, env=env)
     assert charmap.stdout.strip() == "GB18030", charmap.stdout + charmap.stderr
     program = built.opt / "kexie-desktop"

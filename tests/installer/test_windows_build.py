@@ -40,10 +40,11 @@ pytestmark = [
 ]
 
 USER = "科协 用户"
-D_FOLDER = "科协 数据"
-SCREENSHOTS = (
-    ROOT / "build" / "test-output"
-)  # D:\科协 数据, a data folder with Chinese characters and a space
+D_FOLDER = "科协 数据"  # D:\科协 数据, a data folder with Chinese characters and a space
+SCREENSHOTS = ROOT / "build" / "test-output"
+# Now, before the tests' own HOME is set (tests/conftest.py): the build's cache, with its Wine
+# locale, icuuc.dll stand-in and Windows Python.
+CACHE = windows_build.cache_dir()
 UNINSTALL_KEY = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\KeXieDesktop"
 
 
@@ -91,8 +92,7 @@ class Machine:
     def __init__(self, base: Path, installer: Path):
         self.base = base
         self.installer = installer
-        cache = windows_build.cache_dir()
-        self.wine = windows_build.Wine(base / "prefix", cache, home=base / "home", user=USER)
+        self.wine = windows_build.Wine(base / "prefix", CACHE, home=base / "home", user=USER)
         prefix = base / "prefix"
         users = prefix / "drive_c" / "users"
         self.user = next(p for p in users.iterdir() if p.name not in ("Public", "root"))
@@ -270,7 +270,7 @@ def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pop
 
     def drain() -> None:
         assert process.stdout is not None
-        with log.open("ab") as out:
+        with process.stdout, log.open("ab") as out:
             shutil.copyfileobj(process.stdout, out)
 
     threading.Thread(target=drain, daemon=True).start()
@@ -347,7 +347,7 @@ def test_usb_detection_sees_a_removable_drive(machine: Machine) -> None:
     machine.run("reg", "add", r"HKLM\Software\Wine\Drives", "/v", "e:", "/d", "floppy", "/f",
                 check=True)  # fmt: skip
     machine.wine.close()
-    python = windows_build.cache_dir().glob("python-*/python.exe")
+    python = CACHE.glob("python-*/python.exe")
     result = machine.run(
         str(next(python)), "-c",
         "import sys; sys.path.insert(0, sys.argv[1]);"
