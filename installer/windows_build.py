@@ -425,22 +425,45 @@ def build_bundle(wine: Wine, python: Path, dist: Path, work: Path, version: str)
     out = dist / "windows"  # beside, not over, a Linux bundle in dist/kexie-desktop
     shutil.rmtree(out / "kexie-desktop", ignore_errors=True)
     print(f"PyInstaller（Wine 中的 Windows Python）打包 {version} …")
-    wine.run(
-        ["wine", str(python / "python.exe"), "-m", "PyInstaller", "--noconfirm", "--clean",
-         "--log-level=WARN", "--distpath", windows_path(out),
-         "--workpath", windows_path(work / "pyinstaller"), windows_path(SPEC)],
-        env={
+    run_pyinstaller(
+        wine, python, SPEC, out, work / "pyinstaller",
+        {
             "KEXIE_ICON": windows_path(icons / "kexie-desktop.ico"),
             "KEXIE_VERSION_FILE": windows_path(version_file),
-            "PYINSTALLER_CONFIG_DIR": windows_path(work / "pyinstaller-config"),
         },
-        timeout=1800,
     )  # fmt: skip
     bundle = out / "kexie-desktop"
     for name in ("kexie-desktop.exe", "kexie-cli.exe"):
         if not (bundle / name).is_file():
             raise WindowsBuildError(f"PyInstaller 没有做出 {name}")
     return bundle
+
+
+def run_pyinstaller(
+    wine: Wine, python: Path, spec: Path, out: Path, work: Path, env: Mapping[str, str]
+) -> None:
+    """PyInstaller on `spec` in the Windows Python under Wine (also for bench/'s empty window)."""
+    wine.run(
+        ["wine", str(python / "python.exe"), "-m", "PyInstaller", "--noconfirm", "--clean",
+         "--log-level=WARN", "--distpath", windows_path(out), "--workpath", windows_path(work),
+         windows_path(spec)],
+        # Its cache per build: --clean empties it, and two builds at once would collide.
+        env={**env, "PYINSTALLER_CONFIG_DIR": windows_path(work / "config")},
+        timeout=1800,
+    )  # fmt: skip
+
+
+def build_tools(cache: Path | None = None) -> tuple[Wine, Path]:
+    """The Wine prefix and the Windows Python with the locked packages, from the cache."""
+    check_tools()
+    check_locks()
+    cache = cache or cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    embed, wheels = download(cache)
+    python = embedded_python(embed, cache)
+    wine = Wine(cache / "prefix", cache)
+    install_packages(wine, python, wheels)
+    return wine, python
 
 
 def forbidden_files(names: Iterator[str] | Sequence[str]) -> list[str]:
@@ -463,16 +486,9 @@ def build(dist: Path, work: Path, version: str) -> list[Path]:
     from nsis_installer import compile_installer
 
     started = time.perf_counter()
-    check_tools()
-    check_locks()
-    cache = cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
     work.mkdir(parents=True, exist_ok=True)
-    embed, wheels = download(cache)
-    python = embedded_python(embed, cache)
-    wine = Wine(cache / "prefix", cache)
+    wine, python = build_tools()
     try:
-        install_packages(wine, python, wheels)
         bundle = build_bundle(wine, python, dist, work, version)
         if found := forbidden_files([str(p) for p in bundle.rglob("*")]):
             raise WindowsBuildError(f"程序文件夹里有不该发布的文件：{found}")
