@@ -57,7 +57,7 @@ from kexie_desktop.core.summary import (
     save_section_order,
 )
 from kexie_desktop.ui.background import BackgroundTask
-from kexie_desktop.ui.exporting import ask_target, run_export
+from kexie_desktop.ui.exporting import ask_target, missing_fonts_note, run_export
 from kexie_desktop.ui.widgets import OptionalDateEdit
 
 if TYPE_CHECKING:
@@ -588,4 +588,4 @@ class SummaryDialog(QDialog):
             finally:
                 reader.close()
 
-        self.task = run_export(self, "正在生成并写出年度工作总结……", job)
+        self.task = run_export(self, "正在生成并写出年度工作总结……", job, note=missing_fonts_note)
