@@ -1042,9 +1042,7 @@ class Store:
                     )
 
     def stats_explanations(self, year: int) -> dict[str, str]:
-        rows = self.conn.execute(
-            "SELECT key, text FROM stats_explanations WHERE year = ?", [year]
-        )
+        rows = self.conn.execute("SELECT key, text FROM stats_explanations WHERE year = ?", [year])
         return {key: text for key, text in rows}
 
     def save_stats_explanations(self, year: int, texts: dict[str, str]) -> None:

@@ -22,8 +22,8 @@ from kexie_desktop.core import idcard
 from kexie_desktop.core.records import (
     ACTIVITY_FORMS,
     AUDIENCES,
-    CAMPAIGNS,
     AWARD_LEVELS,
+    CAMPAIGNS,
     CATEGORIES,
     EDUCATIONS,
     PERSON_STATUSES,
