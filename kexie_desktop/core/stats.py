@@ -328,6 +328,7 @@ class Report:
     threshold: int
     figures: list[Figure]
     hard: list[str] = field(default_factory=list)
+    failing: set[str] = field(default_factory=set)  # the indicators the hard checks name
     soft: list[SoftCheck] = field(default_factory=list)
     explanations: dict[str, str] = field(default_factory=dict)
 
@@ -392,6 +393,8 @@ def compute(
             raw = typed_now.get(indicator.key)
             parsed = parse_typed(raw)
             value = parsed if isinstance(parsed, int) else None
+            if isinstance(parsed, str):
+                report.failing.add(indicator.key)
             if parsed == "":
                 report.hard.append(f"{code}“{indicator.name}”未填写（没有的请填 0）")
             elif isinstance(parsed, str):
@@ -411,6 +414,7 @@ def compute(
         parent = figure.indicator.parent
         total = values.get(parent) if parent else None
         if figure.value is not None and total is not None and figure.value > total:
+            report.failing.add(figure.indicator.key)
             report.hard.append(
                 f"{figure.indicator.table}“{figure.indicator.name}”（{figure.value}）"
                 f"大于“{BY_KEY[parent].name}”（{total}），其中数不能超过总数"
