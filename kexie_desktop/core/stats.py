@@ -329,6 +329,7 @@ class Report:
     figures: list[Figure]
     hard: list[str] = field(default_factory=list)
     failing: set[str] = field(default_factory=set)  # the indicators the hard checks name
+    hard_keys: dict[str, str] = field(default_factory=dict)  # hard-check message → indicator
     soft: list[SoftCheck] = field(default_factory=list)
     explanations: dict[str, str] = field(default_factory=dict)
 
@@ -343,7 +344,11 @@ class Report:
 
     def problems(self, *, command_line: bool = True) -> list[str]:
         """Why the export is refused, in Chinese; empty when it may go ahead."""
-        lines = list(self.hard)
+        lines = []
+        for line in self.hard:
+            key = self.hard_keys.get(line, "")
+            typed = command_line and key and BY_KEY[key].source is None
+            lines.append(f"{line}（--set {key}=数值）" if typed else line)
         for check in self.unexplained():
             how = f"（--explain {check.key}=说明）" if command_line else ""
             lines.append(f"{check.message}，请写一句说明{how}")
@@ -395,10 +400,12 @@ def compute(
             value = parsed if isinstance(parsed, int) else None
             if isinstance(parsed, str):
                 report.failing.add(indicator.key)
-            if parsed == "":
-                report.hard.append(f"{code}“{indicator.name}”未填写（没有的请填 0）")
-            elif isinstance(parsed, str):
-                report.hard.append(f"{code}“{indicator.name}”：{parsed}")
+            if isinstance(parsed, str):
+                message = f"{code}“{indicator.name}”" + (
+                    "未填写（没有的请填 0）" if parsed == "" else f"：{parsed}"
+                )
+                report.hard.append(message)
+                report.hard_keys[message] = indicator.key
             figure = Figure(indicator, value, before.get(indicator.key), "由填报人填写",
                             "" if raw is None else str(raw))  # fmt: skip
         else:
@@ -415,10 +422,12 @@ def compute(
         total = values.get(parent) if parent else None
         if figure.value is not None and total is not None and figure.value > total:
             report.failing.add(figure.indicator.key)
-            report.hard.append(
+            message = (
                 f"{figure.indicator.table}“{figure.indicator.name}”（{figure.value}）"
                 f"大于“{BY_KEY[parent].name}”（{total}），其中数不能超过总数"
             )
+            report.hard.append(message)
+            report.hard_keys[message] = figure.indicator.key
         if figure.value is not None and figure.previous:
             change = (figure.value - figure.previous) * 100 / figure.previous
             if abs(change) > report.threshold:

@@ -506,7 +506,7 @@ def test_cli_export_stats_refuses_then_takes_values_and_explanations(
     assert main(base) == 1
     err = capsys.readouterr().err
     assert "统计数据未通过检查，没有导出" in err
-    assert "AK表1-1“科协机关工作人员”未填写（没有的请填 0）" in err
+    assert "AK表1-1“科协机关工作人员”未填写（没有的请填 0）（--set AK.staff=数值）" in err
     assert not out.exists()
     assert main([*base, "--set", "EKX.activities=5"]) == 1
     assert "由程序从记录计算，不能填写" in capsys.readouterr().err
