@@ -370,6 +370,14 @@ class Store:
                 except RecordNotFound:
                     continue
                 row = _snapshot_row(record)
+                if cls in (Person, Unit):
+                    # The positions go with the record (CASCADE); restoring brings them back.
+                    column = "person_id" if cls is Person else "unit_id"
+                    row["positions"] = [
+                        dataclasses.asdict(p)
+                        for p in self.positions()
+                        if getattr(p, column) == record_id
+                    ]
                 links = self._links_to(cls, record_id)
                 cursor = self.db.execute(
                     "INSERT INTO recycle_bin (deleted_at, table_name, record_id, label, "
@@ -422,6 +430,7 @@ class Store:
                 table, record_id, row_json, links_json = found
                 row = json.loads(row_json)
                 person_ids = row.pop("person_ids", None)
+                positions = row.pop("positions", None)
                 for column in ("unit_id", "person_id"):
                     target = "units" if column == "unit_id" else "people"
                     if row.get(column) is not None and not self._exists(target, row[column]):
@@ -439,6 +448,17 @@ class Store:
                         "SELECT ?, id FROM people WHERE id = ?",
                         [(record_id, pid) for pid in person_ids],
                     )
+                for position in positions or ():
+                    # Only where the other side (unit or person) is there too.
+                    self.db.execute(
+                        "INSERT INTO positions (person_id, unit_id, post, background, "
+                        "start_date, end_date) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS "
+                        "(SELECT 1 FROM people WHERE id = ?) AND EXISTS "
+                        "(SELECT 1 FROM units WHERE id = ?)",
+                        [position["person_id"], position["unit_id"], position["post"],
+                         position["background"], position["start_date"], position["end_date"],
+                         position["person_id"], position["unit_id"]],
+                    )  # fmt: skip
                 for key, ids in json.loads(links_json).items():
                     where, column = key.split(".")
                     for other in ids:

@@ -436,8 +436,14 @@ def test_positions_are_replaced_audited_and_go_with_their_person(store: Store) -
         ],
     )
     assert len(store.audit_entries(table="positions")) == 1  # unchanged: nothing logged
-    store.delete(Person, [person.id])
+    entries = store.delete(Person, [person.id])
     assert store.positions() == []
+    store.restore_deleted(entries)  # from the 回收站, with the positions
+    assert [(p.person_id, p.post) for p in store.positions()] == [(person.id, "兼职副主席")]
+    entries = store.delete(Unit, [unit.id])
+    assert store.positions() == []
+    store.restore_deleted(entries)
+    assert [(p.unit_id, p.background) for p in store.positions()] == [(unit.id, "学校校长")]
 
 
 def test_import_reads_the_new_columns(store: Store, tmp_path: Path) -> None:

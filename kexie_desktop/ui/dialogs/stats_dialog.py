@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -282,6 +282,15 @@ class StatsDialog(QDialog):
     def _save_explanation(self, key: str, edit: QLineEdit) -> None:
         self.explanations[key] = edit.text()
         self.store.save_stats_explanations(self.year, {key: edit.text()})
+
+    def done(self, result: int) -> None:
+        # A recomputation still pending would only query for a closed window.
+        self._recompute_timer.stop()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._recompute_timer.stop()
+        super().closeEvent(event)
 
     # -- export --------------------------------------------------------------------------
 
