@@ -255,7 +255,9 @@ def test_notes_say_how_and_from_how_many_records(records: Store) -> None:
     assert figures["AK.staff"].note == "由填报人填写" and figures["AK.staff"].typed
 
 
-def test_oct_period_counts_planned_november_and_december_only(store: Store) -> None:
+def test_oct_period_counts_planned_november_and_december_only(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def add(title: str, date: str, planned: bool) -> None:
         store.save(Activity(title=title, category="科学普及", start_date=date,
                             planned=planned, participants=10))  # fmt: skip
@@ -272,6 +274,12 @@ def test_oct_period_counts_planned_november_and_december_only(store: Store) -> N
     assert ekx["oct"].value == 4  # Jan–Oct done, Nov–Dec done or planned
     store.set_setting(stats.PERIOD_KEY, "oct")
     assert stats.compute(store, 2025).mode == "oct"
+    # An earlier report is reused only for the same year and period.
+    reused = stats.compute(store, 2025, mode="oct", reuse=figures["year"])
+    assert reused.figures == figures["oct"].figures
+    monkeypatch.setattr(stats, "computed", lambda *a: pytest.fail("recomputed"))
+    again = stats.compute(store, 2025, mode="year", reuse=figures["year"], typed={"AK.staff": 3})
+    assert again.figures[:3] == figures["year"].figures[:3]
 
 
 def test_planned_activities_never_count_in_the_summary(store: Store) -> None:

@@ -143,6 +143,7 @@ class StatsDialog(QDialog):
 
     def _fill_tables(self) -> None:
         report = stats.compute(self.store, self.year)
+        self.report = report
         self._filling = True
         for code, _name, figures in report.tables():
             table = self.tables[code]
@@ -197,7 +198,7 @@ class StatsDialog(QDialog):
 
     def _period_changed(self) -> None:
         self.store.set_setting(stats.PERIOD_KEY, str(self.period_combo.currentData()))
-        self._refresh_computed()
+        self._refresh_computed()  # a report of another period is not reused
 
     def _threshold_changed(self, value: int) -> None:
         self.store.set_setting(stats.THRESHOLD_KEY, str(value))
@@ -229,8 +230,14 @@ class StatsDialog(QDialog):
     def recompute(self) -> None:
         self._recompute_timer.stop()
         self.explanations = self._explanation_texts()
+        # The computed figures change only with the period (the records cannot change while
+        # this modal window is open): a typed figure only re-runs the checks.
         report = stats.compute(
-            self.store, self.year, typed=dict(self.typed_texts()), explanations=self.explanations
+            self.store,
+            self.year,
+            typed=dict(self.typed_texts()),
+            explanations=self.explanations,
+            reuse=self.report,
         )
         self.report = report
         self._filling = True
