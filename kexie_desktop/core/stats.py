@@ -20,6 +20,7 @@ elsewhere (the summary leaves them out).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -249,6 +250,7 @@ INDICATORS: tuple[Indicator, ...] = (
        hint="本年走访慰问科技工作者的人次，请填写"),
 )  # fmt: skip
 BY_KEY = {i.key: i for i in INDICATORS}
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _WORDS = {"activities": "项活动", "units": "个组织", "people": "人", "awards": "个奖项"}
 
 
@@ -502,7 +504,8 @@ def write_workbook(
 
     def text(ws: Any, row: int, column: int, value: str) -> Any:
         cell = ws.cell(row, column)
-        cell.value = value
+        # A text another tool stored may hold characters XML cannot carry.
+        cell.value = _XML_INVALID.sub("", value)[:32767]
         cell.data_type = "s"
         return cell
 

@@ -565,3 +565,14 @@ def test_every_indicator_is_in_a_known_table_and_units_are_the_tables(records: S
             assert indicator.hint
     assert len({i.key for i in stats.INDICATORS}) == len(stats.INDICATORS)
     assert dt.date.today()  # the module imports nothing of Qt (checked by the no-Qt test)
+
+
+def test_explanations_are_cleaned_and_bounded(store: Store) -> None:
+    store.save_stats_explanations(2025, {"AK.units": "新建\x07三个\n企业科协"})
+    assert store.stats_explanations(2025) == {"AK.units": "新建三个 企业科协"}
+    with pytest.raises(ValidationError) as error:
+        store.save_stats_explanations(2025, {"AK.units": "长" * 5000})
+    assert error.value.errors["text"].startswith("说明太长了")
+    assert store.stats_explanations(2025) == {"AK.units": "新建三个 企业科协"}
+    store.save_stats_explanations(2025, {"AK.units": "  "})
+    assert store.stats_explanations(2025) == {}

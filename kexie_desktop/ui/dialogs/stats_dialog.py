@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from kexie_desktop.core import stats
 from kexie_desktop.core.store import Store
+from kexie_desktop.core.validation import ValidationError
 from kexie_desktop.ui.background import BackgroundTask
 from kexie_desktop.ui.exporting import ask_target, run_export
 
@@ -286,9 +287,14 @@ class StatsDialog(QDialog):
                 f"（写入工作簿的“报表说明”表）{left}："
             )
 
-    def _save_explanation(self, key: str, edit: QLineEdit) -> None:
+    def _save_explanation(self, key: str, edit: QLineEdit) -> bool:
         self.explanations[key] = edit.text()
-        self.store.save_stats_explanations(self.year, {key: edit.text()})
+        try:
+            self.store.save_stats_explanations(self.year, {key: edit.text()})
+        except ValidationError as exc:
+            QMessageBox.warning(self, "说明无法保存", str(exc.errors.get("text", exc)))
+            return False
+        return True
 
     def done(self, result: int) -> None:
         # A recomputation still pending would only query for a closed window.
@@ -304,8 +310,8 @@ class StatsDialog(QDialog):
     def export(self) -> None:
         from kexie_desktop.core.export import export_stats, suggested_filename
 
-        for key, edit in self.explain_edits.items():
-            self._save_explanation(key, edit)
+        if not all([self._save_explanation(k, e) for k, e in self.explain_edits.items()]):
+            return
         self.recompute()
         assert self.report is not None
         problems = self.report.problems(command_line=False)
