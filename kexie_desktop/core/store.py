@@ -782,7 +782,13 @@ class Store:
         return cursor.lastrowid
 
     def finish_import_batch(self, batch_id: int, summary: str) -> None:
-        self.db.execute("UPDATE import_batches SET summary = ? WHERE id = ?", [summary, batch_id])
+        # Stamped when it ends: an import running past a second boundary stamps its records
+        # later than it began, and undo (which refuses records changed after the batch) would
+        # take its own records for the clerk's later edits.
+        self.db.execute(
+            "UPDATE import_batches SET summary = ?, created_at = ? WHERE id = ?",
+            [summary, now_iso(), batch_id],
+        )
         self._audit("import", None, None, table="import_batches", record_id=batch_id, label=summary)
 
     def record_import_change(self, batch_id: int, record: Record, before: Record | None) -> None:
