@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
+    QCloseEvent,
     QColor,
     QFont,
     QFontMetricsF,
@@ -56,7 +57,7 @@ from kexie_desktop.core.summary import (
     save_section_order,
 )
 from kexie_desktop.ui.background import BackgroundTask
-from kexie_desktop.ui.exporting import ask_target, run_export
+from kexie_desktop.ui.exporting import ask_target, missing_fonts_note, run_export
 from kexie_desktop.ui.widgets import OptionalDateEdit
 
 if TYPE_CHECKING:
@@ -540,6 +541,14 @@ class SummaryDialog(QDialog):
         self._closed = True
         super().done(result)
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A dialog closed without ever being shown gets no reject() from Qt, only this event:
+        # its pending preview must not fire later on a store that is closed by then.
+        if not self.isVisible():
+            self._timer.stop()
+            self._closed = True
+        super().closeEvent(event)
+
     def export(self) -> None:
         from kexie_desktop.core.export import export_summary, suggested_filename
 
@@ -579,4 +588,4 @@ class SummaryDialog(QDialog):
             finally:
                 reader.close()
 
-        self.task = run_export(self, "正在生成并写出年度工作总结……", job)
+        self.task = run_export(self, "正在生成并写出年度工作总结……", job, note=missing_fonts_note)
