@@ -594,7 +594,6 @@ def write_ledger(
 
     written: dict[str, int] = {}
     done = 0
-    noted: set[str] = set()
     with (
         zipfile.ZipFile(io.BytesIO(frame)) as source,
         zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
@@ -623,9 +622,7 @@ def write_ledger(
             if sheet.printed:  # the complete sheet holds the same rows
                 written[sheet.name] = count
             done += count
-            if cut and notes is not None and sheet.kind not in noted:
-                # Once per kind: the complete sheet holds the same rows as the printed one.
-                noted.add(sheet.kind)
+            if cut and notes is not None:
                 shown = "、".join(str(r) for r in cut[:10]) + ("等" if len(cut) > 10 else "")
                 notes.append(
                     f"“{sheet.name}”第{shown}行有文字超过Excel单元格的上限"
