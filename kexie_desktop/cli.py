@@ -28,6 +28,9 @@ kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日�
                                                                   导出年度工作总结
 kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids] [--with-subordinates]
                                                                   导出台账
+kexie-desktop export stats   --year 年份 --out 文件.xlsx [--period year|oct]
+                             [--set 指标=数值 …] [--explain 指标=说明 …]
+                                                                  导出统计年报数据
 kexie-desktop export package --year 年份 --out 文件.zip [--full-ids] [--own-only]
                                                                   导出报送包（交上级）
 kexie-desktop submissions --year 年份                               查看下级组织报送情况
@@ -48,8 +51,9 @@ _ERROR_TRANSLATIONS = (
     (re.compile(r"argument \S+: invalid choice: '([^']*)'.*"), "没有“{0}”这个命令"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
     (
-        re.compile(r"the following arguments are required: \{summary,ledger,package\}"),
-        "请写明导出什么：summary（年度工作总结）、ledger（台账）或 package（报送包）",
+        re.compile(r"the following arguments are required: \{summary,ledger,stats,package\}"),
+        "请写明导出什么：summary（年度工作总结）、ledger（台账）、stats（统计年报数据）"
+        "或 package（报送包）",
     ),
     (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
     (re.compile(r"argument (\S+): (日期.*)"), "参数 {0}：{1}"),
@@ -174,11 +178,14 @@ def build_parser() -> ChineseArgumentParser:
     restore.add_argument("file", type=Path, metavar="文件", help="备份文件")
     export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
     _add_common(export)
-    what = export.add_subparsers(dest="what", title="导出内容", metavar="{summary,ledger,package}")
+    what = export.add_subparsers(
+        dest="what", title="导出内容", metavar="{summary,ledger,stats,package}"
+    )
     what.required = True
     for name, text, suffix in (
         ("summary", "年度工作总结（Word 公文格式）", ".docx"),
         ("ledger", "台账（Excel 工作簿）", ".xlsx"),
+        ("stats", "统计年报数据（Excel 工作簿，供对照录入统计平台）", ".xlsx"),
     ):
         item = what.add_parser(name, help=text, add_help=False, usage=_USAGE)
         _add_common(item)
@@ -195,6 +202,19 @@ def build_parser() -> ChineseArgumentParser:
             item.add_argument(
                 "--full-ids", action="store_true", help="身份证号和电话写完整（默认部分隐藏）"
             )
+        elif name == "stats":
+            item.add_argument(
+                "--period",
+                choices=("year", "oct"),
+                help="统计期间：year 全年实际数，oct 1—10月实际数加11—12月计划数（保存为设置）",
+            )
+            for option, what_it_is in (
+                ("--set", "填写一项无法从记录统计的数值（保存在程序中），如 AK.staff=5"),
+                ("--explain", "为比上年变化较大的数值写一句说明（保存在程序中）"),
+            ):
+                item.add_argument(
+                    option, action="append", default=[], metavar="指标=值", help=what_it_is
+                )
         else:
             item.add_argument(
                 "--date",
@@ -390,7 +410,8 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
         return 1
     result: ExportResult | PackageResult
     try:
-        store = _open_store(data_dir, writes=False)
+        stores = args.what == "stats" and bool(args.set or args.explain or args.period)
+        store = _open_store(data_dir, writes=stores)
         if args.what == "package" and store.path is None:
             # A database of an older version, read through an upgraded copy in memory: the
             # organisation's UUID made there would differ at every export. Upgrade it for real.
@@ -420,6 +441,8 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                           "记录起草的草稿，请审阅修改。", file=sys.stderr)  # fmt: skip
                 if undated := store.undated_awards():
                     print(f"提示：有{undated}个奖项没有获奖日期，未计入任何年度。", file=sys.stderr)
+            elif args.what == "stats":
+                result = _export_stats(store, args)
             else:
                 result = export.export_ledger(
                     store,
@@ -430,11 +453,53 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                 )
         finally:
             store.close()
-    except (StoreError, summary.SummaryError, ExportError, PackageError) as exc:
+    except (StoreError, summary.SummaryError, ExportError, PackageError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     print(result.summary())
     return 0
+
+
+def _pairs(items: list[str], option: str) -> dict[str, str]:
+    from kexie_desktop.core.stats import BY_KEY
+
+    pairs = {}
+    for item in items:
+        key, mark, value = item.partition("=")
+        key = key.strip()
+        if not mark or key not in BY_KEY:
+            raise ValueError(
+                f"{option} {item}：应写成“指标=值”，指标为统计表中的代号，如 AK.staff"
+                f"（可用的代号见导出失败时的提示或 README）"
+            )
+        pairs[key] = value.strip()
+    return pairs
+
+
+def _export_stats(store: Store, args: argparse.Namespace) -> Any:
+    from kexie_desktop.core import export, stats
+
+    typed = _pairs(args.set, "--set")
+    explanations = _pairs(args.explain, "--explain")
+    bad = [key for key in typed if stats.BY_KEY[key].source is not None]
+    if bad:
+        raise ValueError(
+            "、".join(f"{k}（{stats.BY_KEY[k].name}）" for k in bad)
+            + "由程序从记录计算，不能填写；请修改相应的记录"
+        )
+    checked: dict[str, int | None] = {}
+    for key, text in typed.items():
+        value = stats.parse_typed(text)
+        if isinstance(value, str) and value:
+            raise ValueError(f"--set {key}：{value}")
+        checked[key] = value if isinstance(value, int) else None
+    if args.period:
+        store.set_setting(stats.PERIOD_KEY, args.period)
+    if checked:
+        store.save_stats_values(args.year, checked)
+    if explanations:
+        store.save_stats_explanations(args.year, explanations)
+    return export.export_stats(store, args.year, args.out)
 
 
 def _run_demo(data_dir: Path) -> int:

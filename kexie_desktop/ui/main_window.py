@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self._record_actions = (
             self.new_action, self.edit_action, self.delete_action, self.find_action,
             self.profile_action, self.demo_action, self.private_action,
-            self.summary_action, self.ledger_action, self.import_action,
+            self.summary_action, self.ledger_action, self.stats_action, self.import_action,
             self.import_history_action, self.template_action, self.backup_action,
             self.restore_action, self.recycle_action, self.audit_action,
             self.package_action, self.import_package_action, self.submissions_action,
@@ -174,6 +174,8 @@ class MainWindow(QMainWindow):
         self.import_package_action.triggered.connect(self.open_package_import)
         self.submissions_action = QAction("报送情况(&S)…", self)
         self.submissions_action.triggered.connect(self.open_submissions)
+        self.stats_action = QAction("统计年报数据(&T)…", self)
+        self.stats_action.triggered.connect(self.open_stats)
         self.about_action = QAction(f"关于{APP_NAME}(&A)", self)
         self.about_action.triggered.connect(self.show_about)
 
@@ -232,6 +234,7 @@ class MainWindow(QMainWindow):
         export_menu = bar.addMenu("导出(&X)")
         export_menu.addAction(self.summary_action)
         export_menu.addAction(self.ledger_action)
+        export_menu.addAction(self.stats_action)
         export_menu.addSeparator()
         export_menu.addAction(self.package_action)
         view_menu = bar.addMenu("查看(&V)")
@@ -548,6 +551,11 @@ class MainWindow(QMainWindow):
         from kexie_desktop.ui.dialogs.ledger_dialog import LedgerDialog
 
         LedgerDialog(self.store, self.export_year(), self).exec()
+
+    def open_stats(self) -> None:
+        from kexie_desktop.ui.dialogs.stats_dialog import StatsDialog
+
+        StatsDialog(self.store, self.export_year(), self).exec()
 
     def open_package_export(self) -> None:
         from kexie_desktop.ui.dialogs.package_dialogs import PackageExportDialog
