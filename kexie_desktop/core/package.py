@@ -208,7 +208,8 @@ def export_package(
 
     `with_subordinates`: also carry the blocks received from subordinate organisations for the
     year (a county passing its townships' data to the city)."""
-    from kexie_desktop.core.export import export_ledger, export_summary
+    from kexie_desktop.core.export import export_ledger, export_stats, export_summary
+    from kexie_desktop.core.stats import StatsRefused
     from kexie_desktop.core.summary import SummaryError
 
     if store.read_only and store.path is None:
@@ -272,6 +273,16 @@ def export_package(
         ledger_path = Path(folder) / f"{name}{year}年工作台账.xlsx"
         export_ledger(store, year, ledger_path, full_ids=full_ids)
         parts.append((ledger_path.name, "ledger", ledger_path))
+        stats_path = Path(folder) / f"{name}{year}年统计年报数据.xlsx"
+        try:
+            export_stats(store, year, stats_path)
+            parts.append((stats_path.name, "stats", stats_path))
+        except StatsRefused as exc:
+            # The figures are the clerk's to complete; the package goes without them.
+            notes.append(
+                f"统计年报数据还没有通过检查（{len(exc.problems)}处），报送包中没有统计年报工作簿。"
+                "请在“导出 → 统计年报数据”中处理后重新导出报送包。"
+            )
         for extra in extra_parts:
             if extra.kind not in PART_KINDS or not _safe_name(extra.name):
                 raise PackageError(f"报送包的组成部分“{extra.name}”名称或种类不对。")

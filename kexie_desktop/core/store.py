@@ -1350,7 +1350,8 @@ class Store:
                 sum(a.articles) AS articles, sum(a.messages) AS messages,
                 sum(a.highlight) AS highlights
             FROM sub_activities a JOIN sub_orgs o ON o.id = a.org_id
-            WHERE o.active = 1 AND o.year = ? AND {where} GROUP BY a.category""",
+            WHERE o.active = 1 AND o.year = ? AND {where} AND {_SUB_DONE}
+            GROUP BY a.category""",
             [year, *params],
         )
         names = [d[0] for d in cursor.description]
@@ -1364,7 +1365,7 @@ class Store:
                 a.description, a.reports, a.problems_solved, a.technologies_promoted,
                 o.org_name
             FROM sub_activities a JOIN sub_orgs o ON o.id = a.org_id
-            WHERE o.active = 1 AND o.year = ? AND a.highlight = 1 AND {where}
+            WHERE o.active = 1 AND o.year = ? AND a.highlight = 1 AND {where} AND {_SUB_DONE}
             ORDER BY a.start_date, a.id""",
             [year, *params],
         )
@@ -1645,6 +1646,9 @@ def _ledger_units(_year: int | None) -> tuple[str, list[object]]:
 
 # The own units whose kinds submit to the organisation (either bracket form of 乡镇（街道）).
 REPORTING_KINDS = ("乡镇(街道)科协", "企业科协", "学会", "农技协", "高校科协", "社区科协")
+# A subordinate's activity marked 计划 (statistics field, carried in extra_json) is not done:
+# the summary never counts it, as it never counts the organisation's own.
+_SUB_DONE = "COALESCE(json_extract(a.extra_json, '$.planned'), 0) = 0"
 _SUB_TABLES = ("sub_units", "sub_people", "sub_activities", "sub_awards")
 # Columns that refer to another record by id, the table they refer to, and the key a package
 # uses for the same reference by UUID.

@@ -523,3 +523,47 @@ def test_restoring_a_backup_brings_back_its_organisation(orgs: Orgs) -> None:
     orgs.city.restore(backup)
     assert orgs.city.org_uuid() == identity
     assert orgs.city.profile().org_name == TOWNSHIPS[0]
+
+
+def test_the_statistics_workbook_goes_in_once_its_figures_pass(orgs: Orgs) -> None:
+    from kexie_desktop.core import stats
+
+    result = pk.export_package(orgs.a, YEAR, orgs.folder / "without.zip")
+    assert any("统计年报数据还没有通过检查" in note for note in result.notes)
+    kinds = [p["kind"] for p in pk.read_package(result.path).manifest["parts"]]
+    assert "stats" not in kinds
+    # The clerk types the figures no record gives and explains the large changes.
+    typed = {i.key: 0 for i in stats.INDICATORS if i.source is None}
+    orgs.a.save_stats_values(YEAR, typed)  # type: ignore[arg-type]
+    report = stats.compute(orgs.a, YEAR)
+    orgs.a.save_stats_explanations(YEAR, {c.key: "新成立，上年没有。" for c in report.soft})
+    assert stats.compute(orgs.a, YEAR).problems() == []
+    result = pk.export_package(orgs.a, YEAR, orgs.folder / "with.zip")
+    package = pk.read_package(result.path)
+    part = next(p for p in package.manifest["parts"] if p["kind"] == "stats")
+    assert part["name"] == f"{TOWNSHIPS[0]}{YEAR}年统计年报数据.xlsx"
+    assert "统计年报数据" in package.describe()
+    # The subordinates' statistics fields travel with their records.
+    _merge(orgs.county, result.path)
+    planned = orgs.county.conn.execute(
+        "SELECT count(*) FROM sub_activities WHERE json_extract(extra_json, '$.planned') = 0"
+    ).fetchone()[0]
+    assert planned == year_totals(orgs.a)["activities"]
+
+
+def test_a_subordinates_planned_activity_is_not_counted_as_done(orgs: Orgs) -> None:
+    orgs.a.conn.execute(
+        "UPDATE activities SET planned = 1 WHERE id = (SELECT max(id) FROM activities "
+        "WHERE start_date LIKE ?)",
+        [f"{YEAR}-%"],
+    )
+    orgs.a.conn.commit()
+    _merge(orgs.county, orgs.export(orgs.a, "a.zip"))
+    done = sum(f["activities"] for f in orgs.county.sub_category_figures(YEAR))
+    assert done == year_totals(orgs.a)["activities"] - 1
+    figures = next(
+        b.text
+        for b in compose_summary(orgs.county, YEAR, with_subordinates=True).blocks
+        if "报送了全年工作情况" in b.text
+    )
+    assert f"共开展活动{done}次" in figures
