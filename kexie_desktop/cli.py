@@ -499,6 +499,11 @@ def _export_stats(store: Store, args: argparse.Namespace) -> Any:
         store.save_stats_values(args.year, checked)
     if explanations:
         store.save_stats_explanations(args.year, explanations)
+    if args.with_subordinates:
+        from kexie_desktop.core.package import subordinates_included
+
+        with subordinates_included(store, args.year):
+            return export.export_stats(store, args.year, args.out)
     return export.export_stats(store, args.year, args.out)
 
 

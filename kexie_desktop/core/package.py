@@ -25,6 +25,7 @@ once the whole package has been read and checked. Every refusal says in Chinese 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -34,7 +35,7 @@ import stat
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -618,10 +619,15 @@ def _check_manifest(m: Any, label: str) -> None:
     if not isinstance(version, int) or not isinstance(program, str) or not isinstance(schema, list):
         raise PackageError(bad.format("缺少版本信息"))
     newer_schema = [name for name in schema if name not in known_names()]
-    if version > FORMAT_VERSION or _version(program) > _version(__version__) or newer_schema:
+    if _version(program) > _version(__version__):
         raise PackageError(
             f"{label}由更新版本的科协工作台（{program[:20]}）导出，当前版本（{__version__}）"
             "无法读取其中的全部内容，没有导入。请先把科协工作台升级到最新版本。"
+        )
+    if version > FORMAT_VERSION or newer_schema:
+        raise PackageError(
+            f"{label}由更新版本的科协工作台导出（包的格式或数据结构比当前版本（{__version__}）新），"
+            "当前版本无法读取其中的全部内容，没有导入。请先把科协工作台升级到最新版本。"
         )
     org = m.get("organisation")
     if not isinstance(org, dict) or not _is_org(org):
@@ -911,6 +917,56 @@ def merge_package(store: Store, package: Package) -> MergeResult:
     )
 
 
+# -- statistics including subordinates ----------------------------------------------------------
+
+# The subordinates' tables shown under the own tables' names, and whether a block's roster is
+# taken from the year's blocks only (units and people are every block's whole roster).
+_VIEWS = {"activities": False, "awards": False, "units": True, "people": True}
+
+
+@contextlib.contextmanager
+def subordinates_included(store: Store, year: int) -> Iterator[None]:
+    """While inside, the connection's unqualified `activities`, `awards`, `units` and `people`
+    read the organisation's own rows followed by the subordinates' held for the year: TEMP
+    VIEWs of those names, which SQLite resolves before the main tables. This is how the
+    statistics (whose queries name those tables) are computed including subordinates without
+    a second set of queries. Ids of subordinates' rows are negative (they match no own row);
+    a reference is kept only as present or absent; fields the subordinates' tables do not have
+    come from the records' extra fields (the statistics fields travel there). Not carried:
+    people's 职务 (positions), so the 「三长」 figure counts the own units only. Nothing may
+    write while inside; the views are dropped on the way out."""
+    conn = store.conn
+    made = []
+    try:
+        for table, roster in _VIEWS.items():
+            own = [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})")]
+            sub = {r[1] for r in conn.execute(f"PRAGMA main.table_info(sub_{table})")}
+            mapped = []
+            for column in own:
+                reference = column.removesuffix("_id") + "_uuid"
+                if column == "id":
+                    mapped.append("-a.id")
+                elif column.endswith("_id"):
+                    exists = f"a.{reference} IS NOT NULL" if reference in sub else "0"
+                    mapped.append(f"CASE WHEN {exists} THEN -1 END")
+                elif column in sub:
+                    mapped.append(f"a.{column}")
+                else:
+                    mapped.append(f"json_extract(a.extra_json, '$.{column}')")
+            which = f"o.active = 1 AND o.year = {int(year)}" if roster else "o.active = 1"
+            names = ", ".join(own)
+            conn.execute(
+                f"CREATE TEMP VIEW {table} ({names}) AS SELECT {names} FROM main.{table} "
+                f"UNION ALL SELECT {', '.join(mapped)} FROM main.sub_{table} a "
+                f"JOIN main.sub_orgs o ON o.id = a.org_id WHERE {which}"
+            )
+            made.append(table)
+        yield
+    finally:
+        for table in made:
+            conn.execute(f"DROP VIEW temp.{table}")
+
+
 # -- 报送情况 -------------------------------------------------------------------------------------
 
 
@@ -979,5 +1035,6 @@ __all__ = [
     "merge_package",
     "read_package",
     "submission_status",
+    "subordinates_included",
     "suggested_filename",
 ]

@@ -567,3 +567,26 @@ def test_a_subordinates_planned_activity_is_not_counted_as_done(orgs: Orgs) -> N
         if "报送了全年工作情况" in b.text
     )
     assert f"共开展活动{done}次" in figures
+
+
+def test_statistics_including_subordinates_add_their_records(orgs: Orgs) -> None:
+    """Every computed figure with subordinates is the county's own plus the township's, except
+    the 「三长」 (people's 职务 are not carried in packages)."""
+    from kexie_desktop.core import stats
+
+    _merge(orgs.county, orgs.export(orgs.a, "a.zip"))
+    own = stats.computed(orgs.county, YEAR, "year")
+    township = stats.computed(orgs.a, YEAR, "year")
+    with pk.subordinates_included(orgs.county, YEAR):
+        both = stats.computed(orgs.county, YEAR, "year")
+        report = stats.compute(orgs.county, YEAR)
+    for key, (value, records, unknown) in both.items():
+        if key == "AK.three_heads":
+            assert value == own[key][0]
+            continue
+        assert value == own[key][0] + township[key][0], key
+        assert records == own[key][1] + township[key][1], key
+        assert unknown == own[key][2] + township[key][2], key
+    assert report.figures
+    # Outside, nothing of theirs: the views are gone.
+    assert stats.computed(orgs.county, YEAR, "year") == own
