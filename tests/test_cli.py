@@ -279,6 +279,12 @@ def test_package_from_township_to_county(tmp_path: Path) -> None:
     result = run("export", "summary", "--year", "2025", "--out", str(own),
                  "--with-subordinates", "--data-dir", county)  # fmt: skip
     assert result.returncode == 0, result.stderr
+    stats = tmp_path / "统计.xlsx"
+    result = run("export", "stats", "--year", "2025", "--out", str(stats),
+                 "--with-subordinates", "--data-dir", county)  # fmt: skip
+    # The county has typed none of its figures: refused, listing them, computed read-only.
+    assert result.returncode == 1 and "统计数据未通过检查" in result.stderr
+    assert "Traceback" not in result.stderr
     damaged = tmp_path / "坏.zip"
     damaged.write_bytes(package.read_bytes()[:-100])
     result = run("import", "package", str(damaged), "--data-dir", county)
