@@ -1,0 +1,632 @@
+"""The compat package: the same program for glibc 2.28 (统信UOS V20, 银河麒麟 V10, deepin 20).
+
+The normal .deb is built on the build machine's Python and PySide6 6.10+, which need glibc 2.34;
+UOS V20 has 2.28 (buster-based) and Kylin V10 2.31. So this build makes its own CPython 3.11 that
+asks nothing newer of libc than 2.28, and bundles PySide6 6.9.x, the last series with
+manylinux_2_28 x86_64 wheels (requirements-compat.lock):
+
+- The C compiler is PyPI's `ziglang` (pinned by hash): `zig cc -target x86_64-linux-gnu.2.28`
+  links against glibc 2.28's symbol versions whatever glibc the build machine has, so no old
+  distribution is needed to build.
+- The sources are Debian's source packages (bookworm) of CPython and of the libraries it links
+  statically (zlib, libffi, xz, bzip2, SQLite), each pinned by version and by the SHA-256 of its
+  .dsc, which in turn pins its tarballs. `apt-get source` runs with a sources list and state of
+  this build's own (the build machine's apt configuration is not touched). The libraries are
+  unpacked with their Debian patches; CPython with Debian's bug and security fixes, but not
+  Debian's packaging patches (they assume /usr, multiarch and Debian's own package split).
+  No OpenSSL: the bundle leaves TLS out (bundle_rules.EXCLUDED_MODULES).
+- Everything is cached in ~/.cache/kexie-build/compat (or $KEXIE_BUILD_CACHE/compat): the zig
+  wheel, the sources, the apt lists, the compiled interpreter under a key of all the pins, the
+  wheels. A rebuild reuses the interpreter and only makes the bundle again.
+- The gate: every ELF file in the bundle is audited (elf_audit.py) for the symbol versions it
+  needs; anything above GLIBC 2.28, GLIBCXX 3.4.25 (GCC 8's libstdc++, buster's), CXXABI 1.3.11
+  or GCC 7.0.0 (libgcc_s) fails the build.
+- The package's Depends are dpkg-shlibdeps' answer, rewritten for the oldest target: buster's
+  names as alternatives (`libgcc-s1 | libgcc1`), version floors only where a symbol needs them,
+  checked against buster's versions (BUSTER_VERSIONS).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import elf_audit
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "kexie-desktop-compat"
+LOCK = ROOT / "requirements-compat.lock"
+
+# Bump when the build steps below change in a way that changes the interpreter.
+RECIPE = 1
+
+ZIGLANG_VERSION = "0.17.1"
+ZIGLANG_SHA256 = "ea6cc5d87b033cf0aedfbc8f9549a908cae6c50ac31f1698188fa48a74524b54"
+GLIBC_TARGET = "2.28"
+ZIG_TARGET = f"x86_64-linux-gnu.{GLIBC_TARGET}"
+
+DEBIAN_KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
+DEBIAN_SOURCES = (
+    f"deb-src [signed-by={DEBIAN_KEYRING}] http://deb.debian.org/debian bookworm main\n"
+    f"deb-src [signed-by={DEBIAN_KEYRING}] http://deb.debian.org/debian bookworm-updates main\n"
+    f"deb-src [signed-by={DEBIAN_KEYRING}] http://deb.debian.org/debian-security "
+    "bookworm-security main\n"
+)
+
+
+@dataclass(frozen=True)
+class SourcePin:
+    version: str
+    dsc_sha256: str
+
+
+# Debian's source packages, as of bookworm 12.13 (python3.11's +deb12u9 is listed in
+# bookworm-security but its files are missing on the mirror; +deb12u8 carries the same CVE fixes
+# up to CVE-2026-6100). When Debian replaces a version the download fails with a message saying
+# which pin to move forward.
+SOURCES = {
+    "python3.11": SourcePin(
+        "3.11.2-6+deb12u8", "197fa19ab45f41c820f40f6d9ead671c2ea29ddc53ba9424b36f1bf58458a10e"
+    ),
+    "zlib": SourcePin(
+        "1:1.2.13.dfsg-1", "3fa1e6b2fc525062aa88207dda52fed8e045373c809d362fe8a2bfbf7cf515a8"
+    ),
+    "libffi": SourcePin(
+        "3.4.4-1", "21c9ef156b6766535cb014e0765142c8104ffbcd73f003ecfa80cfb314baa4f0"
+    ),
+    "xz-utils": SourcePin(
+        "5.4.1-1+deb12u2", "bffc9917562b5787661379621bb1f7510bf7271b03d8ce4181cebc84b90d3c35"
+    ),
+    "bzip2": SourcePin(
+        "1.0.8-5", "ed9c40f4de3f9e064535e15eac1c61a0f606763db98f4579dbc04067b94a8944"
+    ),
+    "sqlite3": SourcePin(
+        "3.40.1-2+deb12u2", "ee3459ae9d00939741c7708fc1b8ce1bde12d8c3fb1dfa005bbbc8651d884e23"
+    ),
+}
+
+# python3.11's debian/patches that adapt CPython to Debian's packaging, not to its bugs: the
+# /usr/lib/python3/dist-packages layout, multiarch names, Debian's package names in messages,
+# disabled ensurepip, the documentation build. Every other patch of the series (upstream bug
+# fixes and the CVE fixes) is applied, in the series' order.
+DEBIAN_PACKAGING_PATCHES = frozenset(
+    {
+        "deb-setup.diff", "deb-locations.diff", "distutils-install-layout.diff",
+        "locale-module.diff", "distutils-link.diff", "distutils-sysconfig.diff",
+        "sysconfig-debian-schemes.diff", "tkinter-import.diff", "gdbm-import.diff",
+        "link-opt.diff", "setup-modules.diff", "profiled-build.diff", "langpack-gettext.diff",
+        "disable-sem-check.diff", "lib-argparse.diff", "ctypes-arm.diff", "multiarch.diff",
+        "lib2to3-no-pickled-grammar.diff", "ext-no-libpython-link.diff",
+        "test-no-random-order.diff", "multiarch-extname.diff", "tempfile-minimal.diff",
+        "disable-some-tests.diff", "ensurepip-disabled.diff", "mangle-fstack-protector.diff",
+        "reproducible-buildinfo.diff", "pydoc-use-pager.diff", "local-doc-references.diff",
+        "doc-build-texinfo.diff", "argparse-no-shutil.diff", "sysconfigdata-name.diff",
+        "hurd_kfreebsd_thread_native_id.diff", "sphinx3.diff", "destshared-location.diff",
+        "fix-py_compile.diff", "ntpath-import.diff",
+    }
+)  # fmt: skip
+
+# Debian's SQLite options (sqlite3's debian/rules), so the database behaves as with the normal
+# package's bundled libsqlite3 (e.g. up to 250000 bound variables).
+SQLITE_CFLAGS = (
+    "-DSQLITE_SECURE_DELETE -DSQLITE_ENABLE_COLUMN_METADATA -DSQLITE_ENABLE_FTS3 "
+    "-DSQLITE_ENABLE_FTS3_PARENTHESIS -DSQLITE_ENABLE_FTS4 -DSQLITE_ENABLE_FTS5 "
+    "-DSQLITE_ENABLE_RTREE=1 -DSQLITE_SOUNDEX=1 -DSQLITE_ENABLE_UNLOCK_NOTIFY "
+    "-DSQLITE_OMIT_LOOKASIDE=1 -DSQLITE_ENABLE_DBSTAT_VTAB -DSQLITE_ALLOW_ROWID_IN_VIEW "
+    "-DSQLITE_ENABLE_UPDATE_DELETE_LIMIT=1 -DSQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_ENABLE_JSON1 "
+    "-DSQLITE_LIKE_DOESNT_MATCH_BLOBS -DSQLITE_THREADSAFE=1 -DSQLITE_ENABLE_FTS3_TOKENIZER=1 "
+    "-DSQLITE_USE_URI=1 -DSQLITE_MAX_SCHEMA_RETRY=25 -DSQLITE_ENABLE_PREUPDATE_HOOK "
+    "-DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_STMTVTAB -DSQLITE_MAX_VARIABLE_NUMBER=250000 "
+    "-DSQLITE_ENABLE_MATH_FUNCTIONS"
+)
+
+# CPython modules that need libraries this build does not provide, and that the program does not
+# use (Tk, terminals, dbm, NIS, crypt(3), TLS, libuuid: uuid4 works without it).
+PYTHON_MODULES_LEFT_OUT = (
+    "_tkinter", "_uuid", "readline", "_curses", "_curses_panel", "_dbm", "_gdbm", "nis",
+    "_crypt", "_ssl", "_hashlib",
+)  # fmt: skip
+# What the program and PyInstaller do need: the build checks they import.
+PYTHON_MODULES_NEEDED = (
+    "_ctypes", "_sqlite3", "zlib", "_bz2", "_lzma", "_decimal", "pyexpat", "_elementtree",
+    "_json", "_sha256", "_blake2", "_md5", "_sha1", "_socket", "select", "_posixsubprocess",
+    "unicodedata", "_multibytecodec", "_codecs_cn", "binascii", "_struct", "array", "math",
+    "_datetime", "_zoneinfo", "mmap", "fcntl", "termios", "_queue", "_contextvars",
+)  # fmt: skip
+
+# The highest symbol versions the bundle may ask of the system: buster's glibc 2.28 and GCC 8's
+# libstdc++ (GLIBCXX_3.4.25, CXXABI_1.3.11) and libgcc_s (GCC_7.0.0).
+SYMBOL_LIMITS: dict[str, tuple[int, ...]] = {
+    "GLIBC": (2, 28),
+    "GLIBCXX": (3, 4, 25),
+    "CXXABI": (1, 3, 11),
+    "GCC": (7, 0, 0),
+}
+
+# Packages as Debian 10 (buster, which UOS V20 is based on) names them, where bookworm differs.
+BUSTER_NAMES = {"libgcc-s1": "libgcc-s1 | libgcc1"}
+# Buster's versions of the libraries the bundle takes from the system (its Packages file), to
+# check the version floors that a symbol really needs. A package missing here fails the build:
+# look its buster version up before shipping a dependency UOS V20 may lack.
+BUSTER_VERSIONS = {
+    "libc6": "2.28-10",
+    "libstdc++6": "8.3.0-6",
+    "libgcc1": "1:8.3.0-6",
+    "libglib2.0-0": "2.58.3-2+deb10u3",
+    "libxkbcommon0": "0.8.2-1",
+    "libxkbcommon-x11-0": "0.8.2-1",
+    "libfontconfig1": "2.13.1-2",
+    "libfreetype6": "2.9.1-3+deb10u3",
+    "libdbus-1-3": "1.12.28-0+deb10u1",
+    "libegl1": "1.1.0-1",
+    "libgl1": "1.1.0-1",
+    "libglx0": "1.1.0-1",
+    "libopengl0": "1.1.0-1",
+    "zlib1g": "1:1.2.11.dfsg-1",
+    "libx11-6": "2:1.6.7-1+deb10u4",
+    "libx11-xcb1": "2:1.6.7-1+deb10u4",
+    "libxcb1": "1.13.1-2",
+    "libxcb-glx0": "1.13.1-2",
+    "libxcb-randr0": "1.13.1-2",
+    "libxcb-render0": "1.13.1-2",
+    "libxcb-shape0": "1.13.1-2",
+    "libxcb-shm0": "1.13.1-2",
+    "libxcb-sync1": "1.13.1-2",
+    "libxcb-xfixes0": "1.13.1-2",
+    "libxcb-xkb1": "1.13.1-2",
+    "libxcb-cursor0": "0.1.1-4",
+    "libxcb-icccm4": "0.4.1-1.1",
+    "libxcb-image0": "0.4.0-1",
+    "libxcb-keysyms1": "0.4.0-1",
+    "libxcb-render-util0": "0.3.9-1",
+    "libzstd1": "1.3.8+dfsg-3+deb10u2",
+    "libpng16-16": "1.6.36-6",
+    "libcups2": "2.2.10-6+deb10u9",
+    "libgssapi-krb5-2": "1.17-3+deb10u6",
+    "libkrb5-3": "1.17-3+deb10u6",
+}
+
+
+class CompatError(Exception):
+    """The compat build could not go on; the message says why, in Chinese."""
+
+
+Log = Callable[[str], None]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("KEXIE_BUILD_CACHE") or str(Path.home() / ".cache" / "kexie-build")
+    return Path(base) / "compat"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _run(command: list[str], log_file: Path | None = None, **kwargs: object) -> None:
+    """Run a build step; its output goes to log_file (the tail is shown if it fails)."""
+    if log_file is None:
+        subprocess.run(command, check=True, **kwargs)  # type: ignore[call-overload]
+        return
+    with log_file.open("a", encoding="utf-8") as out:
+        out.write(f"\n$ {' '.join(command)}\n")
+        out.flush()
+        result = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, **kwargs)  # type: ignore[call-overload]
+    if result.returncode != 0:
+        tail = log_file.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise CompatError(f"命令失败（退出码 {result.returncode}）：{' '.join(command)}\n{tail}")
+
+
+# -- the compiler ----------------------------------------------------------------------------
+
+
+def zig_toolchain(cache: Path, log: Log) -> Path:
+    """A folder with `cc`, `ar` and `ranlib` that compile for glibc 2.28 through zig."""
+    home = cache / f"zig-{ZIGLANG_VERSION}"
+    tools = home / "bin"
+    if not (tools / "cc").exists():
+        downloads = cache / "downloads"
+        downloads.mkdir(parents=True, exist_ok=True)
+        wheel = next(downloads.glob(f"ziglang-{ZIGLANG_VERSION}-*.whl"), None)
+        if wheel is None or sha256(wheel) != ZIGLANG_SHA256:
+            log(f"下载 ziglang {ZIGLANG_VERSION} …")
+            with tempfile.TemporaryDirectory() as tmp:
+                lock = Path(tmp) / "zig.lock"
+                lock.write_text(
+                    f"ziglang=={ZIGLANG_VERSION} --hash=sha256:{ZIGLANG_SHA256}\n", "utf-8"
+                )
+                _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                      "--only-binary=:all:", "--require-hashes", "--disable-pip-version-check",
+                      "-r", str(lock), "-d", str(downloads)])  # fmt: skip
+            wheel = next(downloads.glob(f"ziglang-{ZIGLANG_VERSION}-*.whl"))
+        shutil.rmtree(home, ignore_errors=True)
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(home)
+        zig = home / "ziglang" / "zig"
+        zig.chmod(0o755)
+        tools.mkdir()
+        # UBSan is zig cc's default without -O flags (configure's probes): never in these builds.
+        wrappers = {
+            "cc": f'cc -target {ZIG_TARGET} -fno-sanitize=undefined "$@"',
+            "ar": 'ar "$@"',
+            "ranlib": 'ranlib "$@"',
+        }
+        for name, command in wrappers.items():
+            script = tools / name
+            script.write_text(f'#!/bin/sh\nexec "{zig}" {command}\n', "utf-8")
+            script.chmod(0o755)
+    return tools
+
+
+def _toolchain_env(tools: Path, cache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CFLAGS", "LDFLAGS", "CPP"))}
+    env.update(
+        CC=str(tools / "cc"),
+        AR=str(tools / "ar"),
+        RANLIB=str(tools / "ranlib"),
+        ZIG_GLOBAL_CACHE_DIR=str(cache / "zig-cache"),
+        ZIG_LOCAL_CACHE_DIR=str(cache / "zig-cache"),
+        # Nothing from the build machine's /usr: only what this build compiled.
+        PKG_CONFIG_PATH="",
+        LC_ALL="C",
+    )
+    return env
+
+
+# -- Debian's sources ------------------------------------------------------------------------
+
+
+def apt_options(cache: Path) -> list[str]:
+    """apt-get with this build's own sources list, lists and cache: the system's are untouched."""
+    apt = cache / "apt"
+    return [
+        "-o", f"Dir::Etc::SourceList={apt / 'sources.list'}",
+        "-o", "Dir::Etc::SourceParts=/nonexistent",
+        "-o", f"Dir::State::Lists={apt / 'lists'}",
+        "-o", f"Dir::Cache={apt / 'cache'}",
+        "-o", "Dir::Cache::pkgcache=",
+        "-o", "Dir::Cache::srcpkgcache=",
+        "-o", "Debug::NoLocking=1",
+        "-o", "APT::Sandbox::User=root",
+        "-qq",
+    ]  # fmt: skip
+
+
+def dsc_name(package: str, pin: SourcePin) -> str:
+    version = pin.version.split(":", 1)[-1]  # the epoch is not in file names
+    return f"{package}_{version}.dsc"
+
+
+def fetch_sources(cache: Path, log: Log) -> dict[str, Path]:
+    """package → its verified .dsc (beside its tarballs) in cache/sources."""
+    sources = cache / "sources"
+    sources.mkdir(parents=True, exist_ok=True)
+    missing = [
+        name
+        for name, pin in SOURCES.items()
+        if not (sources / dsc_name(name, pin)).exists()
+        or sha256(sources / dsc_name(name, pin)) != pin.dsc_sha256
+    ]
+    if missing:
+        for tool in ("apt-get", "dpkg-source"):
+            if shutil.which(tool) is None:
+                raise CompatError(f"找不到 {tool}：兼容版要从 Debian 的源码包构建（dpkg-dev、apt）")
+        apt = cache / "apt"
+        for folder in (apt / "lists" / "partial", apt / "cache" / "archives" / "partial"):
+            folder.mkdir(parents=True, exist_ok=True)
+        (apt / "sources.list").write_text(DEBIAN_SOURCES, "utf-8")
+        log(f"下载 Debian 源码包：{'、'.join(missing)} …")
+        _run(["apt-get", *apt_options(cache), "update"])
+        wanted = [f"{name}={SOURCES[name].version}" for name in missing]
+        result = subprocess.run(
+            ["apt-get", *apt_options(cache), "source", "--download-only", *wanted],
+            cwd=sources,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise CompatError(
+                "下载 Debian 源码包失败（镜像上可能已换成新版本：请更新 compat_build.SOURCES 中的"
+                f"版本号和 .dsc 校验值）：\n{result.stderr.strip()[-2000:]}"
+            )
+    found = {}
+    for name, pin in SOURCES.items():
+        dsc = sources / dsc_name(name, pin)
+        if sha256(dsc) != pin.dsc_sha256:
+            raise CompatError(f"{dsc.name} 的 SHA-256 与锁定值不符：源码包被换过，不用它构建")
+        found[name] = dsc
+    return found
+
+
+def unpack(dsc: Path, into: Path, log_file: Path, with_patches: bool = True) -> Path:
+    """dpkg-source -x: checks the tarballs against the .dsc's checksums, applies the patches."""
+    target = into / dsc.stem
+    _run(
+        ["dpkg-source", "--no-check", "-x", *([] if with_patches else ["--skip-patches"]),
+         str(dsc), str(target)],
+        log_file,
+    )  # fmt: skip
+    return target
+
+
+def python_patches(source: Path) -> list[str]:
+    """The patches of python3.11's series that this build applies, in order."""
+    series = (source / "debian" / "patches" / "series").read_text("utf-8").splitlines()
+    names = [line.split("#")[0].strip() for line in series]
+    return [n for n in names if n and n not in DEBIAN_PACKAGING_PATCHES]
+
+
+# -- compiling -------------------------------------------------------------------------------
+
+
+def interpreter_key() -> str:
+    """A short hash of everything that decides the compiled interpreter."""
+    text = repr(
+        (RECIPE, ZIGLANG_SHA256, GLIBC_TARGET, sorted(SOURCES.items()), SQLITE_CFLAGS,
+         sorted(DEBIAN_PACKAGING_PATCHES), PYTHON_MODULES_LEFT_OUT)
+    )  # fmt: skip
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _build_libraries(
+    dscs: dict[str, Path], work: Path, deps: Path, env: dict[str, str], log_file: Path
+) -> None:
+    jobs = f"-j{os.environ.get('KEXIE_BUILD_JOBS', '2')}"
+    flags = "-O2 -fPIC"
+    static = ["--prefix", str(deps), "--disable-shared", "--enable-static"]
+
+    src = unpack(dscs["zlib"], work, log_file)
+    _run(["./configure", "--prefix", str(deps), "--static"], log_file, cwd=src,
+         env={**env, "CFLAGS": flags})  # fmt: skip
+    _run(["make", jobs, "libz.a"], log_file, cwd=src)
+    _run(["make", "install"], log_file, cwd=src)
+
+    src = unpack(dscs["bzip2"], work, log_file)
+    _run(["make", jobs, "libbz2.a", f"CC={env['CC']}", f"AR={env['AR']}",
+          f"RANLIB={env['RANLIB']}", f"CFLAGS={flags} -D_FILE_OFFSET_BITS=64"],
+         log_file, cwd=src, env=env)  # fmt: skip
+    shutil.copy2(src / "libbz2.a", deps / "lib")
+    shutil.copy2(src / "bzlib.h", deps / "include")
+
+    src = unpack(dscs["xz-utils"], work, log_file)
+    _run(["./configure", *static, "--disable-xz", "--disable-xzdec", "--disable-lzmadec",
+          "--disable-lzmainfo", "--disable-scripts", "--disable-doc", "--disable-nls"],
+         log_file, cwd=src, env={**env, "CFLAGS": flags})  # fmt: skip
+    _run(["make", jobs], log_file, cwd=src / "src" / "liblzma")
+    _run(["make", "install"], log_file, cwd=src / "src" / "liblzma")
+
+    src = unpack(dscs["libffi"], work, log_file)
+    # libffi 3.4.4's tramp.c calls open_temp_exec_file() without a declaration (fixed upstream
+    # in 3.4.5); GCC warns, zig's clang refuses. The implicit `int f()` matches the definition.
+    _run(["./configure", *static, "--disable-docs", "--disable-multi-os-directory"],
+         log_file, cwd=src,
+         env={**env, "CFLAGS": f"{flags} -Wno-error=implicit-function-declaration"})  # fmt: skip
+    _run(["make", jobs], log_file, cwd=src)
+    _run(["make", "install"], log_file, cwd=src)
+
+    src = unpack(dscs["sqlite3"], work, log_file)
+    _run(["./configure", *static, "--disable-tcl", "--disable-readline", "--enable-fts4",
+          "--enable-fts5", "--enable-json"],
+         log_file, cwd=src, env={**env, "CFLAGS": f"{flags} {SQLITE_CFLAGS}"})  # fmt: skip
+    _run(["make", jobs, "libsqlite3.la"], log_file, cwd=src)  # tclsh writes the amalgamation
+    shutil.copy2(src / ".libs" / "libsqlite3.a", deps / "lib")
+    for header in ("sqlite3.h", "sqlite3ext.h"):
+        shutil.copy2(src / header, deps / "include")
+
+
+def _build_python(
+    dsc: Path, work: Path, deps: Path, prefix: Path, env: dict[str, str], log_file: Path
+) -> None:
+    src = unpack(dsc, work, log_file, with_patches=False)
+    for patch in python_patches(src):
+        _run(["patch", "-p1", "--forward", "--batch", "-i", f"debian/patches/{patch}"],
+             log_file, cwd=src)  # fmt: skip
+    inc, lib = f"-I{deps / 'include'}", f"-L{deps / 'lib'}"
+    env = {
+        **env,
+        "PKG_CONFIG_LIBDIR": str(deps / "lib" / "pkgconfig"),
+        "CPPFLAGS": inc,
+        # libpython beside the program: the interpreter can be moved (PyInstaller copies it).
+        "LDFLAGS": f"{lib} -Wl,-rpath,$$ORIGIN/../lib",
+        "LIBFFI_CFLAGS": inc, "LIBFFI_LIBS": f"{lib} -lffi",
+        "LIBSQLITE3_CFLAGS": inc, "LIBSQLITE3_LIBS": f"{lib} -lsqlite3 -lm",
+        "ZLIB_CFLAGS": inc, "ZLIB_LIBS": f"{lib} -lz",
+        "BZIP2_CFLAGS": inc, "BZIP2_LIBS": f"{lib} -lbz2",
+        "LIBLZMA_CFLAGS": inc, "LIBLZMA_LIBS": f"{lib} -llzma",
+    }  # fmt: skip
+    left_out = [f"py_cv_module_{name}=n/a" for name in PYTHON_MODULES_LEFT_OUT]
+    _run(["./configure", f"--prefix={prefix}", "--enable-shared", "--with-computed-gotos",
+          "--enable-loadable-sqlite-extensions", "--without-ensurepip", *left_out],
+         log_file, cwd=src, env=env)  # fmt: skip
+    _run(["make", f"-j{os.environ.get('KEXIE_BUILD_JOBS', '2')}"], log_file, cwd=src, env=env)
+    _run(["make", "install"], log_file, cwd=src, env=env)
+
+
+def interpreter(cache: Path | None = None, log: Log = print) -> Path:
+    """The glibc-2.28 python3.11, compiled once per set of pins and kept in the cache."""
+    cache = cache or cache_dir()
+    prefix = cache / f"python-3.11-{interpreter_key()}"
+    python = prefix / "bin" / "python3.11"
+    if (prefix / ".complete").exists():
+        return python
+    tools = zig_toolchain(cache, log)
+    dscs = fetch_sources(cache, log)
+    shutil.rmtree(prefix, ignore_errors=True)
+    work = cache / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    deps = work / "deps"
+    (deps / "lib").mkdir(parents=True)
+    (deps / "include").mkdir()
+    log_file = cache / "build.log"
+    log_file.write_text("", "utf-8")
+    env = _toolchain_env(tools, cache)
+    log(f"编译 glibc {GLIBC_TARGET} 的 Python 3.11（zig cc，第一次约需数分钟，日志：{log_file}）…")
+    _build_libraries(dscs, work, deps, env, log_file)
+    _build_python(dscs["python3.11"], work, deps, prefix, env, log_file)
+    check_interpreter(python)
+    shutil.rmtree(work)
+    (prefix / ".complete").write_text(interpreter_key() + "\n", "utf-8")
+    return python
+
+
+def check_interpreter(python: Path) -> None:
+    """The modules the program needs were built, and the interpreter itself passes the gate."""
+    code = (
+        "import importlib, sqlite3, sys\n"
+        f"missing = [m for m in {PYTHON_MODULES_NEEDED!r} if not importlib.util.find_spec(m)]\n"
+        "print(' '.join(missing) or 'ok', sqlite3.sqlite_version)\n"
+    )
+    result = subprocess.run(
+        [str(python), "-c", "import importlib.util\n" + code], capture_output=True, text=True
+    )
+    if result.returncode != 0 or not result.stdout.startswith("ok"):
+        raise CompatError(f"编译出的 Python 缺少模块：{result.stdout}{result.stderr}")
+    files = [p for p in elf_files(python.parent.parent) if p.suffix != ".a"]
+    findings = elf_audit.audit(files, SYMBOL_LIMITS)
+    if findings:
+        raise CompatError("编译出的 Python 需要比 glibc 2.28 更新的符号：\n" + _listing(findings))
+
+
+# -- the build environment -------------------------------------------------------------------
+
+
+def wheels(cache: Path, log: Log) -> Path:
+    """The compat lock's wheels for CPython 3.11 on manylinux ≤ 2.28 x86_64, checked by hash."""
+    folder = cache / "wheels"
+    folder.mkdir(parents=True, exist_ok=True)
+    platforms = [f"manylinux_2_{minor}_x86_64" for minor in range(28, 16, -1)]
+    platforms += ["manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64"]
+    log("下载（或从缓存取）兼容版锁定的 wheel …")
+    _run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+          "--no-deps", "--only-binary=:all:", "--require-hashes", "--implementation", "cp",
+          "--python-version", "3.11", "--abi", "cp311", "--abi", "abi3", "--abi", "none",
+          *(f"--platform={p}" for p in platforms), "--platform=any",
+          "-r", str(LOCK), "-d", str(folder)])  # fmt: skip
+    return folder
+
+
+def environment(work: Path, log: Log = print, cache: Path | None = None) -> str:
+    """A virtual environment on the glibc-2.28 interpreter with exactly the compat lock."""
+    cache = cache or cache_dir()
+    python = interpreter(cache, log)
+    found = wheels(cache, log)
+    venv = work / "venv-compat"
+    log(f"创建兼容版构建环境：{venv}")
+    _run([str(python), "-m", "venv", "--clear", "--without-pip", str(venv)])
+    target = str(venv / "bin" / "python")
+    # The build machine's pip installs into it (the interpreter has no TLS to fetch pip with);
+    # offline, from the wheels just checked, by hash again.
+    _run([sys.executable, "-m", "pip", "--python", target, "install", "--quiet",
+          "--disable-pip-version-check", "--no-index", "--find-links", str(found), "--no-deps",
+          "--require-hashes", "-r", str(LOCK)])  # fmt: skip
+    _run([sys.executable, "-m", "pip", "--python", target, "check"])
+    return target
+
+
+# -- the gate and the package ----------------------------------------------------------------
+
+
+def elf_files(root: Path) -> list[Path]:
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as f:
+                if f.read(4) == elf_audit.ELF_MAGIC:
+                    found.append(path)
+    return found
+
+
+def _listing(findings: list[elf_audit.Finding], limit: int = 30) -> str:
+    lines = [f"  {f}" for f in findings[:limit]]
+    if len(findings) > limit:
+        lines.append(f"  …… 共 {len(findings)} 处")
+    return "\n".join(lines)
+
+
+def check_bundle(bundle: Path) -> dict[str, tuple[int, ...]]:
+    """The hard gate: no bundled ELF file may need more than buster has. Returns the highest
+    version of each namespace, for the build's report."""
+    files = elf_files(bundle)
+    if not files:
+        raise CompatError(f"{bundle} 里没有 ELF 文件：不是 Linux 程序文件夹")
+    findings = elf_audit.audit(files, SYMBOL_LIMITS)
+    if findings:
+        raise CompatError(
+            "兼容版程序文件夹里有文件需要比 Debian 10 / 统信UOS V20 更新的系统库：\n"
+            + _listing(findings)
+        )
+    return elf_audit.summary(files)
+
+
+def describe(highest: dict[str, tuple[int, ...]]) -> str:
+    return "、".join(
+        f"{name}_{elf_audit.dotted(highest[name])}" for name in SYMBOL_LIMITS if name in highest
+    )
+
+
+def _has_symbols_file(package: str) -> bool:
+    info = Path("/var/lib/dpkg/info")
+    return any((info / f"{package}{arch}.symbols").exists() for arch in (":amd64", ""))
+
+
+def _version_at_least(a: str, b: str) -> bool:
+    return subprocess.run(["dpkg", "--compare-versions", a, "ge", b]).returncode == 0
+
+
+def compat_depends(
+    shlibs: str,
+    glibc: tuple[int, ...],
+    has_symbols: Callable[[str], bool] = _has_symbols_file,
+    at_least: Callable[[str, str], bool] = _version_at_least,
+) -> str:
+    """dpkg-shlibdeps' Depends (computed on the build machine) rewritten for Debian 10:
+    libc6 asks for the highest GLIBC version the bundle needs; a floor from a package with only
+    a shlibs file (no per-symbol versions: the floor is simply that build's version) is dropped;
+    a per-symbol floor must be met by buster's version, else the build stops; buster's names
+    are offered as alternatives."""
+    out = []
+    for entry in (e.strip() for e in shlibs.split(",") if e.strip()):
+        choices = []
+        for alternative in (a.strip() for a in entry.split("|")):
+            match = re.fullmatch(r"([a-z0-9][a-z0-9+.-]*)(?:\s*\(\s*>=\s*([^)\s]+)\s*\))?", alternative)
+            if not match:
+                raise CompatError(f"看不懂 dpkg-shlibdeps 给出的依赖：{alternative}")
+            name, floor = match.group(1), match.group(2)
+            if name == "libc6":
+                choices.append(f"libc6 (>= {elf_audit.dotted(glibc)})")
+                continue
+            if name in BUSTER_NAMES:
+                choices.append(BUSTER_NAMES[name])
+                continue
+            if floor and has_symbols(name):
+                buster = BUSTER_VERSIONS.get(name)
+                if buster is None:
+                    raise CompatError(
+                        f"依赖 {name} (>= {floor})：不知道 Debian 10 的版本，"
+                        "请查明后加入 compat_build.BUSTER_VERSIONS"
+                    )
+                if not at_least(buster, floor):
+                    raise CompatError(
+                        f"依赖 {name} (>= {floor})，而 Debian 10 只有 {buster}：兼容版装不上"
+                    )
+                choices.append(f"{name} (>= {floor})")
+            else:
+                choices.append(name)
+        text = " | ".join(choices)
+        if text not in out:
+            out.append(text)
+    return ", ".join(out)
