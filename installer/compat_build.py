@@ -355,7 +355,7 @@ def unpack(dsc: Path, into: Path, log_file: Path, with_patches: bool = True) -> 
     """dpkg-source -x: checks the tarballs against the .dsc's checksums, applies the patches."""
     target = into / dsc.stem
     _run(
-        ["dpkg-source", "--no-check", "-x", *([] if with_patches else ["--skip-patches"]),
+        ["dpkg-source", "-x", *([] if with_patches else ["--skip-patches"]),
          str(dsc), str(target)],
         log_file,
     )  # fmt: skip

@@ -223,3 +223,46 @@ def test_the_compat_test_tools_are_the_dev_locks() -> None:
     tools = {k: v for k, v in compat_dev.items() if k not in ("pyside6-essentials", "shiboken6")}
     assert len(tools) > len(_lock_pins(ROOT / "requirements-compat.lock")) - 2
     assert {name: dev.get(name) for name in tools} == tools
+
+
+# -- the two packages --------------------------------------------------------------------------
+
+
+def _staged_control(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **kwargs: object) -> str:
+    import deb_package
+
+    bundle = tmp_path / "bundle"
+    bundle.mkdir(exist_ok=True)
+    (bundle / "kexie-desktop").write_text("#!/bin/sh\n", "utf-8")
+    icons = tmp_path / "icons"
+    icons.mkdir(exist_ok=True)
+    for size in deb_package.ICON_SIZES:
+        (icons / f"kexie-desktop-{size}.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    monkeypatch.setattr(deb_package, "shlib_depends", lambda opt: "libc6 (>= 2.34), libgl1")
+    monkeypatch.setattr(deb_package, "architecture", lambda: "amd64")
+    staging = deb_package.stage(
+        bundle, icons, ROOT / "resources" / "icons" / "kexie.svg", "1.0", tmp_path / "s", **kwargs
+    )
+    return (staging / "DEBIAN" / "control").read_text("utf-8")
+
+
+def test_each_package_conflicts_with_and_replaces_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both install /opt/kexie-desktop and /usr/bin/kexie-desktop: apt must swap them in one
+    # step, either way (a PC upgraded from UOS V20 to V23 moves to the normal package).
+    normal = _staged_control(tmp_path, monkeypatch)
+    assert "Package: kexie-desktop\n" in normal
+    assert "Conflicts: kexie-desktop-compat\nReplaces: kexie-desktop-compat\n" in normal
+    assert "Depends: libc6 (>= 2.34), libgl1\n" in normal
+    assert "兼容版" not in normal
+    compat = _staged_control(
+        tmp_path,
+        monkeypatch,
+        package="kexie-desktop-compat",
+        adapt_depends=lambda line: compat_build.compat_depends(line, (2, 28)),
+    )
+    assert "Package: kexie-desktop-compat\n" in compat
+    assert "Conflicts: kexie-desktop\nReplaces: kexie-desktop\n" in compat
+    assert "Depends: libc6 (>= 2.28), libgl1\n" in compat
+    assert "统信UOS V20" in compat
