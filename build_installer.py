@@ -206,7 +206,9 @@ def build(args: argparse.Namespace) -> list[Path]:
     work.mkdir(parents=True, exist_ok=True)
     if compat:
         if args.current_env or not sys.platform.startswith("linux"):
-            raise BuildError("兼容版只在 Linux 上、用它自己编译的 Python 构建（不能加 --current-env）")
+            raise BuildError(
+                "兼容版只在 Linux 上用它自己编译的 Python 构建（不能加 --current-env）"
+            )
         python = compat_build.environment(work)
     elif args.current_env:
         python = sys.executable

@@ -46,8 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "kexie-desktop-compat"
 LOCK = ROOT / "requirements-compat.lock"
 
-# Bump when the build steps below change in a way that changes the interpreter.
+# Bump when the build steps below change in a way that changes the interpreter (RECIPE) or the
+# static libraries it links (LIBRARIES_RECIPE).
 RECIPE = 1
+LIBRARIES_RECIPE = 1
 
 ZIGLANG_VERSION = "0.17.1"
 ZIGLANG_SHA256 = "ea6cc5d87b033cf0aedfbc8f9549a908cae6c50ac31f1698188fa48a74524b54"
@@ -128,6 +130,10 @@ SQLITE_CFLAGS = (
     "-DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_STMTVTAB -DSQLITE_MAX_VARIABLE_NUMBER=250000 "
     "-DSQLITE_ENABLE_MATH_FUNCTIONS"
 )
+
+# zig cc makes __DATE__/__TIME__ an error (they defeat reproducible builds); CPython's build info
+# uses them. SOURCE_DATE_EPOCH (the build sets it) fixes the date they give.
+PYTHON_CFLAGS = "-Wno-error=date-time"
 
 # CPython modules that need libraries this build does not provide, and that the program does not
 # use (Tk, terminals, dbm, NIS, crypt(3), TLS, libuuid: uuid4 works without it).
@@ -376,8 +382,15 @@ def interpreter_key() -> str:
     """A short hash of everything that decides the compiled interpreter."""
     text = repr(
         (RECIPE, ZIGLANG_SHA256, GLIBC_TARGET, sorted(SOURCES.items()), SQLITE_CFLAGS,
-         sorted(DEBIAN_PACKAGING_PATCHES), PYTHON_MODULES_LEFT_OUT)
+         sorted(DEBIAN_PACKAGING_PATCHES), PYTHON_MODULES_LEFT_OUT, PYTHON_CFLAGS)
     )  # fmt: skip
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def libraries_key() -> str:
+    """A short hash of everything that decides the static libraries."""
+    libraries = sorted((k, v) for k, v in SOURCES.items() if k != "python3.11")
+    text = repr((LIBRARIES_RECIPE, ZIGLANG_SHA256, GLIBC_TARGET, libraries, SQLITE_CFLAGS))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -447,6 +460,12 @@ def _build_python(
         "BZIP2_CFLAGS": inc, "BZIP2_LIBS": f"{lib} -lbz2",
         "LIBLZMA_CFLAGS": inc, "LIBLZMA_LIBS": f"{lib} -llzma",
     }  # fmt: skip
+    env["CFLAGS"] = PYTHON_CFLAGS
+    stamp = subprocess.run(
+        ["dpkg-parsechangelog", "-l", str(src / "debian" / "changelog"), "-STimestamp"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    env["SOURCE_DATE_EPOCH"] = stamp  # the Debian release's date, not today's
     left_out = [f"py_cv_module_{name}=n/a" for name in PYTHON_MODULES_LEFT_OUT]
     _run(["./configure", f"--prefix={prefix}", "--enable-shared", "--with-computed-gotos",
           "--enable-loadable-sqlite-extensions", "--without-ensurepip", *left_out],
@@ -468,14 +487,19 @@ def interpreter(cache: Path | None = None, log: Log = print) -> Path:
     work = cache / "work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    deps = work / "deps"
-    (deps / "lib").mkdir(parents=True)
-    (deps / "include").mkdir()
     log_file = cache / "build.log"
     log_file.write_text("", "utf-8")
     env = _toolchain_env(tools, cache)
     log(f"编译 glibc {GLIBC_TARGET} 的 Python 3.11（zig cc，第一次约需数分钟，日志：{log_file}）…")
-    _build_libraries(dscs, work, deps, env, log_file)
+    # The static libraries are kept on their own: a change to the interpreter's recipe alone
+    # does not compile them again.
+    deps = cache / f"deps-{libraries_key()}"
+    if not (deps / ".complete").exists():
+        shutil.rmtree(deps, ignore_errors=True)
+        (deps / "lib").mkdir(parents=True)
+        (deps / "include").mkdir()
+        _build_libraries(dscs, work, deps, env, log_file)
+        (deps / ".complete").write_text(libraries_key() + "\n", "utf-8")
     _build_python(dscs["python3.11"], work, deps, prefix, env, log_file)
     check_interpreter(python)
     shutil.rmtree(work)
@@ -587,6 +611,9 @@ def _version_at_least(a: str, b: str) -> bool:
     return subprocess.run(["dpkg", "--compare-versions", a, "ge", b]).returncode == 0
 
 
+_DEPENDENCY = re.compile(r"([a-z0-9][a-z0-9+.-]*)(?:\s*\(\s*>=\s*([^)\s]+)\s*\))?")
+
+
 def compat_depends(
     shlibs: str,
     glibc: tuple[int, ...],
@@ -602,7 +629,7 @@ def compat_depends(
     for entry in (e.strip() for e in shlibs.split(",") if e.strip()):
         choices = []
         for alternative in (a.strip() for a in entry.split("|")):
-            match = re.fullmatch(r"([a-z0-9][a-z0-9+.-]*)(?:\s*\(\s*>=\s*([^)\s]+)\s*\))?", alternative)
+            match = _DEPENDENCY.fullmatch(alternative)
             if not match:
                 raise CompatError(f"看不懂 dpkg-shlibdeps 给出的依赖：{alternative}")
             name, floor = match.group(1), match.group(2)
