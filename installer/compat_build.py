@@ -243,7 +243,8 @@ def zig_toolchain(cache: Path, log: Log) -> Path:
     """A folder with `cc`, `ar` and `ranlib` that compile for glibc 2.28 through zig."""
     home = cache / f"zig-{ZIGLANG_VERSION}"
     tools = home / "bin"
-    if not (tools / "cc").exists():
+    zig = home / "ziglang" / "zig"
+    if not zig.exists():
         downloads = cache / "downloads"
         downloads.mkdir(parents=True, exist_ok=True)
         wheel = next(downloads.glob(f"ziglang-{ZIGLANG_VERSION}-*.whl"), None)
@@ -259,21 +260,31 @@ def zig_toolchain(cache: Path, log: Log) -> Path:
                       "-r", str(lock), "-d", str(downloads)])  # fmt: skip
             wheel = next(downloads.glob(f"ziglang-{ZIGLANG_VERSION}-*.whl"))
         shutil.rmtree(home, ignore_errors=True)
+        partial = home.with_suffix(".part")
+        shutil.rmtree(partial, ignore_errors=True)
         with zipfile.ZipFile(wheel) as archive:
-            archive.extractall(home)
-        zig = home / "ziglang" / "zig"
-        zig.chmod(0o755)
-        tools.mkdir()
-        # UBSan is zig cc's default without -O flags (configure's probes): never in these builds.
-        wrappers = {
-            "cc": f'cc -target {ZIG_TARGET} -fno-sanitize=undefined "$@"',
-            "ar": 'ar "$@"',
-            "ranlib": 'ranlib "$@"',
-        }
-        for name, command in wrappers.items():
-            script = tools / name
-            script.write_text(f'#!/bin/sh\nexec "{zig}" {command}\n', "utf-8")
-            script.chmod(0o755)
+            archive.extractall(partial)
+        (partial / "ziglang" / "zig").chmod(0o755)
+        partial.rename(home)
+    tools.mkdir(exist_ok=True)
+    # Written on every build (they are part of the recipe). UBSan is zig cc's default without
+    # -O flags (configure's probes): never in these builds. zig's linker knows -soname but not
+    # its short form, which CPython's Makefile uses (-Wl,-hlibpython3.11.so.1.0).
+    cc = (
+        "for arg do\n"
+        "  shift\n"
+        '  case "$arg" in\n'
+        '    -Wl,-h*) set -- "$@" "-Wl,-soname,${arg#-Wl,-h}" ;;\n'
+        '    *) set -- "$@" "$arg" ;;\n'
+        "  esac\n"
+        "done\n"
+        f'exec "{zig}" cc -target {ZIG_TARGET} -fno-sanitize=undefined "$@"\n'
+    )
+    wrappers = {"cc": cc, "ar": f'exec "{zig}" ar "$@"\n', "ranlib": f'exec "{zig}" ranlib "$@"\n'}
+    for name, body in wrappers.items():
+        script = tools / name
+        script.write_text("#!/bin/sh\n" + body, "utf-8")
+        script.chmod(0o755)
     return tools
 
 
