@@ -481,8 +481,12 @@ def _build_python(
     _run(["./configure", f"--prefix={prefix}", "--enable-shared", "--with-computed-gotos",
           "--enable-loadable-sqlite-extensions", "--without-ensurepip", *left_out],
          log_file, cwd=src, env=env)  # fmt: skip
-    _run(["make", f"-j{os.environ.get('KEXIE_BUILD_JOBS', '2')}"], log_file, cwd=src, env=env)
-    _run(["make", "install"], log_file, cwd=src, env=env)
+    # Not libpython3.so, the stable ABI's forwarding stub: zig cc cannot link a library made of
+    # nothing but another library, and abi3 modules (PySide6's) do not link to it on Linux.
+    no_stub = "PY3LIBRARY="
+    _run(["make", f"-j{os.environ.get('KEXIE_BUILD_JOBS', '2')}", no_stub], log_file, cwd=src,
+         env=env)  # fmt: skip
+    _run(["make", "install", no_stub], log_file, cwd=src, env=env)
 
 
 def interpreter(cache: Path | None = None, log: Log = print) -> Path:
