@@ -393,7 +393,7 @@ def interpreter_key() -> str:
     """A short hash of everything that decides the compiled interpreter."""
     text = repr(
         (RECIPE, ZIGLANG_SHA256, GLIBC_TARGET, sorted(SOURCES.items()), SQLITE_CFLAGS,
-         sorted(DEBIAN_PACKAGING_PATCHES), PYTHON_MODULES_LEFT_OUT, PYTHON_CFLAGS)
+         sorted(DEBIAN_PACKAGING_PATCHES), PYTHON_MODULES_LEFT_OUT, PYTHON_CFLAGS, SOURCE_EDITS)
     )  # fmt: skip
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
@@ -458,6 +458,7 @@ def _build_python(
     for patch in python_patches(src):
         _run(["patch", "-p1", "--forward", "--batch", "-i", f"debian/patches/{patch}"],
              log_file, cwd=src)  # fmt: skip
+    _adapt_python_source(src)
     inc, lib = f"-I{deps / 'include'}", f"-L{deps / 'lib'}"
     env = {
         **env,
@@ -487,6 +488,37 @@ def _build_python(
     _run(["make", f"-j{os.environ.get('KEXIE_BUILD_JOBS', '2')}", no_stub], log_file, cwd=src,
          env=env)  # fmt: skip
     _run(["make", "install", no_stub], log_file, cwd=src, env=env)
+
+
+# Edits to CPython's sources, each (file, text, replacement), applied after Debian's patches.
+SOURCE_EDITS = (
+    # setup.py adds the build machine's header and library folders (/usr/include/<multiarch>,
+    # /usr/local, /usr/include): glibc 2.36's headers beside zig's glibc 2.28 ones break every
+    # module, and nothing from the build machine may end up in the interpreter.
+    ("setup.py", "        self.add_multiarch_paths()\n", "        pass  # no multiarch paths\n"),
+    ("setup.py", "add_dir_to_list(self.compiler.library_dirs, '/usr/local/lib')", "pass"),
+    ("setup.py", "add_dir_to_list(self.compiler.include_dirs, '/usr/local/include')", "pass"),
+    ("setup.py", "system_lib_dirs = ['/lib64', '/usr/lib64', '/lib', '/usr/lib']",
+     "system_lib_dirs = []"),
+    ("setup.py", "system_include_dirs = ['/usr/include']", "system_include_dirs = []"),
+    # Debian's backport of the CVE-2026-4224 fix includes an internal header, which needs
+    # Py_BUILD_CORE_MODULE; Debian builds pyexpat into the interpreter, this build as a module
+    # (upstream's pyexpat.c defines it the same way).
+    ("Modules/pyexpat.c", '#include "Python.h"\n#include "pycore_ceval.h"',
+     '#ifndef Py_BUILD_CORE_BUILTIN\n#  define Py_BUILD_CORE_MODULE 1\n#endif\n'
+     '#include "Python.h"\n#include "pycore_ceval.h"'),
+)  # fmt: skip
+
+
+def _adapt_python_source(src: Path) -> None:
+    for name, old, new in SOURCE_EDITS:
+        path = src / name
+        text = path.read_text("utf-8")
+        if text.count(old) != 1:
+            raise CompatError(
+                f"CPython 源码与预期不符（{name}：{old.strip()}），请检查 SOURCE_EDITS"
+            )
+        path.write_text(text.replace(old, new), "utf-8")
 
 
 def interpreter(cache: Path | None = None, log: Log = print) -> Path:
