@@ -48,7 +48,7 @@ LOCK = ROOT / "requirements-compat.lock"
 
 # Bump when the build steps below change in a way that changes the interpreter (RECIPE) or the
 # static libraries it links (LIBRARIES_RECIPE).
-RECIPE = 1
+RECIPE = 2
 LIBRARIES_RECIPE = 1
 
 ZIGLANG_VERSION = "0.17.1"
@@ -464,8 +464,7 @@ def _build_python(
         **env,
         "PKG_CONFIG_LIBDIR": str(deps / "lib" / "pkgconfig"),
         "CPPFLAGS": inc,
-        # libpython beside the program: the interpreter can be moved (PyInstaller copies it).
-        "LDFLAGS": f"{lib} -Wl,-rpath,$$ORIGIN/../lib",
+        "LDFLAGS": lib,
         "LIBFFI_CFLAGS": inc, "LIBFFI_LIBS": f"{lib} -lffi",
         "LIBSQLITE3_CFLAGS": inc, "LIBSQLITE3_LIBS": f"{lib} -lsqlite3 -lm",
         "ZLIB_CFLAGS": inc, "ZLIB_LIBS": f"{lib} -lz",
@@ -485,9 +484,13 @@ def _build_python(
     # Not libpython3.so, the stable ABI's forwarding stub: zig cc cannot link a library made of
     # nothing but another library, and abi3 modules (PySide6's) do not link to it on Linux.
     no_stub = "PY3LIBRARY="
-    _run(["make", f"-j{os.environ.get('KEXIE_BUILD_JOBS', '2')}", no_stub], log_file, cwd=src,
-         env=env)  # fmt: skip
-    _run(["make", "install", no_stub], log_file, cwd=src, env=env)
+    # The program finds its own libpython in ../lib (else it would load the build machine's,
+    # if it has one). Only the program: the extension modules get no run path. The backslash
+    # keeps the shell in make's recipe from expanding $ORIGIN.
+    origin = "LINKFORSHARED=-Xlinker -export-dynamic -Wl,-rpath,\\$$ORIGIN/../lib"
+    _run(["make", f"-j{os.environ.get('KEXIE_BUILD_JOBS', '2')}", no_stub, origin], log_file,
+         cwd=src, env=env)  # fmt: skip
+    _run(["make", "install", no_stub, origin], log_file, cwd=src, env=env)
 
 
 # Edits to CPython's sources, each (file, text, replacement), applied after Debian's patches.
@@ -557,15 +560,20 @@ def interpreter(cache: Path | None = None, log: Log = print) -> Path:
 def check_interpreter(python: Path) -> None:
     """The modules the program needs were built, and the interpreter itself passes the gate."""
     code = (
-        "import importlib, sqlite3, sys\n"
+        "import importlib.util, sqlite3, sys\n"
         f"missing = [m for m in {PYTHON_MODULES_NEEDED!r} if not importlib.util.find_spec(m)]\n"
         "print(' '.join(missing) or 'ok', sqlite3.sqlite_version)\n"
+        "maps = open('/proc/self/maps', encoding='utf-8').read().split()\n"
+        "print('\\n'.join(sorted({p for p in maps if 'libpython' in p})))\n"
     )
-    result = subprocess.run(
-        [str(python), "-c", "import importlib.util\n" + code], capture_output=True, text=True
-    )
+    result = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
     if result.returncode != 0 or not result.stdout.startswith("ok"):
         raise CompatError(f"编译出的 Python 缺少模块：{result.stdout}{result.stderr}")
+    # Its own libpython, not one the build machine happens to have.
+    loaded = result.stdout.splitlines()[1:]
+    own = str(python.parent.parent / "lib" / "libpython3.11.so.1.0")
+    if loaded != [own]:
+        raise CompatError(f"编译出的 Python 载入了别处的 libpython：{loaded}")
     files = [p for p in elf_files(python.parent.parent) if p.suffix != ".a"]
     findings = elf_audit.audit(files, SYMBOL_LIMITS)
     if findings:
@@ -597,14 +605,14 @@ def environment(work: Path, log: Log = print, cache: Path | None = None) -> str:
     found = wheels(cache, log)
     venv = work / "venv-compat"
     log(f"创建兼容版构建环境：{venv}")
-    _run([str(python), "-m", "venv", "--clear", "--without-pip", str(venv)])
+    # With the pip that CPython carries (ensurepip, offline), as the normal build's venv has
+    # it (sqlite-utils declares it); it installs offline, from the wheels just checked, by hash.
+    _run([str(python), "-m", "venv", "--clear", str(venv)])
     target = str(venv / "bin" / "python")
-    # The build machine's pip installs into it (the interpreter has no TLS to fetch pip with);
-    # offline, from the wheels just checked, by hash again.
-    _run([sys.executable, "-m", "pip", "--python", target, "install", "--quiet",
-          "--disable-pip-version-check", "--no-index", "--find-links", str(found), "--no-deps",
-          "--require-hashes", "-r", str(LOCK)])  # fmt: skip
-    _run([sys.executable, "-m", "pip", "--python", target, "check"])
+    _run([target, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+          "--no-index", "--find-links", str(found), "--no-deps", "--require-hashes",
+          "-r", str(LOCK)])  # fmt: skip
+    _run([target, "-m", "pip", "check"])
     return target
 
 
