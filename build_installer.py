@@ -222,10 +222,9 @@ def build(args: argparse.Namespace) -> list[Path]:
     print("运行打包后程序的自检 …")
     print(self_test(bundle))
     results = [bundle]
-    glibc: tuple[int, ...] = ()
+    highest: dict[str, tuple[int, ...]] = {}
     if compat:
         highest = compat_build.check_bundle(bundle)
-        glibc = highest["GLIBC"]
         print(f"ELF 符号版本检查通过，最高需要：{compat_build.describe(highest)}")
     if args.bundle_only:
         pass
@@ -240,7 +239,7 @@ def build(args: argparse.Namespace) -> list[Path]:
             version,
             work / "deb",
             package=package,
-            adapt_depends=(lambda d: compat_build.compat_depends(d, glibc)) if compat else None,
+            adapt_depends=(lambda d: compat_build.compat_depends(d, highest)) if compat else None,
         )
         results.append(build_deb(staging, dist, version, source_epoch(), package=package))
         shutil.rmtree(staging)

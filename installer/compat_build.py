@@ -669,14 +669,45 @@ def _version_at_least(a: str, b: str) -> bool:
 _DEPENDENCY = re.compile(r"([a-z0-9][a-z0-9+.-]*)(?:\s*\(\s*>=\s*([^)\s]+)\s*\))?")
 
 
+# The GCC release whose libstdc++ first has each symbol version: the libstdc++6 floor comes from
+# the highest versions the audit found, not from Debian's symbols file, which dates even old
+# versions to a recent package (bookworm's says CXXABI_1.3.11 needs 10.2; GCC 7 has it).
+LIBSTDCXX_RELEASES = {
+    ("GLIBCXX", (3, 4, 20)): "4.9",
+    ("GLIBCXX", (3, 4, 21)): "5",
+    ("GLIBCXX", (3, 4, 22)): "6",
+    ("GLIBCXX", (3, 4, 23)): "7",
+    ("GLIBCXX", (3, 4, 24)): "7",
+    ("GLIBCXX", (3, 4, 25)): "8",
+    ("CXXABI", (1, 3, 9)): "5",
+    ("CXXABI", (1, 3, 10)): "6",
+    ("CXXABI", (1, 3, 11)): "7",
+}
+
+
+def libstdcxx_floor(highest: dict[str, tuple[int, ...]]) -> str | None:
+    releases = []
+    for namespace in ("GLIBCXX", "CXXABI"):
+        if namespace in highest:
+            release = LIBSTDCXX_RELEASES.get((namespace, highest[namespace]))
+            if release is None:
+                raise CompatError(
+                    f"不知道哪个 GCC 版本起有 {namespace}_{elf_audit.dotted(highest[namespace])}，"
+                    "请补充 compat_build.LIBSTDCXX_RELEASES"
+                )
+            releases.append(release)
+    return max(releases, key=lambda r: tuple(int(n) for n in r.split("."))) if releases else None
+
+
 def compat_depends(
     shlibs: str,
-    glibc: tuple[int, ...],
+    highest: dict[str, tuple[int, ...]],
     has_symbols: Callable[[str], bool] = _has_symbols_file,
     at_least: Callable[[str, str], bool] = _version_at_least,
 ) -> str:
     """dpkg-shlibdeps' Depends (computed on the build machine) rewritten for Debian 10:
-    libc6 asks for the highest GLIBC version the bundle needs; a floor from a package with only
+    libc6 and libstdc++6 ask for what the highest GLIBC / GLIBCXX and CXXABI versions found by
+    the audit (`highest`) need; a floor from a package with only
     a shlibs file (no per-symbol versions: the floor is simply that build's version) is dropped;
     a per-symbol floor must be met by buster's version, else the build stops; buster's names
     are offered as alternatives."""
@@ -689,7 +720,11 @@ def compat_depends(
                 raise CompatError(f"看不懂 dpkg-shlibdeps 给出的依赖：{alternative}")
             name, floor = match.group(1), match.group(2)
             if name == "libc6":
-                choices.append(f"libc6 (>= {elf_audit.dotted(glibc)})")
+                choices.append(f"libc6 (>= {elf_audit.dotted(highest['GLIBC'])})")
+                continue
+            if name == "libstdc++6":
+                cxx = libstdcxx_floor(highest)
+                choices.append(f"libstdc++6 (>= {cxx})" if cxx else name)
                 continue
             if name in BUSTER_NAMES:
                 choices.append(BUSTER_NAMES[name])

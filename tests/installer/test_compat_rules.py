@@ -124,10 +124,13 @@ def test_files_the_audit_cannot_read_are_refused(tmp_path: Path) -> None:
 SHLIBS_ONLY = {"libx11-xcb1", "libzstd1"}  # packages with no .symbols file
 
 
+AUDITED = {"GLIBC": (2, 28), "GLIBCXX": (3, 4, 21), "CXXABI": (1, 3, 11), "GCC": (3, 4)}
+
+
 def _depends(line: str) -> str:
     return compat_build.compat_depends(
         line,
-        (2, 28),
+        AUDITED,
         has_symbols=lambda name: name not in SHLIBS_ONLY,
         at_least=lambda a, b: _dpkg_ge(a, b),
     )
@@ -139,15 +142,27 @@ def _dpkg_ge(a: str, b: str) -> bool:
 
 
 def test_bookworm_depends_become_debian_10_depends() -> None:
+    # What dpkg-shlibdeps says on Debian 12 for the real bundle: libstdc++6 (>= 10.2) only
+    # because Debian's symbols file dates CXXABI_1.3.11 to 10.2; GCC 7 (buster has 8) has it.
     bookworm = (
-        "libc6 (>= 2.34), libgcc-s1 (>= 3.0), libstdc++6 (>= 5.2), libx11-xcb1 (>= 2:1.8.4), "
+        "libc6 (>= 2.34), libgcc-s1 (>= 3.0), libstdc++6 (>= 10.2), libx11-xcb1 (>= 2:1.8.4), "
         "libzstd1 (>= 1.5.2), libglib2.0-0 (>= 2.12.0), libxkbcommon-x11-0 (>= 0.5.0), "
         "libgl1, libegl1"
     )
     assert _depends(bookworm) == (
-        "libc6 (>= 2.28), libgcc-s1 | libgcc1, libstdc++6 (>= 5.2), libx11-xcb1, libzstd1, "
+        "libc6 (>= 2.28), libgcc-s1 | libgcc1, libstdc++6 (>= 7), libx11-xcb1, libzstd1, "
         "libglib2.0-0 (>= 2.12.0), libxkbcommon-x11-0 (>= 0.5.0), libgl1, libegl1"
     )
+
+
+def test_the_libstdcxx_floor_follows_the_audited_symbol_versions() -> None:
+    floor = compat_build.libstdcxx_floor
+    assert floor({"GLIBC": (2, 17)}) is None
+    assert floor({"GLIBCXX": (3, 4, 21)}) == "5"
+    assert floor({"GLIBCXX": (3, 4, 21), "CXXABI": (1, 3, 11)}) == "7"
+    assert floor({"GLIBCXX": (3, 4, 25), "CXXABI": (1, 3, 11)}) == "8"
+    with pytest.raises(compat_build.CompatError, match="LIBSTDCXX_RELEASES"):
+        floor({"GLIBCXX": (3, 4, 30)})
 
 
 def test_a_symbol_newer_than_debian_10_stops_the_build() -> None:
@@ -260,7 +275,7 @@ def test_each_package_conflicts_with_and_replaces_the_other(
         tmp_path,
         monkeypatch,
         package="kexie-desktop-compat",
-        adapt_depends=lambda line: compat_build.compat_depends(line, (2, 28)),
+        adapt_depends=lambda line: compat_build.compat_depends(line, {"GLIBC": (2, 28)}),
     )
     assert "Package: kexie-desktop-compat\n" in compat
     assert "Conflicts: kexie-desktop\nReplaces: kexie-desktop\n" in compat
