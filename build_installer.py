@@ -219,6 +219,8 @@ def build(args: argparse.Namespace) -> list[Path]:
     subprocess.run([python, str(ROOT / "installer" / "render_icons.py"), str(icons)], check=True)
     print(f"PyInstaller 打包 {version} …")
     bundle = run_pyinstaller(python, bundle_dist, work, icons, version)
+    if compat:
+        compat_build.complete_bundle(bundle)
     print("运行打包后程序的自检 …")
     print(self_test(bundle))
     results = [bundle]

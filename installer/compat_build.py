@@ -62,6 +62,8 @@ DEBIAN_SOURCES = (
     f"deb-src [signed-by={DEBIAN_KEYRING}] http://deb.debian.org/debian bookworm-updates main\n"
     f"deb-src [signed-by={DEBIAN_KEYRING}] http://deb.debian.org/debian-security "
     "bookworm-security main\n"
+    # Binary packages only for BUNDLED_FROM_DEBIAN.
+    f"deb [arch=amd64 signed-by={DEBIAN_KEYRING}] http://deb.debian.org/debian bookworm main\n"
 )
 
 
@@ -95,6 +97,28 @@ SOURCES = {
         "3.40.1-2+deb12u2", "ee3459ae9d00939741c7708fc1b8ce1bde12d8c3fb1dfa005bbbc8651d884e23"
     ),
 }
+
+
+@dataclass(frozen=True)
+class BinaryPin:
+    version: str
+    deb_sha256: str
+    library: str  # the soname the bundle's binaries ask for
+
+
+# Libraries the bundle carries although they are system libraries elsewhere: Qt 6.9's X11
+# plugin and libQt6XcbQpa need libxcb-util.so.1 (xcb-util 0.4), and Debian 10 has only
+# libxcb-util.so.0 (libxcb-util0 0.3.8). Debian's own binary (it asks only GLIBC_2.8 and
+# libxcb.so.1), pinned by the .deb's hash, goes beside the Qt libraries; the audit checks it.
+BUNDLED_FROM_DEBIAN = {
+    "libxcb-util1": BinaryPin(
+        "0.4.0-1+b1",
+        "4c48af51fb2ac1be0490067e7450aeda27bf6c6c395165de02199eee4835336f",
+        "libxcb-util.so.1",
+    ),
+}
+QT_LIBRARY_DIR = Path("_internal") / "PySide6" / "Qt" / "lib"
+
 
 # python3.11's debian/patches that adapt CPython to Debian's packaging, not to its bugs: the
 # /usr/lib/python3/dist-packages layout, multiarch names, Debian's package names in messages,
@@ -322,6 +346,67 @@ def apt_options(cache: Path) -> list[str]:
     ]  # fmt: skip
 
 
+def _apt_update(cache: Path) -> None:
+    for tool in ("apt-get", "dpkg-source"):
+        if shutil.which(tool) is None:
+            raise CompatError(f"找不到 {tool}：兼容版要从 Debian 的源码包构建（dpkg-dev、apt）")
+    apt = cache / "apt"
+    for folder in (apt / "lists" / "partial", apt / "cache" / "archives" / "partial"):
+        folder.mkdir(parents=True, exist_ok=True)
+    (apt / "sources.list").write_text(DEBIAN_SOURCES, "utf-8")
+    _run(["apt-get", *apt_options(cache), "update"])
+
+
+def fetch_binaries(cache: Path, log: Log) -> dict[str, Path]:
+    """package → its .deb in cache/debs, checked against BUNDLED_FROM_DEBIAN's hash."""
+    folder = cache / "debs"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def deb(name: str, pin: BinaryPin) -> Path:
+        return folder / f"{name}_{pin.version.split(':', 1)[-1]}_amd64.deb"
+
+    missing = [n for n, pin in BUNDLED_FROM_DEBIAN.items() if not deb(n, pin).exists()]
+    if missing:
+        log(f"下载 Debian 软件包：{'、'.join(missing)} …")
+        _apt_update(cache)
+        wanted = [f"{name}={BUNDLED_FROM_DEBIAN[name].version}" for name in missing]
+        result = subprocess.run(
+            ["apt-get", *apt_options(cache), "download", *wanted],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise CompatError(
+                "下载 Debian 软件包失败（请更新 compat_build.BUNDLED_FROM_DEBIAN）：\n"
+                + result.stderr.strip()[-2000:]
+            )
+    found = {}
+    for name, pin in BUNDLED_FROM_DEBIAN.items():
+        path = deb(name, pin)
+        if sha256(path) != pin.deb_sha256:
+            raise CompatError(f"{path.name} 的 SHA-256 与锁定值不符：软件包被换过，不用它")
+        found[name] = path
+    return found
+
+
+def complete_bundle(bundle: Path, cache: Path | None = None, log: Log = print) -> None:
+    """Put BUNDLED_FROM_DEBIAN's libraries beside Qt's, under the names Qt asks for."""
+    cache = cache or cache_dir()
+    target = bundle / QT_LIBRARY_DIR
+    if not target.is_dir():
+        raise CompatError(f"程序文件夹里没有 {QT_LIBRARY_DIR}")
+    for name, deb in fetch_binaries(cache, log).items():
+        library = BUNDLED_FROM_DEBIAN[name].library
+        with tempfile.TemporaryDirectory() as tmp:
+            _run(["dpkg-deb", "-x", str(deb), tmp])
+            found = [p for p in Path(tmp).rglob(library)]
+            if len(found) != 1:
+                raise CompatError(f"{deb.name} 里没有 {library}")
+            shutil.copyfile(found[0].resolve(), target / library)
+            (target / library).chmod(0o755)
+
+
 def dsc_name(package: str, pin: SourcePin) -> str:
     version = pin.version.split(":", 1)[-1]  # the epoch is not in file names
     return f"{package}_{version}.dsc"
@@ -338,15 +423,8 @@ def fetch_sources(cache: Path, log: Log) -> dict[str, Path]:
         or sha256(sources / dsc_name(name, pin)) != pin.dsc_sha256
     ]
     if missing:
-        for tool in ("apt-get", "dpkg-source"):
-            if shutil.which(tool) is None:
-                raise CompatError(f"找不到 {tool}：兼容版要从 Debian 的源码包构建（dpkg-dev、apt）")
-        apt = cache / "apt"
-        for folder in (apt / "lists" / "partial", apt / "cache" / "archives" / "partial"):
-            folder.mkdir(parents=True, exist_ok=True)
-        (apt / "sources.list").write_text(DEBIAN_SOURCES, "utf-8")
         log(f"下载 Debian 源码包：{'、'.join(missing)} …")
-        _run(["apt-get", *apt_options(cache), "update"])
+        _apt_update(cache)
         wanted = [f"{name}={SOURCES[name].version}" for name in missing]
         result = subprocess.run(
             ["apt-get", *apt_options(cache), "source", "--download-only", *wanted],

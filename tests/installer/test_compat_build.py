@@ -104,6 +104,8 @@ def test_no_shipped_file_needs_more_than_debian_10_has(built: Built) -> None:
     assert (internal / "libpython3.11.so.1.0").is_file()
     assert not list(internal.rglob("libssl*")) and not list(internal.rglob("_ssl*"))
     assert list((internal / "PySide6" / "Qt" / "lib").glob("libQt6Core.so.6"))
+    # Debian 10 has only libxcb-util.so.0; Qt's X11 plugin needs .so.1, which the bundle brings.
+    assert (internal / "PySide6" / "Qt" / "lib" / "libxcb-util.so.1").is_file()
 
 
 def test_the_control_file_asks_only_what_debian_10_has(built: Built) -> None:
@@ -129,7 +131,7 @@ def test_the_control_file_asks_only_what_debian_10_has(built: Built) -> None:
     names = {d.split()[0] for d in depends}
     for package in ("libxcb-cursor0", "libxkbcommon-x11-0", "libfontconfig1", "libgl1"):
         assert package in names, depends
-    for package in ("libsqlite3-0", "libpython3.11", "libssl3", "libssl1.1"):
+    for package in ("libsqlite3-0", "libpython3.11", "libssl3", "libssl1.1", "libxcb-util1"):
         assert package not in names, depends
 
 
