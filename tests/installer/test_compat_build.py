@@ -286,6 +286,8 @@ def test_the_installed_program_opens_its_window_on_debian_11(bullseye: Root) -> 
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if server.stdout is not None:
+            server.stdout.close()
     assert result.returncode == 0, result.stdout + result.stderr
     shown, filled = (float(t) for t in result.stdout.split()[-2:])
     assert shown <= filled
