@@ -632,6 +632,10 @@ def interpreter(cache: Path | None = None, log: Log = print) -> Path:
     check_interpreter(python)
     shutil.rmtree(work)
     (prefix / ".complete").write_text(interpreter_key() + "\n", "utf-8")
+    # Interpreters and libraries of earlier pins are not used again.
+    for old in [*cache.glob("python-3.11-*"), *cache.glob("deps-*")]:
+        if old not in (prefix, deps):
+            shutil.rmtree(old, ignore_errors=True)
     return python
 
 
