@@ -220,3 +220,21 @@ def m0004_recycle_bin_and_audit_log(db: Database) -> None:
             f"""CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log
             BEGIN SELECT RAISE(ABORT, '操作记录不可修改'); END"""
         )
+
+
+@migration("0005_ux_unit_kinds_full_width")
+def m0005_ux_unit_kinds_full_width(db: Database) -> None:
+    # 乡镇(街道)科协 is written with full-width brackets, as in every Chinese document; records
+    # kept with the old spelling (and deleted ones waiting in the 回收站, and the "before"
+    # copies an import undo restores) are moved over so that one kind is not counted as two.
+    old, new = "乡镇(街道)科协", "乡镇（街道）科协"
+    db.execute("UPDATE units SET kind = ? WHERE kind = ?", [new, old])
+    db.execute(
+        "UPDATE recycle_bin SET row_json = replace(row_json, ?, ?) WHERE table_name = 'units'",
+        [f'"{old}"', f'"{new}"'],
+    )
+    db.execute(
+        "UPDATE import_changes SET before_json = replace(before_json, ?, ?) "
+        "WHERE table_name = 'units' AND before_json IS NOT NULL",
+        [f'"{old}"', f'"{new}"'],
+    )

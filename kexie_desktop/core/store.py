@@ -298,6 +298,11 @@ class Store:
                 with self.transaction():
                     self.conn.executemany(f"UPDATE {table} SET {key} = ? WHERE id = ?", keys)
 
+    def validate(self, record: Record) -> None:
+        """Raise ValidationError as save() would, writing nothing (a form re-checks as the
+        clerk corrects a field, so its red message goes as soon as the field is right)."""
+        self._validate(record)
+
     def _validate(self, record: Record) -> None:
         from kexie_desktop.core import validation
 

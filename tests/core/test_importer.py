@@ -80,7 +80,7 @@ def test_a_messy_roster_is_checked_then_imported(store: Store, tmp_path: Path) -
     ]
     assert plan.problems == []
     assert sorted(plan.new_units) == ["新建的街道科协", "青江纸业科协"]
-    assert plan.new_units["新建的街道科协"].kind == "乡镇(街道)科协"
+    assert plan.new_units["新建的街道科协"].kind == "乡镇（街道）科协"
     acts = plan.sheets[1]
     assert acts.kind == "activities"
     assert acts.counts()["add"] == 4
@@ -191,7 +191,7 @@ def test_gb18030_csv_and_forced_kind(store: Store, tmp_path: Path) -> None:
     assert plan.sheets[0].kind == "units"
     apply(store, plan)
     kinds = {store.get(Unit, i).name: store.get(Unit, i).kind for i in store.list_ids("units")}
-    assert kinds == {"青江锑业科协": "企业科协", "某街道科协": "乡镇(街道)科协"}
+    assert kinds == {"青江锑业科协": "企业科协", "某街道科协": "乡镇（街道）科协"}
 
 
 def test_an_xls_file(store: Store, tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ def test_ctrl_n_adds_a_record_in_the_current_tab(
 
     def fill(dialog: UnitDialog) -> None:
         dialog.name_edit.setText("新建的街道科协")
-        set_combo_value(dialog.kind_combo, "乡镇(街道)科协")
+        set_combo_value(dialog.kind_combo, "乡镇（街道）科协")
 
     opened = drive_dialog(UnitDialog, fill)
     before = demo_store.count(Unit)
