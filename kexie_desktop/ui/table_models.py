@@ -256,6 +256,24 @@ class RecordTableModel(QAbstractTableModel):
             self._pages[page_no] = page
         return page.get(self._ids[row])
 
+    def all_ids(self) -> list[int]:
+        """Every record of the list as shown (search, year, sort), in order."""
+        self._load_all_ids()
+        return list(self._ids)
+
+    def texts(self, ids: list[int]) -> list[list[str]]:
+        """The shown text of each column for these records (masked numbers stay masked)."""
+        keys = [c.key for c in self.listing.columns]
+        result: list[list[str]] = []
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start : start + 2000]
+            rows = self.store.list_rows(self.listing.table, chunk)
+            for record_id in chunk:
+                row = rows.get(record_id)
+                if row is not None:
+                    result.append([self.display(k, row.get(k)) for k in keys])
+        return result
+
     def display(self, key: str, value: Any) -> str:
         if value is None:
             return ""

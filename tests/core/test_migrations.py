@@ -112,7 +112,7 @@ def test_unit_kinds_move_to_full_width_brackets(data_dir: Path) -> None:
     db.execute(
         "INSERT INTO recycle_bin (deleted_at, table_name, record_id, label, row_json, links_json) "
         "VALUES ('2025-01-02', 'units', 9, '删掉的街道科协', "
-        "'{\"name\": \"删掉的街道科协\", \"kind\": \"乡镇(街道)科协\"}', '{}')"
+        '\'{"name": "删掉的街道科协", "kind": "乡镇(街道)科协"}\', \'{}\')'
     )
     db.commit()
     db.close()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from kexie_desktop.core.records import Activity, Person, Unit
 from kexie_desktop.core.store import Store
+from kexie_desktop.ui import exporting
 from kexie_desktop.ui.dialogs.activity_dialog import ActivityDialog
 from kexie_desktop.ui.dialogs.profile_dialog import ProfileDialog
 from kexie_desktop.ui.dialogs.unit_dialog import UnitDialog
@@ -240,6 +241,7 @@ def test_backup_and_restore_from_the_window(
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, t, m: shown.append((t, m)))
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, t, m: shown.append((t, m)))
+    monkeypatch.setattr(exporting, "done_box", lambda _p, t, m, _path: shown.append((t, m)))
     target = tmp_path / "备份.db"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
     window.backup_action.trigger()

@@ -126,9 +126,7 @@ def test_esc_on_an_unchanged_form_closes_at_once(
     assert not dialog.isVisible()
 
 
-def test_focus_starts_in_the_first_field_and_tab_follows_the_form(
-    store: Store, qtbot: Any
-) -> None:
+def test_focus_starts_in_the_first_field_and_tab_follows_the_form(store: Store, qtbot: Any) -> None:
     dialog = ActivityDialog(store)
     _open(dialog, qtbot)
     qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.title_edit)

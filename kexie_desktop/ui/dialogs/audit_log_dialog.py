@@ -20,6 +20,7 @@ from kexie_desktop.core.records import RECORD_TYPES
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.validation import label
 from kexie_desktop.ui.history_table import fill, local_time, read_only_table
+from kexie_desktop.ui.sizing import fit_to_screen
 
 ACTIONS = {
     "insert": "新增", "update": "修改", "delete": "删除（放入回收站）", "restore": "从回收站恢复",
@@ -62,7 +63,7 @@ class AuditLogDialog(QDialog):
         layout.addWidget(note)
         self.entries: list[dict[str, object]] = []
         self.refresh()
-        self.resize(1000, 560)
+        fit_to_screen(self, 1000, 560)
 
     def refresh(self) -> None:
         self.entries = self.store.audit_entries(

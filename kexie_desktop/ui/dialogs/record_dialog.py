@@ -8,9 +8,7 @@ field is right again.
 
 from __future__ import annotations
 
-from typing import ClassVar, Generic, TypeVar
-
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -86,7 +84,7 @@ class RecordDialog(QDialog, Generic[R]):
         layout.addWidget(self.general_error)
 
         self.build_fields()
-        # Made after the fields, so Tab reaches 确定/取消 after the last field, not before the first.
+        # Made after the fields: Tab reaches 确定/取消 after the last field, not before the first.
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,8 +45,10 @@ class RecordTab(QWidget):
     year_wanted = Signal(int)
     # For the window's undo (Ctrl+Z): (record as it was before, or None if new; record saved).
     saved = Signal(object, object)
-    # The recycle-bin entries of records just deleted.
-    deleted = Signal(list, str)
+    # Records just deleted: (recycle-bin entries, words for 撤销, record type, ids).
+    deleted = Signal(list, str, object, list)
+    # How many records are selected: the window's 修改/删除 follow it.
+    selection_changed = Signal(int)
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -75,7 +77,6 @@ class RecordTab(QWidget):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -89,6 +90,15 @@ class RecordTab(QWidget):
         for column, width in self.COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(self.STRETCH_COLUMN, QHeaderView.ResizeMode.Stretch)
+        # Only the rows on screen are measured when columns are fitted to their text.
+        self.view.verticalHeader().setResizeContentsPrecision(0)
+        # The list's own order, with its arrow: dates newest first, names 拼音 A to Z.
+        key, descending = self.model.listing.default_order[0]
+        keys = [c.key for c in self.model.listing.columns]
+        header.setSortIndicator(
+            keys.index(key),
+            Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+        )
         self.view.doubleClicked.connect(lambda _i: self.edit_current())
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
 
@@ -99,6 +109,13 @@ class RecordTab(QWidget):
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
+        # Ctrl+C copies whole rows, as Excel users expect, not the one cell under the cursor.
+        copy = QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.view)
+        copy.setContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.activated.connect(self.copy_selected)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self._fitted = False
 
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
@@ -120,6 +137,8 @@ class RecordTab(QWidget):
     def ensure_loaded(self) -> None:
         if not self.model.loaded:
             self.reload()
+            if not self._fitted:
+                self.fit_columns()
 
     def mark_stale(self) -> None:
         """Records changed elsewhere: reload now if on screen, else when next shown."""
@@ -158,6 +177,122 @@ class RecordTab(QWidget):
         selected = len(self.selected_ids())
         self.edit_button.setEnabled(selected == 1)
         self.delete_button.setEnabled(selected > 0)
+        self.selection_changed.emit(selected)
+
+    # -- Excel habits: copy, export, the right-click menu ---------------------------------
+
+    def shown_columns(self) -> list[int]:
+        """The columns in the order the clerk arranged them, hidden ones left out."""
+        header = self.view.horizontalHeader()
+        logical = [header.logicalIndex(v) for v in range(header.count())]
+        return [c for c in logical if not header.isSectionHidden(c)]
+
+    def headers(self, columns: list[int]) -> list[str]:
+        return [str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in columns]
+
+    def rows_as_shown(self, ids: list[int]) -> tuple[list[str], list[list[str]]]:
+        columns = self.shown_columns()
+        return self.headers(columns), [[row[c] for c in columns] for row in self.model.texts(ids)]
+
+    def copy_selected(self) -> None:
+        """The selected rows, with a header row, as tab-separated text and as an HTML table:
+        both Excel and WPS paste either as cells."""
+        from html import escape
+
+        from PySide6.QtCore import QMimeData
+        from PySide6.QtWidgets import QApplication
+
+        ids = self.selected_ids()
+        if not ids:
+            return
+        headers, rows = self.rows_as_shown(ids)
+        table = [headers, *rows]
+        flat = [[" ".join(cell.split()) for cell in row] for row in table]
+        text = "".join("\t".join(row) + "\n" for row in flat)
+        cells = "".join(
+            "<tr>" + "".join(f"<{tag}>{escape(cell)}</{tag}>" for cell in row) + "</tr>"
+            for tag, row in (("th" if i == 0 else "td", row) for i, row in enumerate(flat))
+        )
+        mime = QMimeData()
+        mime.setText(text)
+        mime.setHtml(f'<meta charset="utf-8"><table border="1">{cells}</table>')
+        clipboard = QApplication.clipboard()
+        clipboard.setMimeData(mime)
+        self.status_changed.emit(f"已复制 {len(rows)} 行，可以粘贴到 Excel 或 WPS 表格中。")
+
+    def export_list(self, selected_only: bool = False) -> None:
+        """导出当前列表 / 导出所选: the rows as shown (search, year, sort, masked numbers
+        unless the full ones are shown) into a new .xlsx workbook."""
+        from PySide6.QtWidgets import QApplication
+
+        from kexie_desktop.core.export import export_table
+        from kexie_desktop.core.safe_write import ExportError
+        from kexie_desktop.ui.exporting import ask_target, show_export_done
+
+        ids = self.selected_ids() if selected_only else self.model.all_ids()
+        if not ids:
+            QMessageBox.information(self, "没有可导出的记录", "列表中没有记录。")
+            return
+        title = f"{self.kind_label}列表"
+        target = ask_target(self, self.store, "导出列表", f"{title}.xlsx", "Excel 工作簿 (*.xlsx)")
+        if target is None:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            headers, rows = self.rows_as_shown(ids)
+            result = export_table(target, title, headers, rows)
+        except ExportError as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, "导出没有完成", str(exc))
+            return
+        QApplication.restoreOverrideCursor()
+        show_export_done(self, "导出完成", f"已导出 {len(rows)} 行。\n{result.summary()}", target)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        index = self.view.indexAt(pos)
+        if index.isValid() and not self.view.selectionModel().isRowSelected(index.row()):
+            self.view.selectRow(index.row())
+        count = len(self.selected_ids())
+        menu = QMenu(self)
+        menu.addAction("修改…", self.edit_current).setEnabled(count == 1)
+        menu.addAction("删除…", self.delete_selected).setEnabled(count > 0)
+        menu.addSeparator()
+        menu.addAction("复制（Ctrl+C）", self.copy_selected).setEnabled(count > 0)
+        menu.addAction("导出所选…", lambda: self.export_list(True)).setEnabled(count > 0)
+        menu.addAction("导出当前列表…", self.export_list)
+        self.add_menu_actions(menu, count)
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+        self._menu = menu
+
+    def add_menu_actions(self, menu: object, count: int) -> None:
+        """For subclasses: more entries in the right-click menu."""
+
+    # -- columns ---------------------------------------------------------------------------
+
+    def fit_columns(self) -> None:
+        """Columns as wide as the text of the first screen of rows needs (within reason), the
+        name column taking what is left: at 1920 px nothing is cut, at 1024 px nothing is lost
+        off screen. Only the rows on screen are measured, so 100,000 rows cost nothing."""
+        header = self.view.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            if column == self.STRETCH_COLUMN:
+                continue
+            wanted = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+            base = self.COLUMN_WIDTHS.get(column, 100)
+            header.resizeSection(column, min(max(wanted, min(base, 90)), max(base, 320)))
+        self._fitted = True
+
+    def header_state(self) -> QByteArray:
+        return self.view.horizontalHeader().saveState()
+
+    def restore_header_state(self, state: object) -> None:
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            header = self.view.horizontalHeader()
+            if header.restoreState(state):
+                header.setSectionResizeMode(self.STRETCH_COLUMN, QHeaderView.ResizeMode.Stretch)
+                self._fitted = True
 
     # -- records -------------------------------------------------------------------------
 
@@ -231,6 +366,15 @@ class RecordTab(QWidget):
             text += f"\n\n有{parts}与之关联，删除后这些记录中的关联将被清空。"
         return text + "\n\n删除的记录会放入回收站，需要时可以恢复（或按 Ctrl+Z 撤销）。"
 
+    def deleted_words(self, ids: list[int]) -> str:
+        """删除人员“张三” or 删除3位人员: the words 撤销 and 重做 show."""
+        if len(ids) == 1:
+            row = self.model.row_of(ids[0])
+            name = self.model.data(self.model.index(row, self.NAME_COLUMN)) if row >= 0 else ""
+            return f"删除{self.kind_label}“{name}”"
+        measure = "名" if self.UNIT_WORD == "人" else self.UNIT_WORD  # 3名人员, not 3人人员
+        return f"删除{len(ids)}{measure}{self.kind_label}"
+
     def delete_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
@@ -249,7 +393,7 @@ class RecordTab(QWidget):
         except StoreError as exc:
             QMessageBox.warning(self, "无法删除", str(exc))
             return
-        self.deleted.emit(entries, f"删除{len(entries)}{self.UNIT_WORD}{self.kind_label}")
+        self.deleted.emit(entries, self.deleted_words(ids), self.MODEL_TYPE.RECORD_TYPE, ids)
         self.records_changed.emit()
         self.reload()
 
