@@ -64,6 +64,13 @@ FIELD_LABELS: dict[str, str] = {
     "org_name": "组织名称",
     "org_level": "层级",
     "org_place": "所在地",
+    "co_organisers": "协办单位",
+    "highlight": "重点活动",
+    "description": "情况说明",
+    "person_ids": "参与人员",
+    "person_id": "获奖人员",
+    "founded_this_year": "本年新建",
+    "notes": "备注",
     **OUTCOME_FIELDS,
 }
 # Where one column name means different things in different tables.
