@@ -113,11 +113,13 @@ def test_the_change_log_speaks_chinese(store: Store, qtbot: Any) -> None:
     dialog = AuditLogDialog(store)
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("activities"))
-    dialog.table.selectRow(1)  # the insert (newest first)
+    actions = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
+    dialog.table.selectRow(actions.index("新增"))
     details = dialog.details.toPlainText()
     assert "主办单位：某学会" in details and "参与人员：甲、乙" in details
     assert "None" not in details and "person_ids" not in details and "False" not in details
     assert "协办单位" not in details  # empty at first: left out
-    dialog.table.selectRow(0)
+    dialog.table.clearSelection()
+    dialog.table.selectRow(actions.index("修改"))
     details = dialog.details.toPlainText()
     assert "重点活动：否 → 是" in details and "协办单位：（空） → 某协会" in details
