@@ -276,12 +276,20 @@ class RecordTab(QWidget):
         name column taking what is left: at 1920 px nothing is cut, at 1024 px nothing is lost
         off screen. Only the rows on screen are measured, so 100,000 rows cost nothing."""
         header = self.view.horizontalHeader()
+        widths: dict[int, int] = {}
         for column in range(self.model.columnCount()):
             if column == self.STRETCH_COLUMN:
                 continue
             wanted = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
             base = self.COLUMN_WIDTHS.get(column, 100)
-            header.resizeSection(column, min(max(wanted, min(base, 90)), max(base, 320)))
+            widths[column] = min(max(wanted, min(base, 90)), max(base, 280))
+        # The name column keeps at least a third of the width; on a small screen the other
+        # columns go back to their usual widths (the clerk can still drag them wider).
+        room = self.view.viewport().width() - self.view.viewport().width() // 3
+        if sum(widths.values()) > room:
+            widths = {c: self.COLUMN_WIDTHS.get(c, min(w, 100)) for c, w in widths.items()}
+        for column, width in widths.items():
+            header.resizeSection(column, width)
         self._fitted = True
 
     def header_state(self) -> QByteArray:
