@@ -96,8 +96,8 @@ def export_table(
     """A list as the clerk sees it (导出当前列表 / 导出所选) as one worksheet: a bold header row
     kept in view, the columns wide enough for their text, text cells so that numbers such as
     phone numbers keep their leading zeros."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
 
     def write(f: BinaryIO) -> None:
         book = Workbook(write_only=True)
@@ -108,7 +108,7 @@ def export_table(
             sheet.column_dimensions[letter].width = min(max(longest * 2 + 2, 8), 60)
         sheet.freeze_panes = "A2"
         bold = Font(bold=True)
-        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
         header_cells = []
         for header in headers:

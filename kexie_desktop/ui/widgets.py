@@ -296,8 +296,9 @@ class PersonPicker(QLineEdit):
             record_id, label = found[0]
         else:
             completer = self.completer()
-            if completer is not None:
-                completer.popup().hide()
+            popup = completer.popup() if completer is not None else None
+            if popup is not None:
+                popup.hide()
             labels = [label for _, label in found]
             label, ok = QInputDialog.getItem(
                 self, "选择人员", f"有 {len(found)} 人与“{text}”相符，请选择：", labels, 0, False
@@ -365,6 +366,7 @@ class PeopleListPicker(QWidget):
         self.input.setPlaceholderText("输入姓名或单位查找，回车加入")
         self.input.picked.connect(self._add_picked)
         self.input.not_found.connect(self._not_found)
+        self.message: QLabel
         self.input.textEdited.connect(lambda _t: self.message.hide())
         self.add_button = QPushButton("加入", self)
         self.add_button.setAutoDefault(False)

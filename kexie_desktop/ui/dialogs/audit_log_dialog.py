@@ -110,7 +110,7 @@ class AuditLogDialog(QDialog):
         if isinstance(value, bool) or key in _YES_NO:
             return "是" if value else "否"
         if key in ("unit_id", "person_id", "person_ids"):
-            ids = [int(v) for v in (value if isinstance(value, list) else [value])]  # type: ignore[call-overload]
+            ids = [int(str(v)) for v in (value if isinstance(value, list) else [value])]
             if key == "unit_id":
                 names = dict(self.store.unit_choices())
             else:

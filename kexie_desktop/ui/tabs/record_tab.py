@@ -94,9 +94,9 @@ class RecordTab(QWidget):
         self.view.verticalHeader().setResizeContentsPrecision(0)
         # The list's own order, with its arrow: dates newest first, names 拼音 A to Z.
         key, descending = self.model.listing.default_order[0]
-        keys = [c.key for c in self.model.listing.columns]
+        column_keys = [c.key for c in self.model.listing.columns]
         header.setSortIndicator(
-            keys.index(key),
+            column_keys.index(key),
             Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
         )
         self.view.doubleClicked.connect(lambda _i: self.edit_current())
