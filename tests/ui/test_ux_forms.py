@@ -196,3 +196,31 @@ def test_part_of_a_unit_name_and_tab_picks_the_only_match(store: Store, qtbot: A
 
 def test_record_dialogs_share_the_frame() -> None:
     assert issubclass(ActivityDialog, RecordDialog) and issubclass(UnitDialog, RecordDialog)
+
+
+def test_adding_a_second_person_of_the_same_name_warns(
+    store: Store, namesakes: tuple[Person, Person], qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+
+    def question(_parent: Any, _title: str, text: str, *_a: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = PersonDialog(store)
+    _open(dialog, qtbot)
+    dialog.name_edit.setText("张伟")
+    dialog.accept()
+    assert len(asked) == 1 and "2 位“张伟”" in asked[0] and "青江纸业科协" in asked[0]
+    assert dialog.isVisible() and len(store.people_named("张伟")) == 2
+    answer[0] = QMessageBox.StandardButton.Yes
+    dialog.accept()
+    assert len(store.people_named("张伟")) == 3
+    # Editing one of them (name unchanged) does not ask.
+    again = PersonDialog(store, store.get(Person, namesakes[0].id))
+    _open(again, qtbot)
+    again.phone_edit.setText("13800000000")
+    again.accept()
+    assert len(asked) == 2 and again.result() == QDialog.DialogCode.Accepted

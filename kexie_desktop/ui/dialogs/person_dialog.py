@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from kexie_desktop.core import idcard
 from kexie_desktop.core.records import (
@@ -65,6 +65,28 @@ class PersonDialog(RecordDialog[Person]):
         self.add_field("status", self.status_combo)
         self.notes_edit = QLineEdit()
         self.add_field("notes", self.notes_edit, caption="备注")
+
+    def accept(self) -> None:
+        # A second 张伟 is often the first one entered again: say so before adding him.
+        name = self.name_edit.text().strip()
+        if name and (self.is_new or name != self.record.name):
+            others = [i for i in self.store.people_named(name) if i != self.record.id]
+            if others and not self.confirm_namesake(name, others):
+                return
+        super().accept()
+
+    def confirm_namesake(self, name: str, others: list[int]) -> bool:
+        labels = self.store.person_labels(others)
+        listed = "\n".join(f"　{labels.get(i, name)}" for i in others[:10])
+        answer = QMessageBox.question(
+            self,
+            "已有同名人员",
+            f"花名册中已有 {len(others)} 位“{name}”：\n{listed}\n\n"
+            "这是另一个人吗？若是同一人，请点“否”，再到“人员”中修改原来的记录。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _fill_from_id(self) -> None:
         text = self.id_edit.text().strip()
