@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -315,11 +316,21 @@ def escape_like(term: str) -> str:
 
 
 def where_clause(
-    listing: Listing, *, search: str = "", year: int | None = None, sort_key: str | None = None
+    listing: Listing,
+    *,
+    search: str = "",
+    year: int | None = None,
+    sort_key: str | None = None,
+    filters: Mapping[str, str] | None = None,
 ) -> tuple[str, list[object]]:
-    """SQL condition and parameters for a search text (terms split on spaces, all must match)."""
+    """SQL condition and parameters for a search text (terms split on spaces, all must match)
+    and the filters beside the search box (a shown column equal to a value)."""
     conditions: list[str] = []
     params: list[object] = []
+    for key, value in (filters or {}).items():
+        listing.column(key)  # only shown columns: a KeyError for anything else
+        conditions.append(f"{listing.expr(key)} = ?")
+        params.append(value)
     if year is not None and listing.year_key:
         expr = listing.expr(listing.year_key)
         if sort_key and sort_key != listing.year_key:

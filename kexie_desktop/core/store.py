@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import sqlite3
 import uuid as uuid_module
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from functools import cached_property
 from pathlib import Path
@@ -513,20 +513,28 @@ class Store:
         descending: bool = False,
         limit: int = -1,
         offset: int = 0,
+        filters: Mapping[str, str] | None = None,
     ) -> list[int]:
         """Ids of the records matching the search, in display order (a slice of them if asked)."""
         spec = listing_module.LISTINGS[table]
         where, params = listing_module.where_clause(
-            spec, search=search, year=year, sort_key=sort_key
+            spec, search=search, year=year, sort_key=sort_key, filters=filters
         )
         order = listing_module.order_clause(spec, sort_key, descending)
         source = spec.source_for(bool(search.split()))
         sql = f"SELECT {spec.id_expr} FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
         return [r[0] for r in self.conn.execute(sql, [*params, limit, offset])]
 
-    def list_count(self, table: str, *, search: str = "", year: int | None = None) -> int:
+    def list_count(
+        self,
+        table: str,
+        *,
+        search: str = "",
+        year: int | None = None,
+        filters: Mapping[str, str] | None = None,
+    ) -> int:
         spec = listing_module.LISTINGS[table]
-        where, params = listing_module.where_clause(spec, search=search, year=year)
+        where, params = listing_module.where_clause(spec, search=search, year=year, filters=filters)
         sql = f"SELECT count(*) FROM {spec.source_for(bool(search.split()))} WHERE {where}"
         return int(self.conn.execute(sql, params).fetchone()[0])
 

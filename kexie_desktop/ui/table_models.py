@@ -51,6 +51,7 @@ class RecordTableModel(QAbstractTableModel):
         self._count = 0
         self._pages: dict[int, dict[int, dict[str, Any]]] = {}
         self._search = ""
+        self._filters: dict[str, str] = {}
         self._year: int | None = None
         self._sort_key: str | None = None
         self._descending = False
@@ -76,6 +77,20 @@ class RecordTableModel(QAbstractTableModel):
             if self.loaded:
                 self.reload()
 
+    @property
+    def filters(self) -> dict[str, str]:
+        return dict(self._filters)
+
+    def set_filter(self, key: str, value: str | None) -> None:
+        """Only records whose column `key` shows `value`; None for all."""
+        if value is None:
+            changed = self._filters.pop(key, None) is not None
+        else:
+            changed = self._filters.get(key) != value
+            self._filters[key] = value
+        if changed and self.loaded:
+            self.reload()
+
     def set_year(self, year: int | None) -> None:
         if self.listing.year_key is None:
             return
@@ -100,6 +115,7 @@ class RecordTableModel(QAbstractTableModel):
             descending=self._descending,
             limit=limit,
             offset=offset,
+            filters=self._filters,
         )
 
     def _load_ids(self) -> None:
@@ -109,7 +125,9 @@ class RecordTableModel(QAbstractTableModel):
             self._ids = self._query_ids()
             self._count = len(self._ids)
         else:
-            self._count = self.store.list_count(self.listing.table, year=self._year)
+            self._count = self.store.list_count(
+                self.listing.table, year=self._year, filters=self._filters
+            )
             self._ids = self._query_ids(limit=_ID_SLICE)
         self._pages.clear()
 
@@ -119,7 +137,7 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._load_ids()
         self.endResetModel()
-        if self._search.split():
+        if self._search.split() or self._filters:
             self._total = self.store.list_count(self.listing.table, year=self._year)
         else:
             self._total = self._count

@@ -304,3 +304,52 @@ def test_categories_sort_in_report_order(window: MainWindow) -> None:
     ]
     assert len(set(shown)) > 2
     assert shown == sorted(shown, key=CATEGORIES.index)
+
+
+def test_filters_beside_the_search_box(window: MainWindow, demo_store: Store) -> None:
+    from kexie_desktop.ui.table_models import ActivitiesModel
+
+    tab = window.activities_tab
+    window.show_tab(tab)
+    total = tab.model.rowCount()
+    combo = tab.filter_combos["category"]
+    combo.setCurrentIndex(combo.findData("学术交流"))
+    shown = {
+        tab.model.data(tab.model.index(r, ActivitiesModel.COL_CATEGORY))
+        for r in range(tab.model.rowCount())
+    }
+    assert shown == {"学术交流"} and 0 < tab.model.rowCount() < total
+    assert "筛选：类别＝学术交流" in window.status_label.text()
+    units = tab.filter_combos["unit_name"]
+    assert units.itemText(1) == "本会"
+    units.setCurrentIndex(1)
+    assert all(
+        tab.model.data(tab.model.index(r, ActivitiesModel.COL_UNIT)) == "本会"
+        for r in range(tab.model.rowCount())
+    )
+    assert "主办单位＝本会" in window.status_label.text()
+    combo.setCurrentIndex(0)
+    units.setCurrentIndex(0)
+    assert tab.model.rowCount() == total
+    assert "筛选" not in window.status_label.text()
+
+    people = window.people_tab
+    window.show_tab(people)
+    status = people.filter_combos["status"]
+    status.setCurrentIndex(status.findData("在册"))
+    assert (
+        people.model.rowCount()
+        == demo_store.conn.execute("SELECT count(*) FROM people WHERE status = '在册'").fetchone()[
+            0
+        ]
+    )
+    units_tab = window.units_tab
+    window.show_tab(units_tab)
+    kind = units_tab.filter_combos["kind"]
+    kind.setCurrentIndex(kind.findData("企业科协"))
+    assert (
+        units_tab.model.rowCount()
+        == demo_store.conn.execute("SELECT count(*) FROM units WHERE kind = '企业科协'").fetchone()[
+            0
+        ]
+    )

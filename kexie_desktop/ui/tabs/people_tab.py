@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from kexie_desktop.core.records import Record
+from kexie_desktop.core.records import PERSON_STATUSES, TITLES, Record
 from kexie_desktop.ui.table_models import PeopleModel
 from kexie_desktop.ui.tabs.record_tab import RecordTab
 
@@ -13,6 +13,11 @@ if TYPE_CHECKING:
 class PeopleTab(RecordTab):
     MODEL_TYPE = PeopleModel
     UNIT_WORD = "人"
+    FILTERS = (
+        ("unit_name", "单位", ()),
+        ("title", "职称", TITLES),
+        ("status", "状态", PERSON_STATUSES),
+    )
     SEARCH_HINT = "搜索姓名、单位、职称、身份、电话"
     STRETCH_COLUMN = PeopleModel.COL_UNIT
     NAME_COLUMN = PeopleModel.COL_NAME

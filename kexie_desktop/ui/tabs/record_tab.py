@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -37,6 +38,9 @@ class RecordTab(QWidget):
     STRETCH_COLUMN: ClassVar[int] = 1
     # The column that names a record (its title, a person's name) in messages.
     NAME_COLUMN: ClassVar[int] = 0
+    # Drop-downs beside the search box: (column key, label, fixed choices or () for the
+    # names of the units).
+    FILTERS: ClassVar[tuple[tuple[str, str, tuple[str, ...]], ...]] = ()
 
     # Emitted when records were added, changed or deleted, so other tabs can refresh.
     records_changed = Signal()
@@ -119,6 +123,20 @@ class RecordTab(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
+        self.filter_combos: dict[str, QComboBox] = {}
+        for key, caption, choices in self.FILTERS:
+            combo = QComboBox()
+            combo.setToolTip(f"只显示{caption}为所选的记录")
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
+            combo.addItem(f"{caption}：全部", None)
+            for choice in choices:
+                combo.addItem(choice or "本会", choice)
+            combo.currentIndexChanged.connect(lambda _i, k=key: self._filter_changed(k))
+            self.filter_combos[key] = combo
+            top.addWidget(combo)
         top.addWidget(self.new_button)
         top.addWidget(self.edit_button)
         top.addWidget(self.delete_button)
@@ -136,6 +154,7 @@ class RecordTab(QWidget):
 
     def ensure_loaded(self) -> None:
         if not self.model.loaded:
+            self.refresh_filter_choices()
             self.reload()
             if not self._fitted:
                 self.fit_columns()
@@ -143,6 +162,7 @@ class RecordTab(QWidget):
     def mark_stale(self) -> None:
         """Records changed elsewhere: reload now if on screen, else when next shown."""
         if self.isVisible():
+            self.refresh_filter_choices()
             self.reload()
         else:
             self.model.loaded = False
@@ -162,12 +182,48 @@ class RecordTab(QWidget):
         self.model.set_year(year)
         self._update_buttons()
 
+    def _filter_changed(self, key: str) -> None:
+        data = self.filter_combos[key].currentData()
+        self.model.set_filter(key, None if data is None else str(data))
+        self._update_buttons()
+
+    def refresh_filter_choices(self) -> None:
+        """The unit drop-downs list today's units (a unit added or renamed since)."""
+        units = [name for _id, name in self.store.unit_choices()]
+        for key, _caption, choices in self.FILTERS:
+            if choices:
+                continue
+            combo = self.filter_combos[key]
+            current = combo.currentData()
+            wanted = ["", *units] if key == "unit_name" and self.model.listing.year_key else units
+            shown = [combo.itemData(i) for i in range(1, combo.count())]
+            if shown == wanted:
+                continue
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for name in wanted:
+                combo.addItem(name or "本会", name)
+            index = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+            if current is not None and index < 0:
+                self._filter_changed(key)
+
     def status_text(self) -> str:
         shown, total = self.model.rowCount(), self.model.total
-        if self.model.search_text:
-            return (
+        filtered = [
+            f"{caption}＝{self.filter_combos[key].currentText()}"
+            for key, caption, _c in self.FILTERS
+            if self.filter_combos[key].currentData() is not None
+        ]
+        if self.model.search_text or filtered:
+            text = (
                 f"{self.kind_label}：找到 {shown} {self.UNIT_WORD}（共 {total} {self.UNIT_WORD}）"
             )
+            if filtered:
+                text += "　筛选：" + "，".join(filtered)
+            return text
         return f"{self.kind_label}：共 {total} {self.UNIT_WORD}"
 
     def _update_status(self, _shown: int = 0, _total: int = 0) -> None:
