@@ -65,6 +65,8 @@ class OptionalDateEdit(QWidget):
         self.setFocusProxy(self.line)
         # Which month an empty field's calendar opens on; the end date follows the start date.
         self.page_hint: Callable[[], str | None] = lambda: None
+        # The year of a date typed without one (3.5, 3月8日): the year selected in the window.
+        self.default_year: int | None = None
 
     def _open_calendar(self) -> None:
         current = self.value()
@@ -93,7 +95,7 @@ class OptionalDateEdit(QWidget):
         text = self.line.text().strip()
         if not text:
             return None
-        return parse_date_text(text, allow_month=self.allow_month) or text
+        return parse_date_text(text, allow_month=self.allow_month, year=self.default_year) or text
 
     def set_value(self, text: str | None) -> None:
         self.line.setText(text or "")
@@ -103,12 +105,20 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+_DAY_PATTERN = re.compile(r"^(\d{1,2})[-./月](\d{1,2})日?$")
 _MONTH_PATTERNS = (re.compile(r"^(\d{4})[-./年](\d{1,2})月?$"), re.compile(r"^(\d{4})(\d{2})$"))
 
 
-def parse_date_text(text: str, *, allow_month: bool = False) -> str | None:
-    """2025-3-5 / 2025.3.5 / 2025/3/5 / 2025年3月5日 / 20250305 → 2025-03-05; None if no date."""
+def parse_date_text(text: str, *, allow_month: bool = False, year: int | None = None) -> str | None:
+    """2025-3-5 / 2025.3.5 / 2025/3/5 / 2025年3月5日 / 20250305 → 2025-03-05; None if no date.
+    With `year`, a day without one (3.5, 3-5, 3月8日) is taken in that year."""
     text = text.strip().translate(_FULL_WIDTH_DIGITS)
+    if year is not None:
+        match = _DAY_PATTERN.match(text)
+        if match:
+            month, day = (int(g) for g in match.groups())
+            date = QDate(year, month, day)
+            return date.toString("yyyy-MM-dd") if date.isValid() else None
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:

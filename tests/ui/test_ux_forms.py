@@ -224,3 +224,36 @@ def test_adding_a_second_person_of_the_same_name_warns(
     again.phone_edit.setText("13800000000")
     again.accept()
     assert len(asked) == 2 and again.result() == QDialog.DialogCode.Accepted
+
+
+def test_a_date_without_a_year_is_in_the_selected_year(store: Store, qtbot: Any) -> None:
+    dialog = ActivityDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.set_default_year(2024)
+    dialog.start_edit.line.setText("3.5")
+    assert dialog.start_edit.value() == "2024-03-05"
+    dialog.end_edit.line.setText("3月8日")
+    assert dialog.end_edit.value() == "2024-03-08"
+    dialog.end_edit.line.setText("2.30")  # no such day: left for validation to explain
+    assert dialog.end_edit.value() == "2.30"
+    birth = PersonDialog(store)
+    qtbot.addWidget(birth)
+    birth.set_default_year(2024)
+    birth.birth_edit.line.setText("3.5")  # a birth date needs its year
+    assert birth.birth_edit.value() == "3.5"
+
+
+def test_the_tab_gives_its_year_to_the_form(
+    window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str | None] = []
+
+    def fake_exec(dialog: ActivityDialog) -> int:
+        dialog.start_edit.line.setText("5.4")
+        seen.append(dialog.start_edit.value())
+        return 0
+
+    monkeypatch.setattr(ActivityDialog, "exec", fake_exec)
+    year = window.selected_year()
+    window.activities_tab.new_record()
+    assert seen == [f"{year}-05-04"]

@@ -204,6 +204,15 @@ class RecordDialog(QDialog, Generic[R]):
             return True
         return super().eventFilter(watched, event)
 
+    def set_default_year(self, year: int) -> None:
+        """Dates typed without a year (3.5, 3月8日) are in this year (the one selected)."""
+        from kexie_desktop.ui.widgets import OptionalDateEdit
+
+        for edit in self._form_widget.findChildren(OptionalDateEdit):
+            if not edit.allow_month:
+                edit.default_year = year
+                edit.line.setPlaceholderText(f"如 {year}-03-05，本年的可只写 3.5")
+
     def form_state(self) -> list[Any]:
         """What the form shows, to tell whether the clerk changed anything."""
         return [_widget_state(widget) for widget in self.fields.values()]

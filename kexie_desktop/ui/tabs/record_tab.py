@@ -388,7 +388,11 @@ class RecordTab(QWidget):
         raise NotImplementedError
 
     def open_dialog(self, record: Record | None) -> None:
+        import datetime as dt
+
         dialog = self.make_dialog(record)
+        if self.model.listing.year_key:
+            dialog.set_default_year(self.model.year or dt.date.today().year)
         if dialog.exec() and dialog.saved is not None:
             saved = dialog.saved
             self.saved.emit(record, saved)
