@@ -878,12 +878,13 @@ class Store:
             "people": one(f"SELECT count(*) FROM people WHERE {active}").fetchone()[0],
             "members": one(
                 f"SELECT count(*) FROM people WHERE {active} AND {member} "
-                "AND (join_date IS NULL OR join_date < ?)",
+                # A join date may be a year-month (2019-09): as the first of that month.
+                "AND (join_date IS NULL OR join_date || '-01' < ?)",
                 [end],
             ).fetchone()[0],
             "new_members": one(
                 f"SELECT count(*) FROM people WHERE {active} AND {member} "
-                "AND join_date >= ? AND join_date < ?",
+                "AND join_date || '-01' >= ? AND join_date || '-01' < ?",
                 [start, end],
             ).fetchone()[0],
             "by_title": dict(

@@ -264,7 +264,7 @@ def validate_person(person: Person, *, today: dt.date | None = None) -> None:
     for role in person.roles:
         if role not in ROLES:
             c.add("roles", f"“{role}”不在可选范围内（{'、'.join(ROLES)}）")
-    c.date("join_date", person.join_date)
+    c.date("join_date", person.join_date, allow_month=True)
     c.not_future("join_date", person.join_date, today)
     c.choice("status", person.status, PERSON_STATUSES, required=True)
     c.raise_if_any()

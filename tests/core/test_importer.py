@@ -366,3 +366,24 @@ def test_a_ledger_read_back_recreates_the_records_without_an_invented_unit(
         assert other.conn.execute(own).fetchone() == demo_store.conn.execute(own).fetchone()
     finally:
         other.close()
+
+
+def test_a_join_year_and_month_is_kept_as_such(store: Store, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path / "a.xlsx",
+        ["姓名", "身份", "入会时间"],
+        ["甲", "会员", 2019.9],
+        ["乙", "会员", "2020年1月"],
+        ["丙", "会员", "2020-01-15"],
+    )
+    apply(store, check(store, path))
+    joined = {
+        store.get(Person, i).name: store.get(Person, i).join_date
+        for n in ("甲", "乙", "丙")
+        for i in store.people_named(n)
+    }
+    assert joined == {"甲": "2019-09", "乙": "2020-01", "丙": "2020-01-15"}
+    # A year-month counts in its year, January included.
+    figures = store.people_figures(2020)
+    assert figures["new_members"] == 2 and figures["members"] == 3
+    assert store.people_figures(2019)["members"] == 1

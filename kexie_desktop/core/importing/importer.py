@@ -405,7 +405,8 @@ class _Planner:
             take("education", lambda x: v.parse_choice(x, EDUCATIONS, v.EDUCATION_SYNONYMS))
             take("speciality", text)
             take("roles", lambda x: v.parse_list(x, ROLES, v.ROLE_SYNONYMS))
-            take("join_date", lambda x: v.parse_date(x, datemode=self.datemode))
+            # 入会时间 is often known to the month only (2019.9, 2019年9月).
+            take("join_date", lambda x: v.parse_date(x, allow_month=True, datemode=self.datemode))
             take("status", lambda x: v.parse_choice(x, PERSON_STATUSES, v.STATUS_SYNONYMS))
             take("notes", text)
             plan.unit_name = text(cells.get("unit"))
