@@ -52,7 +52,7 @@ def _local_time(iso: str) -> str:
     except ValueError:
         return iso[:16].replace("T", " ")
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 

@@ -320,6 +320,7 @@ class MainWindow(QMainWindow):
         year = self.selected_year()
         self.activities_tab.set_year(year)
         self.awards_tab.set_year(year)
+        self.units_tab.model.set_selected_year(year)
         self._show_status()
 
     def _records_changed(self) -> None:

@@ -195,7 +195,7 @@ class RecordTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.foreground(row)
-        text = self.display(column.key, row.get(column.key))
+        text = self.cell_text(column.key, row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return text if len(text) > 12 else None
         return text
@@ -289,8 +289,11 @@ class RecordTableModel(QAbstractTableModel):
             for record_id in chunk:
                 row = rows.get(record_id)
                 if row is not None:
-                    result.append([self.display(k, row.get(k)) for k in keys])
+                    result.append([self.cell_text(k, row) for k in keys])
         return result
+
+    def cell_text(self, key: str, row: dict[str, Any]) -> str:
+        return self.display(key, row.get(key))
 
     def display(self, key: str, value: Any) -> str:
         if value is None:
@@ -363,6 +366,26 @@ class UnitsModel(RecordTableModel):
         COL_NEW,
     ) = range(8)
     NUMERIC_KEYS = frozenset({"member_count", "people_count"})
+    # The year selected in the window: 本年新建 is about that year.
+    selected_year: int | None = None
+
+    def set_selected_year(self, year: int | None) -> None:
+        if year != self.selected_year:
+            self.selected_year = year
+            if self._count:
+                column = self.COL_NEW
+                self.dataChanged.emit(self.index(0, column), self.index(self._count - 1, column))
+
+    def cell_text(self, key: str, row: dict[str, Any]) -> str:
+        if key == "founded_this_year":
+            # Founded in the selected year by its date; without a date, as the clerk ticked it.
+            established = str(row.get("established_date") or "")
+            if established[:4].isdigit():
+                if self.selected_year is None:
+                    return ""
+                return "是" if int(established[:4]) == self.selected_year else ""
+            return "是" if row.get(key) else ""
+        return super().cell_text(key, row)
 
     def display(self, key: str, value: Any) -> str:
         if key == "founded_this_year":

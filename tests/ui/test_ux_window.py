@@ -353,3 +353,28 @@ def test_filters_beside_the_search_box(window: MainWindow, demo_store: Store) ->
             0
         ]
     )
+
+
+def test_founded_this_year_follows_the_selected_year(
+    demo_store: Store, data_dir: Path, qtbot: Any
+) -> None:
+    from kexie_desktop.ui.table_models import UnitsModel
+
+    demo_store.save(Unit(name="甲新科协", kind="企业科协", established_date="2024-05-01"))
+    demo_store.save(Unit(name="乙老科协", kind="老科协", established_date="2019-05-01",
+                         founded_this_year=True))  # fmt: skip
+    win = MainWindow(demo_store, data_dir)
+    qtbot.addWidget(win)
+    win.show()
+    tab = win.units_tab
+    win.show_tab(tab)
+
+    def new(name: str) -> str:
+        row = next(r for r in range(tab.model.rowCount())
+                   if tab.model.data(tab.model.index(r, 0)) == name)  # fmt: skip
+        return tab.model.data(tab.model.index(row, UnitsModel.COL_NEW))
+
+    win.show_year(2024)
+    assert new("甲新科协") == "是" and new("乙老科协") == ""
+    win.show_year(2019)
+    assert new("甲新科协") == "" and new("乙老科协") == "是"
