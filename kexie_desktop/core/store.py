@@ -373,6 +373,19 @@ class Store:
                     continue
                 row = _snapshot_row(record)
                 links = self._links_to(cls, record_id)
+                if cls is Person and links["awards.person_id"]:
+                    # The award keeps its winner's name as text, not a blank 获奖者.
+                    kept = [
+                        r[0]
+                        for r in self.conn.execute(
+                            "SELECT id FROM awards WHERE person_id = ? AND team = ''", [record_id]
+                        )
+                    ]
+                    self.conn.execute(
+                        "UPDATE awards SET team = ? WHERE person_id = ? AND team = ''",
+                        [record.name, record_id],  # type: ignore[attr-defined]
+                    )  # fmt: skip
+                    links["awards.kept_name"] = kept
                 cursor = self.db.execute(
                     "INSERT INTO recycle_bin (deleted_at, table_name, record_id, label, "
                     "row_json, links_json) VALUES (?, ?, ?, ?, ?, ?)",
@@ -444,7 +457,13 @@ class Store:
                 for key, ids in json.loads(links_json).items():
                     where, column = key.split(".")
                     for other in ids:
-                        if where == "activity_people":
+                        if column == "kept_name":
+                            # Linked to the person again: the name kept as text goes.
+                            self.db.execute(
+                                "UPDATE awards SET team = '' WHERE id = ? AND person_id = ? "
+                                "AND team = ?", [other, record_id, row.get("name", "")]
+                            )  # fmt: skip
+                        elif where == "activity_people":
                             self.db.execute(
                                 "INSERT OR IGNORE INTO activity_people (activity_id, person_id) "
                                 "SELECT id, ? FROM activities WHERE id = ?", [record_id, other]

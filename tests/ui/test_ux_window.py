@@ -378,3 +378,16 @@ def test_founded_this_year_follows_the_selected_year(
     assert new("甲新科协") == "是" and new("乙老科协") == ""
     win.show_year(2019)
     assert new("甲新科协") == "" and new("乙老科协") == "是"
+
+
+def test_deleting_a_winner_says_the_name_stays_on_the_award(
+    window: MainWindow, demo_store: Store
+) -> None:
+    from kexie_desktop.core.records import Award
+
+    person = demo_store.save(Person(name="获奖的李四"))
+    demo_store.save(Award(name="科普先进个人", level="市级", person_id=person.id))
+    tab = window.people_tab
+    window.show_tab(tab)
+    tab.reload()
+    assert "保留其姓名" in tab.delete_message([person.id])

@@ -432,6 +432,8 @@ class RecordTab(QWidget):
                 f"{kind}{n}项" if kind != "人员" else f"人员{n}人" for kind, n in refs.items()
             )
             text += f"\n\n有{parts}与之关联，删除后这些记录中的关联将被清空。"
+            if self.kind_label == "人员" and "奖项" in refs:
+                text += "奖项的获奖者一栏仍会以文字保留其姓名。"
         return text + "\n\n删除的记录会放入回收站，需要时可以恢复（或按 Ctrl+Z 撤销）。"
 
     def deleted_words(self, ids: list[int]) -> str:
