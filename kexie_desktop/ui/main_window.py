@@ -320,7 +320,11 @@ class MainWindow(QMainWindow):
         year = self.selected_year()
         self.activities_tab.set_year(year)
         self.awards_tab.set_year(year)
-        self.units_tab.model.set_selected_year(year)
+        from kexie_desktop.ui.table_models import UnitsModel
+
+        units = self.units_tab.model
+        if isinstance(units, UnitsModel):  # 本年新建 is about the selected year
+            units.set_selected_year(year)
         self._show_status()
 
     def _records_changed(self) -> None:
