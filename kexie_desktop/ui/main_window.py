@@ -512,11 +512,23 @@ class MainWindow(QMainWindow):
 
         from kexie_desktop.core.backup import BackupError, inspect_backup
         from kexie_desktop.core.store import StoreError
+        from kexie_desktop.ui.dialogs.restore_dialog import RestoreDialog, automatic_backups
         from kexie_desktop.ui.exporting import default_folder
 
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "选择备份文件", str(default_folder(self.store)), "备份文件 (*.db);;所有文件 (*)"
-        )
+        chosen: str | Path = ""
+        if automatic_backups(self.data_dir):
+            picker = RestoreDialog(self.data_dir, self)
+            if not picker.exec():
+                return
+            if picker.chosen is not None:
+                chosen = picker.chosen
+        if not chosen:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self,
+                "选择备份文件",
+                str(default_folder(self.store)),
+                "备份文件 (*.db);;所有文件 (*)",
+            )
         if not chosen:
             return
         try:

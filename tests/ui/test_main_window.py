@@ -260,5 +260,9 @@ def test_backup_and_restore_from_the_window(
     bad = tmp_path / "坏.db"
     bad.write_bytes(b"garbage" * 100)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(bad), ""))
+    # The copy made before the restore is now offered first; 另选备份文件… browses.
+    from kexie_desktop.ui.dialogs.restore_dialog import RestoreDialog
+
+    monkeypatch.setattr(RestoreDialog, "exec", lambda d: d._browse() or int(d.result()))
     window.restore_action.trigger()
     assert shown[-1][0] == "不能使用这个备份"

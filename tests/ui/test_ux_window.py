@@ -391,3 +391,27 @@ def test_deleting_a_winner_says_the_name_stays_on_the_award(
     window.show_tab(tab)
     tab.reload()
     assert "保留其姓名" in tab.delete_message([person.id])
+
+
+def test_restore_offers_the_automatic_backups(
+    window: MainWindow, demo_store: Store, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    from kexie_desktop.core.backup import automatic_backup
+    from kexie_desktop.ui.dialogs.restore_dialog import RestoreDialog
+
+    automatic_backup(demo_store.conn, window.data_dir)
+    demo_store.save(Person(name="备份后才加的人"))
+    listed: list[list[str]] = []
+
+    def pick_first(dialog: RestoreDialog) -> int:
+        listed.append([dialog.table.item(0, c).text() for c in range(3)])
+        assert dialog.restore_button.isDefault()
+        dialog._restore()
+        return int(dialog.result())
+
+    monkeypatch.setattr(RestoreDialog, "exec", pick_first)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    window.restore_action.trigger()
+    assert listed[0][1] == "每日自动备份" and "活动" in listed[0][2]
+    assert demo_store.people_named("备份后才加的人") == []
