@@ -422,7 +422,8 @@ class MainWindow(QMainWindow):
             self,
             "载入演示数据",
             "演示数据是虚构的一年记录（基层组织、人员、活动和奖项），会加入到当前数据中，"
-            "便于熟悉程序。\n\n确定载入吗？",
+            "便于熟悉程序。熟悉之后可在“文件 → 导入记录与撤销”中一步删除全部演示数据。"
+            "\n\n确定载入吗？",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
