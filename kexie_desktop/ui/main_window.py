@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
             tab.saved.connect(self._remember_save)
             tab.deleted.connect(self._remember_delete)
             tab.selection_changed.connect(self._selection_changed)
+            tab.batch_saved.connect(self._remember_batch)
         self._restore_lists()
         self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
         self._install_shortcuts()
@@ -337,7 +338,7 @@ class MainWindow(QMainWindow):
         self._year_changed()
 
     def _tab_status_changed(self, text: str) -> None:
-        if text.startswith("已复制"):
+        if text.startswith(("已复制", "已把")):
             self.statusBar().showMessage(text, 6000)
             return
         self._show_status()
@@ -601,6 +602,16 @@ class MainWindow(QMainWindow):
                     redo_entries=bin_entries,
                 )
             )
+
+    def _remember_batch(self, befores: list[object], afters: list[object], text: str) -> None:
+        store = self.store
+
+        def save_all(records: list[object]) -> None:
+            with store.transaction():
+                for record in records:
+                    store.save(record)  # type: ignore[type-var]
+
+        self._push_undo(_Step(text, lambda: save_all(befores), lambda: save_all(afters)))
 
     def _remember_delete(
         self, entries: list[int], text: str, record_type: object, ids: list[int]

@@ -415,3 +415,49 @@ def test_restore_offers_the_automatic_backups(
     window.restore_action.trigger()
     assert listed[0][1] == "每日自动备份" and "活动" in listed[0][2]
     assert demo_store.people_named("备份后才加的人") == []
+
+
+def test_set_the_status_of_several_people_as_one_undo_step(
+    window: MainWindow, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    tab = window.people_tab
+    window.show_tab(tab)
+    tab.view.selectAll()
+    ids = tab.selected_ids()
+    before = {i: demo_store.get(Person, i).status for i in ids}
+    assert "退出" not in set(before.values()) or len(set(before.values())) > 1
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a: ("退出", True))
+    tab._context_menu(tab.view.visualRect(tab.model.index(0, 0)).center())
+    entry = next(a for a in tab._menu.actions() if a.text() == "设置所选人员的状态…")
+    tab._menu.close()
+    entry.trigger()
+    assert {demo_store.get(Person, i).status for i in ids} == {"退出"}
+    assert window.undo_action.text().startswith("撤销 把") and "状态设为“退出”" in (
+        window.undo_action.text()
+    )
+    window.undo_action.trigger()
+    assert {i: demo_store.get(Person, i).status for i in ids} == before
+    window.redo_action.trigger()
+    assert {demo_store.get(Person, i).status for i in ids} == {"退出"}
+
+
+def test_set_the_unit_of_several_people(
+    window: MainWindow, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    unit_id, unit_name = demo_store.unit_choices()[0]
+    tab = window.people_tab
+    window.show_tab(tab)
+    tab.view.selectRow(0)
+    tab.view.selectionModel().select(
+        tab.model.index(1, 0),
+        tab.view.selectionModel().SelectionFlag.Select
+        | tab.view.selectionModel().SelectionFlag.Rows,
+    )
+    ids = tab.selected_ids()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a: (unit_name, True))
+    tab.set_unit_of_selected()
+    assert {demo_store.get(Person, i).unit_id for i in ids} == {unit_id}

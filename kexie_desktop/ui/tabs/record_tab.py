@@ -51,6 +51,8 @@ class RecordTab(QWidget):
     saved = Signal(object, object)
     # Records just deleted: (recycle-bin entries, words for 撤销, record type, ids).
     deleted = Signal(list, str, object, list)
+    # Several records changed at once (records before, records after, words for 撤销).
+    batch_saved = Signal(list, list, str)
     # How many records are selected: the window's 修改/删除 follow it.
     selection_changed = Signal(int)
 
