@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
             self.import_history_action, self.template_action, self.backup_action,
             self.restore_action, self.recycle_action, self.audit_action,
             self.export_list_action, self.next_tab_action, self.previous_tab_action,
+            self.print_action, self.print_preview_action,
         )  # fmt: skip
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
@@ -168,6 +169,12 @@ class MainWindow(QMainWindow):
         self.previous_tab_action.triggered.connect(lambda: self._switch_tab(-1))
         self.export_list_action = QAction("导出当前列表(&C)…", self)
         self.export_list_action.triggered.connect(lambda: self.current_tab().export_list())
+        self.print_action = QAction("打印当前列表(&P)…", self)
+        self.print_action.triggered.connect(lambda: self.current_tab().print_list())
+        self.print_preview_action = QAction("打印预览(&V)…", self)
+        self.print_preview_action.triggered.connect(
+            lambda: self.current_tab().print_list(preview=True)
+        )
         self.help_action = QAction("使用说明(&H)", self)
         self.help_action.triggered.connect(self.show_help)
         self.recycle_action = QAction("回收站(&R)…", self)
@@ -216,6 +223,7 @@ class MainWindow(QMainWindow):
         for action in (self.next_tab_action, self.previous_tab_action):
             self.addAction(action)
         self.help_action.setShortcut(QKeySequence("F1"))
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
 
@@ -251,6 +259,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.print_preview_action)
+        file_menu.addAction(self.print_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("编辑(&E)")

@@ -461,3 +461,37 @@ def test_set_the_unit_of_several_people(
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a: (unit_name, True))
     tab.set_unit_of_selected()
     assert {demo_store.get(Person, i).unit_id for i in ids} == {unit_id}
+
+
+def test_print_the_list_a4_landscape(window: MainWindow, tmp_path: Path) -> None:
+    from PySide6.QtGui import QPageLayout, QPageSize
+    from PySide6.QtPrintSupport import QPrinter
+
+    tab = window.units_tab
+    window.show_tab(tab)
+    document = tab.print_document()
+    text = document.toPlainText()
+    assert "基层组织列表" in text and "单位名称" in text
+    assert tab.model.data(tab.model.index(0, 0)) in text
+    printer = tab.make_printer()
+    assert printer.pageLayout().orientation() == QPageLayout.Orientation.Landscape
+    assert printer.pageLayout().pageSize().id() == QPageSize.PageSizeId.A4
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "list.pdf"))
+    document.print_(printer)
+    assert (tmp_path / "list.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_print_preview_opens(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    opened: list[str] = []
+
+    def fake_exec(dialog: QPrintPreviewDialog) -> int:
+        opened.append(dialog.windowTitle())
+        return 0
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", fake_exec)
+    window.show_tab(window.awards_tab)
+    window.print_preview_action.trigger()
+    assert opened == ["打印预览 — 奖项列表"]

@@ -26,6 +26,8 @@ from kexie_desktop.ui.table_models import IdRole, RecordRole, RecordTableModel
 if TYPE_CHECKING:
     from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 
+# More rows than this are not laid out for printing (a 100,000-row document would take minutes).
+PRINT_LIMIT = 5000
 # Typing pauses this long before the list is filtered, so a fast typist is not slowed down.
 SEARCH_DELAY_MS = 150
 
@@ -305,6 +307,74 @@ class RecordTab(QWidget):
             return
         QApplication.restoreOverrideCursor()
         show_export_done(self, "导出完成", f"已导出 {len(rows)} 行。\n{result.summary()}", target)
+
+    def print_document(self) -> object | None:
+        """The list as shown, as a document to print: a title, the filters, a table.
+        None (after saying why) when there is nothing to print or far too much."""
+        import datetime as dt
+        from html import escape
+
+        from PySide6.QtGui import QTextDocument
+
+        ids = self.model.all_ids()
+        if not ids:
+            QMessageBox.information(self, "没有可打印的记录", "列表中没有记录。")
+            return None
+        if len(ids) > PRINT_LIMIT:
+            QMessageBox.information(
+                self,
+                "列表太长",
+                f"列表有 {len(ids)} 行，打印前请用查找、筛选或年度缩小范围"
+                f"（最多 {PRINT_LIMIT} 行），或用“导出当前列表”到 Excel 中打印。",
+            )
+            return None
+        headers, rows = self.rows_as_shown(ids)
+        head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
+        )
+        title = escape(f"{self.kind_label}列表")
+        note = escape(f"{self.status_text()}　打印于 {dt.date.today().isoformat()}")
+        document = QTextDocument()
+        document.setDefaultStyleSheet(
+            "th { background-color: #e8e8e8; font-weight: bold; } td, th { padding: 2px 4px; }"
+        )
+        document.setHtml(
+            f"<h3>{title}</h3><p>{note}</p>"
+            f'<table border="1" cellspacing="0" width="100%"><thead><tr>{head}</tr></thead>'
+            f"{body}</table>"
+        )
+        return document
+
+    def make_printer(self) -> object:
+        """A4 landscape: lists are wide."""
+        from PySide6.QtGui import QPageLayout, QPageSize
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        printer.setDocName(f"{self.kind_label}列表")
+        return printer
+
+    def print_list(self, preview: bool = False) -> None:
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+
+        document = self.print_document()
+        if not isinstance(document, QTextDocument):
+            return
+        printer = self.make_printer()
+        assert isinstance(printer, QPrinter)
+        if preview:
+            dialog = QPrintPreviewDialog(printer, self)
+            dialog.setWindowTitle(f"打印预览 — {self.kind_label}列表")
+            dialog.paintRequested.connect(document.print_)
+            dialog.exec()
+            return
+        chooser = QPrintDialog(printer, self)
+        if chooser.exec():
+            document.print_(printer)
 
     def _context_menu(self, pos: QPoint) -> None:
         from PySide6.QtWidgets import QMenu
