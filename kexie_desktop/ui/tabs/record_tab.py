@@ -134,7 +134,7 @@ class RecordTab(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(6)
+            combo.setMinimumContentsLength(2 * len(caption) + 6)  # CJK: two average widths
             combo.addItem(f"{caption}：全部", None)
             for choice in choices:
                 combo.addItem(choice or "本会", choice)
