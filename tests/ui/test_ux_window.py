@@ -321,6 +321,9 @@ def test_filters_beside_the_search_box(window: MainWindow, demo_store: Store) ->
     assert shown == {"学术交流"} and 0 < tab.model.rowCount() < total
     assert "筛选：类别＝学术交流" in window.status_label.text()
     units = tab.filter_combos["unit_name"]
+    assert units.count() == 1  # filled when opened, not at start-up
+    units.showPopup()
+    units.hidePopup()
     assert units.itemText(1) == "本会"
     units.setCurrentIndex(1)
     assert all(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
@@ -30,6 +31,17 @@ if TYPE_CHECKING:
 PRINT_LIMIT = 5000
 # Typing pauses this long before the list is filtered, so a fast typist is not slowed down.
 SEARCH_DELAY_MS = 150
+
+
+class _FilterCombo(QComboBox):
+    """A drop-down that can fill itself just before it opens."""
+
+    about_to_show: Callable[[], None] | None = None
+
+    def showPopup(self) -> None:
+        if self.about_to_show is not None:
+            self.about_to_show()
+        super().showPopup()
 
 
 class RecordTab(QWidget):
@@ -129,7 +141,10 @@ class RecordTab(QWidget):
         top.addWidget(self.search_edit, 1)
         self.filter_combos: dict[str, QComboBox] = {}
         for key, caption, choices in self.FILTERS:
-            combo = QComboBox()
+            combo = _FilterCombo()
+            if not choices:
+                # A thousand unit names are read when the list is opened, not at start-up.
+                combo.about_to_show = self.refresh_filter_choices
             combo.setToolTip(f"只显示{caption}为所选的记录")
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -158,7 +173,6 @@ class RecordTab(QWidget):
 
     def ensure_loaded(self) -> None:
         if not self.model.loaded:
-            self.refresh_filter_choices()
             self.reload()
             if not self._fitted:
                 self.fit_columns()
@@ -166,7 +180,6 @@ class RecordTab(QWidget):
     def mark_stale(self) -> None:
         """Records changed elsewhere: reload now if on screen, else when next shown."""
         if self.isVisible():
-            self.refresh_filter_choices()
             self.reload()
         else:
             self.model.loaded = False
