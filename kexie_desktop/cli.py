@@ -27,6 +27,9 @@ kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日�
                                                                   导出年度工作总结
 kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids]
                                                                   导出台账
+kexie-desktop export evidence --year 年份 --out 文件.docx        导出图文台账（活动记录表与照片）
+kexie-desktop attach (--activity 编号 | --award 编号) 文件… [--kind 照片] [--caption 说明]
+                                                                  给活动或奖项添加附件
 kexie-desktop profile [--org-name 名称 --level 层级 --place 所在地 --contact 联系人 --phone 电话]
                                                                   查看或设置本组织信息
 kexie-desktop backup --out 文件                                    备份数据
@@ -43,8 +46,8 @@ _ERROR_TRANSLATIONS = (
     (re.compile(r"argument \S+: invalid choice: '([^']*)'.*"), "没有“{0}”这个命令"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
     (
-        re.compile(r"the following arguments are required: \{summary,ledger\}"),
-        "请写明导出什么：summary（年度工作总结）或 ledger（台账）",
+        re.compile(r"the following arguments are required: \{summary,ledger,evidence\}"),
+        "请写明导出什么：summary（年度工作总结）、ledger（台账）或 evidence（图文台账）",
     ),
     (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
     (re.compile(r"argument (\S+): (日期.*)"), "参数 {0}：{1}"),
@@ -122,7 +125,8 @@ def build_parser() -> ChineseArgumentParser:
         help="自检：在临时文件夹中建库、载入演示数据、导出并读回，不读写您的数据",
     )
     sub = parser.add_subparsers(
-        dest="command", title="命令", metavar="{demo,import,export,profile,backup,restore}"
+        dest="command", title="命令",
+        metavar="{demo,import,export,attach,profile,backup,restore}",
     )
     profile = sub.add_parser("profile", help="查看或设置本组织信息", add_help=False, usage=_USAGE)
     _add_common(profile)
@@ -157,11 +161,14 @@ def build_parser() -> ChineseArgumentParser:
     restore.add_argument("file", type=Path, metavar="文件", help="备份文件")
     export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
     _add_common(export)
-    what = export.add_subparsers(dest="what", title="导出内容", metavar="{summary,ledger}")
+    what = export.add_subparsers(
+        dest="what", title="导出内容", metavar="{summary,ledger,evidence}"
+    )
     what.required = True
     for name, text, suffix in (
         ("summary", "年度工作总结（Word 公文格式）", ".docx"),
         ("ledger", "台账（Excel 工作簿）", ".xlsx"),
+        ("evidence", "图文台账（活动记录表与照片，Word 文档）", ".docx"),
     ):
         item = what.add_parser(name, help=text, add_help=False, usage=_USAGE)
         _add_common(item)
@@ -173,13 +180,25 @@ def build_parser() -> ChineseArgumentParser:
             item.add_argument(
                 "--full-ids", action="store_true", help="身份证号和电话写完整（默认部分隐藏）"
             )
-        else:
+        elif name == "summary":
             item.add_argument(
                 "--date",
                 type=_iso_date,
                 metavar="YYYY-MM-DD",
                 help="落款日期（默认为程序中为这一年设定的日期，没有设定则为今天）",
             )
+    attach = sub.add_parser("attach", help="给活动或奖项添加附件", add_help=False, usage=_USAGE)
+    _add_common(attach)
+    owner = attach.add_mutually_exclusive_group(required=True)
+    owner.add_argument("--activity", type=int, metavar="编号", help="活动的编号")
+    owner.add_argument("--award", type=int, metavar="编号", help="奖项的编号")
+    attach.add_argument("files", type=Path, nargs="+", metavar="文件", help="要添加的文件")
+    attach.add_argument(
+        "--kind", dest="attachment_kind", metavar="类别",
+        help="照片、签到表、通知/方案、新闻报道、总结、证书或其他（默认：图片为照片，"
+        "奖项的图片为证书，其余为其他）",
+    )  # fmt: skip
+    attach.add_argument("--caption", default="", metavar="说明", help="附件说明（照片下方的文字）")
     return parser
 
 
@@ -209,6 +228,8 @@ def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
         return _run_import(args, data_dir)
     if args.command == "profile":
         return _run_profile(args, data_dir)
+    if args.command == "attach":
+        return _run_attach(args, data_dir)
     assert args.command in ("backup", "restore"), args.command
     return _run_backup(args, data_dir)
 
@@ -341,6 +362,15 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                           "记录起草的草稿，请审阅修改。", file=sys.stderr)  # fmt: skip
                 if undated := store.undated_awards():
                     print(f"提示：有{undated}个奖项没有获奖日期，未计入任何年度。", file=sys.stderr)
+            elif args.what == "evidence":
+                from kexie_desktop.core.evidence_export import export_evidence
+
+                evidence = export_evidence(store, args.year, args.out)
+                print(evidence.summary())
+                for line in evidence.warnings():
+                    print(f"注意：{line}", file=sys.stderr)
+                # Written, but a photo of it is missing: a script must notice.
+                return 1 if evidence.problems else 0
             else:
                 result = export.export_ledger(store, args.year, args.out, full_ids=args.full_ids)
         finally:
@@ -350,6 +380,35 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
         return 1
     print(result.summary())
     return 0
+
+
+def _run_attach(args: argparse.Namespace, data_dir: Path) -> int:
+    """Exit 0: every file attached; 1: some or all refused (the others are attached)."""
+    from kexie_desktop.core import attachments
+
+    if not data_dir.joinpath("kexie.db").exists():
+        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
+        return 1
+    table, owner_id = (
+        ("activities", args.activity) if args.activity is not None else ("awards", args.award)
+    )
+    try:
+        store = _open_store(data_dir, writes=True)
+        try:
+            result = attachments.attach_files(
+                store, table, owner_id, args.files,
+                kind=args.attachment_kind, caption=args.caption,
+            )  # fmt: skip
+        finally:
+            store.close()
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    for added in result.added:
+        print(f"已添加：{added.original_name}（{added.kind}，附件编号{added.id}）")
+    for _name, why in result.refused:
+        print(f"错误：{why}", file=sys.stderr)
+    return 1 if result.refused else 0
 
 
 def _run_demo(data_dir: Path) -> int:

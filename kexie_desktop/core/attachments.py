@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import uuid as uuid_module
@@ -277,7 +278,7 @@ def _check_office_zip(path: Path, file_type: str, mismatch: AttachmentError) -> 
         raise mismatch from exc
 
 
-def _open_image(path: Path, file_type: str) -> PILImage.Image:
+def _open_image(path: Path, file_type: str, data: bytes | None = None) -> PILImage.Image:
     """The image opened (not decoded) after checking its pixel count; JPEG set to draft mode
     by the caller when it wants a smaller decode."""
     from PIL import Image
@@ -289,7 +290,8 @@ def _open_image(path: Path, file_type: str) -> PILImage.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path, formats=["JPEG" if file_type == "jpg" else "PNG"])
+            source: Any = path if data is None else io.BytesIO(data)
+            image = Image.open(source, formats=["JPEG" if file_type == "jpg" else "PNG"])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_large(path, "") from exc
     width, height = image.size
@@ -801,20 +803,31 @@ def _flatten(image: PILImage.Image) -> PILImage.Image:
 def scaled_jpeg(path: Path, file_type: str, long_side: int, quality: int) -> bytes:
     """The image turned upright, scaled so its long side is at most `long_side`, as JPEG bytes.
 
-    Metadata (EXIF with GPS position, camera) is not carried over."""
-    import io
+    Metadata (EXIF with the GPS position, the camera) is not carried over."""
+    return _scaled(path, file_type, long_side, quality, None)
 
+
+def scaled_jpeg_from_bytes(data: bytes, file_type: str, long_side: int, quality: int) -> bytes:
+    """As scaled_jpeg, for a file already read (and checked against its hash)."""
+    return _scaled(Path("照片"), file_type, long_side, quality, data)
+
+
+def _scaled(path: Path, file_type: str, long_side: int, quality: int,
+            data: bytes | None) -> bytes:  # fmt: skip
     from PIL import Image
 
-    with _open_image(path, file_type) as image:
+    with _open_image(path, file_type, data) as image:
+        width, height = image.size
+        scale = min(1.0, long_side / max(width, height))
         if file_type == "jpg":
-            # Decode at the smallest DCT scale still at least as large as needed.
-            image.draft("RGB", (long_side, long_side))
+            # Decode at the smallest DCT scale (1/2, 1/4, 1/8) still at least the size needed:
+            # a 12-megapixel photo for 1600 px is decoded at 2000×1500, for a thumbnail at 500.
+            image.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
         upright = _oriented(image)
-        upright.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        upright.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
         flat = _flatten(upright)
         out = io.BytesIO()
-        flat.save(out, "JPEG", quality=quality, optimize=True, progressive=False)
+        flat.save(out, "JPEG", quality=quality)
     return out.getvalue()
 
 

@@ -124,13 +124,8 @@ _RPR_ORDER = (
 
 def write_docx(document: Document, target: BinaryIO) -> None:
     """Render `document` as a .docx into the open binary file `target`."""
-    import docx
-
-    doc: Any = docx.Document()
-    _set_up_package(doc, document)
-    _set_up_page(doc)
-    _define_styles(doc)
-    _add_page_numbers(doc)
+    author = document.signature.organisation if document.signature else ""
+    doc = new_document(document.title, author)
 
     # Paragraphs are built at the XML level: python-docx looks a style up by scanning every style
     # for each paragraph, which made a year of 5,000 activities take seconds.
@@ -148,6 +143,19 @@ def write_docx(document: Document, target: BinaryIO) -> None:
         _add_signature(body_end, document.signature)
 
     doc.save(target)
+
+
+def new_document(title: str, author: str) -> Any:
+    """An empty python-docx document with the page, styles and page numbers of GB/T 9704:
+    the summary and the 图文台账 share them."""
+    import docx
+
+    doc: Any = docx.Document()
+    _set_up_package(doc, title, author)
+    _set_up_page(doc)
+    _define_styles(doc)
+    _add_page_numbers(doc)
+    return doc
 
 
 def _append_paragraph(body_end: Any, style_name: str, text: str) -> Any:
@@ -223,13 +231,13 @@ def _add_signature(body_end: Any, signature: Signature) -> None:
         p_pr.get_or_add_ind().set(_qn("w:rightChars"), str(round(chars * 100)))
 
 
-def _set_up_package(doc: Any, document: Document) -> None:
+def _set_up_package(doc: Any, title: str, author: str) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE
 
     now = datetime.now(UTC).replace(microsecond=0)
     props = doc.core_properties
-    props.title = document.title
-    props.author = document.signature.organisation if document.signature else ""
+    props.title = title
+    props.author = author
     props.last_modified_by = props.author
     props.comments = ""
     props.language = "zh-CN"
