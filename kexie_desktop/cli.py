@@ -268,7 +268,9 @@ def _release_locks() -> None:
 
 
 def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
+    from kexie_desktop.core import attachments
     from kexie_desktop.core.backup import BackupError, copy_database
+    from kexie_desktop.core.safe_write import explain_os_error
 
     if not data_dir.joinpath("kexie.db").exists():
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
@@ -280,10 +282,23 @@ def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
                 info = copy_database(store.conn, args.out)
                 print(f"已备份到：{info.path}（已检查完整）")
                 print(info.describe())
+                try:
+                    files = attachments.backup_files(store, args.out)
+                except OSError as exc:
+                    raise BackupError(f"附件文件没有备份完：{explain_os_error(exc, args.out)}")
+                print(f"{files.describe()}（在备份旁的 attachments 文件夹中，请一并保存）")
+                if files.problems:
+                    return 1
             else:
+                files = attachments.files_for_restore(args.file, data_dir)
                 safety, described = store.restore(args.file)
                 print(f"已恢复：{described}")
                 print(f"恢复前的数据已另存为：{safety}（如需可用它再恢复回来）")
+                if files.problems:
+                    print(f"注意：备份中有{len(files.problems)}个附件文件找不到或已损坏"
+                          "（备份旁应有 attachments 文件夹），这些附件会显示为缺失。",
+                          file=sys.stderr)  # fmt: skip
+                    return 1
         finally:
             store.close()
     except (StoreError, BackupError) as exc:

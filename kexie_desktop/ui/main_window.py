@@ -406,11 +406,23 @@ class MainWindow(QMainWindow):
 
         def job(_progress: object) -> object:
             reader = store.reopen()
+            from kexie_desktop.core.attachments import backup_files
+            from kexie_desktop.core.safe_write import ExportError, explain_os_error
+
             try:
                 info = copy_database(reader.conn, target)
+                try:
+                    files = backup_files(reader, target)
+                except OSError as exc:
+                    raise ExportError(
+                        f"附件文件没有备份完：{explain_os_error(exc, target)}"
+                    ) from exc
             finally:
                 reader.close()
-            return _Done(f"已备份到：{info.path}，文件已检查完整。\n{info.describe()}")
+            return _Done(
+                f"已备份到：{info.path}，文件已检查完整。\n{info.describe()}\n"
+                f"{files.describe()}附件在备份旁的 attachments 文件夹中，请一并保存。"
+            )
 
         self._task = run_export(
             self, "正在备份……", job, done_title="备份完成", failed_title="备份没有完成"
@@ -443,15 +455,24 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        from kexie_desktop.core.attachments import files_for_restore
+
         try:
+            assert self.store.path is not None
+            files = files_for_restore(Path(chosen), self.store.path.parent)
             safety, described = self.store.restore(Path(chosen))
         except (BackupError, StoreError) as exc:
             QMessageBox.warning(self, "恢复没有完成", f"{exc}\n\n现在的数据没有改动。")
             return
         self.update_title()
         self._reload_all()
+        missing = (
+            f"\n\n注意：备份中有{len(files.problems)}个附件文件找不到或已损坏（备份旁应有 "
+            "attachments 文件夹），这些附件会显示为缺失。"
+            if files.problems else ""
+        )  # fmt: skip
         QMessageBox.information(
-            self, "已恢复", f"已恢复：{described}\n\n恢复前的数据已另存为：{safety}"
+            self, "已恢复", f"已恢复：{described}\n\n恢复前的数据已另存为：{safety}{missing}"
         )
 
     # -- undo, 回收站, change log ------------------------------------------------------
