@@ -117,8 +117,9 @@ def measure_export() -> None:
     result = export_evidence(store, 2025, OUT / "图文台账.docx")
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"export_s": round(seconds, 1), "peak_mb": round(peak_mb),
-                      "photos": result.photos, "file_mb": round(result.size / 2**20, 1)}))  # fmt: skip
+    figures = {"export_s": round(seconds, 1), "peak_mb": round(peak_mb), "photos": result.photos,
+               "file_mb": round(result.size / 2**20, 1)}  # fmt: skip
+    print(json.dumps(figures))
 
 
 def main() -> None:

@@ -125,7 +125,8 @@ def build_parser() -> ChineseArgumentParser:
         help="自检：在临时文件夹中建库、载入演示数据、导出并读回，不读写您的数据",
     )
     sub = parser.add_subparsers(
-        dest="command", title="命令",
+        dest="command",
+        title="命令",
         metavar="{demo,import,export,attach,profile,backup,restore}",
     )
     profile = sub.add_parser("profile", help="查看或设置本组织信息", add_help=False, usage=_USAGE)
@@ -161,9 +162,7 @@ def build_parser() -> ChineseArgumentParser:
     restore.add_argument("file", type=Path, metavar="文件", help="备份文件")
     export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
     _add_common(export)
-    what = export.add_subparsers(
-        dest="what", title="导出内容", metavar="{summary,ledger,evidence}"
-    )
+    what = export.add_subparsers(dest="what", title="导出内容", metavar="{summary,ledger,evidence}")
     what.required = True
     for name, text, suffix in (
         ("summary", "年度工作总结（Word 公文格式）", ".docx"),
@@ -285,7 +284,8 @@ def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
                 try:
                     files = attachments.backup_files(store, args.out)
                 except OSError as exc:
-                    raise BackupError(f"附件文件没有备份完：{explain_os_error(exc, args.out)}")
+                    why = explain_os_error(exc, args.out)
+                    raise BackupError(f"附件文件没有备份完：{why}") from exc
                 print(f"{files.describe()}（在备份旁的 attachments 文件夹中，请一并保存）")
                 if files.problems:
                     return 1

@@ -83,8 +83,41 @@ FILE_DIALOG_FILTER = (
     "照片 (*.jpg *.jpeg *.png);;所有文件 (*)"
 )
 _EXECUTABLE_SUFFIXES = frozenset(
-    ".exe .com .bat .cmd .scr .pif .msi .msp .dll .cpl .js .jse .vbs .vbe .wsf .wsh .ps1 .psm1 "
-    ".hta .lnk .jar .sh .run .bin .appimage .deb .rpm .apk .reg .docm .xlsm .dotm .xltm".split()
+    [
+        ".exe",
+        ".com",
+        ".bat",
+        ".cmd",
+        ".scr",
+        ".pif",
+        ".msi",
+        ".msp",
+        ".dll",
+        ".cpl",
+        ".js",
+        ".jse",
+        ".vbs",
+        ".vbe",
+        ".wsf",
+        ".wsh",
+        ".ps1",
+        ".psm1",
+        ".hta",
+        ".lnk",
+        ".jar",
+        ".sh",
+        ".run",
+        ".bin",
+        ".appimage",
+        ".deb",
+        ".rpm",
+        ".apk",
+        ".reg",
+        ".docm",
+        ".xlsm",
+        ".dotm",
+        ".xltm",
+    ]
 )
 _EXECUTABLE_MAGIC = (
     (b"MZ", "Windows 可执行程序"),
@@ -302,9 +335,7 @@ def _open_image(path: Path, file_type: str, data: bytes | None = None) -> PILIma
 
 
 def _too_large(path: Path, size: str) -> AttachmentError:
-    return AttachmentError(
-        f"“{path.name}”的尺寸{size}大得不正常，可能是恶意构造的文件，没有添加。"
-    )
+    return AttachmentError(f"“{path.name}”的尺寸{size}大得不正常，可能是恶意构造的文件，没有添加。")
 
 
 def _check_image(path: Path, file_type: str, mismatch: AttachmentError) -> None:
@@ -640,9 +671,7 @@ def referenced_files(conn: Any) -> set[tuple[str, str]]:
     """(sha256, file_type) of every file an attachment or a 回收站 entry refers to."""
     found = {
         (str(r[0]), str(r[1]))
-        for r in conn.execute(
-            "SELECT sha256, file_type FROM attachments WHERE sha256 IS NOT NULL"
-        )
+        for r in conn.execute("SELECT sha256, file_type FROM attachments WHERE sha256 IS NOT NULL")
         if _valid_name(r[0], r[1])
     }
     return found | _files_in_bin(conn)

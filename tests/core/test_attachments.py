@@ -120,7 +120,11 @@ def test_awards_take_certificates_and_links_are_text_only(store: Store, tmp_path
     link = att.add_link(store, "awards", award.id, " https://news.example.cn/a?id=1 ",
                         title="我市科协获表彰", date="2025-11-03")  # fmt: skip
     assert (link.url, link.kind, link.is_link, link.label) == (
-        "https://news.example.cn/a?id=1", "新闻报道", True, "我市科协获表彰")
+        "https://news.example.cn/a?id=1",
+        "新闻报道",
+        True,
+        "我市科协获表彰",
+    )
     with pytest.raises(att.AttachmentError, match="不是网址"):
         att.add_link(store, "awards", award.id, "javascript:alert(1)")
     with pytest.raises(att.AttachmentError, match="年-月-日"):

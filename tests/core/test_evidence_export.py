@@ -83,9 +83,12 @@ def test_the_year_is_written_with_forms_and_scaled_photos(
                for c in cells)  # fmt: skip
     assert any(c.endswith("\n开幕式") for c in cells) and "没有附件的会议" not in cells
     # The summary's fonts; page numbers in the footer.
-    assert document.styles["表格文字"].element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
-    ) == "仿宋_GB2312"
+    assert (
+        document.styles["表格文字"].element.rPr.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        )
+        == "仿宋_GB2312"
+    )
     footer = document.sections[0].footer._element.xml
     assert "PAGE" in footer
 
