@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
+    QCloseEvent,
     QColor,
     QFont,
     QFontMetricsF,
@@ -523,6 +524,12 @@ class SummaryDialog(QDialog):
             self.save_narratives()
         self._closed = True
         super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        # A dialog closed without ever being shown does not go through done(): its pending
+        # preview would otherwise fire later, on a store that may be closed by then.
+        self._timer.stop()
+        super().closeEvent(event)
 
     def export(self) -> None:
         from kexie_desktop.core.export import export_summary, suggested_filename
