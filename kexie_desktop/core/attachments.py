@@ -864,7 +864,9 @@ def _scaled(path: Path, file_type: str, long_side: int, quality: int,
             # a 12-megapixel photo for 1600 px is decoded at 2000×1500, for a thumbnail at 500.
             image.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
         upright = _oriented(image)
-        upright.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        # Bicubic: after the draft decode the step left is at most 2:1, where it looks the same
+        # as Lanczos on paper and on screen at half the time.
+        upright.thumbnail((long_side, long_side), Image.Resampling.BICUBIC, reducing_gap=2.0)
         flat = _flatten(upright)
         out = io.BytesIO()
         flat.save(out, "JPEG", quality=quality)
