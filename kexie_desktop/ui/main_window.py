@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self._record_actions = (
             self.new_action, self.edit_action, self.delete_action, self.find_action,
             self.profile_action, self.demo_action, self.private_action,
-            self.summary_action, self.ledger_action, self.import_action,
+            self.summary_action, self.ledger_action, self.evidence_action, self.import_action,
             self.import_history_action, self.template_action, self.backup_action,
             self.restore_action, self.recycle_action, self.audit_action,
         )  # fmt: skip
@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
         self.summary_action.triggered.connect(self.open_summary)
         self.ledger_action = QAction("台账(&L)…", self)
         self.ledger_action.triggered.connect(self.open_ledger)
+        self.evidence_action = QAction("图文台账(&E)…", self)
+        self.evidence_action.triggered.connect(self.export_evidence)
         self.about_action = QAction(f"关于{APP_NAME}(&A)", self)
         self.about_action.triggered.connect(self.show_about)
 
@@ -222,6 +224,7 @@ class MainWindow(QMainWindow):
         export_menu = bar.addMenu("导出(&X)")
         export_menu.addAction(self.summary_action)
         export_menu.addAction(self.ledger_action)
+        export_menu.addAction(self.evidence_action)
         view_menu = bar.addMenu("查看(&V)")
         view_menu.addAction(self.private_action)
         view_menu.addAction(self.audit_action)
@@ -358,6 +361,38 @@ class MainWindow(QMainWindow):
         self.refresh_years(select=result.year)
         self._year_changed()
         self.statusBar().showMessage(result.summary(), 10_000)
+
+    def export_evidence(self) -> None:
+        """导出 → 图文台账: the year's activity forms with their photos, in the background."""
+        from kexie_desktop.core.evidence_export import (
+            EvidenceResult,
+            export_evidence,
+            suggested_filename,
+        )
+        from kexie_desktop.ui.exporting import ask_target, run_export
+
+        year = self.export_year()
+        target = ask_target(
+            self, self.store, f"导出{year}年图文台账", suggested_filename(self.store, year),
+            "Word 文档 (*.docx)",
+        )  # fmt: skip
+        if target is None:
+            return
+        store = self.store
+
+        def job(progress: Callable[[int, int], None]) -> object:
+            reader = store.reopen()
+            try:
+                return export_evidence(reader, year, target, progress=progress)
+            finally:
+                reader.close()
+
+        def told(result: object) -> None:
+            warnings: list[str] = result.warnings() if isinstance(result, EvidenceResult) else []
+            if warnings:
+                QMessageBox.warning(self, "有附件文件缺失或已改变", "\n".join(warnings))
+
+        self._task = run_export(self, f"正在导出{year}年图文台账……", job, told)
 
     def export_year(self) -> int:
         """The year to export: the one selected, or under 全部年度 the newest with records."""

@@ -525,7 +525,7 @@ class SummaryDialog(QDialog):
         self._closed = True
         super().done(result)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         # A dialog closed without ever being shown does not go through done(): its pending
         # preview would otherwise fire later, on a store that may be closed by then.
         self._timer.stop()

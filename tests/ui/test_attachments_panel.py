@@ -1,0 +1,121 @@
+"""The 附件 area of the activity and award forms, driven as a clerk would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+from kexie_desktop.core import attachments as att
+from kexie_desktop.core.records import Activity, Award
+from kexie_desktop.core.store import Store
+from kexie_desktop.ui.dialogs.activity_dialog import ActivityDialog
+from kexie_desktop.ui.dialogs.award_dialog import WINNER_TEAM, AwardDialog
+from kexie_desktop.ui.widgets import set_combo_value
+from tests.core import evidence_files as files
+
+
+def _activity(store: Store) -> Activity:
+    return store.save(Activity(title="科普进社区", category="科学普及", start_date="2025-09-20"))
+
+
+def _wait_for_items(qtbot: Any, dialog: Any, n: int) -> None:
+    qtbot.waitUntil(lambda: dialog.attachments_panel.list.count() == n, timeout=20_000)
+
+
+def test_files_added_by_button_get_thumbnails_kind_caption_and_can_go(
+    store: Store, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    activity = _activity(store)
+    dialog = ActivityDialog(store, activity)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    panel = dialog.attachments_panel
+    photo = files.photo(tmp_path / "现场.jpg")
+    fake = tmp_path / "通知.docx"
+    fake.write_bytes(b"MZ" + bytes(100))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    monkeypatch.setattr(
+        "kexie_desktop.ui.attachments_panel.QFileDialog.getOpenFileNames",
+        lambda *a, **k: ([str(photo), str(fake)], ""),
+    )
+    panel.add_button.click()
+    _wait_for_items(qtbot, dialog, 1)
+    qtbot.waitUntil(lambda: bool(warnings), timeout=20_000)
+    assert "实际上是Windows 可执行程序" in warnings[0]
+    [a] = att.list_attachments(store, "activities", activity.id or 0)
+    assert a.sha256 is not None and store.path is not None
+    # The thumbnail is made off the GUI thread and then shown.
+    qtbot.waitUntil(lambda: att.thumbnail_path(store.path.parent, a.sha256).is_file(),  # type: ignore[union-attr,arg-type]
+                    timeout=20_000)  # fmt: skip
+
+    panel.list.setCurrentRow(0)
+    panel.kind_combo.setCurrentText("签到表")
+    panel.kind_combo.activated.emit(panel.kind_combo.currentIndex())
+    panel.caption_edit.setText("签到表第1页")
+    panel.caption_edit.editingFinished.emit()
+    changed = att.get_attachment(store, a.id)
+    assert (changed.kind, changed.caption) == ("签到表", "签到表第1页")
+    assert panel.list.item(0).text() == "签到表\n签到表第1页"
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    panel.open_item(panel.list.item(0))
+    copy = Path(opened[0].toLocalFile())
+    assert copy.name == "现场.jpg" and copy.read_bytes() == photo.read_bytes()
+    assert copy.stat().st_mode & 0o222 == 0  # read-only: the stored file cannot be edited
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    panel.list.setCurrentRow(0)
+    panel.remove_button.click()
+    assert panel.list.count() == 0
+    assert [e["table_name"] for e in store.recycle_bin()] == ["attachments"]
+
+
+def test_drop_and_paste_add_files(
+    store: Store, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    activity = _activity(store)
+    dialog = ActivityDialog(store, activity)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    panel = dialog.attachments_panel
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(files.pdf(tmp_path / "方案.pdf")))])
+    drop = QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, data,
+                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    panel.dropEvent(drop)
+    _wait_for_items(qtbot, dialog, 1)
+    image = QImage(120, 80, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.darkGreen)
+    QApplication.clipboard().setImage(image)
+    panel.paste()
+    _wait_for_items(qtbot, dialog, 2)
+    kinds = [(a.original_name[:5], a.file_type, a.kind)
+             for a in att.list_attachments(store, "activities", activity.id or 0)]  # fmt: skip
+    assert kinds == [("方案.pd", "pdf", "其他"), ("粘贴的图片", "png", "照片")]
+
+
+def test_a_new_record_attaches_its_files_when_saved(
+    store: Store, qtbot: Any, tmp_path: Path
+) -> None:
+    dialog = AwardDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name_edit.insert("优秀科普基地")
+    set_combo_value(dialog.level_combo, "市级")
+    dialog.attachments_panel.add_files([files.photo(tmp_path / "证书.jpg")])
+    assert dialog.attachments_panel.list.item(0).text() == "证书.jpg\n（保存时添加）"
+    assert not dialog.attachments_panel.link_button.isEnabled()
+    dialog.winner_kind.button(WINNER_TEAM).click()
+    dialog.team_edit.setText("科普小组")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.saved is not None
+    [a] = att.list_attachments(store, "awards", dialog.saved.id or 0)
+    assert (a.kind, a.original_name) == ("证书", "证书.jpg")
+    assert store.get(Award, dialog.saved.id or 0).name == "优秀科普基地"
