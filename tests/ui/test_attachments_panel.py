@@ -119,3 +119,37 @@ def test_a_new_record_attaches_its_files_when_saved(
     [a] = att.list_attachments(store, "awards", dialog.saved.id or 0)
     assert (a.kind, a.original_name) == ("证书", "证书.jpg")
     assert store.get(Award, dialog.saved.id or 0).name == "优秀科普基地"
+
+
+def test_export_menu_writes_the_evidence_ledger_in_the_background(
+    window: Any, demo_store: Store, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from kexie_desktop.core import removable
+
+    year = demo_store.years()[0]
+    [first] = demo_store.list_ids("activities", year=year, limit=1)
+    att.attach_files(demo_store, "activities", first, [files.photo(tmp_path / "现场.jpg")])
+    gone = att.attach_files(
+        demo_store, "activities", first, [files.photo(tmp_path / "b.jpg", seed=5)]
+    )
+    stored = gone.added[0].path(demo_store.path.parent)  # type: ignore[union-attr]
+    assert stored is not None
+    stored.unlink()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    monkeypatch.setattr(removable, "removable_drives", lambda: [stick])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda _p, _t, suggested, _f: (suggested, ""))  # fmt: skip
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, t, text: told.append((t, text)))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, t, text: told.append((t, text)))
+    menu = [a.text() for a in window.menuBar().actions()]
+    assert "导出(&X)" in menu
+    assert window.evidence_action.isEnabled()
+    window.evidence_action.trigger()
+    qtbot.waitUntil(lambda: len(told) == 2, timeout=60_000)
+    assert told[0][0] == "导出完成" and "含1项活动、0个奖项、1张照片" in told[0][1]
+    assert told[1][0] == "有附件文件缺失或已改变" and "“b.jpg”缺失" in told[1][1]
+    assert (stick / f"青江市厂矿科协联合会{year}年图文台账.docx").is_file()
