@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_summary.py
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_hostile_import.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

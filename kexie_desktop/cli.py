@@ -239,8 +239,10 @@ _held_locks: list[InstanceLock] = []
 def _open_store(data_dir: Path, *, writes: bool) -> Store:
     """The store for one command. One that writes is refused while the window (or another
     writing command) has the folder, and then holds the folder itself until main() ends.
-    A damaged database is neither opened nor touched: the window is where it is dealt with."""
-    from kexie_desktop.core.health import DamagedDatabase, check_database
+    A damaged database is neither opened nor touched: the window is where it is dealt with.
+    One that only reads opens the database read-only: it changes nothing, and works on a
+    write-protected folder."""
+    from kexie_desktop.core.health import DamagedDatabase, check_database, remove_leftovers
 
     if writes:
         lock = InstanceLock(data_dir)
@@ -252,13 +254,16 @@ def _open_store(data_dir: Path, *, writes: bool) -> Store:
                 "请先关闭程序窗口再试。"
             ) from exc
         _held_locks.append(lock)
+        if lock.warning:
+            print(f"提示：{lock.warning}", file=sys.stderr)
+        remove_leftovers(data_dir)
     try:
         check_database(data_dir)
     except DamagedDatabase as exc:
         raise DamagedDatabase(
             f"{exc}没有作任何改动。请打开程序窗口：它会把损坏的文件另存起来，并可以从最近的备份恢复。"
         ) from exc
-    return Store.open(data_dir)
+    return Store.open(data_dir, read_only=not writes)
 
 
 def _release_locks() -> None:

@@ -9,6 +9,7 @@ without it.
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from datetime import UTC, datetime
@@ -142,7 +143,12 @@ def write_docx(document: Document, target: BinaryIO) -> None:
             last.get_or_add_pPr().keepNext_val = True
         _add_signature(body_end, document.signature)
 
-    doc.save(target)
+    # Built in memory and written in one piece: a full disk or a pulled stick then fails one
+    # plain write, instead of failing inside the zip writer, whose half-closed archive printed
+    # a second traceback ("seek of closed file") after the clerk's message. A summary is small.
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    target.write(buffer.getbuffer())
 
 
 def new_document(title: str, author: str) -> Any:
@@ -236,8 +242,10 @@ def _set_up_package(doc: Any, title: str, author: str) -> None:
 
     now = datetime.now(UTC).replace(microsecond=0)
     props = doc.core_properties
-    props.title = title
-    props.author = author
+    # Cleaned as the text is (characters XML cannot hold), and within the 255 characters
+    # python-docx allows in a core property.
+    props.title = _clean(title)[:255]
+    props.author = _clean(author)[:255]
     props.last_modified_by = props.author
     props.comments = ""
     props.language = "zh-CN"

@@ -27,12 +27,14 @@ class ExportResult:
     path: Path
     size: int
     rows: dict[str, int]
+    notes: tuple[str, ...] = ()  # what the clerk should know (a text cut to Excel's limit)
 
     def summary(self) -> str:
         size = (
             f"{self.size / 1024:.0f} KB" if self.size < 1 << 20 else f"{self.size / 2**20:.1f} MB"
         )
-        return f"已写出：{self.path}（{size}），文件已读回检查，完整无误。"
+        text = f"已写出：{self.path}（{size}），文件已读回检查，完整无误。"
+        return "\n".join([text, *(f"注意：{note}" for note in self.notes)])
 
 
 def suggested_filename(store: Store, year: int, kind: str) -> str:
@@ -83,9 +85,11 @@ def export_ledger(
     from kexie_desktop.core.ledger_export import write_ledger
 
     rows: dict[str, int] = {}
+    notes: list[str] = []
 
     def write(f: BinaryIO) -> None:
-        rows.update(write_ledger(store, year, f, full_ids=full_ids, progress=progress))
+        notes.clear()
+        rows.update(write_ledger(store, year, f, full_ids=full_ids, progress=progress, notes=notes))
 
     path = write_safely(target, write, verify=lambda p: check_zip(p, ["xl/workbook.xml"]))
-    return ExportResult(path, path.stat().st_size, rows)
+    return ExportResult(path, path.stat().st_size, rows, tuple(notes))

@@ -468,6 +468,8 @@ class _RowWriter:
                 )
             )
         self._month = f'" s="{style_ids["month"]}"><v>'
+        # Rows with a text cut to Excel's limit of 32,767 characters in a cell.
+        self.cut: list[int] = []
         # Room for text in a wrapped column, in Excel's width units (a Chinese character is two).
         self._wrapped = [
             (i, column.width - 1) for i, column in enumerate(columns) if column.style == "wrap"
@@ -485,6 +487,8 @@ class _RowWriter:
         for (start, empty, text, number_), value in zip(self._cells, values, strict=True):
             kind = type(value)
             if isinstance(value, str):
+                if len(value) > _EXCEL_TEXT_LIMIT:
+                    self.cut.append(number)
                 if value:
                     append(f"{start}{r}{text}{_xml_text(value)}</t></is></c>")
                 else:
@@ -549,12 +553,14 @@ def write_ledger(
     *,
     full_ids: bool = False,
     progress: Progress | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, int]:
     """Write the year's ledger workbook to `target`; returns the data rows written per sheet.
 
     ID-card numbers and phones are masked unless `full_ids`. `progress(done, total)` is called
     every thousand rows and at the end. Callers wanting a whole-or-absent file write to a
-    temporary file (see safe_write); this writes straight through.
+    temporary file (see safe_write); this writes straight through. `notes` receives what the
+    clerk should know about the result (texts cut to Excel's limit).
     """
     org = store.profile().org_name
     total = sum(store.ledger_count(s.kind, year if s.yearly else None) for s in _SHEETS)
@@ -579,7 +585,8 @@ def write_ledger(
             count = 0
             with out.open(entry, "w") as stream:
                 stream.write(data[:end])
-                for chunk, rows in _data_rows(store, sheet, year, full_ids, style_ids):
+                cut: list[int] = []
+                for chunk, rows in _data_rows(store, sheet, year, full_ids, style_ids, cut):
                     stream.write(chunk)
                     count += rows
                     if progress:
@@ -589,16 +596,27 @@ def write_ledger(
             if sheet.printed:  # the complete sheet holds the same rows
                 written[sheet.name] = count
             done += count
+            if cut and notes is not None:
+                shown = "、".join(str(r) for r in cut[:10]) + ("等" if len(cut) > 10 else "")
+                notes.append(
+                    f"“{sheet.name}”第{shown}行有文字超过Excel单元格的上限"
+                    f"（{_EXCEL_TEXT_LIMIT}个字符），台账中只保留了前{_EXCEL_TEXT_LIMIT}个字符，"
+                    "完整内容仍在程序中。"
+                )
     if progress:
         progress(done, done)
     return written
 
 
 def _data_rows(
-    store: Store, sheet: _Sheet, year: int, full_ids: bool, style_ids: dict[str, int]
-) -> Iterator[tuple[bytes, int]]:
-    """The sheet's data rows as XML, a thousand at a time, with the number of rows in each."""
+    store: Store, sheet: _Sheet, year: int, full_ids: bool, style_ids: dict[str, int],
+    cut: list[int] | None = None,
+) -> Iterator[tuple[bytes, int]]:  # fmt: skip
+    """The sheet's data rows as XML, a thousand at a time, with the number of rows in each.
+    `cut` receives the rows where a text had to be cut to Excel's limit."""
     writer = _RowWriter(sheet.columns, style_ids)
+    if cut is not None:
+        writer.cut = cut
     values = sheet.values
     parts: list[str] = []
     for n, row in enumerate(store.ledger_rows(sheet.kind, year if sheet.yearly else None), 1):
@@ -628,9 +646,11 @@ def _frame(org: str, year: int, full_ids: bool) -> tuple[bytes, dict[str, _Sheet
     )
     from openpyxl.utils import get_column_letter
 
+    # Whatever the database holds (a restored or older one may hold control characters).
+    org = _ILLEGAL_XML.sub("", org)
     wb: Any = Workbook(write_only=True)
     wb.properties.creator = "科协工作台"
-    wb.properties.title = f"{org}{year}年工作台账"
+    wb.properties.title = f"{org}{year}年工作台账"[:255]
 
     # Style objects are made once and shared: openpyxl keeps one copy of each per workbook.
     font_name = "宋体"
@@ -687,6 +707,8 @@ def _frame(org: str, year: int, full_ids: bool) -> tuple[bytes, dict[str, _Sheet
 
         suffix = "" if spec.printed else "（完整信息，供查询和导入，不用于打印）"
         title = WriteOnlyCell(ws, value=f"{org}{year}年{spec.title}{suffix}")
+        # Always text: an organisation name starting with "=" is not a formula.
+        title.data_type = "s"
         title.font = title_font
         title.alignment = title_alignment
         ws.append([title])

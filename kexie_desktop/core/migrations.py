@@ -7,7 +7,7 @@ and an up-to-date database needs none of it to open.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -137,13 +137,17 @@ def known_names() -> list[str]:
     return [name for name, _ in _MIGRATIONS]
 
 
-def apply_pending(db: Database) -> None:
-    """Apply, in order, each migration not yet recorded; each in its own transaction."""
+def apply_pending(db: Database, *, names: Collection[str] | None = None) -> None:
+    """Apply, in order, each migration not yet recorded; each in its own transaction.
+
+    `names`: only these (a restore first builds the schema of the version its backup is from).
+    """
     from sqlite_utils.migrations import Migrations
 
     migrations = Migrations(MIGRATION_SET)
     for name, fn in _MIGRATIONS:
-        migrations(name=name)(fn)
+        if names is None or name in names:
+            migrations(name=name)(fn)
     migrations.apply(db)
 
 

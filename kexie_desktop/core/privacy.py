@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from kexie_desktop.core.idcard import mask as mask_id_number
 
-__all__ = ["mask_id_number", "mask_phone"]
+__all__ = ["mask_id_number", "mask_in_text", "mask_phone"]
+
+# What looks like an ID-card number (18 or 15 digits), a mobile or a landline with its area code,
+# standing alone (not part of a longer run of digits).
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![\d-])(?:\+?86[- ]?)?1[3-9]\d{9}(?![\d-])")
+_LANDLINE = re.compile(r"(?<![\d-])0\d{2,3}-\d{7,8}(?![\d-])")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def mask_in_text(text: str) -> str:
+    """A message, report or log line with every ID number and phone in it masked as the lists
+    mask them, and lone surrogates (which no console or file can write) shown as \ufffd."""
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
+    text = _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
+    text = _LANDLINE.sub(lambda m: mask_phone(m.group(0)), text)
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def mask_phone(phone: str) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import glob
 import hashlib
 import os
+import re
+import threading
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable
@@ -22,6 +23,54 @@ from typing import BinaryIO
 
 class ExportError(Exception):
     """The export could not be written; the message is Chinese and shown to the clerk."""
+
+
+# The temporary names this program writes beside a target (exports, backups, a restore being
+# prepared), with the journal SQLite may keep beside one: ".<name>.<8 hex digits>.part".
+_PART_NAME = re.compile(r"^\..+\.[0-9a-f]{8}\.part(-journal|-wal|-shm)?$")
+# Temporary files this process is writing right now: never taken for leftovers.
+_ACTIVE: set[Path] = set()
+_ACTIVE_LOCK = threading.Lock()
+
+
+def temporary_name(target: Path) -> Path:
+    """A fresh temporary name beside `target`, reserved until release_temporary()."""
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+    with _ACTIVE_LOCK:
+        _ACTIVE.add(temporary)
+    return temporary
+
+
+def release_temporary(temporary: Path) -> None:
+    with _ACTIVE_LOCK:
+        _ACTIVE.discard(temporary)
+
+
+def remove_leftover_parts(folder: Path) -> list[Path]:
+    """Delete the temporary files a killed program or a pulled stick left in `folder`.
+
+    Only names of this program's pattern, and none this process is still writing.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    with _ACTIVE_LOCK:
+        active = {str(p) for p in _ACTIVE}
+    for path in entries:
+        if not _PART_NAME.match(path.name):
+            continue
+        owner = re.sub(r"(-journal|-wal|-shm)$", "", str(path))
+        if owner in active:
+            continue
+        try:
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def _file_hash(path: Path) -> str:
@@ -60,6 +109,11 @@ def explain_os_error(exc: OSError, target: Path) -> str:
             f"“{target.parent}”所在的磁盘或U盘空间已满，文件没有写入。"
             "请清理空间或换一个位置后重试。"
         )
+    if code == errno.EFBIG:
+        return (
+            f"“{target.name}”超过了“{target.parent}”所在磁盘或U盘允许的单个文件大小"
+            "（FAT32格式的U盘单个文件不能超过4GB），文件没有写入。请换一个位置后重试。"
+        )
     if code in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"无法写入“{target.parent}”：该位置是只读的或没有写入权限（U盘是否打开了写保护？）。"
     if code in (errno.ENOENT, errno.ENODEV, errno.EIO, errno.ENXIO):
@@ -87,10 +141,10 @@ def write_safely(
     target = Path(target)
     if not target.parent.is_dir():
         raise ExportError(f"文件夹“{target.parent}”不存在（U盘可能已被拔出）。")
-    # Leftovers of an earlier attempt cut short (a killed program, a pulled stick).
-    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
-        _remove_quietly(stale)
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+    # Leftovers of earlier attempts cut short (a killed program, a pulled stick), whatever
+    # they were exporting.
+    remove_leftover_parts(target.parent)
+    temporary = temporary_name(target)
     try:
         with temporary.open("wb") as raw:
             write(raw)
@@ -112,6 +166,8 @@ def write_safely(
     except BaseException:
         _remove_quietly(temporary)
         raise
+    finally:
+        release_temporary(temporary)
     return target
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kexie_desktop.core import listing as listing_module
 from kexie_desktop.core import migrations as migrations_module
+from kexie_desktop.core import sqlite_errors
 from kexie_desktop.core.migrations import MIGRATION_SET, MIGRATIONS_TABLE, known_names
 from kexie_desktop.core.paths import DB_FILENAME
 from kexie_desktop.core.records import (
@@ -74,21 +75,69 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------
 
+    read_only = False
+
     @classmethod
-    def open(cls, data_dir: Path) -> Store:
-        """Open (creating if needed) DIR/kexie.db and bring its schema up to date."""
+    def open(cls, data_dir: Path, *, read_only: bool = False) -> Store:
+        """Open (creating if needed) DIR/kexie.db and bring its schema up to date.
+
+        `read_only`: for a command that only reads (export, backup, a check): the file is opened
+        read-only and nothing in it changes — no migration, no sort keys, no list tables — so it
+        also works on a write-protected stick or folder. A database from an older version is
+        then brought up to date in a copy in memory.
+        """
+        if read_only:
+            return cls._open_read_only(Path(data_dir))
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"无法创建数据文件夹 {data_dir}：{exc.strerror or exc}") from exc
         path = data_dir / DB_FILENAME
         try:
+            if not path.exists():
+                _create_database(path)
             conn = sqlite3.connect(str(path), check_same_thread=False)
             store = cls(conn, path)
             store._configure()
             store._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"无法打开数据库 {path}：{exc}") from exc
+            raise StoreError(
+                f"无法打开数据库 {path}：{sqlite_errors.describe(exc, data_dir)}"
+            ) from exc
+        return store
+
+    @classmethod
+    def _open_read_only(cls, data_dir: Path) -> Store:
+        path = data_dir / DB_FILENAME
+        if not path.is_file():
+            store = cls.open_memory()  # nothing stored yet: an empty database to read from
+            store.read_only = True
+            return store
+        try:
+            conn = _connect_read_only(path)
+            store = cls(conn, path)
+            store.read_only = True
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA cache_size = -65536")
+            applied = store.applied_migrations()
+            if set(applied) - set(known_names()):
+                raise NewerDatabaseError(
+                    "这个数据库由更新版本的科协工作台创建，当前版本无法打开。请安装最新版本后再试。"
+                )
+            if len(applied) < len(known_names()):
+                # An older version's database: read through an upgraded copy in memory.
+                memory = sqlite3.connect(":memory:", check_same_thread=False)
+                conn.backup(memory)
+                conn.close()
+                store = cls(memory)
+                store.read_only = True
+                store._configure()
+                store._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"无法读取数据库 {path}：{sqlite_errors.describe(exc, data_dir)}"
+            ) from exc
         return store
 
     @classmethod
@@ -102,7 +151,7 @@ class Store:
         """Another connection to the same database, for work on another thread."""
         if self.path is None:
             raise StoreError("内存数据库不能在另一个线程中打开")
-        return Store.open(self.path.parent)
+        return Store.open(self.path.parent, read_only=self.read_only)
 
     def _configure(self) -> None:
         conn = self.conn
@@ -139,11 +188,15 @@ class Store:
 
     def _backup_before(self, reason: str) -> Path:
         """A checked copy in backups/ before something that rewrites the database."""
-        from kexie_desktop.core.backup import BACKUP_FOLDER, copy_database
+        from kexie_desktop.core.backup import BACKUP_FOLDER, BackupError, copy_database
+        from kexie_desktop.core.safe_write import explain_os_error
 
         assert self.path is not None
         folder = self.path.parent / BACKUP_FOLDER
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BackupError(explain_os_error(exc, folder / "x")) from exc
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = folder / f"kexie-before-{reason}-{stamp}.db"
         n = 1
@@ -154,13 +207,22 @@ class Store:
 
     def restore(self, backup: Path) -> tuple[Path, str]:
         """Replace the data with a backup's, after backing up the current data (so a restore
-        can itself be undone). Returns that safety copy and what was restored."""
-        from kexie_desktop.core.backup import inspect_backup, restore_into
+        can itself be undone). Returns that safety copy and what was restored.
 
-        inspect_backup(backup)  # refuse a bad file before touching anything
-        safety = self._backup_before("restore")
-        info = restore_into(self.conn, backup)
-        self._migrate()
+        The backup's rows are first copied into a clean database built by the program's own
+        migrations (see backup.clean_copy); only when that has worked is the safety copy made
+        and the live content replaced, in one transaction. A refused or failed restore leaves
+        the database as it was.
+        """
+        from kexie_desktop.core.backup import clean_copy, replace_content
+
+        if self.path is None:
+            raise StoreError("内存数据库不能从备份恢复")
+        page_size = int(self.conn.execute("PRAGMA page_size").fetchone()[0])
+        note = f"从备份恢复：{Path(backup).name}"
+        with clean_copy(backup, self.path.parent, page_size=page_size, note=note) as (clean, info):
+            safety = self._backup_before("restore")
+            replace_content(self.conn, clean)
         return safety, info.describe()
 
     def applied_migrations(self) -> list[str]:
@@ -184,9 +246,22 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One user action: everything inside commits together or not at all."""
-        with self.db.atomic() as db:
-            yield db
+        """One user action: everything inside commits together or not at all.
+
+        A write that fails for the place (a full disk, a read-only folder, a pulled stick)
+        becomes a StoreError with a Chinese message; the transaction was rolled back.
+        """
+        try:
+            with self.db.atomic() as db:
+                yield db
+        except sqlite3.OperationalError as exc:
+            if not sqlite_errors.is_place_problem(exc):
+                raise
+            folder = self.path.parent if self.path is not None else None
+            raise StoreError(
+                f"没有保存：{sqlite_errors.describe(exc, folder)}刚才的改动没有写入，"
+                "已保存的数据不受影响。"
+            ) from exc
 
     # -- records -------------------------------------------------------------------------
 
@@ -698,6 +773,8 @@ class Store:
 
     def begin_import_batch(self, file_name: str) -> int:
         """Open a batch inside the current transaction; its changes are recorded against it."""
+        # A file name the file system could not decode holds lone surrogates: not storable.
+        file_name = file_name.encode("utf-8", "replace").decode("utf-8")
         cursor = self.db.execute(
             "INSERT INTO import_batches (created_at, file_name, summary) VALUES (?, ?, '')",
             [now_iso(), file_name],
@@ -827,7 +904,13 @@ class Store:
         return None if row is None else str(row[0])
 
     def save_narrative(self, year: int, kind: str, text: str | None) -> None:
-        """Store the text; None goes back to the default (the row is removed)."""
+        """Store the text; None goes back to the default (the row is removed).
+
+        ValidationError for a text that cannot be stored (too long, a lone surrogate)."""
+        from kexie_desktop.core import validation
+
+        if text is not None:
+            text = validation.validate_narrative(text)
         with self.transaction():
             if text is None:
                 self.db.execute("DELETE FROM narratives WHERE year = ? AND kind = ?", [year, kind])
@@ -847,7 +930,13 @@ class Store:
         return {key: (digest, text) for key, digest, text in rows}
 
     def save_summary_edit(self, year: int, key: str, digest: str, text: str | None) -> None:
-        """Keep the clerk's wording of a paragraph; None goes back to the generated text."""
+        """Keep the clerk's wording of a paragraph; None goes back to the generated text.
+
+        ValidationError for a text that cannot be stored, as for the clerk's own parts."""
+        from kexie_desktop.core import validation
+
+        if text is not None:
+            text = validation.validate_narrative(text)
         with self.transaction():
             if text is None:
                 self.db.execute("DELETE FROM summary_edits WHERE year = ? AND key = ?", [year, key])
@@ -1026,6 +1115,74 @@ class Store:
         with self.transaction():
             for name, value in vars(profile).items():
                 self.set_setting(_PROFILE_PREFIX + name, value)
+
+
+def _create_database(path: Path) -> None:
+    """A new kexie.db, built under a temporary name and renamed into place.
+
+    A program killed while creating it leaves no empty or half-built kexie.db, which the next
+    start would have to treat as damaged (an empty file is never taken for a new database).
+    """
+    import os
+
+    from kexie_desktop.core.safe_write import release_temporary, temporary_name
+
+    temporary = temporary_name(path)
+    try:
+        conn = sqlite3.connect(str(temporary))
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            store = Store(conn)
+            store._migrate()
+        finally:
+            conn.close()
+        with temporary.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.rename(temporary, path)
+    except OSError as exc:
+        raise StoreError(f"无法创建数据库 {path}：{exc.strerror or exc}") from exc
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+        release_temporary(temporary)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to kexie.db, also in a folder nobody may write to.
+
+    A database in WAL mode needs its -shm file even to be read; in a read-only folder where
+    none is left, SQLite cannot make one. Then it is read as immutable (nobody can be writing
+    there), or, if a -wal holds changes not yet in the file, from a copy of both in a
+    temporary folder, so those changes are not lost from the export.
+    """
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        if sqlite_errors.primary_code(exc) not in (
+            sqlite3.SQLITE_CANTOPEN,
+            sqlite3.SQLITE_READONLY,
+        ):
+            raise
+    wal = Path(f"{path}-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="kexie-read-"))
+        shutil.copyfile(path, folder / path.name)
+        shutil.copyfile(wal, folder / wal.name)
+        copy = sqlite3.connect(str(folder / path.name), check_same_thread=False)
+        memory = sqlite3.connect(":memory:", check_same_thread=False)
+        copy.backup(memory)
+        copy.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        return memory
+    conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return conn
 
 
 _PERSON_LABEL_SELECT = """SELECT p.id, p.name, COALESCE(u.name, ''), p.birth_date,

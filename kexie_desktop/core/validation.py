@@ -67,6 +67,8 @@ FIELD_LABELS: dict[str, str] = {
     "org_name": "组织名称",
     "org_level": "层级",
     "org_place": "所在地",
+    "text": "内容",
+    "notes": "备注",
     **OUTCOME_FIELDS,
 }
 # Where one column name means different things in different tables.
@@ -84,6 +86,19 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(
     r"^((010|02\d)-?[2-9]\d{7}|0[3-9]\d{2}-?[2-9]\d{6,7}|[2-9]\d{6,7})(-\d{1,6})?$"
 )
+# Characters XML 1.0 cannot hold: pasted from other programs, they broke both exports (a .docx and
+# an .xlsx are XML). Removed wherever text enters; tab and line breaks are kept where a text may
+# have lines, and become spaces elsewhere.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LINE_BREAKS = re.compile("[\t\r\n]+")
+_CONTROL = re.compile("[\x00-\x1f\ufffe\uffff]")  # what either of the two above would change
+# A lone surrogate cannot be stored as UTF-8 at all: the record is refused, not silently changed.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Lengths, in characters. A description of several MB once made a summary no word processor
+# could open; the longest real ones are a page or two.
+LONG_TEXT_LIMITS = {"description": 10_000, "notes": 10_000}
+LINE_LIMIT = 500
+NARRATIVE_LIMIT = 20_000
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
@@ -190,11 +205,59 @@ class _Checker:
             raise ValidationError(self.errors, self.table)
 
 
-def _strip_text_fields(record: Record) -> None:
-    # Descriptions and notes are the clerk's paragraphs, reused verbatim: left untouched.
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """Without the characters XML cannot hold; a single-line text without line breaks."""
+    if not _CONTROL.search(text):
+        return text  # nearly every text: one search, no copies
+    text = _XML_INVALID.sub("", text)
+    return text if multiline else _LINE_BREAKS.sub(" ", text)
+
+
+def text_problem(text: str, limit: int = LINE_LIMIT) -> str | None:
+    """Why a text cannot be stored, or None."""
+    if _SURROGATE.search(text):
+        return "含有无法保存的字符（如单独的代理字符 U+D800），请删除后重试"
+    if len(text) > limit:
+        return f"太长了：共{len(text)}个字，最多{limit}个字"
+    return None
+
+
+def _check_texts(record: Record | Profile, c: _Checker) -> None:
+    # First one look at all the texts together (an import checks 50,000 records); the field
+    # at fault is looked for only when there is something to find.
+    texts: list[str] = []
+    too_long = False
+    for value in vars(record).values():
+        if isinstance(value, str):
+            too_long = too_long or len(value) > LINE_LIMIT
+            texts.append(value)
+        elif isinstance(value, list):
+            texts.extend(v for v in value if isinstance(v, str))
+    if not too_long and not _SURROGATE.search("".join(texts)):
+        return
     for name, value in vars(record).items():
-        if value and isinstance(value, str) and name not in ("description", "notes"):
-            setattr(record, name, half_width(value).strip())
+        limit = LONG_TEXT_LIMITS.get(name, LINE_LIMIT)
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            if isinstance(text, str) and text:
+                problem = text_problem(text, limit)
+                if problem:
+                    c.add(name, problem)
+                    break
+
+
+def _strip_text_fields(record: Record) -> None:
+    for name, value in vars(record).items():
+        if isinstance(value, list):
+            setattr(record, name, [clean_text(v) if isinstance(v, str) else v for v in value])
+        elif not value or not isinstance(value, str):
+            continue
+        elif name in LONG_TEXT_LIMITS:
+            # Descriptions and notes are the clerk's paragraphs, reused verbatim: only what
+            # XML cannot hold goes.
+            setattr(record, name, clean_text(value, multiline=True))
+        else:
+            setattr(record, name, half_width(clean_text(value)).strip())
     if hasattr(record, "name"):
         # 「张  三」 padded in Excel is the same person as 张三; inner spaces in Chinese
         # names are alignment, not content.
@@ -203,9 +266,19 @@ def _strip_text_fields(record: Record) -> None:
             record.name = "".join(name.split())
 
 
+def validate_narrative(text: str) -> str:
+    """A paragraph of the year's summary as stored: cleaned, or ValidationError if unusable."""
+    text = clean_text(text, multiline=True).strip()
+    problem = text_problem(text, NARRATIVE_LIMIT)
+    if problem:
+        raise ValidationError({"text": problem})
+    return text
+
+
 def validate_unit(unit: Unit, *, name_taken: Callable[[str, int | None], bool]) -> None:
     _strip_text_fields(unit)
     c = _Checker("units")
+    _check_texts(unit, c)
     c.required("name", unit.name)
     if unit.name and name_taken(unit.name, unit.id):
         c.add("name", f"已有名为“{unit.name}”的基层组织")
@@ -225,6 +298,7 @@ def validate_person(person: Person, *, today: dt.date | None = None) -> None:
     today = today or dt.date.today()
     _strip_text_fields(person)
     c = _Checker("people")
+    _check_texts(person, c)
     c.required("name", person.name)
     c.choice("gender", person.gender, GENDERS, required=False)
     c.date("birth_date", person.birth_date, allow_month=True)
@@ -269,6 +343,7 @@ def validate_person(person: Person, *, today: dt.date | None = None) -> None:
 def validate_activity(activity: Activity) -> None:
     _strip_text_fields(activity)
     c = _Checker("activities")
+    _check_texts(activity, c)
     c.required("title", activity.title)
     c.choice("category", activity.category, CATEGORIES, required=True)
     c.required("start_date", activity.start_date)
@@ -298,6 +373,7 @@ def validate_activity(activity: Activity) -> None:
 def validate_award(award: Award) -> None:
     _strip_text_fields(award)
     c = _Checker("awards")
+    _check_texts(award, c)
     c.required("name", award.name)
     c.choice("level", award.level, AWARD_LEVELS, required=True)
     c.date("award_date", award.award_date)
@@ -309,8 +385,9 @@ def validate_award(award: Award) -> None:
 
 def validate_profile(profile: Profile) -> None:
     for name, value in vars(profile).items():
-        setattr(profile, name, value.strip())
+        setattr(profile, name, clean_text(value).strip())
     c = _Checker()
+    _check_texts(profile, c)
     c.required("org_name", profile.org_name)
     if profile.org_level and profile.org_level not in ORG_LEVELS:
         c.add("org_level", f"应为{'、'.join(ORG_LEVELS)}之一")

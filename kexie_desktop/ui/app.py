@@ -117,13 +117,16 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 def install_excepthook(log_dir: Path) -> None:
     """An unexpected error is logged to a file and told to the clerk in Chinese, not as a trace."""
+    from kexie_desktop.core.privacy import mask_in_text
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         log_file = log_dir / "error.log"
         try:
             log_dir.mkdir(parents=True, exist_ok=True)
+            # A traceback can quote the data being handled: no full ID number or phone in it.
+            text = mask_in_text("".join(traceback.format_exception(exc_type, exc, tb)))
             with log_file.open("a", encoding="utf-8") as f:
-                f.write("".join(traceback.format_exception(exc_type, exc, tb)) + "\n")
+                f.write(text + "\n")
         except OSError:
             pass
         from kexie_desktop.core.store import StoreError
@@ -155,9 +158,10 @@ def open_data(window: MainWindow, data_dir: Path) -> Store | None:
 
     A damaged database is never opened: it is moved aside and the newest good backup offered.
     """
-    from kexie_desktop.core.health import DamagedDatabase, check_database
+    from kexie_desktop.core.health import DamagedDatabase, check_database, remove_leftovers
     from kexie_desktop.core.store import Store, StoreError
 
+    remove_leftovers(data_dir)  # of backups or a restore cut short by a killed program
     try:
         check_database(data_dir)
     except DamagedDatabase as exc:
@@ -238,7 +242,7 @@ def _daily_backup(window: MainWindow, store: Store, data_dir: Path) -> None:
 
 def run_gui(data_dir: Path) -> int:
     """The program: one at a time per data folder, for as long as the window is open."""
-    from kexie_desktop.core.instance_lock import AlreadyRunning, InstanceLock
+    from kexie_desktop.core.instance_lock import AlreadyRunning, InstanceLock, LockUnavailable
 
     lock = InstanceLock(data_dir)
     try:
@@ -250,8 +254,12 @@ def run_gui(data_dir: Path) -> int:
         ask_running_to_come_forward(data_dir)
         QMessageBox.warning(None, APP_NAME, str(exc))
         return 1
+    except LockUnavailable as exc:
+        create_app()
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
     try:
-        return _run_window(data_dir)
+        return _run_window(data_dir, warning=lock.warning)
     finally:
         lock.release()
 
@@ -279,7 +287,7 @@ def _probe_startup(app: QApplication) -> None:
     QTimer.singleShot(0, shown)
 
 
-def _run_window(data_dir: Path) -> int:
+def _run_window(data_dir: Path, *, warning: str = "") -> int:
     app, window = start_gui(data_dir)
     opened: list[Store] = []
 
@@ -289,6 +297,8 @@ def _run_window(data_dir: Path) -> int:
             app.exit(1)
             return
         opened.append(store)
+        if warning:  # a folder without file locks: the clerk must know two PCs could collide
+            QMessageBox.warning(window, APP_NAME, warning)
         # After the data is shown: QtNetwork is not loaded before the first screen.
         from kexie_desktop.ui.instance import listen_for_second_start
 

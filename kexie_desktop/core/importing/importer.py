@@ -32,6 +32,7 @@ from kexie_desktop.core.importing.mapping import (
     normalize_header,
 )
 from kexie_desktop.core.importing.readers import RawSheet, ReadError, read_file
+from kexie_desktop.core.privacy import mask_in_text
 from kexie_desktop.core.records import (
     AUDIENCES,
     AWARD_LEVELS,
@@ -73,13 +74,19 @@ class Issue:
     column: str
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages quote cells: wherever a problem is shown (report, the dialog's table, a
+        # log), an ID number or phone in it is masked as the lists mask it.
+        object.__setattr__(self, "message", mask_in_text(self.message))
+
     def text(self) -> str:
+        """For the clerk's eyes: ID numbers and phones a cell put in the message are masked."""
         where = f"工作表“{self.sheet}”"
         if self.row:
             where += f"第{self.row}行"
         if self.column:
             where += f"“{self.column}”"
-        return f"{where}：{self.message}"
+        return mask_in_text(f"{where}：{self.message}")
 
 
 @dataclass
@@ -176,7 +183,9 @@ class ImportPlan:
         if problems:
             lines.append(f"问题（{len(problems)}处）：")
             lines += [f"  {p.text()}" for p in problems]
-        return "\n".join(lines)
+        # Cell values reach the report in names and notes too: an ID number typed in the 姓名
+        # column is shown masked, as in the lists.
+        return mask_in_text("\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -245,6 +254,7 @@ def check(
         else:
             sheet_plan.unmapped = unmapped_columns(sheet.rows, layout)
             planner.plan_sheet(sheet, layout, sheet_plan)
+            _report_formula_rows(sheet, layout, sheet_plan)
         plan.sheets.append(sheet_plan)
         done += len(sheet.rows)
         if progress:
@@ -267,6 +277,24 @@ def unmapped_columns(rows: list[list[object]], layout: Layout) -> list[tuple[str
         )
         found.append((name, has_data))
     return found
+
+
+_UNCACHED_FORMULAS = (
+    "只有公式，没有保存计算结果，读不出内容（文件可能是由其他程序生成、没有在Excel中保存过的）。"
+    "请在Excel或WPS中打开这个文件，保存后再导入"
+)
+
+
+def _report_formula_rows(sheet: RawSheet, layout: Layout, out: SheetPlan) -> None:
+    """Rows that read as blank only because their formulas were never calculated: said, not
+    dropped silently."""
+    rows = [r for r in sheet.formula_rows if r > layout.header_row + 1]
+    if not rows:
+        return
+    out.rows.extend(
+        RowPlan(r, "invalid", problems=[Issue(sheet.name, r, "", _UNCACHED_FORMULAS)]) for r in rows
+    )
+    out.rows.sort(key=lambda r: r.row)
 
 
 class _Planner:
@@ -324,6 +352,13 @@ class _Planner:
         plan = RowPlan(row, "add")
         record, parsed_ok = self.convert(kind, cells, plan, lambda f, m: plan.problems.append(
             Issue(sheet, row, _header(layout, columns.get(f), kind, f), m)))  # fmt: skip
+        for name, linked in (("unit", plan.unit_name), ("people", "、".join(plan.people_names)),
+                             ("winner", plan.winner_person)):  # fmt: skip
+            problem = validation.text_problem(linked) if linked else None
+            if problem:
+                header = _header(layout, columns.get(name), kind, name)
+                plan.problems.append(Issue(sheet, row, header, problem))
+                parsed_ok = False
         if not parsed_ok:
             plan.action = "invalid"
             return plan
@@ -601,6 +636,8 @@ class _Planner:
         return self.unit_ids[name]
 
     def note_unit(self, name: str) -> None:
+        if validation.text_problem(name):
+            return  # the row is reported invalid (plan_row); no unit is made of that name
         if self.unit_id(name) is None and name not in self.plan.new_units:
             self.plan.new_units[name] = Unit(name=name, kind=guess_unit_kind(name))
 

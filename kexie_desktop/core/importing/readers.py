@@ -8,6 +8,14 @@ with a Chinese message the clerk can act on.
 
 openpyxl and xlrd are imported inside the functions: the program must start as fast as an empty
 window, and most starts never import a file.
+
+A file to import comes from outside and may be hostile or just broken: a 2 KB .xlsx can claim a
+row number in the billions, a cell in column XFD on every row, or gigabytes of XML once unzipped.
+Each of these once ran for minutes and took gigabytes. So the sizes are checked from the zip's
+directory before anything is unzipped, and rows, columns, cells and text lengths are counted
+while the XML streams by (the zip reader never gives more than the directory declared); past a
+limit the file is refused with TooLarge at once, and never handed to openpyxl for a second try.
+The limits are far above any clerk's roster (the benchmark's 50,000 people use a tenth of them).
 """
 
 from __future__ import annotations
@@ -16,16 +24,31 @@ import codecs
 import csv
 import datetime as dt
 import io
+import os
 import posixpath
 import re
+import stat
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SUPPORTED_SUFFIXES", "RawSheet", "ReadError", "read_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "RawSheet", "ReadError", "TooLarge", "read_file"]
+
+# Limits for a file from outside (see the module's docstring).
+MAX_ROWS = 300_000  # per sheet
+MAX_COLUMNS = 1_000  # a filled cell further right than this refuses the file
+MAX_CELLS = 6_000_000  # cells held in memory, empty ones within a row included
+MAX_ELEMENTS = 5_000_000  # cells and rows in the XML, empty (formatted) ones included
+_EXCEL_COLUMNS = 16_384  # Excel's own width: a row with more cells is malformed
+MAX_TEXT = 32_767  # characters in one cell: Excel's own limit
+MAX_PART_BYTES = 256 * 2**20  # one part of an .xlsx, unzipped
+MAX_SMALL_PART_BYTES = 24 * 2**20  # a part read whole (styles, workbook), unzipped
+MAX_TOTAL_BYTES = 512 * 2**20  # all the parts read, unzipped
+MAX_MERGED_CELLS = MAX_CELLS  # cells that merged ranges fill in
+MAX_FILE_BYTES = 128 * 2**20  # a .csv or .xls on disk (read whole)
 
 
 @dataclass
@@ -41,10 +64,63 @@ class RawSheet:
     rows: list[list[object]]
     hidden: bool = False
     datemode: int = 0
+    # Rows (as Excel numbers them) whose only content is formulas without a saved result:
+    # a file written by a program and never opened in Excel. They read as blank.
+    formula_rows: list[int] = field(default_factory=list)
 
 
 class ReadError(Exception):
     """The file cannot be read at all; the message is Chinese and shown to the clerk."""
+
+
+class TooLarge(ReadError):
+    """The file is beyond the limits of a file to import (or malformed to look so)."""
+
+
+def _too_large(path: Path, what: str) -> TooLarge:
+    return TooLarge(
+        f"“{path.name}”太大或格式异常，无法导入：{what}。"
+        "如果这确实是要导入的表格，请在Excel或WPS中只保留需要的行和列，另存为.xlsx后再导入。"
+    )
+
+
+class _Budget:
+    """Counts what a file costs while it is read, refusing it at the first limit passed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cells = 0
+        self.seen = 0
+
+    def row(self, number: int, sheet: str) -> None:
+        if number > MAX_ROWS:
+            raise _too_large(
+                self.path, f"工作表“{sheet}”有第{number}行，超过了可以导入的{MAX_ROWS}行"
+            )
+
+    def column(self, column: int, row: int, sheet: str) -> None:
+        if column > MAX_COLUMNS:
+            raise _too_large(
+                self.path,
+                f"工作表“{sheet}”第{row}行的第{column}列有内容，超过了可以导入的{MAX_COLUMNS}列",
+            )
+
+    def elements(self, count: int) -> None:
+        # Every cell and row the XML holds, empty ones included: reading each costs time even
+        # when it holds nothing.
+        self.seen += count
+        if self.seen > MAX_ELEMENTS:
+            raise _too_large(self.path, f"单元格超过{MAX_ELEMENTS}个（包括空白的）")
+
+    def add_cells(self, count: int) -> None:
+        self.cells += count
+        if self.cells > MAX_CELLS:
+            raise _too_large(self.path, f"单元格超过{MAX_CELLS}个")
+
+    def text(self, text: str, where: str) -> str:
+        if len(text) > MAX_TEXT:
+            raise _too_large(self.path, f"{where}的文字超过{MAX_TEXT}个字符")
+        return text
 
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt")
@@ -76,6 +152,7 @@ def read_file(path: Path | str) -> list[RawSheet]:
             f"不支持{shown}的文件。可以导入Excel工作簿（.xlsx、.xls）和CSV文件（.csv）；"
             f"其他格式请在Excel或WPS中另存为.xlsx后再导入。"
         )
+    _check_regular_file(path)
     try:
         return _read(path, suffix)
     except ReadError:
@@ -84,6 +161,20 @@ def read_file(path: Path | str) -> list[RawSheet]:
         raise ReadError(f"“{path.name}”太大，内存不足，无法读取。") from None
     except Exception as exc:  # any failure of a third-party reader on a broken file
         raise _corrupt(path) from exc
+
+
+def _check_regular_file(path: Path) -> None:
+    """A pipe, a device or a socket named as the file would block the reader for ever."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ReadError(f"找不到文件“{path}”。") from None
+    except OSError:
+        raise ReadError(f"无法读取“{path}”，请检查文件或U盘是否完好。") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ReadError(f"“{path}”是文件夹，不是文件。")
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError(f"“{path.name}”不是普通的文件（可能是管道或设备），不能导入。")
 
 
 def _read(path: Path, suffix: str) -> list[RawSheet]:
@@ -97,6 +188,9 @@ def _read(path: Path, suffix: str) -> list[RawSheet]:
     if head.startswith(_ZIP_MAGIC):
         return _read_xlsx(path)
     if head.startswith(_OLE_MAGIC):
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:  # xlrd reads the whole file into memory
+            raise _too_large(path, f"文件有{size // 2**20} MB")
         if _has_encrypted_stream(path):
             raise ReadError(_ENCRYPTED)
         return _read_xls(path)
@@ -173,12 +267,16 @@ def _finish(rows: list[list[Any]], merges: list[_Range]) -> list[list[object]]:
             height = index + 1
             width = max(width, last)
     del rows[height:]
+    filled = 0
     for first_row, first_col, last_row, last_col in merges:
         # Clipped to the filled part of the sheet: a merge over whole columns (A:A) must not
         # turn into a million rows.
         if first_row > height or first_col > width:
             continue
         last_row, last_col = min(last_row, height), min(last_col, width)
+        filled += (last_row - first_row + 1) * (last_col - first_col + 1)
+        if filled > MAX_MERGED_CELLS:
+            raise ReadError("表格中的合并单元格过多或过大，无法导入。请取消合并后另存，再导入。")
         top_row = rows[first_row - 1]
         value = top_row[first_col - 1] if first_col <= len(top_row) else None
         if value is None:
@@ -197,10 +295,36 @@ def _finish(rows: list[list[Any]], merges: list[_Range]) -> list[list[object]]:
 
 
 def _read_xlsx(path: Path) -> list[RawSheet]:
+    _check_zip_directory(path)
     try:
         return _read_xlsx_fast(path)
+    except (ReadError, MemoryError):
+        raise  # a refused file is not read a second time
     except Exception:  # an unusual package: openpyxl knows more of the format's corners
         return _read_xlsx_openpyxl(path)
+
+
+def _check_zip_directory(path: Path) -> None:
+    """Refuse from the zip's directory what would unzip to too much, before unzipping."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise _corrupt(path) from None
+    total = 0
+    for info in infos:
+        name = info.filename.lower()
+        if not name.endswith((".xml", ".rels")):
+            continue  # pictures and the like are never unzipped
+        # Sheets and shared strings are streamed; the other parts are read whole.
+        streamed = "worksheets/" in name or "sharedstrings" in name
+        if not streamed and info.file_size > MAX_SMALL_PART_BYTES:
+            raise _too_large(path, f"其中的 {info.filename} 解压后有{info.file_size // 2**20} MB")
+        if info.file_size > MAX_PART_BYTES:
+            raise _too_large(path, f"其中的 {info.filename} 解压后有{info.file_size // 2**20} MB")
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise _too_large(path, f"解压后共有{total // 2**20} MB")
 
 
 def _read_xlsx_openpyxl(path: Path) -> list[RawSheet]:
@@ -225,10 +349,22 @@ def _read_xlsx_openpyxl(path: Path) -> list[RawSheet]:
         try:
             datemode = 1 if book.epoch == CALENDAR_MAC_1904 else 0
             merges = _xlsx_merges(path)
+            budget = _Budget(path)
             for sheet in book.worksheets:
                 # Some programs write a wrong <dimension>; without it rows end at their last cell.
                 sheet.reset_dimensions()
-                rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+                rows = []
+                for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+                    budget.row(number, sheet.title)
+                    row = list(values)
+                    while row and row[-1] is None:
+                        row.pop()
+                    budget.column(len(row), number, sheet.title)
+                    budget.add_cells(len(row) + 1)
+                    for value in row:
+                        if isinstance(value, str):
+                            budget.text(value, f"工作表“{sheet.title}”第{number}行")
+                    rows.append(row)
                 sheets.append(
                     RawSheet(
                         name=sheet.title,
@@ -282,18 +418,27 @@ def _date_styles(archive: zipfile.ZipFile, part: str) -> set[int]:
     return dates
 
 
-def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
+def _iterparse(stream: Any, tag: str | tuple[str, ...], events: tuple[str, ...] = ("end",)) -> Any:
     from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
+    # Not huge_tree: libxml2 then refuses a text node over 10 MB while parsing it, long before
+    # it is in memory (a cell holds at most 32,767 characters). No entities, no network.
+    return etree.iterparse(
+        stream, events=events, tag=tag, huge_tree=False, resolve_entities=False, no_network=True
+    )
+
+
+def _shared_strings(archive: zipfile.ZipFile, part: str | None, budget: _Budget) -> list[str]:
     if not part:
         return []
     strings: list[str] = []
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     with archive.open(part) as stream:
-        for _event, item in etree.iterparse(stream, tag=f"{ns}si", huge_tree=True):
+        for _event, item in _iterparse(stream, f"{ns}si"):
             # Phonetic guides (<rPh>) are not part of the text a clerk typed.
             parts = [t.text or "" for t in item.iter(f"{ns}t") if t.getparent().tag != f"{ns}rPh"]
-            strings.append(_unescape("".join(parts)))
+            strings.append(budget.text(_unescape("".join(parts)), "共享文字"))
+            budget.add_cells(1)
             item.clear()
     return strings
 
@@ -316,7 +461,7 @@ def _unescape(text: str) -> str:
 
 def _column_number(ref: str) -> int:
     number = 0
-    for ch in ref:
+    for ch in ref[:8]:  # XFD, the last column, has three letters; more only in a hostile file
         if "A" <= ch <= "Z":
             number = number * 26 + ord(ch) - 64
         else:
@@ -324,60 +469,168 @@ def _column_number(ref: str) -> int:
     return number
 
 
-def _sheet_rows(
-    archive: zipfile.ZipFile, part: str, strings: list[str], dates: set[int], datemode: int
-) -> list[list[Any]]:
-    from lxml import etree  # type: ignore[import-untyped,unused-ignore]
+# How rows and cells start in the sheet XML: "<c" also counts the few <col>, <cols> and the
+# like, and a prefixed sheet (<x:row>) is counted by its prefix. Text cannot hold "<"
+# unescaped, so the counts only ever err high, and by little.
+_PLAIN_MARKS = (b"<row", b"<c")
+_PREFIXED_MARKS = (b":row", b":c ", b":c>", b":c/")
 
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    c_tag, v_tag, is_tag, t_tag = f"{ns}c", f"{ns}v", f"{ns}is", f"{ns}t"
-    rows: list[list[Any]] = []
+
+def _count_elements(archive: zipfile.ZipFile, part: str, budget: _Budget, sheet: str) -> None:
+    """Refuse a sheet with too many rows or cells before parsing it.
+
+    Counting marks in the unzipped bytes runs at memory speed, far faster than parsing: a file
+    of a million empty rows is refused at once instead of after the parser has gone through
+    the first 300,000 of them.
+    """
+    rows = cells = 0
+    tail = b""
+    marks: tuple[bytes, ...] = ()
     with archive.open(part) as stream:
-        for _event, row in etree.iterparse(stream, tag=f"{ns}row", huge_tree=True):
-            number = int(row.get("r") or len(rows) + 1)
+        while chunk := stream.read(1 << 20):
+            if not marks:
+                marks = _PLAIN_MARKS if b"<worksheet" in chunk else _PREFIXED_MARKS
+            window = tail + chunk
+            rows += window.count(marks[0])
+            cells += sum(window.count(mark) for mark in marks[1:])
+            tail = chunk[-5:]  # a mark cut in two by the chunk boundary is counted next time
+            if rows > MAX_ROWS:
+                raise _too_large(budget.path, f"工作表“{sheet}”的行数超过了可以导入的{MAX_ROWS}行")
+            if rows + cells > MAX_ELEMENTS:
+                raise _too_large(budget.path, f"单元格超过{MAX_ELEMENTS}个（包括空白的）")
+
+
+def _sheet_rows(
+    archive: zipfile.ZipFile, part: str, strings: list[str], dates: set[int], datemode: int,
+    budget: _Budget, sheet: str,
+) -> tuple[list[list[Any]], list[int]]:  # fmt: skip
+    """The rows, and the rows whose only content is formulas without a saved result."""
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    row_tag, c_tag = f"{ns}row", f"{ns}c"
+    v_tag, is_tag, t_tag, f_tag = f"{ns}v", f"{ns}is", f"{ns}t", f"{ns}f"
+    rows: list[list[Any]] = []
+    formula_rows: list[int] = []
+    values: list[Any] = []
+    last_column = 0
+    uncached = False
+    pending = 0  # cells of the current row still in the tree
+    in_row = 0  # cells of the current row
+    last_ref = ""  # of the last cell when it was empty (its column is worked out if needed)
+
+    def row_number(element: Any) -> int:
+        given = element.get("r") or ""
+        return int(given[:12]) if given.isdigit() else len(rows) + 1
+
+    def take(row: Any) -> None:
+        """Read the cells of `row` now in the tree into `values`, then drop them."""
+        nonlocal last_column, last_ref, uncached
+        for cell in row.iterchildren(c_tag):
+            ref = cell.get("r")
+            if not len(cell):  # no value, no formula: empty, perhaps only formatted
+                last_ref = ref or ""
+                if not ref:
+                    last_column += 1
+                continue
+            if ref:
+                column = _column_number(ref)
+            else:
+                column = (_column_number(last_ref) if last_ref else last_column) + 1
+            last_column, last_ref = column, ""
+            kind = cell.get("t")
+            value: Any
+            if kind == "inlineStr":
+                inline = cell.find(is_tag)
+                value = "" if inline is None else _unescape(
+                    "".join(t.text or "" for t in inline.iter(t_tag)))  # fmt: skip
+            else:
+                v = cell.find(v_tag)
+                text = None if v is None else v.text
+                if text is None:
+                    value = None
+                    uncached = uncached or cell.find(f_tag) is not None
+                elif kind == "s":
+                    index = int(text)
+                    if not 0 <= index < len(strings):
+                        raise _corrupt(budget.path)
+                    value = strings[index]
+                elif kind in ("str", "e"):
+                    value = text
+                elif kind == "b":
+                    value = text == "1"
+                elif int(cell.get("s") or 0) in dates:
+                    value = _from_serial(float(text), datemode)
+                elif _INTEGER.match(text):
+                    # Exactly, as openpyxl does: an ID number typed as a number must reach
+                    # the check as the very digits Excel kept, to be flagged, not rounded.
+                    value = int(text)
+                else:
+                    value = float(text)
+            if value == "" or value is None:
+                continue  # an empty (perhaps only formatted) cell takes no room
+            if isinstance(value, str) and len(value) > MAX_TEXT:
+                budget.text(value, f"工作表“{sheet}”第{row_number(row)}行")
+            if column > len(values):
+                if column > MAX_COLUMNS:
+                    budget.column(column, row_number(row), sheet)
+                budget.add_cells(column - len(values))
+                values.extend([None] * (column - len(values)))
+            values[column - 1] = value
+        row.clear()  # the cells read; the row's own attributes were read before
+
+    with archive.open(part) as stream:
+        # Rows are read whole at their end, as a clerk's rows are short. The cell events only
+        # count: a hostile row of millions of (empty) cells is read and dropped every few
+        # thousand cells, so it never stands in memory as one element tree.
+        for _event, element in _iterparse(stream, (row_tag, c_tag)):
+            if element.tag == c_tag:
+                pending += 1
+                if pending == 4096:
+                    in_row += pending
+                    if in_row > _EXCEL_COLUMNS:
+                        raise _too_large(
+                            budget.path, f"工作表“{sheet}”有一行超过{_EXCEL_COLUMNS}个单元格"
+                        )
+                    row = element.getparent()
+                    number = row_number(row)
+                    budget.row(number, sheet)
+                    attributes = dict(row.attrib)
+                    take(row)
+                    row.attrib.update(attributes)
+                    budget.elements(pending)
+                    pending = 0
+                continue
+            number = row_number(element)
+            budget.row(number, sheet)
+            if number <= len(rows):
+                number = len(rows) + 1  # a row number going backwards: file order
             while len(rows) < number - 1:
                 rows.append([])  # keep Excel's row numbers: problems are reported by them
-            values: list[Any] = []
-            for cell in row.iter(c_tag):
-                ref = cell.get("r")
-                column = _column_number(ref) if ref else len(values) + 1
-                kind = cell.get("t")
-                if kind == "inlineStr":
-                    inline = cell.find(is_tag)
-                    value: Any = "" if inline is None else _unescape(
-                        "".join(t.text or "" for t in inline.iter(t_tag)))  # fmt: skip
-                else:
-                    v = cell.find(v_tag)
-                    text = None if v is None else v.text
-                    if text is None:
-                        value = None
-                    elif kind == "s":
-                        value = strings[int(text)]
-                    elif kind in ("str", "e"):
-                        value = text
-                    elif kind == "b":
-                        value = text == "1"
-                    elif int(cell.get("s") or 0) in dates:
-                        value = _from_serial(float(text), datemode)
-                    elif _INTEGER.match(text):
-                        # Exactly, as openpyxl does: an ID number typed as a number must reach
-                        # the check as the very digits Excel kept, to be flagged, not rounded.
-                        value = int(text)
-                    else:
-                        value = float(text)
-                if value == "":
-                    value = None
-                while len(values) < column - 1:
-                    values.append(None)
-                values.append(value)
+            take(element)
+            if uncached and not values:
+                formula_rows.append(number)
+            budget.add_cells(1)
             rows.append(values)
-            row.clear()
-            while row.getprevious() is not None:
-                del row.getparent()[0]
-    return rows
+            budget.elements(pending + 1)
+            values, last_column, last_ref, uncached, pending, in_row = [], 0, "", False, 0, 0
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    return rows, formula_rows
 
 
 def _read_xlsx_fast(path: Path) -> list[RawSheet]:
+    from lxml import etree  # type: ignore[import-untyped,unused-ignore]
+
+    try:
+        return _read_xlsx_parts(path)
+    except etree.XMLSyntaxError as exc:
+        # libxml2's own limits (a text node over 10 MB, nesting too deep): a refusal, not a
+        # reason to try openpyxl.
+        if any(word in str(exc).lower() for word in ("huge", "limit", "too long", "depth")):
+            raise _too_large(path, "其中有过长的文字或过深的结构") from None
+        raise
+
+
+def _read_xlsx_parts(path: Path) -> list[RawSheet]:
     sheets: list[RawSheet] = []
     with zipfile.ZipFile(path) as archive:
         members = set(archive.namelist())
@@ -391,7 +644,9 @@ def _read_xlsx_fast(path: Path) -> list[RawSheet]:
         sheet_parts = _relationships(archive, workbook, "worksheet")
         string_parts = _relationships(archive, workbook, "sharedStrings")
         style_parts = _relationships(archive, workbook, "styles")
-        strings = _shared_strings(archive, next(iter(string_parts.values()), None))
+        budget = _Budget(path)
+        string_part = next(iter(string_parts.values()), None)
+        strings = _shared_strings(archive, string_part if string_part in members else None, budget)
         style_part = next(iter(style_parts.values()), None)
         dates = _date_styles(archive, style_part) if style_part else set()
         for element in root.iter():
@@ -401,13 +656,15 @@ def _read_xlsx_fast(path: Path) -> list[RawSheet]:
             part = sheet_parts.get(rel_id or "")
             if name is None or part not in members:
                 continue
-            rows = _sheet_rows(archive, part, strings, dates, datemode)
+            _count_elements(archive, part, budget, name)
+            rows, formula_rows = _sheet_rows(archive, part, strings, dates, datemode, budget, name)
             sheets.append(
                 RawSheet(
                     name=name,
                     rows=_finish(rows, _merged_ranges(archive, part)),
                     hidden=(element.get("state") or "visible") != "visible",
                     datemode=datemode,
+                    formula_rows=formula_rows,
                 )
             )
     return sheets
@@ -473,7 +730,8 @@ _MERGE_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCells[\s>/]")
 _MERGE_CELL = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']([A-Za-z0-9:$]+)"
 )
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_MAX_MERGE_BYTES = 32 * 2**20
 
 
 def _merged_ranges(archive: zipfile.ZipFile, part: str) -> list[_Range]:
@@ -483,6 +741,8 @@ def _merged_ranges(archive: zipfile.ZipFile, part: str) -> list[_Range]:
         while chunk := stream.read(1 << 20):
             if collected is not None:
                 collected += chunk
+                if len(collected) > _MAX_MERGE_BYTES:
+                    raise ReadError("表格中的合并单元格过多，无法导入。请取消合并后另存，再导入。")
                 continue
             window = tail + chunk
             found = _MERGE_START.search(window)
@@ -595,32 +855,95 @@ def _read_xls(path: Path) -> list[RawSheet]:
 
 
 def _read_text(path: Path) -> RawSheet:
-    text = _decode(path.read_bytes())
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _too_large(path, f"文件有{size // 2**20} MB")
+    with path.open("rb") as stream:
+        # No more than the size just checked, even if the file grows meanwhile.
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(path, f"文件超过{MAX_FILE_BYTES // 2**20} MB")
+    text = _decode(data)
+    del data
     delimiter = _delimiter(text)
+    budget = _Budget(path)
+    rows: list[list[Any]] = []
     try:
-        rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for number, row in enumerate(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1
+        ):
+            budget.row(number, path.stem)
+            while row and not row[-1]:
+                row.pop()
+            budget.column(len(row), number, path.stem)
+            budget.add_cells(len(row) + 1)
+            for value in row:
+                budget.text(value, f"第{number}行")
+            rows.append(row)
     except csv.Error:
         raise _corrupt(path) from None
     return RawSheet(path.stem, _finish(rows, []))
 
 
+_UNDECODABLE = "请在Excel或WPS中打开，另存为.xlsx或“CSV UTF-8”后再导入。"
+
+
 def _decode(data: bytes) -> str:
+    """The text, decoded strictly line by line.
+
+    UTF-8 where a line is valid UTF-8, else GBK/GB18030. A file mixing both (lines pasted
+    together from two systems) is refused naming a line of each: decoded as one encoding,
+    the other's lines would become mojibake, and GB18030 accepts almost any bytes, so a strict
+    decode of the whole file as GB18030 would not notice.
+    """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+        return _decode_as(data[len(codecs.BOM_UTF8) :], "utf-8")
     # Excel's "Unicode text" export.
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    # Strict UTF-8 first: GB18030 would accept most UTF-8 bytes too, but as other characters,
-    # while Chinese GBK text is almost never valid UTF-8.
-    for encoding in ("utf-8", "gb18030"):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
+            raise ReadError(f"文件的文字编码（UTF-16）有损坏，无法读取。{_UNDECODABLE}") from None
+    try:
+        return data.decode("utf-8")  # the common case, in one step
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    first_utf8 = first_gbk = 0
+    decoded: list[str] = []
+    for number, line in enumerate(lines, 1):
+        if line.isascii():
+            decoded.append(line.decode("ascii"))
             continue
-    raise ReadError(
-        "无法识别文件的文字编码（不是UTF-8，也不是GBK/GB18030）。"
-        "请在Excel或WPS中打开，另存为.xlsx或“CSV UTF-8”后再导入。"
-    )
+        try:
+            decoded.append(line.decode("utf-8"))
+            first_utf8 = first_utf8 or number
+        except UnicodeDecodeError:
+            try:
+                decoded.append(line.decode("gb18030"))
+            except UnicodeDecodeError:
+                raise ReadError(
+                    f"第{number}行的文字既不是UTF-8编码，也不是GBK/GB18030编码，无法识别。"
+                    f"{_UNDECODABLE}"
+                ) from None
+            first_gbk = first_gbk or number
+        if first_utf8 and first_gbk:
+            raise ReadError(
+                f"文件的文字编码前后不一致：第{first_utf8}行是UTF-8编码，第{first_gbk}行却是"
+                "GBK/GB18030编码（可能是从两个系统导出的内容拼在了一起），导入会出现乱码。"
+                f"{_UNDECODABLE}"
+            )
+    return "\n".join(decoded)
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReadError(
+            f"文件标明是UTF-8编码，第{line}行的文字却不是UTF-8编码，无法读取。{_UNDECODABLE}"
+        ) from None
 
 
 def _delimiter(text: str) -> str:

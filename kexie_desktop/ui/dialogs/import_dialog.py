@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kexie_desktop.core.importing.mapping import FIELD_LABELS, KIND_LABELS
+from kexie_desktop.core.privacy import mask_in_text
 from kexie_desktop.core.store import Store
 from kexie_desktop.ui.background import BackgroundTask
 
@@ -143,6 +144,7 @@ class ImportDialog(QDialog):
         from kexie_desktop.core.importing.importer import ImportFailed
 
         message = str(exc) if isinstance(exc, ImportFailed) else f"意外问题：{exc}"
+        message = mask_in_text(message)  # an unexpected error may quote a cell
         self.plan = None
         self.summary.setPlainText(message)
         self._update_buttons()

@@ -400,7 +400,14 @@ class SummaryDialog(QDialog):
         if text == paragraph_text(self.generated, self.selected_key).strip() or not text:  # type: ignore[arg-type]
             self.store.save_summary_edit(self.year, self.selected_key, "", None)
         else:
-            self.store.save_summary_edit(self.year, self.selected_key, generated.digest, text)
+            from kexie_desktop.core.validation import ValidationError
+
+            try:
+                self.store.save_summary_edit(self.year, self.selected_key, generated.digest, text)
+            except ValidationError as exc:
+                # Said beside the editor, not in a box on every keystroke; the text stays.
+                self.paragraph_caption.setText(f"这一段无法保存：{exc.errors['text']}。")
+                return
         self._schedule_preview()
 
     def restore_paragraph(self) -> None:
@@ -510,18 +517,27 @@ class SummaryDialog(QDialog):
 
     # -- saving and exporting --------------------------------------------------------------
 
-    def save_narratives(self) -> None:
+    def save_narratives(self) -> bool:
+        """Store the clerk's paragraphs; False (after saying why) if one cannot be stored."""
+        from kexie_desktop.core.validation import ValidationError
+
         texts = self.narratives()
-        self.store.save_narrative(self.year, OPENING, texts.opening)
-        self.store.save_narrative(self.year, SHORTCOMINGS, texts.shortcomings)
-        self.store.save_narrative(self.year, PLANS, texts.plans)
+        for kind, text in ((OPENING, texts.opening), (SHORTCOMINGS, texts.shortcomings),
+                           (PLANS, texts.plans)):  # fmt: skip
+            try:
+                self.store.save_narrative(self.year, kind, text)
+            except ValidationError as exc:
+                part = NARRATIVE_KINDS.get(kind, kind)
+                QMessageBox.warning(self, "无法保存", f"“{part}”{exc.errors['text']}。")
+                return False
+        return True
 
     def done(self, result: int) -> None:
         # The clerk's paragraphs are kept when the window closes, as in any editor; a preview
         # still pending would only redo work for a closed window.
+        if not self._closed and not self.save_narratives():
+            return  # stays open: the text that cannot be stored is still in its editor
         self._timer.stop()
-        if not self._closed:
-            self.save_narratives()
         self._closed = True
         super().done(result)
 
@@ -537,7 +553,8 @@ class SummaryDialog(QDialog):
         self.refresh_preview()
         if self.document is None:
             return
-        self.save_narratives()
+        if not self.save_narratives():
+            return
         missing = missing_narratives(self.store, self.year)
         if missing:
             answer = QMessageBox.question(
