@@ -378,3 +378,50 @@ class AttachmentsPanel(QWidget):
         att.remove_attachments(self.store, [a.id for a in chosen])
         self.refresh()
         self.changed.emit()
+
+
+class _CheckSignals(QObject):
+    found = Signal(object)  # list[str]
+
+
+class _StartupCheck(QRunnable):
+    def __init__(self, store: Store, signals: _CheckSignals):
+        super().__init__()
+        self.store, self.signals = store, signals
+
+    def run(self) -> None:
+        try:
+            reader = self.store.reopen()
+        except StoreError:
+            return
+        try:
+            # Sizes only at start: hashing every photo would read gigabytes from the disk at
+            # each start. Exports, backups and restores check the hashes of what they use.
+            problems = att.check_stored_files(reader, full=False)
+        except StoreError:
+            problems = []
+        finally:
+            reader.close()
+        self.signals.found.emit([p.describe() for p in problems])
+
+
+def check_attachments_in_background(window: QWidget, store: Store) -> None:
+    """At start-up, off the GUI thread: tell the clerk of attachment files missing or changed."""
+    if store.path is None:
+        return
+    signals = _CheckSignals(window)
+
+    def report(problems: object) -> None:
+        assert isinstance(problems, list)
+        if not problems:
+            return
+        shown = "\n".join(problems[:15])
+        more = f"\n……等共{len(problems)}个" if len(problems) > 15 else ""
+        QMessageBox.warning(
+            window, "有附件文件缺失或已改变",
+            f"数据文件夹中有{len(problems)}个附件文件找不到或与添加时不同：\n{shown}{more}\n\n"
+            "可以从备份恢复（备份旁的 attachments 文件夹中有这些文件），或在记录中重新添加。",
+        )  # fmt: skip
+
+    signals.found.connect(report)
+    QThreadPool.globalInstance().start(_StartupCheck(store, signals))

@@ -153,3 +153,29 @@ def test_export_menu_writes_the_evidence_ledger_in_the_background(
     assert told[0][0] == "导出完成" and "含1项活动、0个奖项、1张照片" in told[0][1]
     assert told[1][0] == "有附件文件缺失或已改变" and "“b.jpg”缺失" in told[1][1]
     assert (stick / f"青江市厂矿科协联合会{year}年图文台账.docx").is_file()
+
+
+def test_startup_check_reports_missing_files_off_the_gui_thread(
+    store: Store, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from kexie_desktop.ui.attachments_panel import check_attachments_in_background
+
+    activity = _activity(store)
+    chosen = [files.photo(tmp_path / "a.jpg"), files.pdf(tmp_path / "签到.pdf")]
+    result = att.attach_files(store, "activities", activity.id or 0, chosen)
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, t, text: told.append((t, text)))
+    window = QWidget()
+    qtbot.addWidget(window)
+    check_attachments_in_background(window, store)  # all well: nothing said
+    qtbot.wait(300)
+    assert told == []
+    path = result.added[1].path(store.path.parent)  # type: ignore[union-attr]
+    assert path is not None
+    path.unlink()
+    check_attachments_in_background(window, store)
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert told[0][0] == "有附件文件缺失或已改变"
+    assert "活动“科普进社区”的附件“签到.pdf”缺失" in told[0][1]
