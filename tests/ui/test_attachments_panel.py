@@ -179,3 +179,43 @@ def test_startup_check_reports_missing_files_off_the_gui_thread(
     qtbot.waitUntil(lambda: bool(told), timeout=20_000)
     assert told[0][0] == "有附件文件缺失或已改变"
     assert "活动“科普进社区”的附件“签到.pdf”缺失" in told[0][1]
+
+
+def test_activity_list_shows_the_paper_clip_and_filters_missing_evidence(
+    demo_store: Store, qtmodeltester: Any, tmp_path: Path
+) -> None:
+    from kexie_desktop.ui.table_models import ActivitiesModel, IdRole
+
+    year = demo_store.years()[0]
+    first, second = demo_store.list_ids("activities", year=year, limit=2)
+    photo = files.photo(tmp_path / "a.jpg")
+    att.attach_files(demo_store, "activities", first, [photo])
+    att.attach_files(demo_store, "activities", first, [files.pdf(tmp_path / "s.pdf")],
+                     kind="签到表")  # fmt: skip
+    att.attach_files(demo_store, "activities", second, [photo])
+    model = ActivitiesModel(demo_store)
+    model.set_year(year)
+    model.reload()
+    qtmodeltester.check(model, force_py=True)
+    clips = {
+        model.data(model.index(r, 0), IdRole): model.data(model.index(r, model.COL_ATTACHMENTS))
+        for r in range(model.rowCount())
+    }
+    assert clips[first] == "📎2" and clips[second] == "📎1"
+    assert sum(1 for text in clips.values() if text) == 2
+    everything = model.rowCount()
+    model.set_missing_evidence_only(True)
+    shown = {model.data(model.index(r, 0), IdRole) for r in range(model.rowCount())}
+    assert first not in shown and second in shown and len(shown) == everything - 1
+    assert model.total == everything
+    model.set_missing_evidence_only(False)
+    assert model.rowCount() == everything
+
+
+def test_the_activities_tab_has_the_missing_evidence_box(window: Any) -> None:
+    tab = window.activities_tab
+    tab.ensure_loaded()
+    assert tab.missing_box.text() == "缺少照片/签到表"
+    tab.missing_box.setChecked(True)
+    assert tab.model.missing_evidence_only
+    assert tab.model.rowCount() == tab.model.total  # the demo has no attachments yet

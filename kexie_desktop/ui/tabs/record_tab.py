@@ -100,7 +100,7 @@ class RecordTab(QWidget):
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
 
-        top = QHBoxLayout()
+        self.top_bar = top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.new_button)
         top.addWidget(self.edit_button)
