@@ -781,6 +781,51 @@ def _file_problem(path: Path, attachment: Attachment, *, full: bool) -> str | No
     return None
 
 
+# -- the summary's photos ------------------------------------------------------------------
+
+
+def set_summary_photo(store: Store, attachment_id: int, chosen: bool) -> None:
+    """Print this photo under its 重点 activity in the year's summary (at most one each)."""
+    a = get_attachment(store, attachment_id)
+    if chosen and (a.owner_table != "activities" or not a.is_image):
+        raise AttachmentError("只有活动的照片（JPEG、PNG）可以印在年度总结中。")
+    owner = _owner_label(store, a.owner_table, a.owner_id)
+    with store.transaction():
+        rows = store.conn.execute(
+            "SELECT id FROM attachments WHERE activity_id = ? AND in_summary = 1", [a.owner_id]
+        ).fetchall()
+        changed = {int(r[0]) for r in rows if chosen and int(r[0]) != a.id}
+        if not chosen and any(int(r[0]) == a.id for r in rows):
+            changed.add(a.id)
+        if chosen and a.id not in {int(r[0]) for r in rows}:
+            changed.add(a.id)
+        for attachment_id_ in sorted(changed):
+            before = _row_dict(store, attachment_id_)
+            store.db.execute(
+                "UPDATE attachments SET in_summary = ?, updated_at = ? WHERE id = ?",
+                [int(attachment_id_ == a.id and chosen), now_iso(), attachment_id_],
+            )
+            _audit(store, "update", attachment_id_, owner, before=before)
+
+
+def summary_photos(store: Store, year: int) -> dict[int, Attachment]:
+    """Activity id → the photo chosen for the summary, for the year's 重点 activities."""
+    rows = store.conn.execute(
+        f"""{_SELECT} WHERE in_summary = 1 AND activity_id IN (
+            SELECT id FROM activities WHERE highlight = 1
+            AND start_date >= ? AND start_date < ?)""",
+        [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"],
+    )
+    return {a.owner_id: a for a in map(_from_row, rows)}
+
+
+def in_summary(store: Store, attachment_id: int) -> bool:
+    row = store.conn.execute(
+        "SELECT in_summary FROM attachments WHERE id = ?", [attachment_id]
+    ).fetchone()
+    return bool(row and row[0])
+
+
 # -- missing evidence ----------------------------------------------------------------------
 
 

@@ -289,7 +289,7 @@ class _PrintCopies:
             a = next(self.pending, None)
             if a is None:
                 return
-            self.queue.append((a.id, self.pool.submit(_print_copy, self.data_dir, a)))
+            self.queue.append((a.id, self.pool.submit(print_copy, self.data_dir, a)))
 
     def next(self, a: att.Attachment) -> tuple[bytes | None, tuple[int, int], str]:
         attachment_id, future = self.queue.popleft()
@@ -345,7 +345,7 @@ def _write_photos(
     return placed
 
 
-def _print_copy(data_dir: Path, a: att.Attachment) -> tuple[bytes | None, tuple[int, int], str]:
+def print_copy(data_dir: Path, a: att.Attachment) -> tuple[bytes | None, tuple[int, int], str]:
     """The scaled JPEG of a stored photo, or why there is none (缺失 / 已改变 / 无法读取)."""
     assert a.sha256 is not None
     path = att.stored_path(data_dir, a.sha256, a.file_type)

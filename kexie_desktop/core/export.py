@@ -11,11 +11,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from kexie_desktop.core.safe_write import check_zip, write_safely
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.summary import Narratives, compose_summary
+
+if TYPE_CHECKING:
+    from kexie_desktop.core.document import Document
+    from kexie_desktop.core.docx_export import Photo
 
 Progress = Callable[[int, int], None]
 
@@ -58,11 +62,12 @@ def export_summary(
     from kexie_desktop.core.docx_export import write_docx
 
     document = compose_summary(store, year, today=today, narratives=narratives, signed=signed)
+    photos = summary_photos(store, year, document)
     if progress:
         progress(1, 3)
 
     def write(f: BinaryIO) -> None:
-        write_docx(document, f)
+        write_docx(document, f, photos=photos)
         if progress:
             progress(2, 3)
 
@@ -72,6 +77,34 @@ def export_summary(
     if progress:
         progress(3, 3)
     return ExportResult(path, path.stat().st_size, {"paragraphs": len(document.blocks)})
+
+
+def summary_photos(store: Store, year: int, document: Document) -> dict[str, Photo]:
+    """The photos the clerk chose to print under 重点 activities (none unless chosen), by the
+    key of the paragraphs they go under; a missing or changed file is said in its caption."""
+    from kexie_desktop.core import attachments
+    from kexie_desktop.core.docx_export import Photo
+    from kexie_desktop.core.evidence_export import print_copy
+
+    chosen = attachments.summary_photos(store, year) if store.path is not None else {}
+    if not chosen:
+        return {}
+    keys = {
+        int(block.key.rsplit("/activity-", 1)[1]): block.key
+        for block in document.blocks
+        if "/activity-" in block.key and block.key.rsplit("/activity-", 1)[1].isdigit()
+    }
+    assert store.path is not None
+    photos: dict[str, Photo] = {}
+    for activity_id, a in chosen.items():
+        if activity_id not in keys:
+            continue
+        data, size, problem = print_copy(store.path.parent, a)
+        caption = a.caption or ""
+        if data is None:
+            caption = f"【照片{problem}：{a.original_name}】"
+        photos[keys[activity_id]] = Photo(data, size, caption)
+    return photos
 
 
 def export_ledger(

@@ -310,6 +310,8 @@ def m0008_evidence_attachments(db: Database) -> None:
         link_title TEXT NOT NULL DEFAULT '',
         link_date TEXT,
         position INTEGER NOT NULL DEFAULT 0,
+        -- The one photo of a 重点 activity the clerk chose to print under it in the summary.
+        in_summary INTEGER NOT NULL DEFAULT 0 CHECK (in_summary IN (0, 1)),
         CHECK ((activity_id IS NULL) <> (award_id IS NULL)),
         CHECK ((sha256 IS NULL) = (file_type = '')),
         CHECK ((sha256 IS NULL) <> (url = ''))

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -121,6 +122,11 @@ class AttachmentsPanel(QWidget):
         self.caption_edit = QLineEdit()
         self.caption_edit.setPlaceholderText("说明（印在图文台账的照片下方）")
         self.caption_edit.editingFinished.connect(self._save_details)
+        self.summary_box = QCheckBox("印在年度总结中")
+        self.summary_box.setToolTip(
+            "重点活动的一张照片可以印在年度工作总结中这项活动的文字下方（默认不印）"
+        )
+        self.summary_box.toggled.connect(self._summary_toggled)
         self.hint = QLabel(
             "可以把照片或文件拖到这里，或复制图片后按 Ctrl+V 粘贴。添加和移除立即生效，"
             "移除的附件在回收站中。"
@@ -136,6 +142,10 @@ class AttachmentsPanel(QWidget):
         details.addWidget(QLabel("类别："))
         details.addWidget(self.kind_combo)
         details.addWidget(self.caption_edit, 1)
+        if table == "activities":
+            details.addWidget(self.summary_box)
+        else:
+            self.summary_box.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
@@ -212,6 +222,20 @@ class AttachmentsPanel(QWidget):
             self.caption_edit.setText(one.caption)
         else:
             self.caption_edit.clear()
+        photo = one is not None and one.is_image and self.table == "activities"
+        self.summary_box.blockSignals(True)
+        self.summary_box.setChecked(bool(photo and one and att.in_summary(self.store, one.id)))
+        self.summary_box.blockSignals(False)
+        self.summary_box.setEnabled(bool(photo))
+
+    def _summary_toggled(self, chosen: bool) -> None:
+        picked = self.selected()
+        if len(picked) != 1:
+            return
+        try:
+            att.set_summary_photo(self.store, picked[0].id, chosen)
+        except StoreError as exc:
+            QMessageBox.warning(self, "没有保存", str(exc))
 
     # -- adding ----------------------------------------------------------------------------
 

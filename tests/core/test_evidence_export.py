@@ -119,3 +119,36 @@ def test_a_year_without_evidence_still_gives_a_document(store: Store, tmp_path: 
     result = export_evidence(store, 2024, tmp_path / "空.docx")
     assert (result.activities, result.photos) == (0, 0)
     assert "还没有附件" in "\n".join(p.text for p in docx.Document(str(result.path)).paragraphs)
+
+
+def test_the_summary_prints_a_chosen_photo_under_its_highlight_only(
+    store: Store, year_with_photos: dict[str, int], tmp_path: Path
+) -> None:
+    from kexie_desktop.core.export import export_summary
+
+    target = tmp_path / "总结.docx"
+    export_summary(store, 2025, target)
+    assert _images(target) == []  # off by default
+    photos = att.list_attachments(store, "activities", year_with_photos["science_day"])
+    big = next(a for a in photos if a.original_name == "IMG_4000x3000.jpg")
+    att.set_summary_photo(store, big.id, True)
+    other = next(a for a in photos if a.original_name == "竖拍.jpg")
+    att.set_summary_photo(store, other.id, True)  # one per activity: replaces the first
+    assert not att.in_summary(store, big.id)
+    att.set_summary_photo(store, big.id, True)
+    with pytest.raises(att.AttachmentError, match="只有活动的照片"):
+        pdf = next(a for a in photos if a.file_type == "pdf")
+        att.set_summary_photo(store, pdf.id, True)
+    # The lecture is no 重点 activity: its photo is never printed in the summary.
+    [lecture_photo] = att.list_attachments(store, "activities", year_with_photos["lecture"])
+    att.set_summary_photo(store, lecture_photo.id, True)
+    export_summary(store, 2025, target)
+    assert _images(target) == [(1600, 1200)]
+    document = docx.Document(str(target))
+    texts = [p.text for p in document.paragraphs]
+    at = texts.index("开幕式")
+    assert document.paragraphs[at].style.name == "图片说明"
+    assert document.paragraphs[at - 1].style.name == "图片"
+    assert texts[at - 2] == "设展位12个，发放资料3000份。"
+    log = [e["action"] for e in store.audit_entries(table="attachments")]
+    assert log.count("update") >= 4

@@ -219,3 +219,27 @@ def test_the_activities_tab_has_the_missing_evidence_box(window: Any) -> None:
     tab.missing_box.setChecked(True)
     assert tab.model.missing_evidence_only
     assert tab.model.rowCount() == tab.model.total  # the demo has no attachments yet
+
+
+def test_a_photo_is_chosen_for_the_summary_from_the_form(
+    store: Store, qtbot: Any, tmp_path: Path
+) -> None:
+    activity = _activity(store)
+    chosen = [files.photo(tmp_path / "a.jpg"), files.pdf(tmp_path / "s.pdf")]
+    photo, _pdf = att.attach_files(store, "activities", activity.id or 0, chosen).added
+    dialog = ActivityDialog(store, activity)
+    qtbot.addWidget(dialog)
+    panel = dialog.attachments_panel
+    panel.list.setCurrentRow(1)
+    assert not panel.summary_box.isEnabled()  # a PDF cannot be printed in the summary
+    panel.list.setCurrentRow(0)
+    assert panel.summary_box.isEnabled() and not panel.summary_box.isChecked()
+    panel.summary_box.setChecked(True)
+    assert att.in_summary(store, photo.id)
+    panel.list.setCurrentRow(1)
+    panel.list.setCurrentRow(0)
+    assert panel.summary_box.isChecked()
+    award = store.save(Award(name="奖", level="市级", team="小组"))
+    award_dialog = AwardDialog(store, award)
+    qtbot.addWidget(award_dialog)
+    assert award_dialog.attachments_panel.summary_box.isHidden()
