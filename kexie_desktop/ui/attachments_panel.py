@@ -98,7 +98,7 @@ class AttachmentsPanel(QWidget):
         self.list = QListWidget()
         self.list.setViewMode(QListWidget.ViewMode.IconMode)
         self.list.setIconSize(QSize(_ICON, _ICON))
-        self.list.setGridSize(QSize(_ICON + 40, _ICON + 44))
+        self.list.setGridSize(QSize(_ICON + 40, _ICON + 56))  # two lines under a tall photo
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setMovement(QListWidget.Movement.Static)
         self.list.setWordWrap(True)
