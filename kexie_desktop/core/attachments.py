@@ -399,9 +399,10 @@ def _copy_into_store(data_dir: Path, checked: CheckedFile) -> tuple[str, int]:
 
 
 def _data_dir(store: Store) -> Path:
-    if store.path is None:
+    folder = store.data_folder
+    if folder is None:
         raise AttachmentError("内存数据库不能保存附件。")
-    return store.path.parent
+    return folder
 
 
 def _owner_label(store: Store, table: str, owner_id: int) -> str:

@@ -81,9 +81,7 @@ def export_evidence(
     store: Store, year: int, target: Path, *, progress: Progress | None = None
 ) -> EvidenceResult:
     """Write the year's 图文台账 to `target`, whole or not at all."""
-    if store.path is None:
-        raise att.AttachmentError("内存数据库没有附件。")
-    data_dir = store.path.parent
+    data_dir = att._data_dir(store)
     activities = [
         row for row in store.ledger_rows("activities", year) if _has_attachments(store, row["id"])
     ]

@@ -86,20 +86,20 @@ def summary_photos(store: Store, year: int, document: Document) -> dict[str, Pho
     from kexie_desktop.core.docx_export import Photo
     from kexie_desktop.core.evidence_export import print_copy
 
-    chosen = attachments.summary_photos(store, year) if store.path is not None else {}
-    if not chosen:
+    folder = store.data_folder
+    chosen = attachments.summary_photos(store, year) if folder is not None else {}
+    if not chosen or folder is None:
         return {}
     keys = {
         int(block.key.rsplit("/activity-", 1)[1]): block.key
         for block in document.blocks
         if "/activity-" in block.key and block.key.rsplit("/activity-", 1)[1].isdigit()
     }
-    assert store.path is not None
     photos: dict[str, Photo] = {}
     for activity_id, a in chosen.items():
         if activity_id not in keys:
             continue
-        data, size, problem = print_copy(store.path.parent, a)
+        data, size, problem = print_copy(folder, a)
         caption = a.caption or ""
         if data is None:
             caption = f"【照片{problem}：{a.original_name}】"

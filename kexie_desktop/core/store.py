@@ -76,6 +76,14 @@ class Store:
     # -- opening -------------------------------------------------------------------------
 
     read_only = False
+    # The data folder of a read-only store read through an upgraded copy in memory (path None):
+    # its attachment files are still in that folder.
+    folder: Path | None = None
+
+    @property
+    def data_folder(self) -> Path | None:
+        """The folder the data lives in (attachments beside the database), if any."""
+        return self.path.parent if self.path is not None else self.folder
 
     @classmethod
     def open(cls, data_dir: Path, *, read_only: bool = False) -> Store:
@@ -132,6 +140,7 @@ class Store:
                 conn.close()
                 store = cls(memory)
                 store.read_only = True
+                store.folder = data_dir
                 store._configure()
                 store._migrate()
         except sqlite3.DatabaseError as exc:
