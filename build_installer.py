@@ -2,9 +2,12 @@
 
     python build_installer.py                  # a clean environment from the lock files
     python build_installer.py --current-env    # this Python, if it matches the lock files
+    python build_installer.py --windows        # on Linux: the Windows installer, under Wine
 
 Linux: dist/kexie-desktop/ (the bundle) and dist/kexie-desktop_VERSION_ARCH.deb.
 Windows: dist/kexie-desktop/ and dist/科协工作台-VERSION-安装程序.exe (needs NSIS's makensis).
+Windows, built on Linux (--windows, installer/windows_build.py): dist/windows/kexie-desktop/ and
+dist/科协工作台-VERSION-安装程序.exe.
 The bundle's `--self-test` is run before anything is packaged; the build fails if it fails.
 """
 
@@ -22,8 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "installer"))
 
+import windows_build  # noqa: E402
 from deb_package import PackagingError, build_deb, stage  # noqa: E402
 from nsis_installer import InstallerError, compile_installer, version4  # noqa: E402
+from windows_build import WindowsBuildError  # noqa: E402
 
 WINDOWS = sys.platform == "win32"
 SPEC = ROOT / "installer" / "kexie-desktop.spec"
@@ -227,6 +232,19 @@ def build(args: argparse.Namespace) -> list[Path]:
     return results
 
 
+def build_windows(args: argparse.Namespace) -> list[Path]:
+    """The Windows bundle and installer, made on Linux under Wine (installer/windows_build.py)."""
+    if WINDOWS:
+        raise BuildError("在 Windows 上请直接运行 python build_installer.py")
+    results = windows_build.build(
+        args.dist.resolve(), args.work.resolve() / "windows", program_version()
+    )
+    for path in results:
+        size = folder_size(path) if path.is_dir() else path.stat().st_size
+        print(f"  {path}  {megabytes(size)}")
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="制作科协工作台的安装包（当前系统）")
     parser.add_argument(
@@ -237,10 +255,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="结果放在哪里")
     parser.add_argument("--work", type=Path, default=ROOT / "build", help="中间文件放在哪里")
     parser.add_argument("--bundle-only", action="store_true", help="只做程序文件夹，不做安装包")
+    parser.add_argument(
+        "--windows",
+        action="store_true",
+        help="在 Linux 上用 Wine 制作 Windows 安装包（见 installer/windows_build.py）",
+    )
     args = parser.parse_args(argv)
     try:
-        build(args)
-    except (BuildError, PackagingError, InstallerError) as exc:
+        if args.windows:
+            build_windows(args)
+        else:
+            build(args)
+    except (BuildError, PackagingError, InstallerError, WindowsBuildError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError as exc:

@@ -118,12 +118,20 @@ class SelfTest:
         cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
         if cancel != "取消":
             raise CheckFailed(f"“Cancel”按钮翻译为“{cancel}”，不是“取消”")
-        font = app_module.choose_cjk_font()
+        if sys.platform == "win32":
+            # Offscreen Qt on Windows sees no system fonts; the window (Qt's Windows platform)
+            # sees what Windows lists as installed.
+            families = windows_font_families()
+            font = next((n for n in app_module.CJK_FONT_CANDIDATES if n in families), None)
+        else:
+            font = app_module.choose_cjk_font()
         if font is None:
-            raise Notice(
-                "已载入，但没有找到常用的中文字体，中文可能显示为方框"
-                "（Linux 上可安装 fonts-noto-cjk 或 fonts-wqy-microhei）"
+            hint = (
+                "Windows 上应有“微软雅黑”，请检查系统字体"
+                if sys.platform == "win32"
+                else "Linux 上可安装 fonts-noto-cjk 或 fonts-wqy-microhei"
             )
+            raise Notice(f"已载入，但没有找到常用的中文字体，中文可能显示为方框（{hint}）")
         return f"已载入（“Cancel”显示为“取消”），中文字体：{font}"
 
     def check_database(self) -> str:
@@ -299,6 +307,49 @@ def _needed_plugins() -> list[tuple[str, str]]:
     ]
 
 
+_FONT_STYLES = (
+    r"(?i)(\s+(regular|bold|italic|oblique|light|semilight|medium|semibold|black|thin"
+    r"|extralight|heavy))+$"
+)
+
+
+def font_families_from_registry(names: list[str]) -> set[str]:
+    """Families from the value names of Windows' Fonts registry keys, e.g.
+    "Microsoft YaHei Bold & Microsoft YaHei UI Bold (TrueType)" → Microsoft YaHei (UI)."""
+    import re
+
+    families: set[str] = set()
+    for name in names:
+        name = re.sub(r"\s*\([^)]*\)\s*$", "", name).lstrip("@")  # "@": vertical text
+        families.update(re.sub(_FONT_STYLES, "", part.strip()) for part in name.split("&"))
+    families.discard("")
+    return families
+
+
+def windows_font_families() -> set[str]:
+    """Font families Windows lists as installed, for the machine and for this user."""
+    if sys.platform != "win32":
+        return set()
+    import winreg
+
+    names: list[str] = []
+    key_path = r"Software\Microsoft\Windows NT\CurrentVersion\Fonts"
+    for root in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
+        try:
+            key = winreg.OpenKey(root, key_path)
+        except OSError:
+            continue
+        with key:
+            index = 0
+            while True:
+                try:
+                    names.append(winreg.EnumValue(key, index)[0])
+                except OSError:
+                    break
+                index += 1
+    return font_families_from_registry(names)
+
+
 def _quiet_offscreen_limits(kind: object, context: object, message: str) -> None:
     # Without a screen Qt cannot size or raise native windows and says so; that is expected
     # here. Anything else it says is passed on.
@@ -314,6 +365,12 @@ def run(out: TextIO | None = None) -> int:
         out.reconfigure(errors="replace")
     # Before QApplication exists: the self-test must work with no screen at all.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if sys.platform == "win32" and "QT_QPA_FONTDIR" not in os.environ:
+        # Offscreen Qt on Windows looks for a font folder inside the bundle, which has none, and
+        # warns about it on every self-test. The system's folder stills that warning; which
+        # fonts the window will have is asked of Windows itself (windows_font_families).
+        windows = os.environ.get("SYSTEMROOT") or os.environ.get("WINDIR") or r"C:\Windows"
+        os.environ["QT_QPA_FONTDIR"] = str(Path(windows) / "Fonts")
     from PySide6.QtCore import qInstallMessageHandler
 
     previous_handler = qInstallMessageHandler(_quiet_offscreen_limits)

@@ -132,3 +132,20 @@ def test_the_startup_probe_used_by_the_installer_benchmark(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     shown, filled = (float(t) for t in result.stdout.split())
     assert 0 <= filled - shown < 60
+
+
+def test_windows_font_families_from_the_registrys_value_names() -> None:
+    """On Windows the self-test asks the Fonts registry keys which fonts the window will have
+    (offscreen Qt sees none there); the value names carry styles and several names."""
+    from kexie_desktop.selftest import font_families_from_registry
+
+    names = [
+        "Microsoft YaHei & Microsoft YaHei UI (TrueType)",
+        "Microsoft YaHei Bold & Microsoft YaHei UI Bold (TrueType)",
+        "@Noto Sans CJK SC Bold (TrueType)",
+        "SimSun & NSimSun (TrueType)",
+        "Courier",
+    ]
+    assert font_families_from_registry(names) == {
+        "Microsoft YaHei", "Microsoft YaHei UI", "Noto Sans CJK SC", "SimSun", "NSimSun", "Courier",
+    }  # fmt: skip

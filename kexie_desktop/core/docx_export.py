@@ -37,6 +37,22 @@ _FONT_FALLBACKS: dict[str, str | None] = {
     PAGE_NUMBER_FONT: None,
 }
 
+# The official fonts the document names, with the other names a PC may list them under (an
+# English Windows lists 仿宋_GB2312 as FangSong_GB2312). Used to tell the clerk, after an export,
+# when this PC lacks some: the recipient's PC usually has them, and the file names them anyway.
+OFFICIAL_FONTS: dict[str, tuple[str, ...]] = {
+    TITLE_FONT: ("FZXiaoBiaoSong-B05S",),
+    BODY_FONT: ("FangSong_GB2312",),
+    HEADING1_FONT: ("SimHei",),
+    HEADING2_FONT: ("KaiTi_GB2312",),
+}
+
+
+def font_fallback(name: str) -> str | None:
+    """What Word shows for an official font on a PC that lacks it (from the font table)."""
+    return _FONT_FALLBACKS.get(name)
+
+
 TITLE_SIZE_PT = 22  # 二号
 BODY_SIZE_PT = 16  # 三号
 PAGE_NUMBER_SIZE_PT = 14  # 四号

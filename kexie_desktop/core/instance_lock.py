@@ -127,16 +127,45 @@ class InstanceLock:
 
 
 if sys.platform == "win32":
+    import ctypes
     import msvcrt
+    from ctypes import wintypes
+
+    # LockFileEx rather than msvcrt.locking: the latter reports a lock held by another process
+    # only through the C runtime's errno, which Wine's runtime leaves at 0, so under Wine a
+    # second start went on as if the folder could not be locked at all. The Win32 error is
+    # exact on Windows and Wine alike.
+    class _Overlapped(ctypes.Structure):
+        _fields_ = [
+            ("Internal", ctypes.c_void_p),
+            ("InternalHigh", ctypes.c_void_p),
+            ("Offset", wintypes.DWORD),
+            ("OffsetHigh", wintypes.DWORD),
+            ("hEvent", wintypes.HANDLE),
+        ]
+
+    _kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    _kernel32.LockFileEx.argtypes = [
+        wintypes.HANDLE, wintypes.DWORD, wintypes.DWORD, wintypes.DWORD, wintypes.DWORD,
+        ctypes.POINTER(_Overlapped),
+    ]  # fmt: skip
+    _kernel32.UnlockFileEx.argtypes = [
+        wintypes.HANDLE, wintypes.DWORD, wintypes.DWORD, wintypes.DWORD,
+        ctypes.POINTER(_Overlapped),
+    ]  # fmt: skip
+    _LOCK_EXCLUSIVE_NOW = 0x2 | 0x1  # LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY
+    _ERROR_LOCK_VIOLATION = 33
 
     def _lock(fd: int) -> None:
         # One byte at offset 0, without waiting; Windows allows locking past the end of file.
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        handle = msvcrt.get_osfhandle(fd)
+        if not _kernel32.LockFileEx(handle, _LOCK_EXCLUSIVE_NOW, 0, 1, 0, _Overlapped()):
+            error = ctypes.get_last_error()
+            held = error == _ERROR_LOCK_VIOLATION
+            raise OSError(errno.EACCES if held else errno.EIO, ctypes.FormatError(error))
 
     def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        _kernel32.UnlockFileEx(msvcrt.get_osfhandle(fd), 0, 1, 0, _Overlapped())
 
 else:
     import fcntl

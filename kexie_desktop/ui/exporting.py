@@ -27,6 +27,29 @@ def default_folder(store: Store) -> Path:
     return documents if documents.is_dir() else Path.home()
 
 
+def missing_fonts_note() -> str:
+    """A sentence for the export message when this PC lacks official fonts the .docx names;
+    empty when it has them all. The document names them anyway: the recipient's PC (most
+    government office PCs) usually has them, and Word shows a stand-in here."""
+    from PySide6.QtGui import QFontDatabase
+
+    from kexie_desktop.core.docx_export import OFFICIAL_FONTS, font_fallback
+
+    missing = [
+        name
+        for name, aliases in OFFICIAL_FONTS.items()
+        if not any(QFontDatabase.hasFamily(n) for n in (name, *aliases))
+    ]
+    if not missing:
+        return ""
+    stand_ins = [f"{name}→{font_fallback(name)}" for name in missing if font_fallback(name)]
+    shown = f"（{'、'.join(stand_ins)}）" if stand_ins else ""
+    return (
+        f"这台电脑没有公文字体{'、'.join(missing)}，在这里打开时以相近的字体代替显示{shown}。"
+        "文档仍按公文格式指定这些字体，在装有它们的电脑上显示正常。"
+    )
+
+
 def ask_target(
     parent: QWidget, store: Store, title: str, filename: str, file_filter: str
 ) -> Path | None:
@@ -50,8 +73,10 @@ def run_export(
     *,
     done_title: str = "导出完成",
     failed_title: str = "导出没有完成",
+    note: Callable[[], str] | None = None,
 ) -> BackgroundTask:
-    """Run an export job off the GUI thread; tell the clerk the outcome in Chinese."""
+    """Run an export job off the GUI thread; tell the clerk the outcome in Chinese, with
+    `note()`'s sentence (if any) after it."""
     from kexie_desktop.core.backup import BackupError
     from kexie_desktop.core.safe_write import ExportError
     from kexie_desktop.core.store import StoreError
@@ -62,6 +87,8 @@ def run_export(
     def done(result: object) -> None:
         summary = getattr(result, "summary", None)
         text = summary() if callable(summary) else "导出完成。"
+        extra = note() if note else ""
+        text = f"{text}\n\n{extra}" if extra else text
         QMessageBox.information(parent, done_title, f"{text}\n\n现在可以安全地拔出U盘。")
         if on_done:
             on_done(result)

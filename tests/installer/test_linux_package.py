@@ -12,6 +12,7 @@ from pathlib import Path
 
 import deb_package
 import pytest
+import windows_build
 
 from kexie_desktop import __version__
 from kexie_desktop.selftest import SelfTest
@@ -21,6 +22,10 @@ pytestmark = [
     pytest.mark.installer,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the .deb is built on Linux"),
 ]
+
+
+# Before the tests' own HOME is set (tests/conftest.py): where the build keeps compiled locales.
+LOCALE_CACHE = windows_build.cache_dir()
 
 
 class Built:
@@ -237,3 +242,25 @@ def test_the_package_files_are_owned_by_root_and_not_world_writable(built: Built
 
 def test_the_deb_is_within_its_size_budget(built: Built) -> None:
     assert built.deb.stat().st_size < 80 * 2**20
+
+
+def test_the_installed_program_prints_utf8_chinese_under_a_gb18030_locale(
+    built: Built, tmp_path: Path
+) -> None:
+    """UTF-8 mode (the spec's "X utf8" option): under a GB18030 locale, as on some Kylin
+    installations, Python would otherwise write GB18030; PyInstaller ignored the old
+    "X utf8_mode=1" without a word, and the output below did not decode as UTF-8."""
+    need_tool("localedef")
+    env = _home_env(tmp_path)
+    env.pop("LANG", None)
+    env.update(windows_build.locale_env(LOCALE_CACHE, "zh_CN.GB18030"))
+    charmap = subprocess.run(["locale", "charmap"], capture_output=True, text=True, env=env)
+    assert charmap.stdout.strip() == "GB18030", charmap.stdout + charmap.stderr
+    program = built.opt / "kexie-desktop"
+    version = subprocess.run([str(program), "--version"], capture_output=True, env=env)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.decode("utf-8").strip() == f"科协工作台 {__version__}"
+    report = subprocess.run(
+        [str(program), "--self-test"], capture_output=True, env=env, timeout=300
+    ).stdout.decode("utf-8")
+    assert "自检通过" in report and "????" not in report

@@ -160,6 +160,20 @@ def test_default_opening_asks_and_can_be_undone(
     assert editor.toPlainText() == "我自己写的开头。"
 
 
+def test_a_closed_dialog_never_previews_again(demo_store: Store, qtbot: Any) -> None:
+    """A dialog closed before its pending preview ran (as qtbot closes an unshown one) must not
+    compose later, when the store may be closed: this once failed the next test's set-up."""
+    from kexie_desktop.ui.dialogs import summary_dialog
+
+    dialog = SummaryDialog(demo_store, 2025)
+    qtbot.addWidget(dialog)
+    dialog.editors["opening"].setPlainText("改写的开头。")
+    assert dialog._timer.isActive()
+    dialog.close()
+    qtbot.wait(summary_dialog.PREVIEW_DELAY_MS * 3)
+    assert "改写的开头" not in dialog.preview.toPlainText()
+
+
 def test_section_order_and_signature_date_are_kept_per_year(demo_store: Store, qtbot: Any) -> None:
     dialog = SummaryDialog(demo_store, 2025)
     qtbot.addWidget(dialog)
@@ -259,3 +273,43 @@ def test_ledger_export_with_masked_numbers(
     written = Path(save_to[0])
     assert written.exists()
     assert messages[-1][0] == "导出完成"
+
+
+@pytest.mark.parametrize("has_fonts", [False, True])
+def test_the_export_message_names_official_fonts_only_when_this_pc_lacks_them(
+    demo_store: Store, qtbot: Any, messages: list[tuple[str, str]], save_to: list[str],
+    monkeypatch: pytest.MonkeyPatch, has_fonts: bool,
+) -> None:  # fmt: skip
+    """The .docx always names 仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312; the clerk hears about
+    them only on a PC without them (the recipient's PC usually has them)."""
+    from PySide6.QtGui import QFontDatabase
+
+    from kexie_desktop.core.docx_export import BODY_FONT, TITLE_FONT
+
+    official = {TITLE_FONT, BODY_FONT, "黑体", "楷体_GB2312"}
+    asked: list[str] = []
+
+    def has_family(name: str) -> bool:
+        asked.append(name)
+        return has_fonts or name not in {*official, "FangSong_GB2312", "FZXiaoBiaoSong-B05S",
+                                          "SimHei", "KaiTi_GB2312"}  # fmt: skip
+
+    monkeypatch.setattr(QFontDatabase, "hasFamily", staticmethod(has_family))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    dialog = SummaryDialog(demo_store, 2025)
+    qtbot.addWidget(dialog)
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=20_000)
+    title, text = messages[-1]
+    assert title == "导出完成"
+    assert official <= set(asked)
+    if has_fonts:
+        assert "字体" not in text
+    else:
+        assert "这台电脑没有公文字体方正小标宋简体、仿宋_GB2312、黑体、楷体_GB2312" in text
+        assert "方正小标宋简体→宋体" in text and "仿宋_GB2312→仿宋" in text
+        assert "在装有它们的电脑上显示正常" in text
+    # The document names the official fonts either way.
+    with zipfile.ZipFile(save_to and Path(save_to[0]).parent / Path(save_to[0]).name) as docx:
+        styles = docx.read("word/styles.xml").decode("utf-8")
+    assert BODY_FONT in styles and TITLE_FONT in styles

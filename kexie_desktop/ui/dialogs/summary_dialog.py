@@ -57,7 +57,7 @@ from kexie_desktop.core.summary import (
     save_section_order,
 )
 from kexie_desktop.ui.background import BackgroundTask
-from kexie_desktop.ui.exporting import ask_target, run_export
+from kexie_desktop.ui.exporting import ask_target, missing_fonts_note, run_export
 from kexie_desktop.ui.widgets import OptionalDateEdit
 
 if TYPE_CHECKING:
@@ -542,9 +542,11 @@ class SummaryDialog(QDialog):
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # A dialog closed without ever being shown does not go through done(): its pending
-        # preview would otherwise fire later, on a store that may be closed by then.
-        self._timer.stop()
+        # A dialog closed without ever being shown gets no reject() from Qt, only this event:
+        # its pending preview must not fire later on a store that is closed by then.
+        if not self.isVisible():
+            self._timer.stop()
+            self._closed = True
         super().closeEvent(event)
 
     def export(self) -> None:
@@ -586,4 +588,4 @@ class SummaryDialog(QDialog):
             finally:
                 reader.close()
 
-        self.task = run_export(self, "正在生成并写出年度工作总结……", job)
+        self.task = run_export(self, "正在生成并写出年度工作总结……", job, note=missing_fonts_note)
