@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_hostile_import.py
+	$(BIN)/python bench/bench_stats.py
 
 # The Windows installer, built on Linux under Wine (installer/windows_build.py), then installed
 # and run under Wine by its tests: the file tested is the file in dist/. Minutes with a cache

@@ -27,6 +27,9 @@ kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日�
                                                                   导出年度工作总结
 kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids]
                                                                   导出台账
+kexie-desktop export stats   --year 年份 --out 文件.xlsx [--period year|oct]
+                             [--set 指标=数值 …] [--explain 指标=说明 …]
+                                                                  导出统计年报数据
 kexie-desktop export evidence --year 年份 --out 文件.docx        导出图文台账（活动记录表与照片）
 kexie-desktop attach (--activity 编号 | --award 编号) 文件… [--kind 照片] [--caption 说明]
                                                                   给活动或奖项添加附件
@@ -46,8 +49,9 @@ _ERROR_TRANSLATIONS = (
     (re.compile(r"argument \S+: invalid choice: '([^']*)'.*"), "没有“{0}”这个命令"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
     (
-        re.compile(r"the following arguments are required: \{summary,ledger,evidence\}"),
-        "请写明导出什么：summary（年度工作总结）、ledger（台账）或 evidence（图文台账）",
+        re.compile(r"the following arguments are required: \{summary,ledger,stats,evidence\}"),
+        "请写明导出什么：summary（年度工作总结）、ledger（台账）、stats（统计年报数据）"
+        "或 evidence（图文台账）",
     ),
     (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
     (re.compile(r"argument (\S+): (日期.*)"), "参数 {0}：{1}"),
@@ -162,11 +166,14 @@ def build_parser() -> ChineseArgumentParser:
     restore.add_argument("file", type=Path, metavar="文件", help="备份文件")
     export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
     _add_common(export)
-    what = export.add_subparsers(dest="what", title="导出内容", metavar="{summary,ledger,evidence}")
+    what = export.add_subparsers(
+        dest="what", title="导出内容", metavar="{summary,ledger,stats,evidence}"
+    )
     what.required = True
     for name, text, suffix in (
         ("summary", "年度工作总结（Word 公文格式）", ".docx"),
         ("ledger", "台账（Excel 工作簿）", ".xlsx"),
+        ("stats", "统计年报数据（Excel 工作簿，供对照录入统计平台）", ".xlsx"),
         ("evidence", "图文台账（活动记录表与照片，Word 文档）", ".docx"),
     ):
         item = what.add_parser(name, help=text, add_help=False, usage=_USAGE)
@@ -179,6 +186,19 @@ def build_parser() -> ChineseArgumentParser:
             item.add_argument(
                 "--full-ids", action="store_true", help="身份证号和电话写完整（默认部分隐藏）"
             )
+        elif name == "stats":
+            item.add_argument(
+                "--period",
+                choices=("year", "oct"),
+                help="统计期间：year 全年实际数，oct 1—10月实际数加11—12月计划数（保存为设置）",
+            )
+            for option, what_it_is in (
+                ("--set", "填写一项无法从记录统计的数值（保存在程序中），如 AK.staff=5"),
+                ("--explain", "为比上年变化较大的数值写一句说明（保存在程序中）"),
+            ):
+                item.add_argument(
+                    option, action="append", default=[], metavar="指标=值", help=what_it_is
+                )
         elif name == "summary":
             item.add_argument(
                 "--date",
@@ -373,7 +393,8 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
     try:
-        store = _open_store(data_dir, writes=False)
+        stores = args.what == "stats" and bool(args.set or args.explain or args.period)
+        store = _open_store(data_dir, writes=stores)
         try:
             if args.what == "summary":
                 result = export.export_summary(store, args.year, args.out, signed=args.date)
@@ -391,11 +412,13 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                     print(f"注意：{line}", file=sys.stderr)
                 # Written, but a photo of it is missing: a script must notice.
                 return 1 if evidence.problems else 0
+            elif args.what == "stats":
+                result = _export_stats(store, args)
             else:
                 result = export.export_ledger(store, args.year, args.out, full_ids=args.full_ids)
         finally:
             store.close()
-    except (StoreError, summary.SummaryError, ExportError) as exc:
+    except (StoreError, summary.SummaryError, ExportError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     print(result.summary())
@@ -429,6 +452,48 @@ def _run_attach(args: argparse.Namespace, data_dir: Path) -> int:
     for _name, why in result.refused:
         print(f"错误：{why}", file=sys.stderr)
     return 1 if result.refused else 0
+
+
+def _pairs(items: list[str], option: str) -> dict[str, str]:
+    from kexie_desktop.core.stats import BY_KEY
+
+    pairs = {}
+    for item in items:
+        key, mark, value = item.partition("=")
+        key = key.strip()
+        if not mark or key not in BY_KEY:
+            raise ValueError(
+                f"{option} {item}：应写成“指标=值”，指标为统计表中的代号，如 AK.staff"
+                f"（可用的代号见导出失败时的提示或 README）"
+            )
+        pairs[key] = value.strip()
+    return pairs
+
+
+def _export_stats(store: Store, args: argparse.Namespace) -> Any:
+    from kexie_desktop.core import export, stats
+
+    typed = _pairs(args.set, "--set")
+    explanations = _pairs(args.explain, "--explain")
+    bad = [key for key in typed if stats.BY_KEY[key].source is not None]
+    if bad:
+        raise ValueError(
+            "、".join(f"{k}（{stats.BY_KEY[k].name}）" for k in bad)
+            + "由程序从记录计算，不能填写；请修改相应的记录"
+        )
+    checked: dict[str, int | None] = {}
+    for key, text in typed.items():
+        value = stats.parse_typed(text)
+        if isinstance(value, str) and value:
+            raise ValueError(f"--set {key}：{value}")
+        checked[key] = value if isinstance(value, int) else None
+    if args.period:
+        store.set_setting(stats.PERIOD_KEY, args.period)
+    if checked:
+        store.save_stats_values(args.year, checked)
+    if explanations:
+        store.save_stats_explanations(args.year, explanations)
+    return export.export_stats(store, args.year, args.out)
 
 
 def _run_demo(data_dir: Path) -> int:

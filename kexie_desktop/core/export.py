@@ -46,6 +46,8 @@ def suggested_filename(store: Store, year: int, kind: str) -> str:
     org = _UNSAFE_IN_NAMES.sub("", store.profile().org_name) or "科协"
     if kind == "summary":
         return f"{org}{year}年工作总结.docx"
+    if kind == "stats":
+        return f"{org}{year}年统计年报数据.xlsx"
     return f"{org}{year}年工作台账.xlsx"
 
 
@@ -126,3 +128,33 @@ def export_ledger(
 
     path = write_safely(target, write, verify=lambda p: check_zip(p, ["xl/workbook.xml"]))
     return ExportResult(path, path.stat().st_size, rows, tuple(notes))
+
+
+def export_stats(
+    store: Store,
+    year: int,
+    target: Path,
+    *,
+    typed: dict[str, object] | None = None,
+    explanations: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """The statistics workbook, refused (stats.StatsRefused, listing every problem) while a
+    hard check fails or a soft check has no explanation."""
+    from kexie_desktop.core import stats
+
+    report = stats.compute(store, year, typed=typed, explanations=explanations)
+    problems = report.problems()
+    if problems:
+        raise stats.StatsRefused(problems)
+    org = store.profile().org_name or "本会"
+    if progress:
+        progress(1, 2)
+    path = write_safely(
+        target,
+        lambda f: stats.write_workbook(report, org, f),
+        verify=lambda p: check_zip(p, ["xl/workbook.xml"]),
+    )
+    if progress:
+        progress(2, 2)
+    return ExportResult(path, path.stat().st_size, {"figures": len(report.figures)})

@@ -118,6 +118,8 @@ _OUTCOME_WORDS = (
     ("technologies_promoted", "推广新技术{}项"),
     ("articles", "文章/信息{}篇"),
     ("messages", "短信{}条"),
+    ("papers", "交流论文{}篇"),
+    ("materials", "发放资料{}份"),
 )
 
 
@@ -139,7 +141,7 @@ def _activity_print_values(n: int, row: dict[str, Any], _full: bool) -> list[obj
     return [
         n,
         _when(row),
-        row["title"],
+        f"（计划）{row['title']}" if row["planned"] else row["title"],
         row["category"],
         row["unit_name"] or "本会",
         row["place"],
@@ -157,18 +159,24 @@ def _activity_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
         _date(row["end_date"]),
         row["title"],
         row["category"],
+        row["form"],
+        row["campaigns"],
         row["unit_name"] or "本会",
         row["co_organisers"],
         row["place"],
         row["audience"],
         row["participants"],
+        row["youth_participants"],
         _yes(row["highlight"]),
+        _yes(row["planned"]),
         row["people_names"],
         _count(row["reports"]),
         _count(row["problems_solved"]),
         _count(row["technologies_promoted"]),
         _count(row["articles"]),
         _count(row["messages"]),
+        _count(row["papers"]),
+        _count(row["materials"]),
         row["description"],
         row["notes"],
     ]
@@ -243,7 +251,7 @@ def _award_print_values(n: int, row: dict[str, Any], _full: bool) -> list[object
     ]
 
 
-def _unit_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
+def _unit_print_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
     phone = _text(row["contact_phone"])
     return [
         n,
@@ -256,6 +264,16 @@ def _unit_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
         row["people_count"],
         _yes(row["founded_this_year"]),
         row["notes"],
+    ]
+
+
+def _unit_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
+    values = _unit_print_values(n, row, full)
+    return [
+        *values[:-1],
+        _date(row["last_election_date"]),
+        _date(row["next_election_due"]),
+        values[-1],
     ]
 
 
@@ -342,7 +360,7 @@ _PRINTED = (
             ("本年新建", 6, "center"),
             ("备注", 30, "wrap"),
         ),
-        _unit_values,  # every field of a unit fits the page
+        _unit_print_values,
         personal=True,
         printed=True,
     ),
@@ -360,18 +378,24 @@ _COMPLETE = (
             ("结束日期", 11.5, "date"),
             ("活动名称", 28, "wrap"),
             ("类别", 10, "center"),
+            ("活动形式", 10, "center"),
+            ("主题活动", 12, "wrap"),
             ("主办单位", 20, "wrap"),
             ("协办单位", 16, "wrap"),
             ("地点", 16, "wrap"),
             ("面向对象", 14, "wrap"),
             ("参加人次", 7, "number"),
+            ("其中青少年", 7, "number"),
             ("重点", 5, "center"),
+            ("计划", 5, "center"),
             ("参与人员", 18, "wrap"),
             ("调研报告/建议", 7, "number"),
             ("攻关项目", 7, "number"),
             ("推广新技术", 7, "number"),
             ("发表文章/信息", 7, "number"),
             ("短信条数", 7, "number"),
+            ("交流论文", 7, "number"),
+            ("发放资料", 7, "number"),
             ("情况说明", 50, "wrap"),
             ("备注", 14, "wrap"),
         ),
@@ -437,6 +461,8 @@ _COMPLETE = (
             ("会员人数", 8, "number"),
             ("在册人员", 8, "number"),
             ("本年新建", 8, "center"),
+            ("上次换届", 11.5, "date"),
+            ("下次换届", 11.5, "date"),
             ("备注", 36, "wrap"),
         ),
         _unit_values,

@@ -282,8 +282,67 @@ def m0007_summary_paragraph_edits(db: Database) -> None:
     )
 
 
-@migration("0008_evidence_attachments")
-def m0008_evidence_attachments(db: Database) -> None:
+@migration("0008_stats_record_fields")
+def m0008_stats_record_fields(db: Database) -> None:
+    # What the statistics tables count that the records did not say: an activity's 活动形式,
+    # the campaigns it belonged to, its 其中青少年 人次 (NULL: unknown, as participants), papers
+    # exchanged, materials handed out, and whether it is only planned (计划: the Nov–Dec part
+    # of a January–October reporting period; never counted as done). A unit's 换届 dates.
+    for column in (
+        "form TEXT NOT NULL DEFAULT ''",
+        "campaigns TEXT NOT NULL DEFAULT ''",
+        "youth_participants INTEGER CHECK (youth_participants IS NULL OR youth_participants >= 0)",
+        "papers INTEGER NOT NULL DEFAULT 0 CHECK (papers >= 0)",
+        "materials INTEGER NOT NULL DEFAULT 0 CHECK (materials >= 0)",
+        "planned INTEGER NOT NULL DEFAULT 0",
+    ):
+        db.execute(f"ALTER TABLE activities ADD COLUMN {column}")
+    db.execute("ALTER TABLE units ADD COLUMN last_election_date TEXT")
+    db.execute("ALTER TABLE units ADD COLUMN next_election_due TEXT")
+    # 职务 held in a unit for a term: the "三长" of a 乡镇（街道）科协 serving as 兼职副主席.
+    # A position goes with its person or unit (CASCADE): it means nothing without either.
+    db.execute(
+        """CREATE TABLE positions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+        post TEXT NOT NULL,
+        background TEXT NOT NULL DEFAULT '',
+        start_date TEXT,
+        end_date TEXT
+    )"""
+    )
+    db.execute("CREATE INDEX positions_person ON positions(person_id)")
+    db.execute("CREATE INDEX positions_unit ON positions(unit_id)")
+
+
+@migration("0009_stats_typed_figures")
+def m0009_stats_typed_figures(db: Database) -> None:
+    # The statistics figures no record can give (机关人数, 被采纳的建议…), typed by the clerk
+    # once a year, and the one-line explanations of figures that moved a lot from the year
+    # before (they go into the workbook's 报表说明 sheet).
+    db.execute(
+        """CREATE TABLE stats_values (
+        year INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        value INTEGER NOT NULL CHECK (value >= 0),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (year, key)
+    )"""
+    )
+    db.execute(
+        """CREATE TABLE stats_explanations (
+        year INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (year, key)
+    )"""
+    )
+
+
+@migration("0010_evidence_attachments")
+def m0010_evidence_attachments(db: Database) -> None:
     # The 台账's evidence: files (photos, 签到表 scans, notices, certificates) and news links
     # attached to an activity or an award. A file's content lives in DIR/attachments/ under
     # its SHA-256 (the same photo attached twice is stored once); the row says what it is to

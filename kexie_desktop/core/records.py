@@ -41,6 +41,15 @@ CATEGORY_HINTS = {
 }
 AUDIENCES = ("青少年", "农民", "产业工人", "老年人", "领导干部和公务员", "科技工作者", "社区居民")
 AWARD_LEVELS = ("国家级", "省部级", "市级", "县级", "其他")
+# 活动形式 and the national campaigns an activity may belong to, as the statistics tables
+# (EKX表5, CKX表3, FKX表6, JKX表10, KKX表11) count them.
+ACTIVITY_FORMS = ("科普报告/讲座", "展览", "咨询", "培训", "学术会议", "竞赛", "科学营", "其他")
+CAMPAIGNS = ("全国科普日/科普月", "科技活动周", "全国科技工作者日")
+# 职务 in a unit, and the 本职 of whoever holds it: a 乡镇（街道）科协's "三长" are the first
+# three, serving as 兼职副主席 (reference/upward-reporting.md).
+POSTS = ("主席", "副主席", "兼职副主席", "秘书长", "常委", "委员")
+THREE_HEADS = ("医院院长", "学校校长", "农技站站长")
+BACKGROUNDS = (*THREE_HEADS, "科技型企业家", "其他")
 ORG_LEVELS = ("省级", "市级", "县级", "乡镇(街道)", "企业", "社区", "其他")
 
 # Lists are stored in one text column joined by this mark, readable in any SQLite browser.
@@ -130,6 +139,8 @@ class Unit(Record):
     contact_phone: str = ""
     member_count: int | None = None
     founded_this_year: bool = False
+    last_election_date: str | None = None  # 上次换届
+    next_election_due: str | None = None  # 下次换届（应于）
 
 
 @dataclass
@@ -157,7 +168,7 @@ class Person(Record):
 class Activity(Record):
     TABLE: ClassVar[str] = "activities"
     KIND_LABEL: ClassVar[str] = "活动"
-    LIST_FIELDS: ClassVar[tuple[str, ...]] = ("audience",)
+    LIST_FIELDS: ClassVar[tuple[str, ...]] = ("audience", "campaigns")
     LINK_FIELDS: ClassVar[tuple[str, ...]] = ("person_ids",)
 
     title: str = ""
@@ -176,6 +187,12 @@ class Activity(Record):
     technologies_promoted: int = 0
     articles: int = 0
     messages: int = 0
+    form: str = ""  # 活动形式 (ACTIVITY_FORMS)
+    campaigns: list[str] = field(default_factory=list)
+    youth_participants: int | None = None  # 其中青少年 (人次); None: unknown
+    papers: int = 0  # 交流论文 (篇)
+    materials: int = 0  # 发放资料 (份)
+    planned: bool = False  # 计划: not yet done, never counted as done
     person_ids: list[int] = field(default_factory=list)
 
 
@@ -196,6 +213,19 @@ class Award(Record):
     activity_id: int | None = None  # the work it crowned: the summary mentions it there
 
 
+@dataclass
+class Position:
+    """A 职务 a person holds in a unit for a term (end None: still serving)."""
+
+    id: int | None = None
+    person_id: int | None = None
+    unit_id: int | None = None
+    post: str = ""
+    background: str = ""  # 本职 (BACKGROUNDS), for the 三长
+    start_date: str | None = None
+    end_date: str | None = None
+
+
 RECORD_TYPES: dict[str, type[Record]] = {cls.TABLE: cls for cls in (Unit, Person, Activity, Award)}
 
 # The outcome figures of an activity, with the words a summary uses for them.
@@ -205,6 +235,8 @@ OUTCOME_FIELDS = {
     "technologies_promoted": "推广新技术",
     "articles": "发表文章/信息",
     "messages": "短信条数",
+    "papers": "交流论文",
+    "materials": "发放资料",
 }
 
 

@@ -5,6 +5,7 @@ Everything else asks the store; nothing else runs SQL that writes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -25,6 +26,7 @@ from kexie_desktop.core.records import (
     Activity,
     Award,
     Person,
+    Position,
     Profile,
     Record,
     Unit,
@@ -452,6 +454,14 @@ class Store:
                 except RecordNotFound:
                     continue
                 row = _snapshot_row(record)
+                if cls in (Person, Unit):
+                    # The positions go with the record (CASCADE); restoring brings them back.
+                    column = "person_id" if cls is Person else "unit_id"
+                    row["positions"] = [
+                        dataclasses.asdict(p)
+                        for p in self.positions()
+                        if getattr(p, column) == record_id
+                    ]
                 links = self._links_to(cls, record_id)
                 if cls in (Activity, Award):
                     # Its attachments go with it (the schema would drop them) and come back
@@ -518,6 +528,7 @@ class Store:
                     continue
                 person_ids = row.pop("person_ids", None)
                 attachment_rows = row.pop("attachments", None)
+                positions = row.pop("positions", None)
                 for column in ("unit_id", "person_id"):
                     target = "units" if column == "unit_id" else "people"
                     if row.get(column) is not None and not self._exists(target, row[column]):
@@ -539,6 +550,17 @@ class Store:
                         "SELECT ?, id FROM people WHERE id = ?",
                         [(record_id, pid) for pid in person_ids],
                     )
+                for position in positions or ():
+                    # Only where the other side (unit or person) is there too.
+                    self.db.execute(
+                        "INSERT INTO positions (person_id, unit_id, post, background, "
+                        "start_date, end_date) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS "
+                        "(SELECT 1 FROM people WHERE id = ?) AND EXISTS "
+                        "(SELECT 1 FROM units WHERE id = ?)",
+                        [position["person_id"], position["unit_id"], position["post"],
+                         position["background"], position["start_date"], position["end_date"],
+                         position["person_id"], position["unit_id"]],
+                    )  # fmt: skip
                 for key, ids in json.loads(links_json).items():
                     where, column = key.split(".")
                     for other in ids:
@@ -792,7 +814,13 @@ class Store:
         return cursor.lastrowid
 
     def finish_import_batch(self, batch_id: int, summary: str) -> None:
-        self.db.execute("UPDATE import_batches SET summary = ? WHERE id = ?", [summary, batch_id])
+        # Stamped when it ends: an import running past a second boundary stamps its records
+        # later than it began, and undo (which refuses records changed after the batch) would
+        # take its own records for the clerk's later edits.
+        self.db.execute(
+            "UPDATE import_batches SET summary = ?, created_at = ? WHERE id = ?",
+            [summary, now_iso(), batch_id],
+        )
         self._audit("import", None, None, table="import_batches", record_id=batch_id, label=summary)
 
     def record_import_change(self, batch_id: int, record: Record, before: Record | None) -> None:
@@ -971,7 +999,7 @@ class Store:
                 sum(technologies_promoted) AS technologies_promoted,
                 sum(articles) AS articles, sum(messages) AS messages,
                 sum(highlight) AS highlights
-            FROM activities WHERE {where} GROUP BY category""",
+            FROM activities WHERE {where} AND planned = 0 GROUP BY category""",
             params,
         )
         names = [d[0] for d in cursor.description]
@@ -987,7 +1015,7 @@ class Store:
                 a.technologies_promoted, a.articles, a.messages, a.updated_at, a.unit_id,
                 COALESCE(u.name, '') AS unit_name
             FROM activities a LEFT JOIN units u ON u.id = a.unit_id
-            WHERE {where} ORDER BY a.start_date, a.id""",
+            WHERE {where} AND a.planned = 0 ORDER BY a.start_date, a.id""",
             params,
         )
         names = [d[0] for d in cursor.description]
@@ -1019,7 +1047,8 @@ class Store:
         rows = self.conn.execute(
             f"""SELECT n.name FROM units n
             WHERE (n.established_date IS NULL OR n.established_date < ?)
-              AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.unit_id = n.id AND {where})
+              AND NOT EXISTS (SELECT 1 FROM activities a
+                              WHERE a.unit_id = n.id AND a.planned = 0 AND {where})
             ORDER BY n.established_date IS NULL, n.established_date, n.id""",
             [end, *params],
         )
@@ -1093,6 +1122,99 @@ class Store:
     def ledger_count(self, kind: str, year: int | None = None) -> int:
         sql, params = _LEDGER_QUERIES[kind](year)
         return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+    # -- positions (职务 in a unit, with a term) ----------------------------------------
+
+    def positions(self, *, person_id: int | None = None) -> list[Position]:
+        """A person's positions (or everyone's), the current ones first, newest first."""
+        where, params = ("person_id = ?", [person_id]) if person_id is not None else ("1", [])
+        cursor = self.conn.execute(
+            "SELECT id, person_id, unit_id, post, background, start_date, end_date "
+            f"FROM positions WHERE {where} "
+            "ORDER BY end_date IS NOT NULL, start_date IS NULL, start_date DESC, id",
+            params,
+        )
+        return [Position(*row) for row in cursor]
+
+    def set_positions(self, person_id: int, positions: Sequence[Position]) -> None:
+        """Replace a person's positions with these, checked, in one transaction (audited)."""
+        from kexie_desktop.core import validation
+
+        for position in positions:
+            position.person_id = person_id
+            validation.validate_position(position)
+            assert position.unit_id is not None
+            if not self._exists("units", position.unit_id):
+                raise validation.ValidationError({"unit_id": "所选基层组织已不存在"}, "positions")
+        before = [dataclasses.asdict(p) for p in self.positions(person_id=person_id)]
+        after = [dataclasses.asdict(p) for p in positions]
+        for row in (*before, *after):
+            row.pop("id")
+        if before == after:
+            return
+        with self.transaction():
+            self.db.execute("DELETE FROM positions WHERE person_id = ?", [person_id])
+            for position in positions:
+                position.id = self.db.execute(
+                    "INSERT INTO positions (person_id, unit_id, post, background, start_date, "
+                    "end_date) VALUES (?, ?, ?, ?, ?, ?)",
+                    [person_id, position.unit_id, position.post, position.background,
+                     position.start_date, position.end_date],
+                ).lastrowid  # fmt: skip
+            self._audit(
+                "update", None, {"positions": before}, table="positions", record_id=person_id,
+                label=self.get(Person, person_id).name,
+            )  # fmt: skip
+
+    # -- statistics figures typed by the clerk ------------------------------------------
+
+    def stats_values(self, year: int) -> dict[str, int]:
+        rows = self.conn.execute("SELECT key, value FROM stats_values WHERE year = ?", [year])
+        return {key: value for key, value in rows}
+
+    def save_stats_values(self, year: int, values: dict[str, int | None]) -> None:
+        """Keep typed figures for the year; None removes one (back to blank)."""
+        with self.transaction():
+            for key, value in values.items():
+                if value is None:
+                    self.db.execute(
+                        "DELETE FROM stats_values WHERE year = ? AND key = ?", [year, key]
+                    )
+                else:
+                    self.db.execute(
+                        "INSERT INTO stats_values (year, key, value, updated_at) "
+                        "VALUES (?, ?, ?, ?) ON CONFLICT(year, key) DO UPDATE SET "
+                        "value = excluded.value, updated_at = excluded.updated_at",
+                        [year, key, int(value), now_iso()],
+                    )
+
+    def stats_explanations(self, year: int) -> dict[str, str]:
+        rows = self.conn.execute("SELECT key, text FROM stats_explanations WHERE year = ?", [year])
+        return {key: text for key, text in rows}
+
+    def save_stats_explanations(self, year: int, texts: dict[str, str]) -> None:
+        """Keep one-line explanations for the year; an empty text removes one."""
+        from kexie_desktop.core import validation
+
+        cleaned = {}
+        for key, text in texts.items():
+            cleaned[key] = " ".join(validation.clean_text(text).split())
+            problem = validation.text_problem(cleaned[key])
+            if problem:
+                raise validation.ValidationError({"text": f"说明{problem}"})
+        with self.transaction():
+            for key, text in cleaned.items():
+                if not text:
+                    self.db.execute(
+                        "DELETE FROM stats_explanations WHERE year = ? AND key = ?", [year, key]
+                    )
+                else:
+                    self.db.execute(
+                        "INSERT INTO stats_explanations (year, key, text, updated_at) "
+                        "VALUES (?, ?, ?, ?) ON CONFLICT(year, key) DO UPDATE SET "
+                        "text = excluded.text, updated_at = excluded.updated_at",
+                        [year, key, text, now_iso()],
+                    )
 
     # -- settings ------------------------------------------------------------------------
 
@@ -1220,7 +1342,8 @@ def _ledger_activities(year: int | None) -> tuple[str, list[object]]:
         f"""SELECT a.id, a.uuid, a.start_date, a.end_date, a.title, a.category,
             COALESCE(u.name, '') AS unit_name, a.co_organisers, a.place, a.audience,
             a.participants, a.highlight, a.reports, a.problems_solved,
-            a.technologies_promoted, a.articles, a.messages,
+            a.technologies_promoted, a.articles, a.messages, a.form, a.campaigns,
+            a.youth_participants, a.papers, a.materials, a.planned,
             COALESCE((SELECT group_concat(q.name, '、') FROM activity_people ap
                       JOIN people q ON q.id = ap.person_id WHERE ap.activity_id = a.id), '')
                 AS people_names,
@@ -1262,7 +1385,8 @@ def _ledger_awards(year: int | None) -> tuple[str, list[object]]:
 def _ledger_units(_year: int | None) -> tuple[str, list[object]]:
     return (
         """SELECT n.id, n.uuid, n.name, n.kind, n.established_date, n.contact_person,
-            n.contact_phone, n.member_count, n.founded_this_year,
+            n.contact_phone, n.member_count, n.founded_this_year, n.last_election_date,
+            n.next_election_due,
             (SELECT count(*) FROM people q WHERE q.unit_id = n.id AND q.status = '在册')
                 AS people_count,
             n.notes

@@ -12,20 +12,25 @@ from collections.abc import Callable
 
 from kexie_desktop.core import idcard
 from kexie_desktop.core.records import (
+    ACTIVITY_FORMS,
     AUDIENCES,
     AWARD_LEVELS,
+    BACKGROUNDS,
+    CAMPAIGNS,
     CATEGORIES,
     EDUCATIONS,
     GENDERS,
     ORG_LEVELS,
     OUTCOME_FIELDS,
     PERSON_STATUSES,
+    POSTS,
     ROLES,
     TITLES,
     UNIT_KINDS,
     Activity,
     Award,
     Person,
+    Position,
     Profile,
     Record,
     Unit,
@@ -69,6 +74,14 @@ FIELD_LABELS: dict[str, str] = {
     "org_place": "所在地",
     "text": "内容",
     "notes": "备注",
+    "form": "活动形式",
+    "campaigns": "主题活动",
+    "youth_participants": "其中青少年",
+    "planned": "计划",
+    "last_election_date": "上次换届",
+    "next_election_due": "下次换届",
+    "post": "职务",
+    "background": "本职",
     **OUTCOME_FIELDS,
 }
 # Where one column name means different things in different tables.
@@ -77,6 +90,12 @@ TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
     "people": {"name": "姓名", "title": "职称"},
     "activities": {"title": "活动名称", "unit_id": "主办单位"},
     "awards": {"name": "奖项名称", "unit_id": "获奖单位", "person_id": "获奖人员"},
+    "positions": {
+        "person_id": "人员",
+        "unit_id": "任职单位",
+        "start_date": "任职起",
+        "end_date": "任职止",
+    },
 }
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -291,6 +310,16 @@ def validate_unit(unit: Unit, *, name_taken: Callable[[str, int | None], bool]) 
         if problem:
             c.add("contact_phone", problem)
     c.count("member_count", unit.member_count)
+    c.date("last_election_date", unit.last_election_date)
+    c.not_future("last_election_date", unit.last_election_date, dt.date.today())
+    c.date("next_election_due", unit.next_election_due)
+    if (
+        unit.last_election_date
+        and unit.next_election_due
+        and not {"last_election_date", "next_election_due"} & c.errors.keys()
+        and unit.next_election_due <= unit.last_election_date
+    ):
+        c.add("next_election_due", "应晚于上次换届日期")
     c.raise_if_any()
 
 
@@ -361,12 +390,45 @@ def validate_activity(activity: Activity) -> None:
         if audience not in AUDIENCES:
             c.add("audience", f"“{audience}”不在可选范围内")
     c.count("participants", activity.participants)
+    c.choice("form", activity.form, ACTIVITY_FORMS, required=False)
+    for campaign in activity.campaigns:
+        if campaign not in CAMPAIGNS:
+            c.add("campaigns", f"“{campaign}”不在可选范围内（{'、'.join(CAMPAIGNS)}）")
+    youth = activity.youth_participants
+    c.count("youth_participants", youth)
+    if youth is not None and "youth_participants" not in c.errors:
+        # 其中 never exceeds its total: the statistics platform refuses such a table.
+        if activity.participants is None:
+            c.add("youth_participants", "请先填写参加人次（其中青少年是参加人次的一部分）")
+        elif youth > activity.participants:
+            c.add("youth_participants", f"不能多于参加人次（{activity.participants}）")
     if activity.highlight and not activity.description.strip():
         # A 重点 activity is told in the summary in the clerk's own words; without them it
         # would be a bare heading.
         c.add("description", "重点活动请填写情况说明（总结中照录这段文字）")
     for name in OUTCOME_FIELDS:
         c.count(name, getattr(activity, name))
+    c.raise_if_any()
+
+
+def validate_position(position: Position) -> None:
+    c = _Checker("positions")
+    if position.person_id is None:
+        c.add("person_id", "请选择人员")
+    if position.unit_id is None:
+        c.add("unit_id", "请选择任职的基层组织")
+    position.post = position.post.strip()
+    c.choice("post", position.post, POSTS, required=True)
+    c.choice("background", position.background, BACKGROUNDS, required=False)
+    c.date("start_date", position.start_date)
+    c.date("end_date", position.end_date)
+    if (
+        position.start_date
+        and position.end_date
+        and not {"start_date", "end_date"} & c.errors.keys()
+        and position.end_date < position.start_date
+    ):
+        c.add("end_date", "不能早于任职开始日期")
     c.raise_if_any()
 
 

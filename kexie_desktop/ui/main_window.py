@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
         self._record_actions = (
             self.new_action, self.edit_action, self.delete_action, self.find_action,
             self.profile_action, self.demo_action, self.private_action,
-            self.summary_action, self.ledger_action, self.evidence_action, self.import_action,
+            self.summary_action, self.ledger_action, self.stats_action, self.evidence_action,
+            self.import_action,
             self.import_history_action, self.template_action, self.backup_action,
             self.restore_action, self.recycle_action, self.audit_action,
         )  # fmt: skip
@@ -167,6 +168,8 @@ class MainWindow(QMainWindow):
         self.summary_action.triggered.connect(self.open_summary)
         self.ledger_action = QAction("台账(&L)…", self)
         self.ledger_action.triggered.connect(self.open_ledger)
+        self.stats_action = QAction("统计年报数据(&T)…", self)
+        self.stats_action.triggered.connect(self.open_stats)
         self.evidence_action = QAction("图文台账(&E)…", self)
         self.evidence_action.triggered.connect(self.export_evidence)
         self.about_action = QAction(f"关于{APP_NAME}(&A)", self)
@@ -224,6 +227,7 @@ class MainWindow(QMainWindow):
         export_menu = bar.addMenu("导出(&X)")
         export_menu.addAction(self.summary_action)
         export_menu.addAction(self.ledger_action)
+        export_menu.addAction(self.stats_action)
         export_menu.addAction(self.evidence_action)
         view_menu = bar.addMenu("查看(&V)")
         view_menu.addAction(self.private_action)
@@ -592,6 +596,11 @@ class MainWindow(QMainWindow):
         from kexie_desktop.ui.dialogs.ledger_dialog import LedgerDialog
 
         LedgerDialog(self.store, self.export_year(), self).exec()
+
+    def open_stats(self) -> None:
+        from kexie_desktop.ui.dialogs.stats_dialog import StatsDialog
+
+        StatsDialog(self.store, self.export_year(), self).exec()
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -521,3 +521,22 @@ def test_a_ledger_read_back_recreates_the_records_without_an_invented_unit(
         assert other.conn.execute(own).fetchone() == demo_store.conn.execute(own).fetchone()
     finally:
         other.close()
+
+
+def test_an_import_spanning_seconds_can_be_undone(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every stamp a second later than the one before: the import runs across seconds.
+    import kexie_desktop.core.store as store_module
+
+    clock = iter(range(10_000))
+
+    def tick() -> str:
+        n = next(clock)
+        return f"2025-06-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}+00:00"
+
+    monkeypatch.setattr(store_module, "now_iso", tick)
+    result = apply(store, check(store, messy_roster(tmp_path / "花名册.xlsx")))
+    assert store.count(Person) == 3
+    store.undo_import_batch(result.batch_id)
+    assert store.count(Person) == 0

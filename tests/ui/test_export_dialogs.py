@@ -158,6 +158,7 @@ def test_default_opening_asks_and_can_be_undone(
     assert editor.toPlainText() == ""
     editor.undo()
     assert editor.toPlainText() == "我自己写的开头。"
+    dialog.reject()  # its pending preview must not run after the store is closed
 
 
 def test_a_closed_dialog_never_previews_again(demo_store: Store, qtbot: Any) -> None:

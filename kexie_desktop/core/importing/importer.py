@@ -34,8 +34,10 @@ from kexie_desktop.core.importing.mapping import (
 from kexie_desktop.core.importing.readers import RawSheet, ReadError, read_file
 from kexie_desktop.core.privacy import mask_in_text
 from kexie_desktop.core.records import (
+    ACTIVITY_FORMS,
     AUDIENCES,
     AWARD_LEVELS,
+    CAMPAIGNS,
     CATEGORIES,
     EDUCATIONS,
     PERSON_STATUSES,
@@ -520,10 +522,14 @@ class _Planner:
             take("co_organisers", text)
             take("place", text)
             take("audience", lambda x: v.parse_list(x, AUDIENCES, v.AUDIENCE_SYNONYMS))
-            for name in ("participants", "reports", "problems_solved",
-                         "technologies_promoted", "articles", "messages"):  # fmt: skip
+            for name in ("participants", "reports", "problems_solved", "technologies_promoted",
+                         "articles", "messages", "youth_participants", "papers",
+                         "materials"):  # fmt: skip
                 take(name, lambda x: v.parse_int(x))
             take("highlight", v.parse_bool)
+            take("planned", v.parse_bool)
+            take("form", lambda x: v.parse_choice(x, ACTIVITY_FORMS, v.ACTIVITY_FORM_SYNONYMS))
+            take("campaigns", lambda x: v.parse_list(x, CAMPAIGNS, v.CAMPAIGN_SYNONYMS))
             take(
                 "description",
                 lambda x: (
@@ -612,6 +618,8 @@ class _Planner:
             take("contact_phone", v.parse_phone)
             take("member_count", lambda x: v.parse_int(x))
             take("founded_this_year", v.parse_bool)
+            take("last_election_date", lambda x: v.parse_date(x, datemode=self.datemode))
+            take("next_election_due", lambda x: v.parse_date(x, datemode=self.datemode))
             take("notes", text)
             record = Unit(**values)
             if not record.kind:

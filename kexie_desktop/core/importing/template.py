@@ -29,7 +29,9 @@ SHEETS = (
         "description": "年会以“智能制造与企业技术创新”为主题，邀请专家作专题报告，"
                        "8名科技人员交流发言，征集论文46篇……（重点活动必填，总结中照录）",
         "reports": None, "problems_solved": None, "technologies_promoted": None,
-        "articles": None, "messages": None, "notes": _NOTE,
+        "articles": None, "messages": None, "form": "学术会议", "campaigns": "",
+        "youth_participants": None, "papers": 46, "materials": None, "planned": "否",
+        "notes": _NOTE,
     }),
     ("获奖情况", "awards", {
         "name": "湖南省优秀质量管理小组", "level": "省部级", "award_date": "2025-09-26",
@@ -39,7 +41,8 @@ SHEETS = (
     ("基层组织", "units", {
         "name": "某某公司科协", "kind": "企业科协", "established_date": "2010-06-01",
         "contact_person": "李四", "contact_phone": "0737-4212345", "member_count": 60,
-        "founded_this_year": "否", "notes": _NOTE,
+        "founded_this_year": "否", "last_election_date": "2022-06-18",
+        "next_election_due": "2027-06-18", "notes": _NOTE,
     }),
 )  # fmt: skip
 

@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 from kexie_desktop.core import idcard
 from kexie_desktop.core.records import (
+    ACTIVITY_FORMS,
     AUDIENCES,
     AWARD_LEVELS,
+    CAMPAIGNS,
     CATEGORIES,
     EDUCATIONS,
     PERSON_STATUSES,
@@ -640,6 +642,27 @@ STATUS_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(("退出", "离开", "注销", "已退", "已退出"), "退出"),
 }
 
+ACTIVITY_FORM_SYNONYMS: dict[str, str] = {
+    **dict.fromkeys(
+        ("讲座", "科普讲座", "报告会", "科普报告", "专家讲座", "科普报告会", "宣讲", "科普宣讲"),
+        "科普报告/讲座",
+    ),
+    **dict.fromkeys(("科普展览", "展示", "展览展示", "展板", "科普展"), "展览"),
+    **dict.fromkeys(("科技咨询", "咨询服务", "义诊", "现场咨询"), "咨询"),
+    **dict.fromkeys(("技术培训", "科技培训", "培训班", "实用技术培训"), "培训"),
+    **dict.fromkeys(("学术交流", "研讨会", "论坛", "学术研讨会", "年会", "学术年会"), "学术会议"),
+    **dict.fromkeys(("比赛", "大赛", "知识竞赛", "竞赛活动"), "竞赛"),
+    **dict.fromkeys(("夏令营", "冬令营", "科技营", "科学营活动"), "科学营"),
+    "其它": "其他",
+}
+CAMPAIGN_SYNONYMS: dict[str, str] = {
+    **dict.fromkeys(
+        ("全国科普日", "科普日", "全国科普月", "科普月", "全国科普日/科普月"), "全国科普日/科普月"
+    ),
+    **dict.fromkeys(("科技活动周", "科技周", "全国科技活动周"), "科技活动周"),
+    **dict.fromkeys(("全国科技工作者日", "科技工作者日", "科技者日", "530"), "全国科技工作者日"),
+}
+
 # The vocabularies the synonym tables serve, so a test can check every target is a choice.
 SYNONYM_TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "title": (TITLES, TITLE_SYNONYMS),
@@ -650,6 +673,8 @@ SYNONYM_TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "roles": (ROLES, ROLE_SYNONYMS),
     "audience": (AUDIENCES, AUDIENCE_SYNONYMS),
     "status": (PERSON_STATUSES, STATUS_SYNONYMS),
+    "form": (ACTIVITY_FORMS, ACTIVITY_FORM_SYNONYMS),
+    "campaigns": (CAMPAIGNS, CAMPAIGN_SYNONYMS),
 }
 
 _KEY_TABLE = str.maketrans({"（": "(", "）": ")", " ": None})

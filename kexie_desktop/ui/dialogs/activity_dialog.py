@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from kexie_desktop.core.records import (
+    ACTIVITY_FORMS,
     AUDIENCES,
+    CAMPAIGNS,
     CATEGORIES,
     CATEGORY_HINTS,
     OUTCOME_FIELDS,
@@ -52,6 +54,12 @@ class ActivityDialog(RecordDialog[Activity]):
         self.add_field("title", self.title_edit, required=True)
         self.category_combo = make_choice_combo(CATEGORIES, allow_empty=True, hints=CATEGORY_HINTS)
         self.add_field("category", self.category_combo, required=True)
+        self.form_combo = make_choice_combo(ACTIVITY_FORMS, allow_empty=True)
+        self.add_field("form", self.form_combo)
+        self.campaign_group = CheckGroup(CAMPAIGNS, columns=3)
+        self.add_field("campaigns", self.campaign_group)
+        self.planned_box = QCheckBox("尚未举办的计划活动：不计入年度总结，只计入统计年报的计划数")
+        self.add_field("planned", self.planned_box)
         self.start_edit = OptionalDateEdit()
         self.add_field("start_date", self.start_edit, required=True)
         self.end_edit = OptionalDateEdit()
@@ -72,6 +80,12 @@ class ActivityDialog(RecordDialog[Activity]):
         self.participants_spin.setSuffix(" 人次")
         self.participants_spin.setValue(-1)
         self.add_field("participants", self.participants_spin)
+        self.youth_spin = _spin()
+        self.youth_spin.setMinimum(-1)
+        self.youth_spin.setSpecialValueText("不详")
+        self.youth_spin.setSuffix(" 人次")
+        self.youth_spin.setValue(-1)
+        self.add_field("youth_participants", self.youth_spin)
         self.people_picker = PeopleListPicker(self.store)
         self.add_field("person_ids", self.people_picker, caption="参与人员")
         self.highlight_box = QCheckBox("重点活动：其情况说明将原样写入年度工作总结")
@@ -112,6 +126,11 @@ class ActivityDialog(RecordDialog[Activity]):
         self.place_edit.setText(record.place)
         self.audience_group.set_values(record.audience)
         self.participants_spin.setValue(-1 if record.participants is None else record.participants)
+        set_combo_value(self.form_combo, record.form)
+        self.campaign_group.set_values(record.campaigns)
+        self.planned_box.setChecked(record.planned)
+        youth = record.youth_participants
+        self.youth_spin.setValue(-1 if youth is None else youth)
         self.people_picker.set_person_ids(record.person_ids)
         self.highlight_box.setChecked(record.highlight)
         self.description_edit.setPlainText(record.description)
@@ -134,6 +153,10 @@ class ActivityDialog(RecordDialog[Activity]):
             participants=None
             if self.participants_spin.value() < 0
             else self.participants_spin.value(),
+            form=combo_value(self.form_combo),
+            campaigns=self.campaign_group.values(),
+            planned=self.planned_box.isChecked(),
+            youth_participants=None if self.youth_spin.value() < 0 else self.youth_spin.value(),
             person_ids=self.people_picker.person_ids(),
             highlight=self.highlight_box.isChecked(),
             description=self.description_edit.toPlainText().strip(),

@@ -4,18 +4,34 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kexie_desktop.core import idcard
 from kexie_desktop.core.records import (
+    BACKGROUNDS,
     EDUCATIONS,
     ETHNICITIES,
     GENDERS,
     PERSON_STATUSES,
+    POSTS,
     ROLES,
     TITLES,
     Person,
+    Position,
 )
+from kexie_desktop.core.store import Store, StoreError
+from kexie_desktop.core.validation import ValidationError, label, validate_position
 from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 from kexie_desktop.ui.widgets import (
     CheckGroup,
@@ -23,8 +39,98 @@ from kexie_desktop.ui.widgets import (
     OptionalDateEdit,
     combo_value,
     make_choice_combo,
+    parse_date_text,
     set_combo_value,
 )
+
+
+class PositionsEditor(QWidget):
+    """A person's 职务 in units, one row each: unit, post, 本职 (for the 三长), term."""
+
+    HEADERS = ("任职单位", "职务", "本职", "任职起", "任职止（在任不填）")
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(self.HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMinimumHeight(110)
+        self.add_button = QPushButton("添加职务")
+        self.add_button.clicked.connect(lambda: self.add_row(Position()))
+        self.remove_button = QPushButton("删除所选")
+        self.remove_button.clicked.connect(self._remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def add_row(self, position: Position) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        unit = ChoicePicker(self.store.unit_choices(), empty_label="（请选择）")
+        unit.set_selected_id(position.unit_id)
+        post = make_choice_combo(POSTS, allow_empty=True)
+        set_combo_value(post, position.post)
+        background = make_choice_combo(BACKGROUNDS, allow_empty=True)
+        set_combo_value(background, position.background)
+        widgets: list[QWidget] = [unit, post, background]
+        for value in (position.start_date, position.end_date):
+            edit = QLineEdit(value or "")
+            edit.setPlaceholderText("如 2023-06-01")
+            widgets.append(edit)
+        for column, widget in enumerate(widgets):
+            self.table.setCellWidget(row, column, widget)
+
+    def _remove_selected(self) -> None:
+        rows = {index.row() for index in self.table.selectedIndexes()}
+        if not rows and self.table.currentRow() >= 0:
+            rows = {self.table.currentRow()}
+        for row in sorted(rows, reverse=True):
+            self.table.removeRow(row)
+
+    def set_positions(self, positions: list[Position]) -> None:
+        self.table.setRowCount(0)
+        for position in positions:
+            self.add_row(position)
+
+    def positions(self) -> list[Position]:
+        """The rows as positions, each checked; ValidationError naming the row otherwise."""
+        result = []
+        for row in range(self.table.rowCount()):
+            unit = self.table.cellWidget(row, 0)
+            post = self.table.cellWidget(row, 1)
+            background = self.table.cellWidget(row, 2)
+            dates = [self.table.cellWidget(row, c) for c in (3, 4)]
+            assert isinstance(unit, ChoicePicker)
+            try:
+                unit_id = unit.selected_id()
+            except LookupError:
+                unit_id = None
+            texts = [d.text().strip() if isinstance(d, QLineEdit) else "" for d in dates]
+            position = Position(
+                person_id=0,
+                unit_id=unit_id,
+                post=combo_value(post) if isinstance(post, QComboBox) else "",
+                background=combo_value(background) if isinstance(background, QComboBox) else "",
+                start_date=(parse_date_text(texts[0]) or texts[0]) if texts[0] else None,
+                end_date=(parse_date_text(texts[1]) or texts[1]) if texts[1] else None,
+            )
+            try:
+                validate_position(position)
+            except ValidationError as exc:
+                reasons = "；".join(f"{label(k, 'positions')}{v}" for k, v in exc.errors.items())
+                raise ValidationError({"positions": f"第{row + 1}行：{reasons}"}) from None
+            result.append(position)
+        return result
 
 
 class PersonDialog(RecordDialog[Person]):
@@ -63,8 +169,28 @@ class PersonDialog(RecordDialog[Person]):
         self.add_field("join_date", self.join_edit)
         self.status_combo = make_choice_combo(PERSON_STATUSES, allow_empty=False)
         self.add_field("status", self.status_combo)
+        self.positions_editor = PositionsEditor(self.store)
+        self.add_field("positions", self.positions_editor, caption="职务")
         self.notes_edit = QLineEdit()
         self.add_field("notes", self.notes_edit, caption="备注")
+
+    def accept(self) -> None:
+        # The person and their positions: the positions are checked first, so that a wrong
+        # row never leaves a person saved without them.
+        try:
+            positions = self.positions_editor.positions()
+            record = self.collect()
+            self.saved = self.store.save(record)
+            self.record = self.saved  # a retry after a failure below updates, not duplicates
+            assert self.saved.id is not None
+            self.store.set_positions(self.saved.id, positions)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        except StoreError as exc:
+            QMessageBox.warning(self, "无法保存", str(exc))
+            return
+        QDialog.accept(self)
 
     def _fill_from_id(self) -> None:
         text = self.id_edit.text().strip()
@@ -97,6 +223,8 @@ class PersonDialog(RecordDialog[Person]):
         self.join_edit.set_value(record.join_date)
         set_combo_value(self.status_combo, record.status or "在册")
         self.notes_edit.setText(record.notes)
+        if record.id is not None:
+            self.positions_editor.set_positions(self.store.positions(person_id=record.id))
 
     def collect(self) -> Person:
         unit_id = self.picked_unit_id(self.unit_picker)

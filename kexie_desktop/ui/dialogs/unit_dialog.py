@@ -39,6 +39,11 @@ class UnitDialog(RecordDialog[Unit]):
         self.members_spin.setSpecialValueText("未填")
         self.members_spin.setSuffix(" 人")
         self.add_field("member_count", self.members_spin)
+        self.last_election_edit = OptionalDateEdit()
+        self.add_field("last_election_date", self.last_election_edit)
+        self.next_election_edit = OptionalDateEdit()
+        self.next_election_edit.page_hint = self.last_election_edit.value
+        self.add_field("next_election_due", self.next_election_edit, caption="下次换届（应于）")
         self.notes_edit = QLineEdit()
         self.add_field("notes", self.notes_edit, caption="备注")
 
@@ -50,6 +55,8 @@ class UnitDialog(RecordDialog[Unit]):
         self.contact_edit.setText(record.contact_person)
         self.phone_edit.setText(record.contact_phone)
         self.members_spin.setValue(-1 if record.member_count is None else record.member_count)
+        self.last_election_edit.set_value(record.last_election_date)
+        self.next_election_edit.set_value(record.next_election_due)
         self.notes_edit.setText(record.notes)
 
     def collect(self) -> Unit:
@@ -62,5 +69,7 @@ class UnitDialog(RecordDialog[Unit]):
             contact_person=self.contact_edit.text(),
             contact_phone=self.phone_edit.text(),
             member_count=None if self.members_spin.value() < 0 else self.members_spin.value(),
+            last_election_date=self.last_election_edit.value(),
+            next_election_due=self.next_election_edit.value(),
             notes=self.notes_edit.text(),
         )
