@@ -3,11 +3,14 @@
     python build_installer.py                  # a clean environment from the lock files
     python build_installer.py --current-env    # this Python, if it matches the lock files
     python build_installer.py --windows        # on Linux: the Windows installer, under Wine
+    python build_installer.py --compat         # Linux: the package for glibc 2.28 (UOS V20 …)
 
 Linux: dist/kexie-desktop/ (the bundle) and dist/kexie-desktop_VERSION_ARCH.deb.
 Windows: dist/kexie-desktop/ and dist/科协工作台-VERSION-安装程序.exe (needs NSIS's makensis).
 Windows, built on Linux (--windows, installer/windows_build.py): dist/windows/kexie-desktop/ and
 dist/科协工作台-VERSION-安装程序.exe.
+Linux, --compat: dist/compat/kexie-desktop/ and dist/kexie-desktop-compat_VERSION_amd64.deb, built
+on a CPython compiled for glibc 2.28 with PySide6 6.9 (installer/compat_build.py).
 The bundle's `--self-test` is run before anything is packaged; the build fails if it fails.
 """
 
@@ -25,8 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "installer"))
 
+import compat_build  # noqa: E402
 import windows_build  # noqa: E402
-from deb_package import PackagingError, build_deb, stage  # noqa: E402
+from deb_package import COMPAT_PACKAGE, PACKAGE, PackagingError, build_deb, stage  # noqa: E402
 from nsis_installer import InstallerError, compile_installer, version4  # noqa: E402
 from windows_build import WindowsBuildError  # noqa: E402
 
@@ -61,7 +65,7 @@ def pinned(lock: Path, platform: str = sys.platform) -> dict[str, str]:
             pins.update(pinned(lock.parent / line[3:].strip(), platform))
         elif "==" in line:
             name, version = line.split("==")
-            pins[_normal(name)] = version.strip()
+            pins[_normal(name)] = version.split()[0]  # a hashed lock continues with " \\"
     return pins
 
 
@@ -79,8 +83,8 @@ def installed(python: str) -> dict[str, str]:
     return {_normal(n): v for n, _, v in (line.partition("==") for line in out.splitlines()) if v}
 
 
-def check_pins(python: str) -> None:
-    wanted = pinned(ROOT / "requirements-build.lock")
+def check_pins(python: str, lock: Path = ROOT / "requirements-build.lock") -> None:
+    wanted = pinned(lock)
     have = installed(python)
     wrong = [
         f"{name} {have.get(name, '（未安装）')}，应为 {version}"
@@ -200,8 +204,18 @@ def build(args: argparse.Namespace) -> list[Path]:
     started = time.perf_counter()
     version = program_version()
     dist, work = args.dist.resolve(), args.work.resolve()
+    compat = getattr(args, "compat", False)
+    bundle_dist = dist / "compat" if compat else dist
+    if compat:
+        work = work / "compat"
     work.mkdir(parents=True, exist_ok=True)
-    if args.current_env:
+    if compat:
+        if args.current_env or not sys.platform.startswith("linux"):
+            raise BuildError(
+                "兼容版只在 Linux 上用它自己编译的 Python 构建（不能加 --current-env）"
+            )
+        python = compat_build.environment(work)
+    elif args.current_env:
         python = sys.executable
         check_pins(python)
     else:
@@ -209,19 +223,32 @@ def build(args: argparse.Namespace) -> list[Path]:
     icons = work / "icons"
     subprocess.run([python, str(ROOT / "installer" / "render_icons.py"), str(icons)], check=True)
     print(f"PyInstaller 打包 {version} …")
-    bundle = run_pyinstaller(python, dist, work, icons, version)
+    bundle = run_pyinstaller(python, bundle_dist, work, icons, version)
+    if compat:
+        compat_build.complete_bundle(bundle)
     print("运行打包后程序的自检 …")
     print(self_test(bundle))
     results = [bundle]
+    highest: dict[str, tuple[int, ...]] = {}
+    if compat:
+        highest = compat_build.check_bundle(bundle)
+        print(f"ELF 符号版本检查通过，最高需要：{compat_build.describe(highest)}")
     if args.bundle_only:
         pass
     elif WINDOWS:
         results.append(compile_installer(bundle, icons / "kexie-desktop.ico", version, dist))
     elif sys.platform.startswith("linux"):
+        package = COMPAT_PACKAGE if compat else PACKAGE
         staging = stage(
-            bundle, icons, ROOT / "resources" / "icons" / "kexie.svg", version, work / "deb"
+            bundle,
+            icons,
+            ROOT / "resources" / "icons" / "kexie.svg",
+            version,
+            work / "deb",
+            package=package,
+            adapt_depends=(lambda d: compat_build.compat_depends(d, highest)) if compat else None,
         )
-        results.append(build_deb(staging, dist, version, source_epoch()))
+        results.append(build_deb(staging, dist, version, source_epoch(), package=package))
         shutil.rmtree(staging)
     else:
         print("这个系统上只做程序文件夹，不做安装包。")
@@ -260,13 +287,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="在 Linux 上用 Wine 制作 Windows 安装包（见 installer/windows_build.py）",
     )
+    parser.add_argument(
+        "--compat",
+        action="store_true",
+        help="Linux：做 glibc 2.28 的兼容版（统信UOS V20、银河麒麟 V10、deepin 20）",
+    )
     args = parser.parse_args(argv)
     try:
         if args.windows:
             build_windows(args)
         else:
             build(args)
-    except (BuildError, PackagingError, InstallerError, WindowsBuildError) as exc:
+    except (
+        BuildError,
+        PackagingError,
+        InstallerError,
+        WindowsBuildError,
+        compat_build.CompatError,
+    ) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError as exc:

@@ -13,9 +13,15 @@ import shutil
 import stat
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 PACKAGE = "kexie-desktop"
+# The same program for glibc 2.28 (UOS V20, Kylin V10, deepin 20; compat_build.py). Both packages
+# install /opt/kexie-desktop and /usr/bin/kexie-desktop: each conflicts with and replaces the
+# other, so apt swaps one for the other in one step and the clerk's data (in the home folder)
+# stays.
+COMPAT_PACKAGE = "kexie-desktop-compat"
 INSTALL_DIR = Path("opt") / PACKAGE
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 HERE = Path(__file__).resolve().parent
@@ -24,6 +30,11 @@ DESCRIPTION = """\
 科协工作台：基层科协年度工作记录、总结与台账
  离线使用的桌面程序，供基层科协工作人员记录全年的活动、人员、基层组织和奖项，
  年底导出公文格式的年度工作总结（Word）和台账（Excel）。不联网，数据保存在本机。"""
+
+COMPAT_NOTE = """
+ .
+ 兼容版：供统信UOS V20、银河麒麟 V10、deepin 20 等 glibc 2.28 以上的系统使用；
+ 更新的系统请装 kexie-desktop。"""
 
 
 class PackagingError(Exception):
@@ -128,8 +139,17 @@ def _installed_size_kb(root: Path) -> int:
     return (total + 1023) // 1024
 
 
-def stage(bundle: Path, icons: Path, svg: Path, version: str, staging: Path) -> Path:
-    """Lay the package's files out under `staging` as they will be on the clerk's disk."""
+def stage(
+    bundle: Path,
+    icons: Path,
+    svg: Path,
+    version: str,
+    staging: Path,
+    package: str = PACKAGE,
+    adapt_depends: Callable[[str], str] | None = None,
+) -> Path:
+    """Lay the package's files out under `staging` as they will be on the clerk's disk.
+    `adapt_depends` rewrites dpkg-shlibdeps' Depends (the compat package's older names)."""
     if staging.exists():
         shutil.rmtree(staging)
     opt = staging / INSTALL_DIR
@@ -158,20 +178,25 @@ def stage(bundle: Path, icons: Path, svg: Path, version: str, staging: Path) -> 
     )
     _normalise_permissions(staging)
     depends = shlib_depends(opt)
+    if adapt_depends is not None:
+        depends = adapt_depends(depends)
+    other = COMPAT_PACKAGE if package == PACKAGE else PACKAGE
     debian = staging / "DEBIAN"
     debian.mkdir()
     control = (
-        f"Package: {PACKAGE}\n"
+        f"Package: {package}\n"
         f"Version: {version}\n"
         f"Architecture: {architecture()}\n"
         "Maintainer: 科协工作台开发组 <kexie-desktop@example.invalid>\n"
         f"Installed-Size: {_installed_size_kb(staging)}\n"
         f"Depends: {depends}\n"
+        f"Conflicts: {other}\n"
+        f"Replaces: {other}\n"
         # Without a Chinese font every label is a row of boxes (an English-language install).
         "Recommends: fonts-noto-cjk | fonts-wqy-microhei\n"
         "Section: misc\n"
         "Priority: optional\n"
-        f"Description: {DESCRIPTION}\n"
+        f"Description: {DESCRIPTION}{COMPAT_NOTE if package == COMPAT_PACKAGE else ''}\n"
     )
     (debian / "control").write_text(control, encoding="utf-8")
     (debian / "md5sums").write_text(_md5sums(staging), encoding="utf-8")
@@ -179,12 +204,14 @@ def stage(bundle: Path, icons: Path, svg: Path, version: str, staging: Path) -> 
     return staging
 
 
-def build_deb(staging: Path, out_dir: Path, version: str, epoch: int | None = None) -> Path:
+def build_deb(
+    staging: Path, out_dir: Path, version: str, epoch: int | None = None, package: str = PACKAGE
+) -> Path:
     """dpkg-deb the staged tree into out_dir; files owned by root, xz-compressed."""
     if shutil.which("dpkg-deb") is None:
         raise PackagingError("找不到 dpkg-deb：.deb 安装包只能在 Debian/Ubuntu 类系统上制作")
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{PACKAGE}_{version}_{architecture()}.deb"
+    target = out_dir / f"{package}_{version}_{architecture()}.deb"
     env = dict(os.environ)
     if epoch is not None:
         # The same sources give the same package: file times are the last commit's.
