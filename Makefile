@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_summary.py
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_package.py
 	$(BIN)/python bench/bench_hostile_import.py
 	$(BIN)/python bench/bench_stats.py
 

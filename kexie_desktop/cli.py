@@ -23,9 +23,10 @@ kexie-desktop [--data-dir 文件夹]                                 打开主�
 kexie-desktop demo [--data-dir 文件夹]                            载入演示数据
 kexie-desktop import 文件 [--kind 种类] [--dry-run] [--skip-invalid] [--ignore-unmapped]
                                                                   导入 Excel/CSV 文件
-kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日期]
+kexie-desktop import package 报送包… [--dry-run]                      导入下级组织的报送包
+kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日期] [--with-subordinates]
                                                                   导出年度工作总结
-kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids]
+kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids] [--with-subordinates]
                                                                   导出台账
 kexie-desktop export stats   --year 年份 --out 文件.xlsx [--period year|oct]
                              [--set 指标=数值 …] [--explain 指标=说明 …]
@@ -33,7 +34,11 @@ kexie-desktop export stats   --year 年份 --out 文件.xlsx [--period year|oct]
 kexie-desktop export evidence --year 年份 --out 文件.docx        导出图文台账（活动记录表与照片）
 kexie-desktop attach (--activity 编号 | --award 编号) 文件… [--kind 照片] [--caption 说明]
                                                                   给活动或奖项添加附件
-kexie-desktop profile [--org-name 名称 --level 层级 --place 所在地 --contact 联系人 --phone 电话]
+kexie-desktop export package --year 年份 --out 文件.zip [--full-ids] [--own-only]
+                                                                  导出报送包（交上级）
+kexie-desktop submissions --year 年份                               查看下级组织报送情况
+kexie-desktop profile [--org-name 名称 --level 层级 --place 所在地 --contact 联系人 --phone 电话
+                       --parent 上级组织名称 --parent-uuid 上级组织识别码]
                                                                   查看或设置本组织信息
 kexie-desktop backup --out 文件                                    备份数据
 kexie-desktop restore 文件                                        从备份恢复（先自动备份当前数据）
@@ -49,9 +54,11 @@ _ERROR_TRANSLATIONS = (
     (re.compile(r"argument \S+: invalid choice: '([^']*)'.*"), "没有“{0}”这个命令"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
     (
-        re.compile(r"the following arguments are required: \{summary,ledger,stats,evidence\}"),
-        "请写明导出什么：summary（年度工作总结）、ledger（台账）、stats（统计年报数据）"
-        "或 evidence（图文台账）",
+        re.compile(
+            r"the following arguments are required: \{summary,ledger,stats,package,evidence\}"
+        ),
+        "请写明导出什么：summary（年度工作总结）、ledger（台账）、stats（统计年报数据）、"
+        "package（报送包）或 evidence（图文台账）",
     ),
     (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
     (re.compile(r"argument (\S+): (日期.*)"), "参数 {0}：{1}"),
@@ -86,6 +93,8 @@ _PROFILE_OPTIONS = (
     ("--place", "org_place", "所在地，如：湖南省青江市"),
     ("--contact", "contact_person", "联系人"),
     ("--phone", "contact_phone", "联系电话"),
+    ("--parent", "parent_name", "上级组织名称（报送包交给谁），如：青江县科协"),
+    ("--parent-uuid", "parent_uuid", "上级组织的识别码（上级在其“本组织信息”中可以看到）"),
 )
 _PROFILE_LABELS = {
     "org_name": "组织名称",
@@ -93,6 +102,8 @@ _PROFILE_LABELS = {
     "org_place": "所在地",
     "contact_person": "联系人",
     "contact_phone": "联系电话",
+    "parent_name": "上级组织",
+    "parent_uuid": "上级组织识别码",
 }
 
 
@@ -131,7 +142,7 @@ def build_parser() -> ChineseArgumentParser:
     sub = parser.add_subparsers(
         dest="command",
         title="命令",
-        metavar="{demo,import,export,attach,profile,backup,restore}",
+        metavar="{demo,import,export,attach,submissions,profile,backup,restore}",
     )
     profile = sub.add_parser("profile", help="查看或设置本组织信息", add_help=False, usage=_USAGE)
     _add_common(profile)
@@ -143,7 +154,13 @@ def build_parser() -> ChineseArgumentParser:
         "import", help="导入 Excel 或 CSV 文件", add_help=False, usage=_USAGE
     )
     _add_common(importing)
-    importing.add_argument("file", type=Path, metavar="文件", help=".xlsx、.xls 或 .csv 文件")
+    importing.add_argument(
+        "file",
+        type=Path,
+        nargs="+",
+        metavar="文件",
+        help=".xlsx、.xls 或 .csv 文件；或 package 加一个或多个报送包",
+    )
     importing.add_argument(
         "--kind",
         choices=["people", "activities", "awards", "units"],
@@ -167,7 +184,7 @@ def build_parser() -> ChineseArgumentParser:
     export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
     _add_common(export)
     what = export.add_subparsers(
-        dest="what", title="导出内容", metavar="{summary,ledger,stats,evidence}"
+        dest="what", title="导出内容", metavar="{summary,ledger,stats,package,evidence}"
     )
     what.required = True
     for name, text, suffix in (
@@ -181,6 +198,11 @@ def build_parser() -> ChineseArgumentParser:
         item.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
         item.add_argument(
             "--out", type=Path, required=True, metavar=f"文件{suffix}", help="写到哪个文件"
+        )
+        item.add_argument(
+            "--with-subordinates",
+            action="store_true",
+            help="包括下级组织报送的记录（默认只含本组织自己的记录）",
         )
         if name == "ledger":
             item.add_argument(
@@ -206,6 +228,25 @@ def build_parser() -> ChineseArgumentParser:
                 metavar="YYYY-MM-DD",
                 help="落款日期（默认为程序中为这一年设定的日期，没有设定则为今天）",
             )
+    package = what.add_parser("package", help="报送包（交上级）", add_help=False, usage=_USAGE)
+    _add_common(package)
+    package.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
+    package.add_argument(
+        "--out", type=Path, required=True, metavar="文件.zip", help="写到哪个文件（如U盘上）"
+    )
+    package.add_argument(
+        "--full-ids", action="store_true", help="身份证号和电话写完整（默认部分隐藏）"
+    )
+    package.add_argument(
+        "--own-only",
+        action="store_true",
+        help="只含本组织自己的记录，不转报下级组织报送的数据（默认一并转报）",
+    )
+    status = sub.add_parser(
+        "submissions", help="查看下级组织报送情况", add_help=False, usage=_USAGE
+    )
+    _add_common(status)
+    status.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
     attach = sub.add_parser("attach", help="给活动或奖项添加附件", add_help=False, usage=_USAGE)
     _add_common(attach)
     owner = attach.add_mutually_exclusive_group(required=True)
@@ -243,8 +284,17 @@ def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
         return _run_demo(data_dir)
     if args.command == "export":
         return _run_export(args, data_dir)
+    if args.command == "import" and len(args.file) > 1 and args.file[0] == Path("package"):
+        return _run_import_packages(args, data_dir)
     if args.command == "import":
+        if len(args.file) > 1:
+            print("错误：一次只能导入一个 Excel/CSV 文件（报送包请用 import package）。",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        args.file = args.file[0]
         return _run_import(args, data_dir)
+    if args.command == "submissions":
+        return _run_submissions(args, data_dir)
     if args.command == "profile":
         return _run_profile(args, data_dir)
     if args.command == "attach":
@@ -387,17 +437,41 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
     from kexie_desktop.core import export, summary
+    from kexie_desktop.core.export import ExportResult
+    from kexie_desktop.core.package import PackageError, PackageResult
     from kexie_desktop.core.safe_write import ExportError
 
     if not data_dir.joinpath("kexie.db").exists():
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
+    result: ExportResult | PackageResult
     try:
         stores = args.what == "stats" and bool(args.set or args.explain or args.period)
         store = _open_store(data_dir, writes=stores)
+        if args.what == "package" and store.path is None:
+            # A database of an older version, read through an upgraded copy in memory: the
+            # organisation's UUID made there would differ at every export. Upgrade it for real.
+            store.close()
+            store = _open_store(data_dir, writes=True)
         try:
-            if args.what == "summary":
-                result = export.export_summary(store, args.year, args.out, signed=args.date)
+            if args.what == "package":
+                from kexie_desktop.core.package import export_package
+
+                result = export_package(
+                    store,
+                    args.year,
+                    args.out,
+                    full_ids=args.full_ids,
+                    with_subordinates=not args.own_only,
+                )
+            elif args.what == "summary":
+                result = export.export_summary(
+                    store,
+                    args.year,
+                    args.out,
+                    signed=args.date,
+                    with_subordinates=args.with_subordinates,
+                )
                 for part in summary.missing_narratives(store, args.year):
                     print(f"提示：{args.year}年的“{part}”尚未填写，总结中的这一部分是程序根据"
                           "记录起草的草稿，请审阅修改。", file=sys.stderr)  # fmt: skip
@@ -415,10 +489,16 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
             elif args.what == "stats":
                 result = _export_stats(store, args)
             else:
-                result = export.export_ledger(store, args.year, args.out, full_ids=args.full_ids)
+                result = export.export_ledger(
+                    store,
+                    args.year,
+                    args.out,
+                    full_ids=args.full_ids,
+                    with_subordinates=args.with_subordinates,
+                )
         finally:
             store.close()
-    except (StoreError, summary.SummaryError, ExportError, ValueError) as exc:
+    except (StoreError, summary.SummaryError, ExportError, PackageError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     print(result.summary())
@@ -493,6 +573,11 @@ def _export_stats(store: Store, args: argparse.Namespace) -> Any:
         store.save_stats_values(args.year, checked)
     if explanations:
         store.save_stats_explanations(args.year, explanations)
+    if args.with_subordinates:
+        from kexie_desktop.core.package import subordinates_included
+
+        with subordinates_included(store, args.year):
+            return export.export_stats(store, args.year, args.out)
     return export.export_stats(store, args.year, args.out)
 
 
@@ -531,6 +616,10 @@ def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
                 print("已保存本组织信息：")
             for name, label in _PROFILE_LABELS.items():
                 print(f"{label}：{getattr(profile, name) or '（未填写）'}")
+            # Read-only stores cannot make it; a database opened before 0008 always has it.
+            # A database read through an upgraded copy in memory has no lasting UUID yet.
+            uuid = store.get_setting("org_uuid") if store.path is not None else None
+            print(f"本组织识别码：{uuid or '（程序下次打开时生成）'}")
         finally:
             store.close()
     except ValidationError as exc:
@@ -539,4 +628,66 @@ def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _run_import_packages(args: argparse.Namespace, data_dir: Path) -> int:
+    """Each package is checked in full before anything is merged; exit 1 if any was refused."""
+    from kexie_desktop.core.package import (
+        PackageError,
+        addressed_elsewhere,
+        merge_package,
+        read_package,
+    )
+
+    files = args.file[1:]
+    try:
+        store = _open_store(data_dir, writes=not args.dry_run)
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    failed = 0
+    try:
+        for path in files:
+            try:
+                package = read_package(path)
+                print(package.describe())
+                if warning := addressed_elsewhere(store, package):
+                    print(warning)
+                if args.dry_run:
+                    print("（只检查，没有写入）")
+                    continue
+                print(merge_package(store, package).summary())
+            except (PackageError, StoreError) as exc:
+                failed += 1
+                print(f"错误：{exc}", file=sys.stderr)
+            print()
+    finally:
+        store.close()
+    return 1 if failed else 0
+
+
+def _run_submissions(args: argparse.Namespace, data_dir: Path) -> int:
+    from kexie_desktop.core.package import KIND_LABELS, KINDS, local_time, submission_status
+
+    if not data_dir.joinpath("kexie.db").exists():
+        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
+        return 1
+    try:
+        store = _open_store(data_dir, writes=False)
+        try:
+            status = submission_status(store, args.year)
+        finally:
+            store.close()
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print(f"{args.year}年已报送：{len(status.submitted)}个组织")
+    for item in status.submitted:
+        counts = "、".join(f"{KIND_LABELS[k]}{item.counts.get(k, 0)}" for k in KINDS)
+        via = f"，经{item.via}转报" if item.via else ""
+        print(f"  {item.name}：导出于{local_time(item.exported_at)}{via}；{counts}")
+    print(f"尚未报送：{len(status.missing)}个")
+    for unit in status.missing:
+        print(f"  {unit['name']}（{unit['kind']}）")
     return 0

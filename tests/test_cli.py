@@ -1,6 +1,7 @@
 """The command line, run as a clerk or a script would run it: a separate process."""
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -177,10 +178,13 @@ def test_profile_prints_and_sets_the_organisation(tmp_path: Path) -> None:
                  "--data-dir", data)  # fmt: skip
     assert result.returncode == 0, result.stderr
     result = run("profile", "--data-dir", data)
-    assert result.stdout.splitlines() == [
+    lines = result.stdout.splitlines()
+    assert lines[:-1] == [
         "组织名称：青江市厂矿科协联合会", "层级：市级", "所在地：湖南省青江市",
-        "联系人：谢建国", "联系电话：0737-4216688",
+        "联系人：谢建国", "联系电话：0737-4216688", "上级组织：（未填写）",
+        "上级组织识别码：（未填写）",
     ]  # fmt: skip
+    assert re.fullmatch(r"本组织识别码：[0-9a-f-]{36}", lines[-1])
     # Only the fields given change.
     assert run("profile", "--contact", "王芳", "--data-dir", data).returncode == 0
     result = run("profile", "--data-dir", data)
@@ -248,3 +252,72 @@ def test_commands_that_write_wait_for_the_window_to_close(tmp_path: Path) -> Non
                      "--data-dir", str(data))  # fmt: skip
         assert result.returncode == 0, result.stderr
     assert run("restore", str(backup), "--data-dir", str(data)).returncode == 0
+
+
+def test_package_from_township_to_county(tmp_path: Path) -> None:
+    town, county = str(tmp_path / "town"), str(tmp_path / "county")
+    assert run("demo", "--data-dir", town).returncode == 0
+    result = run("profile", "--org-name", "城关镇科协", "--parent", "青江县科协",
+                 "--data-dir", town)  # fmt: skip
+    assert result.returncode == 0 and "上级组织：青江县科协" in result.stdout
+    assert run("profile", "--org-name", "青江县科协", "--data-dir", county).returncode == 0
+    package = tmp_path / "城关镇科协2025年报送包.zip"
+    result = run("export", "package", "--year", "2025", "--out", str(package), "--data-dir", town)
+    assert result.returncode == 0, result.stderr
+    assert "活动90条" in result.stdout and package.exists()
+    result = run("import", "package", str(package), "--dry-run", "--data-dir", county)
+    assert result.returncode == 0 and "报送单位：城关镇科协" in result.stdout
+    assert "只检查" in result.stdout
+    result = run("import", "package", str(package), str(package), "--data-dir", county)
+    assert result.returncode == 0, result.stderr
+    assert "新增城关镇科协的数据" in result.stdout and "数据没有变化" in result.stdout
+    result = run("submissions", "--year", "2025", "--data-dir", county)
+    assert "已报送：1个组织" in result.stdout and "活动90" in result.stdout
+    own = tmp_path / "own.docx"
+    result = run("export", "summary", "--year", "2025", "--out", str(own), "--data-dir", county)
+    assert result.returncode == 1 and "还没有任何活动" in result.stderr
+    result = run("export", "summary", "--year", "2025", "--out", str(own),
+                 "--with-subordinates", "--data-dir", county)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    stats = tmp_path / "统计.xlsx"
+    result = run("export", "stats", "--year", "2025", "--out", str(stats),
+                 "--with-subordinates", "--data-dir", county)  # fmt: skip
+    # The county has typed none of its figures: refused, listing them, computed read-only.
+    assert result.returncode == 1 and "统计数据未通过检查" in result.stderr
+    assert "Traceback" not in result.stderr
+    damaged = tmp_path / "坏.zip"
+    damaged.write_bytes(package.read_bytes()[:-100])
+    result = run("import", "package", str(damaged), "--data-dir", county)
+    assert result.returncode == 1 and result.stderr.startswith("错误：报送包“坏.zip”")
+    assert "Traceback" not in result.stderr
+
+
+def test_package_from_a_database_of_the_previous_version_keeps_one_identity(
+    tmp_path: Path,
+) -> None:
+    """Reading commands read an older database through an upgraded copy in memory; a package
+    made from that copy would carry a UUID made up anew at every export."""
+    import json
+    import zipfile
+
+    data = tmp_path / "town"
+    assert run("demo", "--data-dir", str(data)).returncode == 0
+    with sqlite3.connect(data / "kexie.db") as conn:  # as the version before packages left it
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name LIKE '%package%'")
+        conn.execute("DELETE FROM settings WHERE key = 'org_uuid'")
+        for table in ("sub_awards", "sub_activities", "sub_people", "sub_units", "sub_orgs",
+                      "sub_submissions", "sub_unit_links"):  # fmt: skip
+            conn.execute(f"DROP TABLE {table}")
+    result = run("profile", "--data-dir", str(data))
+    assert "本组织识别码：（程序下次打开时生成）" in result.stdout
+    uuids = []
+    for n in range(2):
+        out = tmp_path / f"{n}.zip"
+        result = run("export", "package", "--year", "2025", "--out", str(out),
+                     "--data-dir", str(data))  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        with zipfile.ZipFile(out) as z:
+            uuids.append(json.loads(z.read("manifest.json"))["organisation"]["uuid"])
+    with sqlite3.connect(data / "kexie.db") as conn:
+        stored = conn.execute("SELECT value FROM settings WHERE key = 'org_uuid'").fetchone()[0]
+    assert uuids == [stored, stored]

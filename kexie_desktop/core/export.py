@@ -59,11 +59,19 @@ def export_summary(
     today: dt.date | None = None,
     narratives: Narratives | None = None,
     signed: dt.date | None = None,
+    with_subordinates: bool = False,
     progress: Progress | None = None,
 ) -> ExportResult:
     from kexie_desktop.core.docx_export import write_docx
 
-    document = compose_summary(store, year, today=today, narratives=narratives, signed=signed)
+    document = compose_summary(
+        store,
+        year,
+        today=today,
+        narratives=narratives,
+        signed=signed,
+        with_subordinates=with_subordinates,
+    )
     photos = summary_photos(store, year, document)
     if progress:
         progress(1, 3)
@@ -115,6 +123,7 @@ def export_ledger(
     target: Path,
     *,
     full_ids: bool = False,
+    with_subordinates: bool = False,
     progress: Progress | None = None,
 ) -> ExportResult:
     from kexie_desktop.core.ledger_export import write_ledger
@@ -124,7 +133,17 @@ def export_ledger(
 
     def write(f: BinaryIO) -> None:
         notes.clear()
-        rows.update(write_ledger(store, year, f, full_ids=full_ids, progress=progress, notes=notes))
+        rows.update(
+            write_ledger(
+                store,
+                year,
+                f,
+                full_ids=full_ids,
+                with_subordinates=with_subordinates,
+                progress=progress,
+                notes=notes,
+            )
+        )
 
     path = write_safely(target, write, verify=lambda p: check_zip(p, ["xl/workbook.xml"]))
     return ExportResult(path, path.stat().st_size, rows, tuple(notes))

@@ -472,6 +472,36 @@ _COMPLETE = (
 _SHEETS = _PRINTED + _COMPLETE
 
 
+def _sub_activity_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
+    return [n, row["org_name"], *_activity_values(n, row, full)[1:]]
+
+
+def _sub_award_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
+    return [n, row["org_name"], *_award_values(n, row, full)[1:]]
+
+
+# With subordinates: their activities and awards of the year, each row naming the organisation
+# that reported it, on sheets of their own after the organisation's own (which stay as they are).
+_SUBORDINATES = (
+    _Sheet(
+        "下级组织活动",
+        "sub_activities",
+        "下级组织报送的活动",
+        True,
+        (_Column("序号", 6, "center"), _Column("报送组织", 18, "wrap"), *_COMPLETE[0].columns[1:]),
+        _sub_activity_values,
+    ),
+    _Sheet(
+        "下级组织获奖",
+        "sub_awards",
+        "下级组织报送的获奖情况",
+        True,
+        (_Column("序号", 6, "center"), _Column("报送组织", 18, "wrap"), *_COMPLETE[2].columns[1:]),
+        _sub_award_values,
+    ),
+)
+
+
 class _RowWriter:
     """Turns rows of values into sheet XML, each cell with its column's registered style.
 
@@ -578,19 +608,22 @@ def write_ledger(
     target: BinaryIO | str,
     *,
     full_ids: bool = False,
+    with_subordinates: bool = False,
     progress: Progress | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, int]:
     """Write the year's ledger workbook to `target`; returns the data rows written per sheet.
 
     ID-card numbers and phones are masked unless `full_ids`. `progress(done, total)` is called
-    every thousand rows and at the end. Callers wanting a whole-or-absent file write to a
-    temporary file (see safe_write); this writes straight through. `notes` receives what the
-    clerk should know about the result (texts cut to Excel's limit).
+    every thousand rows and at the end. `with_subordinates` adds the sheets of the records
+    subordinate organisations reported (_SUBORDINATES). Callers wanting a whole-or-absent file
+    write to a temporary file (see safe_write); this writes straight through. `notes` receives
+    what the clerk should know about the result (texts cut to Excel's limit).
     """
     org = store.profile().org_name
-    total = sum(store.ledger_count(s.kind, year if s.yearly else None) for s in _SHEETS)
-    frame, paths, style_ids = _frame(org, year, full_ids)
+    specs = _SHEETS + _SUBORDINATES if with_subordinates else _SHEETS
+    total = sum(store.ledger_count(s.kind, year if s.yearly else None) for s in specs)
+    frame, paths, style_ids = _frame(org, year, full_ids, specs)
 
     written: dict[str, int] = {}
     done = 0
@@ -619,7 +652,7 @@ def write_ledger(
                         # Records added meanwhile must not push the bar past its end.
                         progress(done + count, max(total, done + count))
                 stream.write(data[end:])
-            if sheet.printed:  # the complete sheet holds the same rows
+            if sheet.printed or sheet in _SUBORDINATES:  # a complete sheet repeats its rows
                 written[sheet.name] = count
             done += count
             if cut and notes is not None:
@@ -659,7 +692,9 @@ def _encode(parts: list[str]) -> bytes:
     return "".join(parts).encode("utf-8", "replace")
 
 
-def _frame(org: str, year: int, full_ids: bool) -> tuple[bytes, dict[str, _Sheet], dict[str, int]]:
+def _frame(
+    org: str, year: int, full_ids: bool, specs: Sequence[_Sheet] = _SHEETS
+) -> tuple[bytes, dict[str, _Sheet], dict[str, int]]:
     """The workbook without data rows; with each sheet's path in the zip and the data styles."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
@@ -705,7 +740,7 @@ def _frame(org: str, year: int, full_ids: bool) -> tuple[bytes, dict[str, _Sheet
     }
 
     sheets: list[tuple[Any, _Sheet]] = []
-    for spec in _SHEETS:
+    for spec in specs:
         ws = wb.create_sheet(spec.name)
         last = get_column_letter(len(spec.columns))
         # Write-only sheets take widths, heights, panes and merges only before the first row.
@@ -716,7 +751,7 @@ def _frame(org: str, year: int, full_ids: bool) -> tuple[bytes, dict[str, _Sheet
         ws.freeze_panes = "A3"
         ws.merged_cells.add(f"A1:{last}1")
         ws.print_title_rows = "1:2"
-        if not spec.printed:
+        if not spec.printed and spec not in _SUBORDINATES:
             ws.sheet_properties.tabColor = "A6A6A6"  # grey: kept for reference, not to print
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = 9  # A4
@@ -731,7 +766,11 @@ def _frame(org: str, year: int, full_ids: bool) -> tuple[bytes, dict[str, _Sheet
         if full_ids and spec.personal:
             ws.oddHeader.right.text = "含完整身份证号码和电话，请妥善保管"
 
-        suffix = "" if spec.printed else "（完整信息，供查询和导入，不用于打印）"
+        suffix = (
+            ""
+            if spec.printed or spec in _SUBORDINATES
+            else "（完整信息，供查询和导入，不用于打印）"
+        )
         title = WriteOnlyCell(ws, value=f"{org}{year}年{spec.title}{suffix}")
         # Always text: an organisation name starting with "=" is not a formula.
         title.data_type = "s"

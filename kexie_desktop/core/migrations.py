@@ -341,8 +341,141 @@ def m0009_stats_typed_figures(db: Database) -> None:
     )
 
 
-@migration("0010_evidence_attachments")
-def m0010_evidence_attachments(db: Database) -> None:
+@migration("0010_package_identity_and_subordinates")
+def m0010_package_identity_and_subordinates(db: Database) -> None:
+    # (The organisation's own UUID is a setting the store makes at first start, not a row
+    # written here: a restore builds the schema from these migrations, then copies the backup's
+    # rows, settings included.)
+    # Subordinate organisations' records, as received in submission packages (报送包): in tables
+    # of their own, so the county's own records, lists, ledger and summary never see them.
+    # A submission is one imported package; it may carry several organisations' data (a county
+    # passes on its townships'), each kept as one block per organisation and year. Exactly one
+    # block per organisation and year is active; a newer one replaces it by turning it off,
+    # which the import batch records so that undo turns it back on.
+    db.execute(
+        """CREATE TABLE sub_submissions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        org_uuid TEXT NOT NULL,
+        org_name TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        exported_at TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        manifest_json TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )"""
+    )
+    db.execute("CREATE INDEX sub_submissions_org ON sub_submissions(org_uuid, year)")
+    db.execute(
+        """CREATE TABLE sub_orgs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        submission_id INTEGER NOT NULL REFERENCES sub_submissions(id) ON DELETE CASCADE,
+        org_uuid TEXT NOT NULL,
+        org_name TEXT NOT NULL,
+        org_level TEXT NOT NULL DEFAULT '',
+        org_place TEXT NOT NULL DEFAULT '',
+        parent_uuid TEXT NOT NULL DEFAULT '',
+        parent_name TEXT NOT NULL DEFAULT '',
+        year INTEGER NOT NULL,
+        exported_at TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        counts_json TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        updated_at TEXT NOT NULL
+    )"""
+    )
+    db.execute("CREATE UNIQUE INDEX sub_orgs_active ON sub_orgs(org_uuid, year) WHERE active = 1")
+    db.execute("CREATE INDEX sub_orgs_submission ON sub_orgs(submission_id)")
+    # References inside a block are by UUID within that block; `extra_json` keeps fields a
+    # newer sender's records have that these tables do not (passed on unchanged upwards).
+    common = """id INTEGER PRIMARY KEY,
+        org_id INTEGER NOT NULL REFERENCES sub_orgs(id) ON DELETE CASCADE,
+        uuid TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '',
+        extra_json TEXT NOT NULL DEFAULT '{}'"""
+    db.execute(
+        f"""CREATE TABLE sub_units ({common},
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        established_date TEXT,
+        contact_person TEXT NOT NULL DEFAULT '',
+        contact_phone TEXT NOT NULL DEFAULT '',
+        member_count INTEGER,
+        founded_this_year INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (org_id, uuid),
+        UNIQUE (org_id, name)
+    )"""
+    )
+    db.execute(
+        f"""CREATE TABLE sub_people ({common},
+        name TEXT NOT NULL,
+        gender TEXT NOT NULL DEFAULT '',
+        birth_date TEXT,
+        ethnicity TEXT NOT NULL DEFAULT '',
+        id_number TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        unit_uuid TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        education TEXT NOT NULL DEFAULT '',
+        speciality TEXT NOT NULL DEFAULT '',
+        roles TEXT NOT NULL DEFAULT '',
+        join_date TEXT,
+        status TEXT NOT NULL DEFAULT '在册',
+        UNIQUE (org_id, uuid)
+    )"""
+    )
+    db.execute(
+        f"""CREATE TABLE sub_activities ({common},
+        title TEXT NOT NULL,
+        category TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        end_date TEXT,
+        unit_uuid TEXT,
+        co_organisers TEXT NOT NULL DEFAULT '',
+        place TEXT NOT NULL DEFAULT '',
+        audience TEXT NOT NULL DEFAULT '',
+        participants INTEGER,
+        highlight INTEGER NOT NULL DEFAULT 0,
+        description TEXT NOT NULL DEFAULT '',
+        reports INTEGER NOT NULL DEFAULT 0,
+        problems_solved INTEGER NOT NULL DEFAULT 0,
+        technologies_promoted INTEGER NOT NULL DEFAULT 0,
+        articles INTEGER NOT NULL DEFAULT 0,
+        messages INTEGER NOT NULL DEFAULT 0,
+        person_uuids TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (org_id, uuid)
+    )"""
+    )
+    db.execute(
+        f"""CREATE TABLE sub_awards ({common},
+        name TEXT NOT NULL,
+        level TEXT NOT NULL,
+        award_date TEXT,
+        person_uuid TEXT,
+        unit_uuid TEXT,
+        team TEXT NOT NULL DEFAULT '',
+        issuer TEXT NOT NULL DEFAULT '',
+        certificate_no TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        activity_uuid TEXT,
+        UNIQUE (org_id, uuid)
+    )"""
+    )
+    # A unit of the county's own list matched by hand to the organisation that submits for it
+    # (by UUID: names differ, 「城关镇科协」 against 「城关镇科学技术协会」).
+    db.execute(
+        """CREATE TABLE sub_unit_links (
+        unit_uuid TEXT PRIMARY KEY,
+        org_uuid TEXT NOT NULL
+    )"""
+    )
+
+
+@migration("0011_evidence_attachments")
+def m0011_evidence_attachments(db: Database) -> None:
     # The 台账's evidence: files (photos, 签到表 scans, notices, certificates) and news links
     # attached to an activity or an award. A file's content lives in DIR/attachments/ under
     # its SHA-256 (the same photo attached twice is stored once); the row says what it is to

@@ -249,3 +249,6 @@ class Profile:
     org_place: str = ""
     contact_person: str = ""
     contact_phone: str = ""
+    # The organisation it reports to (报送包): its name, and its UUID once the parent has said it.
+    parent_name: str = ""
+    parent_uuid: str = ""

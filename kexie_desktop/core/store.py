@@ -196,6 +196,11 @@ class Store:
         self.fill_sort_keys()
         if listing_module.list_tables_stale(self.conn):
             listing_module.rebuild_list_tables(self.db)
+        if self.get_setting("org_uuid") is None:
+            # The organisation's identity, made once at first start (or after restoring a
+            # backup older than packages): "the same organisation" is the same UUID, so two
+            # townships sharing a name, or one renamed, are never confused.
+            self.set_setting("org_uuid", str(uuid_module.uuid4()))
 
     def _backup_before(self, reason: str) -> Path:
         """A checked copy in backups/ before something that rewrites the database."""
@@ -1123,6 +1128,282 @@ class Store:
         sql, params = _LEDGER_QUERIES[kind](year)
         return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
 
+    # -- submission packages (报送包) and subordinates' records ---------------------------
+
+    def org_uuid(self) -> str:
+        """This organisation's identity, made once at first start (see _migrate)."""
+        value = self.get_setting("org_uuid")
+        if not value:  # a database whose settings row another tool removed
+            value = str(uuid_module.uuid4())
+            self.set_setting("org_uuid", value)
+        return value
+
+    def package_rows(self, kind: str, year: int) -> list[dict[str, Any]]:
+        """The own records a year's package carries: every unit and person, the year's
+        activities and awards; links by UUID, every column a record has (new ones too)."""
+        table = {"units": "units", "people": "people", "activities": "activities",
+                 "awards": "awards"}[kind]  # fmt: skip
+        date = {"activities": "start_date", "awards": "award_date"}.get(kind)
+        where, params = _year_range(date, year) if date else ("1", [])
+        cursor = self.conn.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY id", params)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor]
+        uuids = {
+            column: dict(self.conn.execute(f"SELECT id, uuid FROM {target}").fetchall())
+            for column, target in _REFERENCES.items()
+            if column in names
+        }
+        links: dict[int, list[str]] = {}
+        if kind == "activities":
+            wanted = {row["id"] for row in rows}
+            for activity_id, person_uuid in self.conn.execute(
+                "SELECT ap.activity_id, p.uuid FROM activity_people ap "
+                "JOIN people p ON p.id = ap.person_id ORDER BY ap.activity_id, p.uuid"
+            ):
+                if activity_id in wanted:
+                    links.setdefault(activity_id, []).append(person_uuid)
+        out = []
+        for row in rows:
+            record_id = row.pop("id")
+            for internal in ("name_key", "team_key"):
+                row.pop(internal, None)
+            for column, ids in uuids.items():
+                value = row.pop(column)
+                row[_REFERENCES_UUID[column]] = None if value is None else ids.get(value)
+            if kind == "activities":
+                row["person_uuids"] = links.get(record_id, [])
+            out.append(row)
+        return out
+
+    def latest_submission(self, org_uuid: str, year: int) -> dict[str, Any] | None:
+        """The newest package imported from an organisation for a year (undone ones are gone)."""
+        cursor = self.conn.execute(
+            "SELECT * FROM sub_submissions WHERE org_uuid = ? AND year = ? "
+            "ORDER BY exported_at DESC, id DESC LIMIT 1",
+            [org_uuid, year],
+        )
+        row = cursor.fetchone()
+        return (
+            None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
+        )
+
+    def active_sub_orgs(self, year: int) -> list[dict[str, Any]]:
+        """The organisations whose records of the year are held, with the package they came in."""
+        cursor = self.conn.execute(
+            """SELECT o.*, s.org_uuid AS via_uuid, s.org_name AS via_name,
+                s.imported_at, s.file_name
+            FROM sub_orgs o JOIN sub_submissions s ON s.id = o.submission_id
+            WHERE o.year = ? AND o.active = 1 ORDER BY o.org_name, o.org_uuid""",
+            [year],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def sub_rows(self, org_id: int, table: str) -> list[dict[str, Any]]:
+        """One received block's records of a kind, as stored (for passing them on upwards)."""
+        assert table in _SUB_TABLES, table
+        cursor = self.conn.execute(f"SELECT * FROM {table} WHERE org_id = ? ORDER BY id", [org_id])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def import_submission(
+        self,
+        submission: dict[str, Any],
+        blocks: Sequence[dict[str, Any]],
+        *,
+        file_name: str,
+        batch_label: str,
+    ) -> dict[str, Any]:
+        """Merge one package's organisations, as one undoable import batch.
+
+        `blocks`: per organisation its identity (`org`), `exported_at`, `digest`, `counts` and
+        `rows` (table → column dicts). An organisation's block replaces the active one of the
+        same year only if exported later; blocks that came with this sender's previous package
+        and are missing from this one are turned off (the newer package replaces the older one
+        as a whole). Returns what was added, replaced, kept and removed; no batch is made when
+        nothing changes."""
+        year = int(submission["year"])
+        added: list[str] = []
+        replaced: list[str] = []
+        kept: list[str] = []
+        previous = self.latest_submission(submission["org_uuid"], year)
+        plans: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+        for block in blocks:
+            org = block["org"]
+            current = self._active_sub_org(org["uuid"], year)
+            if current is None:
+                plans.append((block, None))
+                added.append(org["name"])
+            elif current["exported_at"] < block["exported_at"]:
+                plans.append((block, current))
+                replaced.append(org["name"])
+            else:
+                kept.append(org["name"])
+        carried = {block["org"]["uuid"] for block in blocks}
+        dropped = []
+        if previous is not None:
+            dropped = [
+                row
+                for row in self.conn.execute(
+                    "SELECT id, org_uuid, org_name, active, updated_at FROM sub_orgs "
+                    "WHERE submission_id IN (SELECT id FROM sub_submissions "
+                    "WHERE org_uuid = ? AND year = ?) AND active = 1",
+                    [submission["org_uuid"], year],
+                ).fetchall()
+                if row[1] not in carried
+            ]
+        result: dict[str, Any] = {"added": added, "replaced": replaced, "kept": kept,
+                  "removed": [row[2] for row in dropped], "batch_id": None}  # fmt: skip
+        if not plans and not dropped:
+            return result
+        # One stamp for the batch and every row it writes or turns off, to the microsecond: an
+        # older batch of the same second must see these rows as changed after it (its undo is
+        # then refused), while this batch's own undo must not.
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        with self.transaction():
+            batch_id = self.begin_import_batch(file_name)
+            self.db.execute(
+                "UPDATE import_batches SET created_at = ? WHERE id = ?", [stamp, batch_id]
+            )
+            changes: list[tuple[str, int, str, str | None]] = []
+            if previous is not None:
+                # The older package of this sender may share blocks with this one: its batch
+                # cannot be undone while this one stands (undo refuses records changed since).
+                self.db.execute(
+                    "UPDATE sub_submissions SET updated_at = ? WHERE id = ?",
+                    [stamp, previous["id"]],
+                )
+                before = json.dumps({"updated_at": previous["updated_at"]})
+                changes.append(("sub_submissions", previous["id"], "update", before))
+            off = [(row[0], row[4]) for row in dropped]
+            off += [(c["id"], c["updated_at"]) for _b, c in plans if c is not None]
+            for org_id, updated_at in off:
+                self.db.execute(
+                    "UPDATE sub_orgs SET active = 0, updated_at = ? WHERE id = ?", [stamp, org_id]
+                )
+                before = json.dumps({"active": 1, "updated_at": updated_at})
+                changes.append(("sub_orgs", org_id, "update", before))
+            cursor = self.db.execute(
+                "INSERT INTO sub_submissions (org_uuid, org_name, year, exported_at, file_name, "
+                "manifest_sha256, manifest_json, imported_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [submission["org_uuid"], submission["org_name"], year,
+                 submission["exported_at"], file_name, submission["manifest_sha256"],
+                 submission["manifest_json"], stamp, stamp],
+            )  # fmt: skip
+            submission_id = cursor.lastrowid
+            assert submission_id is not None
+            changes.append(("sub_submissions", submission_id, "insert", None))
+            for block, _current in plans:
+                org = block["org"]
+                cursor = self.db.execute(
+                    "INSERT INTO sub_orgs (submission_id, org_uuid, org_name, org_level, "
+                    "org_place, parent_uuid, parent_name, year, exported_at, digest, "
+                    "counts_json, active, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                    [submission_id, org["uuid"], org["name"], org["level"], org["place"],
+                     org["parent_uuid"], org["parent_name"], year, block["exported_at"],
+                     block["digest"], json.dumps(block["counts"]), stamp],
+                )  # fmt: skip
+                org_id = cursor.lastrowid
+                assert org_id is not None
+                changes.append(("sub_orgs", org_id, "insert", None))
+                for table in _SUB_TABLES:
+                    rows = block["rows"][table]
+                    if not rows:
+                        continue
+                    columns = ["org_id", *rows[0]]
+                    self.conn.executemany(
+                        f"INSERT INTO {table} ({', '.join(columns)}) "
+                        f"VALUES ({', '.join('?' for _ in columns)})",
+                        [(org_id, *row.values()) for row in rows],
+                    )
+            # Undo goes newest first: the new blocks go before the old ones come back on.
+            ordered = [c for c in changes if c[2] == "update"] + [
+                c for c in changes if c[2] == "insert"
+            ]
+            self.conn.executemany(
+                "INSERT INTO import_changes (batch_id, table_name, record_id, action, "
+                "before_json) VALUES (?, ?, ?, ?, ?)",
+                [(batch_id, *change) for change in ordered],
+            )
+            self.finish_import_batch(batch_id, batch_label)
+            # finish stamps the batch to the second; its rows carry `stamp` to the microsecond,
+            # so the batch is stamped to the microsecond too, after them.
+            self.db.execute(
+                "UPDATE import_batches SET created_at = ? WHERE id = ?",
+                [dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"), batch_id],
+            )
+        result["batch_id"] = batch_id
+        return result
+
+    def _active_sub_org(self, org_uuid: str, year: int) -> dict[str, Any] | None:
+        cursor = self.conn.execute(
+            "SELECT id, exported_at, digest, updated_at FROM sub_orgs "
+            "WHERE org_uuid = ? AND year = ? AND active = 1",
+            [org_uuid, year],
+        )
+        row = cursor.fetchone()
+        return (
+            None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
+        )
+
+    def reporting_units(self) -> list[dict[str, Any]]:
+        """The county's own units of the kinds that report to it, with any explicit match."""
+        kinds = ", ".join("?" for _ in REPORTING_KINDS)
+        cursor = self.conn.execute(
+            f"""SELECT n.id, n.uuid, n.name, n.kind, l.org_uuid AS linked_uuid
+            FROM units n LEFT JOIN sub_unit_links l ON l.unit_uuid = n.uuid
+            WHERE replace(replace(n.kind, '（', '('), '）', ')') IN ({kinds})
+            ORDER BY COALESCE(n.name_key, n.name), n.id""",
+            list(REPORTING_KINDS),
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def link_unit(self, unit_uuid: str, org_uuid: str | None) -> None:
+        """Match a unit of the own list to the organisation submitting for it (None: unmatch)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM sub_unit_links WHERE unit_uuid = ?", [unit_uuid])
+            if org_uuid:
+                self.db.execute(
+                    "INSERT INTO sub_unit_links (unit_uuid, org_uuid) VALUES (?, ?)",
+                    [unit_uuid, org_uuid],
+                )
+
+    def sub_category_figures(self, year: int) -> list[dict[str, Any]]:
+        """category_figures over the subordinates' records held for the year."""
+        where, params = _year_range("a.start_date", year)
+        cursor = self.conn.execute(
+            f"""SELECT a.category, count(*) AS activities, sum(a.participants) AS participants,
+                sum(a.participants IS NULL) AS unknown,
+                sum(a.reports) AS reports, sum(a.problems_solved) AS problems_solved,
+                sum(a.technologies_promoted) AS technologies_promoted,
+                sum(a.articles) AS articles, sum(a.messages) AS messages,
+                sum(a.highlight) AS highlights
+            FROM sub_activities a JOIN sub_orgs o ON o.id = a.org_id
+            WHERE o.active = 1 AND o.year = ? AND {where} AND {_SUB_DONE}
+            GROUP BY a.category""",
+            [year, *params],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def sub_summary_activities(self, year: int) -> list[dict[str, Any]]:
+        """The subordinates' 重点 activities of the year with their organisation's name."""
+        where, params = _year_range("a.start_date", year)
+        cursor = self.conn.execute(
+            f"""SELECT a.id, a.start_date, a.end_date, a.title, a.category, a.participants,
+                a.description, a.reports, a.problems_solved, a.technologies_promoted,
+                o.org_name
+            FROM sub_activities a JOIN sub_orgs o ON o.id = a.org_id
+            WHERE o.active = 1 AND o.year = ? AND a.highlight = 1 AND {where} AND {_SUB_DONE}
+            ORDER BY a.start_date, a.id""",
+            [year, *params],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
     # -- positions (职务 in a unit, with a term) ----------------------------------------
 
     def positions(self, *, person_id: int | None = None) -> list[Position]:
@@ -1395,7 +1676,66 @@ def _ledger_units(_year: int | None) -> tuple[str, list[object]]:
     )
 
 
+# The own units whose kinds submit to the organisation (either bracket form of 乡镇（街道）).
+REPORTING_KINDS = ("乡镇(街道)科协", "企业科协", "学会", "农技协", "高校科协", "社区科协")
+# A subordinate's activity marked 计划 (statistics field, carried in extra_json) is not done:
+# the summary never counts it, as it never counts the organisation's own.
+_SUB_DONE = "COALESCE(json_extract(a.extra_json, '$.planned'), 0) = 0"
+_SUB_TABLES = ("sub_units", "sub_people", "sub_activities", "sub_awards")
+# Columns that refer to another record by id, the table they refer to, and the key a package
+# uses for the same reference by UUID.
+_REFERENCES = {"unit_id": "units", "person_id": "people", "activity_id": "activities"}
+_REFERENCES_UUID = {"unit_id": "unit_uuid", "person_id": "person_uuid",
+                    "activity_id": "activity_uuid"}  # fmt: skip
+
+
+def _ledger_sub_activities(year: int | None) -> tuple[str, list[object]]:
+    where, params = _year_range("a.start_date", year)
+    return (
+        f"""SELECT a.id, a.uuid, o.org_name, a.start_date, a.end_date, a.title, a.category,
+            COALESCE(u.name, '') AS unit_name, a.co_organisers, a.place, a.audience,
+            a.participants, a.highlight, a.reports, a.problems_solved,
+            a.technologies_promoted, a.articles, a.messages,
+            COALESCE(json_extract(a.extra_json, '$.form'), '') AS form,
+            COALESCE(json_extract(a.extra_json, '$.campaigns'), '') AS campaigns,
+            json_extract(a.extra_json, '$.youth_participants') AS youth_participants,
+            COALESCE(json_extract(a.extra_json, '$.papers'), 0) AS papers,
+            COALESCE(json_extract(a.extra_json, '$.materials'), 0) AS materials,
+            COALESCE(json_extract(a.extra_json, '$.planned'), 0) AS planned,
+            COALESCE((SELECT group_concat(q.name, '、') FROM json_each(a.person_uuids) j
+                      JOIN sub_people q ON q.org_id = a.org_id AND q.uuid = j.value), '')
+                AS people_names,
+            a.description, a.notes
+        FROM sub_activities a JOIN sub_orgs o ON o.id = a.org_id
+            LEFT JOIN sub_units u ON u.org_id = a.org_id AND u.uuid = a.unit_uuid
+        WHERE o.active = 1 AND o.year = {int(year or 0)} AND {where}
+        ORDER BY o.org_name, o.org_uuid, a.start_date, a.id""",
+        params,
+    )
+
+
+def _ledger_sub_awards(year: int | None) -> tuple[str, list[object]]:
+    where, params = _year_range("w.award_date", year)
+    return (
+        f"""SELECT w.id, w.uuid, o.org_name, w.award_date, w.name, w.level,
+            CASE WHEN p.id IS NOT NULL THEN '个人' WHEN w.team <> '' THEN '集体'
+                 WHEN u.id IS NOT NULL THEN '单位' ELSE '' END AS winner_kind,
+            COALESCE(p.name, NULLIF(w.team, ''), u.name, '') AS winner,
+            COALESCE(pu.name, CASE WHEN w.team <> '' THEN u.name END, '') AS winner_unit,
+            w.issuer, w.certificate_no, w.note, w.notes
+        FROM sub_awards w JOIN sub_orgs o ON o.id = w.org_id
+            LEFT JOIN sub_people p ON p.org_id = w.org_id AND p.uuid = w.person_uuid
+            LEFT JOIN sub_units pu ON pu.org_id = w.org_id AND pu.uuid = p.unit_uuid
+            LEFT JOIN sub_units u ON u.org_id = w.org_id AND u.uuid = w.unit_uuid
+        WHERE o.active = 1 AND o.year = {int(year or 0)} AND {where}
+        ORDER BY o.org_name, o.org_uuid, w.award_date, w.id""",
+        params,
+    )
+
+
 _LEDGER_QUERIES = {
+    "sub_activities": _ledger_sub_activities,
+    "sub_awards": _ledger_sub_awards,
     "activities": _ledger_activities,
     "people": _ledger_people,
     "awards": _ledger_awards,

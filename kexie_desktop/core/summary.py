@@ -329,10 +329,13 @@ def compose_summary(
     signed: dt.date | None = None,
     order: list[str] | None = None,
     edits: dict[str, tuple[str, str]] | None = None,
+    with_subordinates: bool = False,
 ) -> Document:
     """The year's summary; `narratives` overrides what is stored (the preview's unsaved edits),
     `signed` the 落款 date (else the one set for the year, else today), `order` and `edits`
-    the section order and edited paragraphs (else those kept for the year)."""
+    the section order and edited paragraphs (else those kept for the year).
+    `with_subordinates` adds a section on the work of the subordinate organisations whose
+    packages were imported for the year; without it nothing of theirs is read."""
     texts = narratives or load_narratives(store, year)
     org = store.profile().org_name or "本会"
     records = _Year(
@@ -344,7 +347,8 @@ def compose_summary(
             key=lambda a: (LEVEL_RANK.get(str(a["level"]), 99), str(a["award_date"]), a["id"]),
         ),
     )
-    if not records.figures and not records.awards:
+    subordinates = _subordinate_section(store, year) if with_subordinates else None
+    if not records.figures and not records.awards and subordinates is None:
         raise SummaryError(
             f"{year}年还没有任何活动或获奖记录，无法生成年度工作总结。请先录入或导入这一年的记录。"
         )
@@ -352,6 +356,8 @@ def compose_summary(
     doc = Document(title=f"{org}{year}年工作总结")
     by_weight = _work_sections(store, year, org, records)
     main = [s for s in by_weight if s.key not in (DAILY_WORK, "awards", "organisation")]
+    if subordinates is not None:
+        by_weight.append(subordinates)
     sections = apply_order(by_weight, section_order(store, year) if order is None else order)
     if texts.opening:
         doc.blocks += [Block("body", p, key="opening") for p in _paragraphs(texts.opening)]
@@ -777,6 +783,70 @@ def _bare_description(item: dict[str, Any], org: str) -> str:
     if item["participants"]:
         text += f"，参加{item['participants']}人次"
     return _sentence(text)
+
+
+# -- subordinate organisations ----------------------------------------------------------------
+
+SUBORDINATES = "subordinates"
+SUBORDINATES_HEADING = "指导基层组织开展工作"
+
+
+def _subordinate_section(store: Store, year: int) -> _Section | None:
+    """The subordinates' work from the records they reported: who reported, their totals by
+    category (largest first) and outcomes, then their 重点 activities by the same weight as
+    the own ones (outcomes, then 人次), the few that weigh most named."""
+    orgs = store.active_sub_orgs(year)
+    figures = store.sub_category_figures(year)
+    if not orgs:
+        return None
+    section = _Section(SUBORDINATES, SUBORDINATES_HEADING)
+    names = [str(o["org_name"]) for o in orgs]
+    shown = _join(names[:MAX_NAMED]) + (f"等{len(names)}个组织" if len(names) > MAX_NAMED else "")
+    text = f"{year}年，{shown}报送了全年工作情况"
+    total = sum(_n(f["activities"]) for f in figures)
+    if total:
+        text += f"，共开展活动{total}次"
+        people = sum(_n(f["participants"]) for f in figures)
+        if people:
+            unknown = sum(_n(f["unknown"]) for f in figures)
+            text += f"，参加{people}人次{'以上' if unknown else ''}"
+        order = sorted(figures, key=lambda f: (-_n(f["activities"]), str(f["category"])))
+        if len(order) > 1:
+            nouns = [ACTIVITY_NOUNS.get(str(f["category"]), str(f["category"])) for f in order]
+            text += "，其中" + _join(
+                f"{noun}{_n(f['activities'])}次" for noun, f in zip(nouns, order[:5], strict=False)
+            )
+        outcomes = _outcome_phrases(
+            {name: sum(_n(f[name]) for f in figures) for name in OUTCOME_NAMES}
+        )
+        text = "，".join([text, *outcomes])
+    digest = hashlib.sha1(repr((orgs, figures)).encode()).hexdigest()[:16]
+    section.blocks.append(
+        Block("body", _sentence(text), key=f"{SUBORDINATES}/figures", digest=digest)
+    )
+    highlights = sorted(
+        store.sub_summary_activities(year), key=lambda r: _activity_weight(r, []), reverse=True
+    )
+    for item in highlights[:MAX_NAMED]:
+        title = _with_verb(_event_verb(str(item["title"]).strip(), "开展"), str(item["title"]))
+        when = date_span(str(item["start_date"]), item["end_date"])
+        line = f"{item['org_name']}于{when}{title}"
+        if item["participants"]:
+            line += f"，参加{item['participants']}人次"
+        line = _sentence(line)
+        description = _paragraphs(str(item["description"] or ""))
+        if description:
+            line += description[0]
+        section.blocks.append(
+            Block("body", line, key=f"{SUBORDINATES}/{item['org_name']}/{item['id']}",
+                  digest=records_digest([item]))
+        )  # fmt: skip
+    if len(highlights) > MAX_NAMED:
+        section.blocks.append(
+            Block("body", f"各组织另有重点活动{len(highlights) - MAX_NAMED}项，详见台账。",
+                  key=f"{SUBORDINATES}/rest", digest=records_digest(highlights[MAX_NAMED:]))
+        )  # fmt: skip
+    return section
 
 
 # -- organisation and people ------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Callable
 
 from kexie_desktop.core import idcard
@@ -70,6 +71,8 @@ FIELD_LABELS: dict[str, str] = {
     "certificate_no": "证书编号",
     "winner": "获奖者",
     "org_name": "组织名称",
+    "parent_name": "上级组织",
+    "parent_uuid": "上级组织识别码",
     "org_level": "层级",
     "org_place": "所在地",
     "text": "内容",
@@ -458,4 +461,13 @@ def validate_profile(profile: Profile) -> None:
         problem = check_phone(profile.contact_phone)
         if problem:
             c.add("contact_phone", problem)
+    if profile.parent_uuid:
+        try:
+            profile.parent_uuid = str(uuid.UUID(profile.parent_uuid))
+        except ValueError:
+            c.add(
+                "parent_uuid",
+                "应为上级组织在其“本组织信息”中显示的识别码"
+                "（36位，如 1b4e28ba-2fa1-11d2-883f-0016d3cca427）",
+            )
     c.raise_if_any()

@@ -78,6 +78,7 @@ def run_export(
     """Run an export job off the GUI thread; tell the clerk the outcome in Chinese, with
     `note()`'s sentence (if any) after it."""
     from kexie_desktop.core.backup import BackupError
+    from kexie_desktop.core.package import PackageError
     from kexie_desktop.core.safe_write import ExportError
     from kexie_desktop.core.store import StoreError
     from kexie_desktop.core.summary import SummaryError
@@ -94,7 +95,7 @@ def run_export(
             on_done(result)
 
     def error(exc: object) -> None:
-        if isinstance(exc, ExportError | StoreError | SummaryError | BackupError):
+        if isinstance(exc, ExportError | StoreError | SummaryError | BackupError | PackageError):
             message = str(exc)
         else:
             message = f"导出时出现意外问题，文件没有写出：{exc}"

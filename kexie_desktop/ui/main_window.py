@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
             self.import_action,
             self.import_history_action, self.template_action, self.backup_action,
             self.restore_action, self.recycle_action, self.audit_action,
+            self.package_action, self.import_package_action, self.submissions_action,
         )  # fmt: skip
         self.undo_action.setEnabled(False)
         # This session's edits and deletions, newest last: what Ctrl+Z takes back.
@@ -168,6 +169,12 @@ class MainWindow(QMainWindow):
         self.summary_action.triggered.connect(self.open_summary)
         self.ledger_action = QAction("台账(&L)…", self)
         self.ledger_action.triggered.connect(self.open_ledger)
+        self.package_action = QAction("报送包(&P)…", self)
+        self.package_action.triggered.connect(self.open_package_export)
+        self.import_package_action = QAction("导入报送包(&K)…", self)
+        self.import_package_action.triggered.connect(self.open_package_import)
+        self.submissions_action = QAction("报送情况(&S)…", self)
+        self.submissions_action.triggered.connect(self.open_submissions)
         self.stats_action = QAction("统计年报数据(&T)…", self)
         self.stats_action.triggered.connect(self.open_stats)
         self.evidence_action = QAction("图文台账(&E)…", self)
@@ -211,6 +218,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_history_action)
         file_menu.addAction(self.template_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.import_package_action)
+        file_menu.addAction(self.submissions_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
@@ -229,6 +239,8 @@ class MainWindow(QMainWindow):
         export_menu.addAction(self.ledger_action)
         export_menu.addAction(self.stats_action)
         export_menu.addAction(self.evidence_action)
+        export_menu.addSeparator()
+        export_menu.addAction(self.package_action)
         view_menu = bar.addMenu("查看(&V)")
         view_menu.addAction(self.private_action)
         view_menu.addAction(self.audit_action)
@@ -601,6 +613,32 @@ class MainWindow(QMainWindow):
         from kexie_desktop.ui.dialogs.stats_dialog import StatsDialog
 
         StatsDialog(self.store, self.export_year(), self).exec()
+
+    def open_package_export(self) -> None:
+        from kexie_desktop.ui.dialogs.package_dialogs import PackageExportDialog
+
+        PackageExportDialog(self.store, self.export_year(), self).exec()
+
+    def open_package_import(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from kexie_desktop.ui.dialogs.package_dialogs import PackageImportDialog
+        from kexie_desktop.ui.exporting import default_folder
+
+        chosen, _ = QFileDialog.getOpenFileNames(
+            self, "导入报送包", str(default_folder(self.store)), "报送包 (*.zip);;所有文件 (*)"
+        )
+        if not chosen:
+            return
+        dialog = PackageImportDialog(self.store, [Path(p) for p in chosen], self)
+        dialog.exec()
+        if dialog.changed:
+            self.statusBar().showMessage("报送包已导入，可在“文件 → 报送情况”中查看。", 15_000)
+
+    def open_submissions(self) -> None:
+        from kexie_desktop.ui.dialogs.package_dialogs import SubmissionsDialog
+
+        SubmissionsDialog(self.store, self.export_year(), self).exec()
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -26,6 +26,7 @@ from kexie_desktop.core.importing.mapping import (
     IGNORED_HEADERS,
     KIND_LABELS,
     REQUIRED,
+    SUBORDINATE_PREFIX,
     TOTAL_WORDS,
     Layout,
     detect_layout,
@@ -229,7 +230,7 @@ def check(
     layouts: list[tuple[RawSheet, Layout | None]] = []
     names = {sheet.name for sheet in raw_sheets}
     for sheet in raw_sheets:
-        if sheet.name + COMPLETE_SUFFIX in names:
+        if sheet.name + COMPLETE_SUFFIX in names or sheet.name.startswith(SUBORDINATE_PREFIX):
             layouts.append((sheet, None))  # a ledger's printed sheet: its complete one is read
             continue
         layout = detect_layout(sheet.name, sheet.rows, kind=kind)
@@ -246,6 +247,8 @@ def check(
                 sheet_plan.message = (
                     f"台账的打印表，不导入（数据从“{sheet.name}{COMPLETE_SUFFIX}”导入）"
                 )
+            elif sheet.name.startswith(SUBORDINATE_PREFIX):
+                sheet_plan.message = "下级组织报送的记录，不作为本组织的记录导入（请导入其报送包）"
             elif any(any(c not in (None, "") for c in row) for row in sheet.rows):
                 sheet_plan.message = (
                     "没有认出表头，这张表不导入（表头中应有“姓名”“活动名称”“奖项名称”或"

@@ -202,6 +202,9 @@ IGNORED_HEADERS = ("序号", "编号", "序", "no", "no.")
 # A ledger exported by the program has a printed sheet and a complete one 「活动台账（完整）」
 # for each kind: read back, the complete sheet is imported and the printed one skipped.
 COMPLETE_SUFFIX = "（完整）"
+# A ledger exported with its subordinates' records has them on sheets named with this: they are
+# the subordinates' own records (merged from their packages) and never imported as the own.
+SUBORDINATE_PREFIX = "下级组织"
 # What the import template writes in an example row's 备注: the importer skips such a row.
 EXAMPLE_MARK = "【示例】"
 SHEET_NAME_HINTS = {

@@ -37,6 +37,11 @@ class LedgerDialog(QDialog):
         )
         text.setWordWrap(True)
         self.full_ids = QCheckBox("身份证号和电话写完整（默认部分隐藏，如 430102********1234）")
+        subordinates = store.active_sub_orgs(year)
+        self.subordinates_box = QCheckBox(
+            f"包括下级组织报送的记录（{len(subordinates)}个组织，另列两张表，注明报送组织）"
+        )
+        self.subordinates_box.setVisible(bool(subordinates))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -47,6 +52,7 @@ class LedgerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(self.full_ids)
+        layout.addWidget(self.subordinates_box)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
 
@@ -63,11 +69,19 @@ class LedgerDialog(QDialog):
         if target is None:
             return
         store, year, full = self.store, self.year, self.full_ids.isChecked()
+        subs = self.subordinates_box.isChecked()
 
         def job(progress: Callable[[int, int], None]) -> ExportResult:
             reader = store.reopen()
             try:
-                return export_ledger(reader, year, Path(target), full_ids=full, progress=progress)
+                return export_ledger(
+                    reader,
+                    year,
+                    Path(target),
+                    full_ids=full,
+                    with_subordinates=subs,
+                    progress=progress,
+                )
             finally:
                 reader.close()
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,12 +47,18 @@ class ProfileDialog(QDialog):
         self.place_edit.setPlaceholderText("如：湖南省青江市")
         self.contact_edit = QLineEdit()
         self.phone_edit = QLineEdit()
+        self.parent_edit = QLineEdit()
+        self.parent_edit.setPlaceholderText("报送包交给谁，如：青江县科协")
+        self.parent_uuid_edit = QLineEdit()
+        self.parent_uuid_edit.setPlaceholderText("上级在其“组织信息”中可以看到；不知道可以不填")
         self.fields = {
             "org_name": self.name_edit,
             "org_level": self.level_combo,
             "org_place": self.place_edit,
             "contact_person": self.contact_edit,
             "contact_phone": self.phone_edit,
+            "parent_name": self.parent_edit,
+            "parent_uuid": self.parent_uuid_edit,
         }
         self.error_labels: dict[str, QLabel] = {}
         for name, widget in self.fields.items():
@@ -64,6 +73,18 @@ class ProfileDialog(QDialog):
             star = " *" if name == "org_name" else ""
             form.addRow(f"{label(name)}{star}：", holder)
             self.error_labels[name] = error
+        # The organisation's own identity (made at first start): a subordinate types it as its
+        # 上级组织识别码, so packages reach the right county even if names are alike.
+        self.uuid_field = QLineEdit(store.org_uuid())
+        self.uuid_field.setReadOnly(True)
+        copy = QPushButton("复制")
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(self.uuid_field.text()))
+        own = QWidget()
+        row = QHBoxLayout(own)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.uuid_field, 1)
+        row.addWidget(copy)
+        form.addRow("本组织识别码：", own)
         layout.addLayout(form)
 
         self.demo_box = QCheckBox("同时载入演示数据（虚构的一年记录，便于先熟悉程序）")
@@ -83,7 +104,9 @@ class ProfileDialog(QDialog):
         self.place_edit.setText(profile.org_place)
         self.contact_edit.setText(profile.contact_person)
         self.phone_edit.setText(profile.contact_phone)
-        self.resize(520, self.sizeHint().height())
+        self.parent_edit.setText(profile.parent_name)
+        self.parent_uuid_edit.setText(profile.parent_uuid)
+        self.resize(560, self.sizeHint().height())
 
     @property
     def wants_demo(self) -> bool:
@@ -96,6 +119,8 @@ class ProfileDialog(QDialog):
             org_place=self.place_edit.text(),
             contact_person=self.contact_edit.text(),
             contact_phone=self.phone_edit.text(),
+            parent_name=self.parent_edit.text(),
+            parent_uuid=self.parent_uuid_edit.text(),
         )
         try:
             self.store.save_profile(profile)

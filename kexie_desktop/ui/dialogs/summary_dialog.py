@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -186,8 +187,16 @@ class SummaryDialog(QDialog):
         self.save_button.clicked.connect(self.save_narratives)
         self.export_button.clicked.connect(self.export)
         self.close_button.clicked.connect(self.accept)
+        # Shown only where subordinates' packages were imported for the year (报送包).
+        self.subordinates_box = QCheckBox("包括下级组织报送的工作")
+        self.subordinates_box.setToolTip(
+            "加入一节“指导基层组织开展工作”，由已导入的下级组织报送包中的记录生成"
+        )
+        self.subordinates_box.setVisible(bool(store.active_sub_orgs(year)))
+        self.subordinates_box.toggled.connect(self._schedule_preview)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.subordinates_box)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.close_button)
@@ -310,8 +319,13 @@ class SummaryDialog(QDialog):
             return
         narratives = self.narratives()
         try:
-            self.document = compose_summary(self.store, self.year, narratives=narratives)
-            self.generated = compose_summary(self.store, self.year, narratives=narratives, edits={})
+            subs = self.subordinates_box.isChecked()
+            self.document = compose_summary(
+                self.store, self.year, narratives=narratives, with_subordinates=subs
+            )
+            self.generated = compose_summary(
+                self.store, self.year, narratives=narratives, edits={}, with_subordinates=subs
+            )
         except SummaryError as exc:
             self.document = self.generated = None
             self.preview.setPlainText(str(exc))
@@ -579,12 +593,15 @@ class SummaryDialog(QDialog):
         if target is None:
             return
         year, store = self.year, self.store
+        subs = self.subordinates_box.isChecked()
 
         def job(progress: Callable[[int, int], None]) -> ExportResult:
             # Its own connection: the export thread never shares one with the window.
             reader = store.reopen()
             try:
-                return export_summary(reader, year, Path(target), progress=progress)
+                return export_summary(
+                    reader, year, Path(target), with_subordinates=subs, progress=progress
+                )
             finally:
                 reader.close()
 
