@@ -68,6 +68,8 @@ QT_PLUGINS_KEPT: dict[str, set[str]] = {
     "iconengines": {"qsvgicon"},
     "imageformats": {"qsvg", "qico"},
     "styles": {"qmodernwindowsstyle", "qwindowsvistastyle"},
+    # 打印当前列表: CUPS on Linux (the .deb then depends on libcups2), the spooler on Windows.
+    "printsupport": {"cupsprintersupport", "windowsprintersupport"},
 }
 
 # Qt libraries needed only by plugins that are dropped.

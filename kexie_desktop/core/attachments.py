@@ -3,7 +3,7 @@
 Files are copied into ``DIR/attachments/<first two hex digits>/<sha256>.<type>``: named by their
 content, so the same photo attached to two activities (or twice) is stored once, and a file can be
 checked against its name at any time (start-up self-check, restore). The original on the stick may
-be removed after attaching. The rows live in the ``attachments`` table (0011_evidence_attachments);
+be removed after attaching. The rows live in the ``attachments`` table (0012_evidence_attachments);
 this module is the store's part for them: it writes them through the store's transaction and audit
 log like the store's own methods do.
 

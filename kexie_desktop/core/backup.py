@@ -56,9 +56,21 @@ class BackupInfo:
 
     def describe(self) -> str:
         parts = "、".join(f"{TABLES[t]}{n}条" for t, n in self.counts.items())
-        when = self.last_change[:16].replace("T", " ") if self.last_change else "（无记录）"
+        when = _local_time(self.last_change) if self.last_change else "（无记录）"
         org = f"“{self.organisation}”的" if self.organisation else ""
-        return f"{org}备份：{parts}；最后一次修改在 {when}（世界标准时间）。"
+        return f"{org}备份：{parts}；最后一次修改在 {when}。"
+
+
+def _local_time(iso: str) -> str:
+    """A stored UTC time as the clerk's clock shows it (2025-12-04 09:30), not a day off in
+    the evening."""
+    try:
+        moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso[:16].replace("T", " ")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 _SQLITE_HEADER = b"SQLite format 3\x00"

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kexie_desktop.core.records import half_width
+from kexie_desktop.core.records import AWARD_LEVELS, CATEGORIES, half_width
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -194,6 +195,14 @@ class Listing:
 
 _UNIT_KEY = "COALESCE(u.name_key, u.name, '')"
 
+
+def _in_report_order(expr: str, values: tuple[str, ...]) -> str:
+    """Sorted as the year-end report lists them (组织建设 first), not in Unicode order; a value
+    from outside the list after them."""
+    cases = " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(values))
+    return f"(CASE {expr} {cases} ELSE {len(values)} END)"
+
+
 ACTIVITIES = Listing(
     table="activities",
     alias="a",
@@ -201,7 +210,9 @@ ACTIVITIES = Listing(
     columns=(
         Column("start_date", "日期", "a.start_date"),
         Column("title", "活动名称", "a.title"),
-        Column("category", "类别", "a.category"),
+        Column(
+            "category", "类别", "a.category", sort_sql=_in_report_order("a.category", CATEGORIES)
+        ),
         Column("unit_name", "主办单位", "COALESCE(u.name, '')", sort_sql=_UNIT_KEY),
         Column("place", "地点", "a.place"),
         Column("participants", "参加人次", "a.participants", searchable=False),
@@ -255,7 +266,7 @@ AWARDS = Listing(
     columns=(
         Column("award_date", "获奖日期", "w.award_date"),
         Column("name", "奖项名称", "w.name"),
-        Column("level", "级别", "w.level"),
+        Column("level", "级别", "w.level", sort_sql=_in_report_order("w.level", AWARD_LEVELS)),
         Column(
             "winner",
             "获奖者",
@@ -305,11 +316,21 @@ def escape_like(term: str) -> str:
 
 
 def where_clause(
-    listing: Listing, *, search: str = "", year: int | None = None, sort_key: str | None = None
+    listing: Listing,
+    *,
+    search: str = "",
+    year: int | None = None,
+    sort_key: str | None = None,
+    filters: Mapping[str, str] | None = None,
 ) -> tuple[str, list[object]]:
-    """SQL condition and parameters for a search text (terms split on spaces, all must match)."""
+    """SQL condition and parameters for a search text (terms split on spaces, all must match)
+    and the filters beside the search box (a shown column equal to a value)."""
     conditions: list[str] = []
     params: list[object] = []
+    for key, value in (filters or {}).items():
+        listing.column(key)  # only shown columns: a KeyError for anything else
+        conditions.append(f"{listing.expr(key)} = ?")
+        params.append(value)
     if year is not None and listing.year_key:
         expr = listing.expr(listing.year_key)
         if sort_key and sort_key != listing.year_key:

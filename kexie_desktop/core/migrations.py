@@ -474,8 +474,38 @@ def m0010_package_identity_and_subordinates(db: Database) -> None:
     )
 
 
-@migration("0011_evidence_attachments")
-def m0011_evidence_attachments(db: Database) -> None:
+@migration("0011_ux_unit_kinds_full_width")
+def m0011_ux_unit_kinds_full_width(db: Database) -> None:
+    # 乡镇(街道)科协 is written with full-width brackets, as in every Chinese document; records
+    # kept with the old spelling (and deleted ones waiting in the 回收站, and the "before"
+    # copies an import undo restores) are moved over so that one kind is not counted as two.
+    old, new = "乡镇(街道)科协", "乡镇（街道）科协"
+    # Only the tables this database has: restore builds the schema of a backup's own set of
+    # migrations, which need not hold every earlier table.
+    tables = set(db.table_names())
+    statements = {
+        "units": "UPDATE units SET kind = ? WHERE kind = ?",
+        "sub_units": "UPDATE sub_units SET kind = ? WHERE kind = ?",  # received packages
+    }
+    for table, sql in statements.items():
+        if table in tables:
+            db.execute(sql, [new, old])
+    quoted = [f'"{old}"', f'"{new}"']
+    if "recycle_bin" in tables:
+        db.execute(
+            "UPDATE recycle_bin SET row_json = replace(row_json, ?, ?) WHERE table_name = 'units'",
+            quoted,
+        )
+    if "import_changes" in tables:
+        db.execute(
+            "UPDATE import_changes SET before_json = replace(before_json, ?, ?) "
+            "WHERE table_name = 'units' AND before_json IS NOT NULL",
+            quoted,
+        )
+
+
+@migration("0012_evidence_attachments")
+def m0012_evidence_attachments(db: Database) -> None:
     # The 台账's evidence: files (photos, 签到表 scans, notices, certificates) and news links
     # attached to an activity or an award. A file's content lives in DIR/attachments/ under
     # its SHA-256 (the same photo attached twice is stored once); the row says what it is to

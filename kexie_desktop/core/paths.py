@@ -40,3 +40,24 @@ def resources_dir() -> Path:
     if bundle:
         return Path(bundle) / "resources"
     return Path(__file__).resolve().parent.parent.parent / "resources"
+
+
+def user_guide() -> Path | None:
+    """The README (its first part is the clerk's guide): in the bundle, or in the checkout."""
+    for candidate in (
+        resources_dir() / "guide" / "README.md",
+        resources_dir().parent / "README.md",
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def guide_text() -> str:
+    """The clerk's part of the README (up to the developer section), as Markdown."""
+    guide = user_guide()
+    if guide is None:
+        return ""
+    text = guide.read_text(encoding="utf-8")
+    end = text.find("\n## 开发者说明")
+    return text if end < 0 else text[:end]

@@ -9,7 +9,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-UNIT_KINDS = ("企业科协", "乡镇(街道)科协", "社区科协", "学会", "农技协", "高校科协", "其他")
+UNIT_KINDS = (
+    "企业科协", "乡镇（街道）科协", "社区科协", "学校科协", "高校科协", "医院科协", "园区科协",
+    "老科协", "学会", "农技协", "其他",
+)  # fmt: skip
 GENDERS = ("男", "女")
 TITLES = ("正高级", "副高级", "中级", "初级", "无")
 EDUCATIONS = ("博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中", "初中及以下")

@@ -67,3 +67,12 @@ def _is_removable(device: str, sys_block: str) -> bool:
         if flag.exists():
             return flag.read_text(encoding="ascii").strip() == "1"
     return False
+
+
+def on_removable_drive(path: Path) -> bool:
+    """Whether a written file sits on a USB stick (so 「可以安全地拔出U盘」 means something)."""
+    try:
+        target = Path(path).resolve()
+    except OSError:
+        return False
+    return any(target == drive or drive in target.parents for drive in removable_drives())

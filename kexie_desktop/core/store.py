@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import sqlite3
 import uuid as uuid_module
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from functools import cached_property
 from pathlib import Path
@@ -389,6 +389,11 @@ class Store:
                 with self.transaction():
                     self.conn.executemany(f"UPDATE {table} SET {key} = ? WHERE id = ?", keys)
 
+    def validate(self, record: Record) -> None:
+        """Raise ValidationError as save() would, writing nothing (a form re-checks as the
+        clerk corrects a field, so its red message goes as soon as the field is right)."""
+        self._validate(record)
+
     def _validate(self, record: Record) -> None:
         from kexie_desktop.core import validation
 
@@ -468,6 +473,19 @@ class Store:
                         if getattr(p, column) == record_id
                     ]
                 links = self._links_to(cls, record_id)
+                if cls is Person and links["awards.person_id"]:
+                    # The award keeps its winner's name as text, not a blank 获奖者.
+                    kept = [
+                        r[0]
+                        for r in self.conn.execute(
+                            "SELECT id FROM awards WHERE person_id = ? AND team = ''", [record_id]
+                        )
+                    ]
+                    self.conn.execute(
+                        "UPDATE awards SET team = ? WHERE person_id = ? AND team = ''",
+                        [record.name, record_id],  # type: ignore[attr-defined]
+                    )  # fmt: skip
+                    links["awards.kept_name"] = kept
                 if cls in (Activity, Award):
                     # Its attachments go with it (the schema would drop them) and come back
                     # with it; their files stay stored while the entry is in the bin.
@@ -569,7 +587,13 @@ class Store:
                 for key, ids in json.loads(links_json).items():
                     where, column = key.split(".")
                     for other in ids:
-                        if where == "activity_people":
+                        if column == "kept_name":
+                            # Linked to the person again: the name kept as text goes.
+                            self.db.execute(
+                                "UPDATE awards SET team = '' WHERE id = ? AND person_id = ? "
+                                "AND team = ?", [other, record_id, row.get("name", "")]
+                            )  # fmt: skip
+                        elif where == "activity_people":
                             self.db.execute(
                                 "INSERT OR IGNORE INTO activity_people (activity_id, person_id) "
                                 "SELECT id, ? FROM activities WHERE id = ?", [record_id, other]
@@ -643,20 +667,28 @@ class Store:
         descending: bool = False,
         limit: int = -1,
         offset: int = 0,
+        filters: Mapping[str, str] | None = None,
     ) -> list[int]:
         """Ids of the records matching the search, in display order (a slice of them if asked)."""
         spec = listing_module.LISTINGS[table]
         where, params = listing_module.where_clause(
-            spec, search=search, year=year, sort_key=sort_key
+            spec, search=search, year=year, sort_key=sort_key, filters=filters
         )
         order = listing_module.order_clause(spec, sort_key, descending)
         source = spec.source_for(bool(search.split()))
         sql = f"SELECT {spec.id_expr} FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
         return [r[0] for r in self.conn.execute(sql, [*params, limit, offset])]
 
-    def list_count(self, table: str, *, search: str = "", year: int | None = None) -> int:
+    def list_count(
+        self,
+        table: str,
+        *,
+        search: str = "",
+        year: int | None = None,
+        filters: Mapping[str, str] | None = None,
+    ) -> int:
         spec = listing_module.LISTINGS[table]
-        where, params = listing_module.where_clause(spec, search=search, year=year)
+        where, params = listing_module.where_clause(spec, search=search, year=year, filters=filters)
         sql = f"SELECT count(*) FROM {spec.source_for(bool(search.split()))} WHERE {where}"
         return int(self.conn.execute(sql, params).fetchone()[0])
 
@@ -1091,12 +1123,13 @@ class Store:
             "people": one(f"SELECT count(*) FROM people WHERE {active}").fetchone()[0],
             "members": one(
                 f"SELECT count(*) FROM people WHERE {active} AND {member} "
-                "AND (join_date IS NULL OR join_date < ?)",
+                # A join date may be a year-month (2019-09): as the first of that month.
+                "AND (join_date IS NULL OR join_date || '-01' < ?)",
                 [end],
             ).fetchone()[0],
             "new_members": one(
                 f"SELECT count(*) FROM people WHERE {active} AND {member} "
-                "AND join_date >= ? AND join_date < ?",
+                "AND join_date || '-01' >= ? AND join_date || '-01' < ?",
                 [start, end],
             ).fetchone()[0],
             "by_title": dict(

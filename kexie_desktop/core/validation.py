@@ -85,6 +85,11 @@ FIELD_LABELS: dict[str, str] = {
     "next_election_due": "下次换届",
     "post": "职务",
     "background": "本职",
+    "co_organisers": "协办单位",
+    "highlight": "重点活动",
+    "person_ids": "参与人员",
+    "person_id": "获奖人员",
+    "founded_this_year": "本年新建",
     **OUTCOME_FIELDS,
 }
 # Where one column name means different things in different tables.
@@ -366,7 +371,7 @@ def validate_person(person: Person, *, today: dt.date | None = None) -> None:
     for role in person.roles:
         if role not in ROLES:
             c.add("roles", f"“{role}”不在可选范围内（{'、'.join(ROLES)}）")
-    c.date("join_date", person.join_date)
+    c.date("join_date", person.join_date, allow_month=True)
     c.not_future("join_date", person.join_date, today)
     c.choice("status", person.status, PERSON_STATUSES, required=True)
     c.raise_if_any()

@@ -65,6 +65,37 @@ def ask_target(
     return path
 
 
+def show_export_done(parent: QWidget, title: str, text: str, path: Path | None) -> None:
+    """The outcome of an export, with 打开文件 and 打开所在文件夹; the words about pulling out
+    the USB stick only when the file went to one."""
+    from kexie_desktop.core.removable import on_removable_drive
+
+    if path is not None and on_removable_drive(path):
+        text += "\n\n现在可以安全地拔出U盘。"
+    done_box(parent, title, text, path)
+
+
+def done_box(parent: QWidget, title: str, text: str, path: Path | None) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+    open_file = open_folder = None
+    if path is not None and path.exists():
+        open_file = box.addButton("打开文件", QMessageBox.ButtonRole.ActionRole)
+        open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton("关闭", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+    box.exec()
+    clicked = box.clickedButton()
+    if path is not None and clicked is not None:
+        if clicked is open_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        elif clicked is open_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+
 def run_export(
     parent: QWidget,
     label: str,
@@ -90,7 +121,8 @@ def run_export(
         text = summary() if callable(summary) else "导出完成。"
         extra = note() if note else ""
         text = f"{text}\n\n{extra}" if extra else text
-        QMessageBox.information(parent, done_title, f"{text}\n\n现在可以安全地拔出U盘。")
+        path = getattr(result, "path", None)
+        show_export_done(parent, done_title, text, path if isinstance(path, Path) else None)
         if on_done:
             on_done(result)
 

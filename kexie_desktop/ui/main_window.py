@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,18 @@ if TYPE_CHECKING:
     from kexie_desktop.ui.tabs.units_tab import UnitsTab
 
 ALL_YEARS = 0
+
+
+@dataclass
+class _Step:
+    """One step of 撤销/重做: its words, and how to take it back and do it again. The entries
+    are the 回收站 entries the step takes back out of the bin (for undo or for redo)."""
+
+    text: str
+    undo: Callable[[], object]
+    redo: Callable[[], object]
+    undo_entries: list[int] | None = None
+    redo_entries: list[int] | None = None
 
 
 class _Done:
@@ -90,10 +103,15 @@ class MainWindow(QMainWindow):
             self.import_history_action, self.template_action, self.backup_action,
             self.restore_action, self.recycle_action, self.audit_action,
             self.package_action, self.import_package_action, self.submissions_action,
+            self.export_list_action, self.next_tab_action, self.previous_tab_action,
+            self.print_action, self.print_preview_action,
         )  # fmt: skip
         self.undo_action.setEnabled(False)
-        # This session's edits and deletions, newest last: what Ctrl+Z takes back.
-        self._undo_stack: list[tuple[str, Callable[[], object]]] = []
+        self.redo_action.setEnabled(False)
+        # This session's edits and deletions, newest last: what Ctrl+Z takes back and Ctrl+Y
+        # does again.
+        self._undo_stack: list[_Step] = []
+        self._redo_stack: list[_Step] = []
         for action in self._record_actions:
             action.setEnabled(False)
         if store is not None:
@@ -120,13 +138,18 @@ class MainWindow(QMainWindow):
             tab.year_wanted.connect(self.show_year)
             tab.saved.connect(self._remember_save)
             tab.deleted.connect(self._remember_delete)
-        self.tabs.currentChanged.connect(lambda _i: self._show_status())
+            tab.selection_changed.connect(self._selection_changed)
+            tab.batch_saved.connect(self._remember_batch)
+        self._restore_lists()
+        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
         self._install_shortcuts()
         for action in self._record_actions:
             action.setEnabled(True)
-        self.refresh_years(select=self._default_year())
+        remembered = self._remembered_year()
+        self.refresh_years(select=self._default_year() if remembered is None else remembered)
         self.year_combo.currentIndexChanged.connect(self._year_changed)
         self._year_changed()
+        self._selection_changed()
         self.update_title()
 
     # -- building ------------------------------------------------------------------------
@@ -140,6 +163,22 @@ class MainWindow(QMainWindow):
         self.delete_action.triggered.connect(lambda: self.current_tab().delete_selected())
         self.undo_action = QAction("撤销(&U)", self)
         self.undo_action.triggered.connect(self.undo_last)
+        self.redo_action = QAction("重做(&R)", self)
+        self.redo_action.triggered.connect(self.redo_last)
+        self.next_tab_action = QAction("下一页", self)
+        self.next_tab_action.triggered.connect(lambda: self._switch_tab(1))
+        self.previous_tab_action = QAction("上一页", self)
+        self.previous_tab_action.triggered.connect(lambda: self._switch_tab(-1))
+        self.export_list_action = QAction("导出当前列表(&C)…", self)
+        self.export_list_action.triggered.connect(lambda: self.current_tab().export_list())
+        self.print_action = QAction("打印当前列表(&P)…", self)
+        self.print_action.triggered.connect(lambda: self.current_tab().print_list())
+        self.print_preview_action = QAction("打印预览(&V)…", self)
+        self.print_preview_action.triggered.connect(
+            lambda: self.current_tab().print_list(preview=True)
+        )
+        self.help_action = QAction("使用说明(&H)", self)
+        self.help_action.triggered.connect(self.show_help)
         self.recycle_action = QAction("回收站(&R)…", self)
         self.recycle_action.triggered.connect(self.open_recycle_bin)
         self.audit_action = QAction("操作记录(&L)…", self)
@@ -187,6 +226,16 @@ class MainWindow(QMainWindow):
         # the first showing of the window; the actions are disabled until attach() anyway.
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        # From the table too (which would otherwise take Ctrl+Tab and Ctrl+PgDn for itself).
+        self.next_tab_action.setShortcuts([QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown")])
+        self.previous_tab_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Tab"), QKeySequence("Ctrl+PgUp")]
+        )
+        for action in (self.next_tab_action, self.previous_tab_action):
+            self.addAction(action)
+        self.help_action.setShortcut(QKeySequence("F1"))
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
 
@@ -226,9 +275,13 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.print_preview_action)
+        file_menu.addAction(self.print_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("编辑(&E)")
         edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
         for action in (self.new_action, self.edit_action, self.delete_action, self.find_action):
             edit_menu.addAction(action)
@@ -241,12 +294,15 @@ class MainWindow(QMainWindow):
         export_menu.addAction(self.evidence_action)
         export_menu.addSeparator()
         export_menu.addAction(self.package_action)
+        export_menu.addSeparator()
+        export_menu.addAction(self.export_list_action)
         view_menu = bar.addMenu("查看(&V)")
         view_menu.addAction(self.private_action)
         view_menu.addAction(self.audit_action)
         settings_menu = bar.addMenu("设置(&S)")
         settings_menu.addAction(self.profile_action)
         help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction(self.help_action)
         help_menu.addAction(self.about_action)
 
     # -- tabs and years ------------------------------------------------------------------
@@ -295,6 +351,11 @@ class MainWindow(QMainWindow):
         year = self.selected_year()
         self.activities_tab.set_year(year)
         self.awards_tab.set_year(year)
+        from kexie_desktop.ui.table_models import UnitsModel
+
+        units = self.units_tab.model
+        if isinstance(units, UnitsModel):  # 本年新建 is about the selected year
+            units.set_selected_year(year)
         self._show_status()
 
     def _records_changed(self) -> None:
@@ -306,8 +367,50 @@ class MainWindow(QMainWindow):
         self.refresh_years()
         self._year_changed()
 
-    def _tab_status_changed(self, _text: str) -> None:
+    def _tab_status_changed(self, text: str) -> None:
+        if text.startswith(("已复制", "已把")):
+            self.statusBar().showMessage(text, 6000)
+            return
         self._show_status()
+
+    def _switch_tab(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    def _tab_changed(self) -> None:
+        self._show_status()
+        self._selection_changed()
+
+    def _selection_changed(self, _count: int = 0) -> None:
+        # The tool bar's 修改/删除 follow the selection of the tab on show.
+        tab = self.current_tab()
+        count = len(tab.selected_ids())
+        self.edit_action.setEnabled(count == 1)
+        self.delete_action.setEnabled(count > 0)
+
+    def show_help(self) -> None:
+        """The clerk's guide (the README's first part, shipped with the program), offline."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser
+
+        from kexie_desktop.core.paths import guide_text
+        from kexie_desktop.ui.sizing import fit_to_screen
+
+        text = guide_text()
+        if not text:
+            QMessageBox.information(self, "使用说明", "没有找到使用说明文件，请重新安装程序。")
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("使用说明")
+        browser = QTextBrowser()
+        browser.setOpenExternalLinks(False)
+        browser.setMarkdown(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser, 1)
+        layout.addWidget(buttons)
+        fit_to_screen(dialog, 820, 700)
+        self._help = dialog
+        dialog.show()
 
     def _show_status(self) -> None:
         tab = self.current_tab()
@@ -350,7 +453,8 @@ class MainWindow(QMainWindow):
             self,
             "载入演示数据",
             "演示数据是虚构的一年记录（基层组织、人员、活动和奖项），会加入到当前数据中，"
-            "便于熟悉程序。\n\n确定载入吗？",
+            "便于熟悉程序。熟悉之后可在“文件 → 导入记录与撤销”中一步删除全部演示数据。"
+            "\n\n确定载入吗？",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -484,11 +588,23 @@ class MainWindow(QMainWindow):
 
         from kexie_desktop.core.backup import BackupError, inspect_backup
         from kexie_desktop.core.store import StoreError
+        from kexie_desktop.ui.dialogs.restore_dialog import RestoreDialog, automatic_backups
         from kexie_desktop.ui.exporting import default_folder
 
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "选择备份文件", str(default_folder(self.store)), "备份文件 (*.db);;所有文件 (*)"
-        )
+        chosen: str | Path = ""
+        if automatic_backups(self.data_dir):
+            picker = RestoreDialog(self.data_dir, self)
+            if not picker.exec():
+                return
+            if picker.chosen is not None:
+                chosen = picker.chosen
+        if not chosen:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self,
+                "选择备份文件",
+                str(default_folder(self.store)),
+                "备份文件 (*.db);;所有文件 (*)",
+            )
         if not chosen:
             return
         try:
@@ -528,44 +644,110 @@ class MainWindow(QMainWindow):
 
     # -- undo, 回收站, change log ------------------------------------------------------
 
-    def _push_undo(self, text: str, action: Callable[[], object]) -> None:
-        self._undo_stack.append((text, action))
-        self.undo_action.setEnabled(True)
-        self.undo_action.setText(f"撤销“{text}”(&U)")
+    def _push_undo(self, step: _Step) -> None:
+        self._undo_stack.append(step)
+        self._redo_stack.clear()
+        self._update_undo_actions()
+
+    def _update_undo_actions(self) -> None:
+        # 撤销 修改人员“张三”: the words of the step, never quotes inside quotes.
+        for action, stack, verb, key in (
+            (self.undo_action, self._undo_stack, "撤销", "U"),
+            (self.redo_action, self._redo_stack, "重做", "R"),
+        ):
+            action.setEnabled(bool(stack))
+            action.setText(f"{verb} {stack[-1].text}(&{key})" if stack else f"{verb}(&{key})")
 
     def _remember_save(self, before: object, saved: object) -> None:
         from kexie_desktop.core.records import Record
 
         assert isinstance(saved, Record) and saved.id is not None
         label = str(getattr(saved, "name", "") or getattr(saved, "title", ""))
+        kind = saved.KIND_LABEL
+        store = self.store
         if isinstance(before, Record):
-            self._push_undo(f"修改“{label}”", lambda: self.store.save(before))
+            after = saved
+            self._push_undo(
+                _Step(f"修改{kind}“{label}”", lambda: store.save(before), lambda: store.save(after))
+            )
         else:
             record_type, record_id = type(saved), saved.id
-            self._push_undo(f"新增“{label}”", lambda: self.store.delete(record_type, [record_id]))
+            bin_entries: list[int] = []
 
-    def _remember_delete(self, entries: list[int], text: str) -> None:
-        self._push_undo(text, lambda: self.store.restore_deleted(entries))
+            def undo_new() -> None:
+                bin_entries[:] = store.delete(record_type, [record_id])
+
+            self._push_undo(
+                _Step(
+                    f"新增{kind}“{label}”",
+                    undo_new,
+                    lambda: store.restore_deleted(bin_entries),
+                    redo_entries=bin_entries,
+                )
+            )
+
+    def _remember_batch(self, befores: list[object], afters: list[object], text: str) -> None:
+        store = self.store
+
+        def save_all(records: list[object]) -> None:
+            with store.transaction():
+                for record in records:
+                    store.save(record)  # type: ignore[type-var]
+
+        self._push_undo(_Step(text, lambda: save_all(befores), lambda: save_all(afters)))
+
+    def _remember_delete(
+        self, entries: list[int], text: str, record_type: object, ids: list[int]
+    ) -> None:
+        store = self.store
+        bin_entries = list(entries)
+
+        def redo_delete() -> None:
+            bin_entries[:] = store.delete(record_type, ids)  # type: ignore[arg-type]
+
+        self._push_undo(
+            _Step(
+                text,
+                lambda: store.restore_deleted(bin_entries),
+                redo_delete,
+                undo_entries=bin_entries,
+            )
+        )
 
     def undo_last(self) -> None:
+        self._step(self._undo_stack, self._redo_stack, "撤销", undo=True)
+
+    def redo_last(self) -> None:
+        self._step(self._redo_stack, self._undo_stack, "重做", undo=False)
+
+    def _step(self, source: list[_Step], target: list[_Step], verb: str, *, undo: bool) -> None:
         from kexie_desktop.core.store import StoreError
         from kexie_desktop.core.validation import ValidationError
 
-        if not self._undo_stack:
+        if not source:
             return
-        text, action = self._undo_stack.pop()
+        step = source.pop()
         try:
-            action()
+            (step.undo if undo else step.redo)()
         except (StoreError, ValidationError) as exc:
-            QMessageBox.warning(self, "无法撤销", f"无法撤销“{text}”：{exc}")
+            QMessageBox.warning(self, f"无法{verb}", f"无法{verb}“{step.text}”：{exc}")
         else:
-            self.statusBar().showMessage(f"已撤销：{text}", 8000)
+            target.append(step)
+            self.statusBar().showMessage(f"已{verb}：{step.text}", 8000)
         self._reload_all()
-        if self._undo_stack:
-            self.undo_action.setText(f"撤销“{self._undo_stack[-1][0]}”(&U)")
-        else:
-            self.undo_action.setText("撤销(&U)")
-            self.undo_action.setEnabled(False)
+        self._update_undo_actions()
+
+    def _drop_stale_steps(self) -> None:
+        """After the 回收站 restored or emptied entries, a step that would take them out of
+        it again can no longer do anything: it goes, rather than claim to undo and do nothing."""
+        in_bin = {int(str(e["id"])) for e in self.store.recycle_bin()}
+        self._undo_stack[:] = [
+            s for s in self._undo_stack if s.undo_entries is None or set(s.undo_entries) <= in_bin
+        ]
+        self._redo_stack[:] = [
+            s for s in self._redo_stack if s.redo_entries is None or set(s.redo_entries) <= in_bin
+        ]
+        self._update_undo_actions()
 
     def open_recycle_bin(self) -> None:
         from kexie_desktop.ui.dialogs.recycle_bin_dialog import RecycleBinDialog
@@ -574,6 +756,7 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if dialog.changed:
             self._reload_all()
+        self._drop_stale_steps()
 
     def open_audit_log(self) -> None:
         from kexie_desktop.ui.dialogs.audit_log_dialog import AuditLogDialog
@@ -653,11 +836,31 @@ class MainWindow(QMainWindow):
     # -- window state --------------------------------------------------------------------
 
     def _restore_window(self) -> None:
+        from kexie_desktop.ui.sizing import fit_to_screen, keep_on_screen
+
         geometry = self.window_settings.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            keep_on_screen(self)
         else:
-            self.resize(1180, 720)
+            # 1180×720 where there is room; on 1366×768 with a task bar, what is left.
+            fit_to_screen(self, 1180, 720)
+
+    def _restore_lists(self) -> None:
+        """Column widths, order and sort of each list, and the tab last shown."""
+        for tab in self.record_tabs():
+            tab.restore_header_state(
+                self.window_settings.value(f"columns/{tab.model.listing.table}")
+            )
+        last = self.window_settings.value("tab")
+        if isinstance(last, str) and last.isdigit() and int(last) < self.tabs.count():
+            self.tabs.setCurrentIndex(int(last))
+
+    def _remembered_year(self) -> int | None:
+        year = self.window_settings.value("year")
+        if isinstance(year, str) and year.lstrip("-").isdigit():
+            return int(year)
+        return None
 
     def changeEvent(self, event: QEvent) -> None:
         # Back from DB Browser or a colleague's second program: show what they changed.
@@ -676,5 +879,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.window_settings.setValue("geometry", self.saveGeometry())
+        if hasattr(self, "store"):
+            for tab in self.record_tabs():
+                self.window_settings.setValue(
+                    f"columns/{tab.model.listing.table}", tab.header_state()
+                )
+            self.window_settings.setValue("tab", str(self.tabs.currentIndex()))
+            self.window_settings.setValue("year", str(self.year_combo.currentData() or 0))
         self.window_settings.sync()
         super().closeEvent(event)

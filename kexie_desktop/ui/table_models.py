@@ -51,6 +51,7 @@ class RecordTableModel(QAbstractTableModel):
         self._count = 0
         self._pages: dict[int, dict[int, dict[str, Any]]] = {}
         self._search = ""
+        self._filters: dict[str, str] = {}
         self._year: int | None = None
         self._sort_key: str | None = None
         self._descending = False
@@ -76,6 +77,20 @@ class RecordTableModel(QAbstractTableModel):
             if self.loaded:
                 self.reload()
 
+    @property
+    def filters(self) -> dict[str, str]:
+        return dict(self._filters)
+
+    def set_filter(self, key: str, value: str | None) -> None:
+        """Only records whose column `key` shows `value`; None for all."""
+        if value is None:
+            changed = self._filters.pop(key, None) is not None
+        else:
+            changed = self._filters.get(key) != value
+            self._filters[key] = value
+        if changed and self.loaded:
+            self.reload()
+
     def set_year(self, year: int | None) -> None:
         if self.listing.year_key is None:
             return
@@ -100,6 +115,7 @@ class RecordTableModel(QAbstractTableModel):
             descending=self._descending,
             limit=limit,
             offset=offset,
+            filters=self._filters,
         )
 
     def _load_ids(self) -> None:
@@ -109,7 +125,9 @@ class RecordTableModel(QAbstractTableModel):
             self._ids = self._query_ids()
             self._count = len(self._ids)
         else:
-            self._count = self.store.list_count(self.listing.table, year=self._year)
+            self._count = self.store.list_count(
+                self.listing.table, year=self._year, filters=self._filters
+            )
             self._ids = self._query_ids(limit=_ID_SLICE)
         self._pages.clear()
 
@@ -119,7 +137,7 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._load_ids()
         self.endResetModel()
-        if self._search.split():
+        if self._search.split() or self._filters:
             self._total = self.store.list_count(self.listing.table, year=self._year)
         else:
             self._total = self._count
@@ -177,7 +195,7 @@ class RecordTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.foreground(row)
-        text = self.display(column.key, row.get(column.key))
+        text = self.cell_text(column.key, row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return text if len(text) > 12 else None
         return text
@@ -255,6 +273,27 @@ class RecordTableModel(QAbstractTableModel):
             page = self.store.list_rows(self.listing.table, ids)
             self._pages[page_no] = page
         return page.get(self._ids[row])
+
+    def all_ids(self) -> list[int]:
+        """Every record of the list as shown (search, year, sort), in order."""
+        self._load_all_ids()
+        return list(self._ids)
+
+    def texts(self, ids: list[int]) -> list[list[str]]:
+        """The shown text of each column for these records (masked numbers stay masked)."""
+        keys = [c.key for c in self.listing.columns]
+        result: list[list[str]] = []
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start : start + 2000]
+            rows = self.store.list_rows(self.listing.table, chunk)
+            for record_id in chunk:
+                row = rows.get(record_id)
+                if row is not None:
+                    result.append([self.cell_text(k, row) for k in keys])
+        return result
+
+    def cell_text(self, key: str, row: dict[str, Any]) -> str:
+        return self.display(key, row.get(key))
 
     def display(self, key: str, value: Any) -> str:
         if value is None:
@@ -399,6 +438,26 @@ class UnitsModel(RecordTableModel):
         COL_NEW,
     ) = range(8)
     NUMERIC_KEYS = frozenset({"member_count", "people_count"})
+    # The year selected in the window: 本年新建 is about that year.
+    selected_year: int | None = None
+
+    def set_selected_year(self, year: int | None) -> None:
+        if year != self.selected_year:
+            self.selected_year = year
+            if self._count:
+                column = self.COL_NEW
+                self.dataChanged.emit(self.index(0, column), self.index(self._count - 1, column))
+
+    def cell_text(self, key: str, row: dict[str, Any]) -> str:
+        if key == "founded_this_year":
+            # Founded in the selected year by its date; without a date, as the clerk ticked it.
+            established = str(row.get("established_date") or "")
+            if established[:4].isdigit():
+                if self.selected_year is None:
+                    return ""
+                return "是" if int(established[:4]) == self.selected_year else ""
+            return "是" if row.get(key) else ""
+        return super().cell_text(key, row)
 
     def display(self, key: str, value: Any) -> str:
         if key == "founded_this_year":

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QCompleter,
     QGridLayout,
     QHBoxLayout,
+    QInputDialog,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -62,6 +65,8 @@ class OptionalDateEdit(QWidget):
         self.setFocusProxy(self.line)
         # Which month an empty field's calendar opens on; the end date follows the start date.
         self.page_hint: Callable[[], str | None] = lambda: None
+        # The year of a date typed without one (3.5, 3月8日): the year selected in the window.
+        self.default_year: int | None = None
 
     def _open_calendar(self) -> None:
         current = self.value()
@@ -90,7 +95,7 @@ class OptionalDateEdit(QWidget):
         text = self.line.text().strip()
         if not text:
             return None
-        return parse_date_text(text, allow_month=self.allow_month) or text
+        return parse_date_text(text, allow_month=self.allow_month, year=self.default_year) or text
 
     def set_value(self, text: str | None) -> None:
         self.line.setText(text or "")
@@ -100,12 +105,20 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+_DAY_PATTERN = re.compile(r"^(\d{1,2})[-./月](\d{1,2})日?$")
 _MONTH_PATTERNS = (re.compile(r"^(\d{4})[-./年](\d{1,2})月?$"), re.compile(r"^(\d{4})(\d{2})$"))
 
 
-def parse_date_text(text: str, *, allow_month: bool = False) -> str | None:
-    """2025-3-5 / 2025.3.5 / 2025/3/5 / 2025年3月5日 / 20250305 → 2025-03-05; None if no date."""
+def parse_date_text(text: str, *, allow_month: bool = False, year: int | None = None) -> str | None:
+    """2025-3-5 / 2025.3.5 / 2025/3/5 / 2025年3月5日 / 20250305 → 2025-03-05; None if no date.
+    With `year`, a day without one (3.5, 3-5, 3月8日) is taken in that year."""
     text = text.strip().translate(_FULL_WIDTH_DIGITS)
+    if year is not None:
+        match = _DAY_PATTERN.match(text)
+        if match:
+            month, day = (int(g) for g in match.groups())
+            date = QDate(year, month, day)
+            return date.toString("yyyy-MM-dd") if date.isValid() else None
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -173,6 +186,31 @@ class ChoicePicker(QComboBox):
         if line_edit is not None:
             line_edit.setPlaceholderText("输入名称中的字即可查找")
 
+    def complete_unique(self) -> None:
+        """Part of a name that only one entry contains becomes that entry (青江 + Tab)."""
+        text = self.currentText().strip()
+        if not text or self.findText(text, Qt.MatchFlag.MatchExactly) >= 0:
+            return
+        folded = text.casefold()
+        found = [i for i in range(1, self.count()) if folded in self.itemText(i).casefold()]
+        if len(found) == 1:
+            self.setCurrentIndex(found[0])
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.complete_unique()
+        super().focusOutEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            # Enter picks the entry; it does not save the form around it.
+            self.complete_unique()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def selected_id(self) -> int | None:
         """The chosen record; None when empty. Raises LookupError for text matching nothing."""
         text = self.currentText().strip()
@@ -196,6 +234,8 @@ class PersonPicker(QLineEdit):
     roster of 50,000 opens as fast as one of 50."""
 
     picked = Signal(int)
+    # Enter on a text that matches nobody: the text.
+    not_found = Signal(str)
 
     def __init__(self, store: Store, parent: Any = None):
         super().__init__(parent)
@@ -224,6 +264,62 @@ class PersonPicker(QLineEdit):
     def _activated(self, label: str) -> None:
         if label in self._ids:
             self.picked.emit(self._ids[label])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            # Enter picks (or asks which of two 张伟); it never saves the form around it.
+            event.accept()
+            self.pick_typed()
+            return
+        super().keyPressEvent(event)
+
+    def matches(self, text: str) -> list[tuple[int, str]]:
+        """Who a typed text means: the full label, else everyone of that name, else everyone
+        whose name or unit contains it."""
+        text = text.strip()
+        if not text:
+            return []
+        if text in self._ids:
+            return [(self._ids[text], text)]
+        found = self.store.person_choices(text)
+        self._ids.update({label: record_id for record_id, label in found})
+        for same in (
+            [(rid, label) for rid, label in found if label == text],
+            [(rid, label) for rid, label in found if label.split("（")[0] == text],
+        ):
+            if same:
+                return same
+        return found
+
+    def pick_typed(self) -> int | None:
+        """Resolve what was typed: one match is picked, several are offered to choose from."""
+        text = self.text().strip()
+        if not text:
+            return None
+        found = self.matches(text)
+        if not found:
+            self.not_found.emit(text)
+            return None
+        if len(found) == 1:
+            record_id, label = found[0]
+        else:
+            completer = self.completer()
+            popup = completer.popup() if completer is not None else None
+            if popup is not None:
+                popup.hide()
+            labels = [label for _, label in found]
+            label, ok = QInputDialog.getItem(
+                self, "选择人员", f"有 {len(found)} 人与“{text}”相符，请选择：", labels, 0, False
+            )
+            if not ok or label not in labels:
+                return None
+            record_id = found[labels.index(label)][0]
+        self._ids[label] = record_id
+        self.setText(label)
+        self.picked.emit(record_id)
+        return record_id
 
     def selected_id(self) -> int | None:
         """The chosen person; None when empty. Raises LookupError for text matching nobody."""
@@ -279,10 +375,17 @@ class PeopleListPicker(QWidget):
         self.input = PersonPicker(store, self)
         self.input.setPlaceholderText("输入姓名或单位查找，回车加入")
         self.input.picked.connect(self._add_picked)
-        self.input.returnPressed.connect(self._add_typed)
+        self.input.not_found.connect(self._not_found)
+        self.message: QLabel
+        self.input.textEdited.connect(lambda _t: self.message.hide())
         self.add_button = QPushButton("加入", self)
+        self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self._add_typed)
+        self.message = QLabel(self)
+        self.message.setObjectName("fieldError")
+        self.message.hide()
         self.remove_button = QPushButton("移除所选", self)
+        self.remove_button.setAutoDefault(False)
         self.remove_button.clicked.connect(self._remove_selected)
         self.list = QListWidget(self)
         self.list.setMaximumHeight(90)
@@ -294,7 +397,8 @@ class PeopleListPicker(QWidget):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top, 0, 0)
-        layout.addWidget(self.list, 1, 0)
+        layout.addWidget(self.message, 1, 0)
+        layout.addWidget(self.list, 2, 0)
 
     def _add_picked(self, record_id: int) -> None:
         self.add_person(record_id)
@@ -302,13 +406,11 @@ class PeopleListPicker(QWidget):
         QTimer.singleShot(0, self.input, self.input.clear)
 
     def _add_typed(self) -> None:
-        try:
-            record_id = self.input.selected_id()
-        except LookupError:
-            return
-        if record_id is not None:
-            self.add_person(record_id)
-            self.input.clear()
+        self.input.pick_typed()
+
+    def _not_found(self, text: str) -> None:
+        self.message.setText(f"花名册中没有“{text}”，请先在“人员”中添加")
+        self.message.show()
 
     def add_person(self, record_id: int) -> None:
         if record_id in self.person_ids():

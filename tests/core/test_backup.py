@@ -108,3 +108,23 @@ def test_a_migration_is_preceded_by_a_backup(data_dir: Path) -> None:
     assert inspect_backup(copies[0]).counts["people"] == 1
     assert store.import_batches() == []
     store.close()
+
+
+def test_a_backup_is_described_in_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from kexie_desktop.core.backup import BackupInfo
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        info = BackupInfo(
+            path=Path("x.db"), organisation="", last_change="2025-12-04T17:30:00+00:00",
+            counts={"activities": 1},
+        )  # fmt: skip
+        text = info.describe()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    # 17:30 UTC is half past one the next morning in China: the clerk's clock, no UTC label.
+    assert "2025-12-05 01:30" in text and "世界标准时间" not in text

@@ -35,3 +35,17 @@ def test_demo_keeps_an_existing_profile(store: Store) -> None:
     store.save_profile(Profile(org_name="某县科协"))
     load_demo(store)
     assert store.profile().org_name == "某县科协"
+
+
+def test_the_demo_is_removed_in_one_step_and_can_come_back(store: Store) -> None:
+    from kexie_desktop.core.demo import DEMO_BATCH_NAME, load_demo
+    from kexie_desktop.core.records import Person
+
+    store.save(Person(name="自己的人"))
+    load_demo(store)
+    batches = store.import_batches()
+    assert batches[0]["file_name"] == DEMO_BATCH_NAME
+    store.undo_import_batch(int(batches[0]["id"]))
+    assert store.counts() == {"units": 0, "people": 1, "activities": 0, "awards": 0}
+    result = load_demo(store)  # removed, so it may be loaded again
+    assert store.count(Person) == result.people + 1

@@ -71,7 +71,7 @@ def test_old_backups_without_attachments_still_restore(store: Store, tmp_path: P
     copy_database(store.conn, old)
     with sqlite3.connect(old) as conn:  # as a backup made before 0008 would be
         conn.execute("DROP TABLE attachments")
-        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0011_evidence_attachments'")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0012_evidence_attachments'")
     conn.close()
     found = att.files_for_restore(old, tmp_path / "data")
     assert (found.copied, found.problems) == (0, [])

@@ -534,8 +534,12 @@ SYNONYM_CASES += [
     (UNIT_KINDS, v.UNIT_KIND_SYNONYMS, word, target)
     for words, target in [
         (("企业", "公司科协"), "企业科协"),
-        (("乡镇", "街道", "乡镇（街道）科协"), "乡镇(街道)科协"),
+        (("乡镇", "街道", "乡镇(街道)科协"), "乡镇（街道）科协"),
         (("社区",), "社区科协"),
+        (("老科技工作者协会", "社区老科协"), "老科协"),
+        (("学校", "中学科协"), "学校科协"),
+        (("医院", "卫生院科协"), "医院科协"),
+        (("园区", "开发区科协"), "园区科协"),
         (("协会", "研究会"), "学会"),
         (("农村专业技术协会", "农技"), "农技协"),
         (("高校", "大学"), "高校科协"),
@@ -610,9 +614,9 @@ def test_every_choice_is_itself_and_every_synonym_reaches_a_choice(name: str) ->
         ("教授级高级工程师", TITLES, v.TITLE_SYNONYMS, "正高级"),
         ("全日制本科", EDUCATIONS, v.EDUCATION_SYNONYMS, "大学本科"),
         ("中等专科", EDUCATIONS, v.EDUCATION_SYNONYMS, "中专"),  # not 专科 → 大学专科
-        ("乡镇(街道)科协", UNIT_KINDS, None, "乡镇(街道)科协"),
-        ("乡镇（街道）科协", UNIT_KINDS, None, "乡镇(街道)科协"),
-        ("街道科协", UNIT_KINDS, v.UNIT_KIND_SYNONYMS, "乡镇(街道)科协"),
+        ("乡镇(街道)科协", UNIT_KINDS, None, "乡镇（街道）科协"),
+        ("乡镇（街道）科协", UNIT_KINDS, None, "乡镇（街道）科协"),
+        ("街道科协", UNIT_KINDS, v.UNIT_KIND_SYNONYMS, "乡镇（街道）科协"),
         ("科普宣传活动", CATEGORIES, v.CATEGORY_SYNONYMS, "科学普及"),
         ("学术交流会", CATEGORIES, v.CATEGORY_SYNONYMS, "学术交流"),
         ("青少年科技", CATEGORIES, None, "青少年科技教育"),  # the head of a choice

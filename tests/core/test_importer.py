@@ -81,7 +81,7 @@ def test_a_messy_roster_is_checked_then_imported(store: Store, tmp_path: Path) -
     ]
     assert plan.problems == []
     assert sorted(plan.new_units) == ["新建的街道科协", "青江纸业科协"]
-    assert plan.new_units["新建的街道科协"].kind == "乡镇(街道)科协"
+    assert plan.new_units["新建的街道科协"].kind == "乡镇（街道）科协"
     acts = plan.sheets[1]
     assert acts.kind == "activities"
     assert acts.counts()["add"] == 4
@@ -192,7 +192,7 @@ def test_gb18030_csv_and_forced_kind(store: Store, tmp_path: Path) -> None:
     assert plan.sheets[0].kind == "units"
     apply(store, plan)
     kinds = {store.get(Unit, i).name: store.get(Unit, i).kind for i in store.list_ids("units")}
-    assert kinds == {"青江锑业科协": "企业科协", "某街道科协": "乡镇(街道)科协"}
+    assert kinds == {"青江锑业科协": "企业科协", "某街道科协": "乡镇（街道）科协"}
 
 
 def test_an_xls_file(store: Store, tmp_path: Path) -> None:
@@ -540,3 +540,24 @@ def test_an_import_spanning_seconds_can_be_undone(
     assert store.count(Person) == 3
     store.undo_import_batch(result.batch_id)
     assert store.count(Person) == 0
+
+
+def test_a_join_year_and_month_is_kept_as_such(store: Store, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path / "a.xlsx",
+        ["姓名", "身份", "入会时间"],
+        ["甲", "会员", 2019.9],
+        ["乙", "会员", "2020年1月"],
+        ["丙", "会员", "2020-01-15"],
+    )
+    apply(store, check(store, path))
+    joined = {
+        store.get(Person, i).name: store.get(Person, i).join_date
+        for n in ("甲", "乙", "丙")
+        for i in store.people_named(n)
+    }
+    assert joined == {"甲": "2019-09", "乙": "2020-01", "丙": "2020-01-15"}
+    # A year-month counts in its year, January included.
+    figures = store.people_figures(2020)
+    assert figures["new_members"] == 2 and figures["members"] == 3
+    assert store.people_figures(2019)["members"] == 1

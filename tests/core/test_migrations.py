@@ -120,4 +120,27 @@ def test_participants_become_nullable_in_place(data_dir: Path) -> None:
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"activities_start", "activities_unit", "awards_activity"} <= indexes
+
+
+def test_unit_kinds_move_to_full_width_brackets(data_dir: Path) -> None:
+    data_dir.mkdir()
+    version = NAMES.index("0011_ux_unit_kinds_full_width")
+    _database_at(data_dir / "kexie.db", version)
+    db = sqlite3.connect(data_dir / "kexie.db")
+    db.execute(
+        "INSERT INTO units (uuid, created_at, updated_at, name, kind) "
+        "VALUES ('u2', '2025-01-01', '2025-01-01', '城关镇科协', '乡镇(街道)科协')"
+    )
+    db.execute(
+        "INSERT INTO recycle_bin (deleted_at, table_name, record_id, label, row_json, links_json) "
+        "VALUES ('2025-01-02', 'units', 9, '删掉的街道科协', "
+        '\'{"name": "删掉的街道科协", "kind": "乡镇(街道)科协"}\', \'{}\')'
+    )
+    db.commit()
+    db.close()
+    store = Store.open(data_dir)
+    kinds = {r[0]: r[1] for r in store.conn.execute("SELECT name, kind FROM units")}
+    assert kinds == {"老单位科协": "企业科协", "城关镇科协": "乡镇（街道）科协"}
+    (row_json,) = store.conn.execute("SELECT row_json FROM recycle_bin").fetchone()
+    assert "乡镇（街道）科协" in row_json and "乡镇(街道)科协" not in row_json
     store.close()

@@ -65,3 +65,16 @@ def test_every_change_is_logged_and_the_log_cannot_be_edited(store: Store) -> No
         store.conn.execute("UPDATE audit_log SET action = 'x'")
     with pytest.raises(sqlite3.DatabaseError, match="操作记录不可修改"):
         store.conn.execute("DELETE FROM audit_log")
+
+
+def test_a_deleted_winner_keeps_their_name_on_the_award(store: Store) -> None:
+    person = store.save(Person(name="李四"))
+    award = store.save(Award(name="科普先进个人", level="市级", person_id=person.id))
+    entries = store.delete(Person, [person.id])
+    kept = store.get(Award, award.id)
+    assert kept.person_id is None and kept.team == "李四"
+    assert store.list_rows("awards", [award.id])[award.id]["winner"] == "李四"
+    store.save(kept)  # still a valid award: it has a winner
+    store.restore_deleted(entries)
+    back = store.get(Award, award.id)
+    assert back.person_id == person.id and back.team == ""

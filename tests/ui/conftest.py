@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,20 @@ from PySide6.QtWidgets import QApplication, QDialog
 from kexie_desktop.core.store import Store
 from kexie_desktop.ui.app import create_app
 from kexie_desktop.ui.main_window import MainWindow
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """pytest-qt closes the widgets a test left open; a changed form would then ask whether to
+    discard its changes, in a message box nobody answers. At teardown the answer is yes."""
+    from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
+
+    original = RecordDialog.confirm_discard
+    RecordDialog.confirm_discard = lambda _self: True  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        RecordDialog.confirm_discard = original  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +51,8 @@ def drive_dialog(monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[Any]]:
             if press_ok:
                 self.accept()
             else:
-                self.reject()
+                # 取消, and 放弃改动 when a changed form asks.
+                QDialog.reject(self)
             return int(self.result())
 
         monkeypatch.setattr(dialog_class, "exec", fake_exec)

@@ -145,6 +145,9 @@ def test_export_menu_writes_the_evidence_ledger_in_the_background(
     told: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, t, text: told.append((t, text)))
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, t, text: told.append((t, text)))
+    from kexie_desktop.ui import exporting
+
+    monkeypatch.setattr(exporting, "done_box", lambda _p, t, text, _path: told.append((t, text)))
     menu = [a.text() for a in window.menuBar().actions()]
     assert "导出(&X)" in menu
     assert window.evidence_action.isEnabled()
@@ -243,3 +246,17 @@ def test_a_photo_is_chosen_for_the_summary_from_the_form(
     award_dialog = AwardDialog(store, award)
     qtbot.addWidget(award_dialog)
     assert award_dialog.attachments_panel.summary_box.isHidden()
+
+
+def test_cancelling_a_new_record_with_chosen_files_asks_first(
+    store: Store, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = ActivityDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.has_changes()
+    dialog.attachments_panel.add_files([files.photo(tmp_path / "现场.jpg")])
+    asked: list[bool] = []
+    monkeypatch.setattr(dialog, "confirm_discard", lambda: asked.append(True) or False)
+    dialog.reject()
+    assert asked == [True] and dialog.isVisible()

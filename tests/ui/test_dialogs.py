@@ -23,7 +23,7 @@ def test_buttons_are_in_chinese(store: Store, qtbot: Any) -> None:
     dialog = UnitDialog(store)
     qtbot.addWidget(dialog)
     box = dialog.findChild(QDialogButtonBox)
-    assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
+    assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "确定(&O)"
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
 
 
@@ -254,13 +254,18 @@ def test_unit_duplicate_name(store: Store, qtbot: Any) -> None:
     assert store.count(Unit) == 2
 
 
-def test_escape_closes_a_dialog_without_saving(store: Store, qtbot: Any) -> None:
+def test_escape_closes_a_dialog_without_saving(
+    store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bool] = []
+    monkeypatch.setattr(UnitDialog, "confirm_discard", lambda _self: asked.append(True) or True)
     dialog = UnitDialog(store)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.name_edit.setText("甲学会")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert asked == [True]  # typed work is not thrown away without asking
     assert not dialog.isVisible()
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert store.count(Unit) == 0

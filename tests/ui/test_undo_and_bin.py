@@ -92,6 +92,34 @@ def test_the_change_log_dialog(store: Store, qtbot: Any) -> None:
     assert dialog.table.rowCount() == 2
     assert dialog.table.item(0, 1).text() == "修改"
     dialog.table.selectRow(0)
-    assert dialog.details.toPlainText() == "联系电话： → 13800000005"
+    assert dialog.details.toPlainText() == "联系电话：（空） → 13800000005"
     dialog.search.setText("没有")
     assert dialog.table.rowCount() == 0
+
+
+def test_the_change_log_speaks_chinese(store: Store, qtbot: Any) -> None:
+    from kexie_desktop.core.records import Activity
+
+    unit = store.save(Unit(name="某学会", kind="学会"))
+    a = store.save(Person(name="甲"))
+    b = store.save(Person(name="乙"))
+    activity = store.save(
+        Activity(title="讲座", category="学术交流", start_date="2025-03-05", unit_id=unit.id,
+                 person_ids=[a.id, b.id])
+    )  # fmt: skip
+    activity.highlight = True
+    activity.co_organisers = "某协会"
+    store.save(activity)
+    dialog = AuditLogDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("activities"))
+    actions = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
+    dialog.table.selectRow(actions.index("新增"))
+    details = dialog.details.toPlainText()
+    assert "主办单位：某学会" in details and "参与人员：甲、乙" in details
+    assert "None" not in details and "person_ids" not in details and "False" not in details
+    assert "协办单位" not in details  # empty at first: left out
+    dialog.table.clearSelection()
+    dialog.table.selectRow(actions.index("修改"))
+    details = dialog.details.toPlainText()
+    assert "重点活动：否 → 是" in details and "协办单位：（空） → 某协会" in details

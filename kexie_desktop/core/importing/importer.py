@@ -499,7 +499,8 @@ class _Planner:
             take("education", lambda x: v.parse_choice(x, EDUCATIONS, v.EDUCATION_SYNONYMS))
             take("speciality", text)
             take("roles", lambda x: v.parse_list(x, ROLES, v.ROLE_SYNONYMS))
-            take("join_date", lambda x: v.parse_date(x, datemode=self.datemode))
+            # 入会时间 is often known to the month only (2019.9, 2019年9月).
+            take("join_date", lambda x: v.parse_date(x, allow_month=True, datemode=self.datemode))
             take("status", lambda x: v.parse_choice(x, PERSON_STATUSES, v.STATUS_SYNONYMS))
             take("notes", text)
             plan.unit_name = text(cells.get("unit"))
@@ -666,8 +667,16 @@ def _copy(record: R) -> R:
 
 def guess_unit_kind(name: str) -> str:
     """The kind of a unit met only by name in another sheet, from the words in its name."""
+    if "老科协" in name or "老科技工作者" in name:
+        return "老科协"
     if any(w in name for w in ("大学", "学院")):
         return "高校科协"
+    if any(w in name for w in ("中学", "小学", "学校")):
+        return "学校科协"
+    if "医院" in name or "卫生院" in name:
+        return "医院科协"
+    if "园区" in name or "开发区" in name or "高新区" in name:
+        return "园区科协"
     if any(w in name for w in ("学会", "协会", "研究会")) and "科协" not in name:
         return "学会"
     if "农技协" in name or "专业技术协会" in name:
@@ -675,7 +684,7 @@ def guess_unit_kind(name: str) -> str:
     if "社区" in name:
         return "社区科协"
     if any(w in name for w in ("乡", "镇", "街道")):
-        return "乡镇(街道)科协"
+        return "乡镇（街道）科协"
     if any(w in name for w in ("公司", "厂", "集团", "企业", "矿")):
         return "企业科协"
     return "其他"

@@ -591,8 +591,16 @@ AWARD_LEVEL_SYNONYMS: dict[str, str] = {
 }
 UNIT_KIND_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(("企业", "公司科协", "企业科协", "厂矿科协"), "企业科协"),
-    **dict.fromkeys(("乡镇", "街道", "乡镇科协", "街道科协", "镇科协", "乡科协"), "乡镇(街道)科协"),
-    **dict.fromkeys(("社区", "社区老科协"), "社区科协"),
+    # The half-width spelling is what earlier versions of the program wrote.
+    **dict.fromkeys(
+        ("乡镇", "街道", "乡镇科协", "街道科协", "镇科协", "乡科协", "乡镇(街道)科协"),
+        "乡镇（街道）科协",
+    ),
+    "社区": "社区科协",
+    **dict.fromkeys(("老科技工作者协会", "社区老科协", "老科协"), "老科协"),
+    **dict.fromkeys(("学校", "中学科协", "小学科协", "中小学科协"), "学校科协"),
+    **dict.fromkeys(("医院", "卫生院科协", "卫健科协"), "医院科协"),
+    **dict.fromkeys(("园区", "开发区科协", "高新区科协", "工业园科协"), "园区科协"),
     **dict.fromkeys(("协会", "研究会", "学会"), "学会"),
     **dict.fromkeys(("农村专业技术协会", "农技", "农技协", "农村专业技术研究会"), "农技协"),
     **dict.fromkeys(("高校", "大学", "学院"), "高校科协"),

@@ -166,6 +166,10 @@ class ActivityDialog(RecordDialog[Activity]):
             setattr(activity, name, spin.value())
         return activity
 
+    def has_changes(self) -> bool:
+        # Files chosen for a record not yet saved are lost on 取消 too: ask first.
+        return super().has_changes() or bool(self.attachments_panel.pending)
+
     def after_save(self, saved: Activity) -> None:
         if self.attachments_panel.pending and saved.id is not None:
             result = self.attachments_panel.attach_pending(saved.id)

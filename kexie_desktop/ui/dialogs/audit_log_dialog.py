@@ -20,6 +20,7 @@ from kexie_desktop.core.records import RECORD_TYPES
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.validation import label
 from kexie_desktop.ui.history_table import fill, local_time, read_only_table
+from kexie_desktop.ui.sizing import fit_to_screen
 
 ACTIONS = {
     "insert": "新增", "update": "修改", "delete": "删除（放入回收站）", "restore": "从回收站恢复",
@@ -64,7 +65,7 @@ class AuditLogDialog(QDialog):
         layout.addWidget(note)
         self.entries: list[dict[str, object]] = []
         self.refresh()
-        self.resize(1000, 560)
+        fit_to_screen(self, 1000, 560)
 
     def refresh(self) -> None:
         self.entries = self.store.audit_entries(
@@ -92,14 +93,38 @@ class AuditLogDialog(QDialog):
         after = json.loads(str(entry["after_json"])) if entry["after_json"] else {}
         lines = []
         for key in dict.fromkeys([*before, *after]):
-            if key in ("uuid", "created_at", "updated_at", "name_key", "team_key"):
+            if key in ("id", "uuid", "created_at", "updated_at", "name_key", "team_key"):
                 continue
             old, new = before.get(key), after.get(key)
             if before and after and old == new:
                 continue
             name = label(key, table)
             if before and after:
-                lines.append(f"{name}：{old} → {new}")
-            else:
-                lines.append(f"{name}：{new if after else old}")
+                lines.append(f"{name}：{self._shown(key, old)} → {self._shown(key, new)}")
+            elif not _empty(new if after else old):
+                lines.append(f"{name}：{self._shown(key, new if after else old)}")
         self.details.setPlainText("\n".join(lines) or "（没有字段变化）")
+
+    def _shown(self, key: str, value: object) -> str:
+        """A stored value as the clerk knows it: 是/否, names rather than numbers."""
+        if _empty(value):
+            return "（空）"
+        if isinstance(value, bool) or key in _YES_NO:
+            return "是" if value else "否"
+        if key in ("unit_id", "person_id", "person_ids"):
+            ids = [int(str(v)) for v in (value if isinstance(value, list) else [value])]
+            if key == "unit_id":
+                names = dict(self.store.unit_choices())
+            else:
+                names = self.store.person_labels(ids)
+            return "、".join(names.get(i, f"（已删除，编号{i}）") for i in ids)
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+        return str(value)
+
+
+_YES_NO = frozenset({"highlight", "founded_this_year"})
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == "" or value == []

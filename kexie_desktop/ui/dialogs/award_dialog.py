@@ -159,6 +159,10 @@ class AwardDialog(RecordDialog[Award]):
             notes=self.notes_edit.text(),
         )
 
+    def has_changes(self) -> bool:
+        # Files chosen for a record not yet saved are lost on 取消 too: ask first.
+        return super().has_changes() or bool(self.attachments_panel.pending)
+
     def after_save(self, saved: Award) -> None:
         if self.attachments_panel.pending and saved.id is not None:
             result = self.attachments_panel.attach_pending(saved.id)

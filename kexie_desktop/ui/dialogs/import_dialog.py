@@ -30,6 +30,7 @@ from kexie_desktop.core.importing.mapping import FIELD_LABELS, KIND_LABELS
 from kexie_desktop.core.privacy import mask_in_text
 from kexie_desktop.core.store import Store
 from kexie_desktop.ui.background import BackgroundTask
+from kexie_desktop.ui.sizing import fit_to_screen
 
 if TYPE_CHECKING:
     from kexie_desktop.core.importing.importer import ImportPlan, ImportResult
@@ -96,7 +97,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.details, 1)
         layout.addLayout(bottom)
         self._update_buttons()
-        self.resize(980, 640)
+        fit_to_screen(self, 980, 640)
         if path is not None:
             self.file_label.setText(str(path))
             self.run_check()

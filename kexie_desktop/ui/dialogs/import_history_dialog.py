@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from kexie_desktop.core.store import Store, StoreError
 from kexie_desktop.ui.history_table import fill, local_time, read_only_table
+from kexie_desktop.ui.sizing import fit_to_screen
 
 
 class ImportHistoryDialog(QDialog):
@@ -38,7 +39,7 @@ class ImportHistoryDialog(QDialog):
         layout.addLayout(buttons)
         self.batches: list[dict[str, object]] = []
         self.refresh()
-        self.resize(860, 380)
+        fit_to_screen(self, 860, 380)
 
     def refresh(self) -> None:
         self.batches = self.store.import_batches()

@@ -165,7 +165,8 @@ class PersonDialog(RecordDialog[Person]):
         self.add_field("speciality", self.speciality_edit)
         self.roles_group = CheckGroup(ROLES, columns=3)
         self.add_field("roles", self.roles_group)
-        self.join_edit = OptionalDateEdit()
+        self.join_edit = OptionalDateEdit(allow_month=True)
+        self.join_edit.line.setPlaceholderText("如 2019-09-01，只知年月可写 2019.9")
         self.add_field("join_date", self.join_edit)
         self.status_combo = make_choice_combo(PERSON_STATUSES, allow_empty=False)
         self.add_field("status", self.status_combo)
@@ -175,6 +176,12 @@ class PersonDialog(RecordDialog[Person]):
         self.add_field("notes", self.notes_edit, caption="备注")
 
     def accept(self) -> None:
+        # A second 张伟 is often the first one entered again: say so before adding him.
+        name = self.name_edit.text().strip()
+        if name and (self.is_new or name != self.record.name):
+            others = [i for i in self.store.people_named(name) if i != self.record.id]
+            if others and not self.confirm_namesake(name, others):
+                return
         # The person and their positions: the positions are checked first, so that a wrong
         # row never leaves a person saved without them.
         try:
@@ -191,6 +198,19 @@ class PersonDialog(RecordDialog[Person]):
             QMessageBox.warning(self, "无法保存", str(exc))
             return
         QDialog.accept(self)
+
+    def confirm_namesake(self, name: str, others: list[int]) -> bool:
+        labels = self.store.person_labels(others)
+        listed = "\n".join(f"　{labels.get(i, name)}" for i in others[:10])
+        answer = QMessageBox.question(
+            self,
+            "已有同名人员",
+            f"花名册中已有 {len(others)} 位“{name}”：\n{listed}\n\n"
+            "这是另一个人吗？若是同一人，请点“否”，再到“人员”中修改原来的记录。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _fill_from_id(self) -> None:
         text = self.id_edit.text().strip()

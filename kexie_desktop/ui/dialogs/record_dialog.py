@@ -1,17 +1,34 @@
-"""The common frame of the record forms: fields, messages beside them, save through the store."""
+"""The common frame of the record forms: fields, messages beside them, save through the store.
+
+Made for a clerk who types all day: the focus starts in the first field and Tab follows the
+form; Ctrl+Enter or Ctrl+S saves from any field (Enter in a picker only picks); a form with
+changes asks before Esc or the close button throws them away; a red message goes as soon as its
+field is right again.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
     QMessageBox,
+    QPlainTextEdit,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -58,22 +75,44 @@ class RecordDialog(QDialog, Generic[R]):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # The scroll area itself never takes the focus: after Ctrl+N it would hold it unseen.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self._form_widget)
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
 
         self.build_fields()
+        # Made after the fields: Tab reaches 确定/取消 after the last field, not before the first.
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok is not None
+        ok.setText("确定(&O)")
+        ok.setToolTip("保存（Ctrl+Enter 或 Ctrl+S）")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
+            QShortcut(QKeySequence(keys), self, self.accept)
+
         self.load(self.record)
+        for name, widget in self.fields.items():
+            _watch(widget, lambda name=name: self._field_changed(name))
+        self._loaded_state = self.form_state()
         self._fit_to_form(scroll)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            first = next(iter(self.fields.values()), None)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
+
+    _shown_once = False
 
     def _fit_to_form(self, scroll: QScrollArea) -> None:
         # Wide enough for the whole form, tall enough for it too unless the screen is small
@@ -108,6 +147,11 @@ class RecordDialog(QDialog, Generic[R]):
         error.setObjectName("fieldError")
         error.setWordWrap(True)
         error.hide()
+        if isinstance(widget, QPlainTextEdit):
+            # Tab goes on to the next field, as in every other box; Enter starts a new line.
+            widget.setTabChangesFocus(True)
+            # A text box takes Ctrl+Enter as a line break; here it saves, as everywhere else.
+            widget.installEventFilter(self)
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
@@ -136,6 +180,46 @@ class RecordDialog(QDialog, Generic[R]):
         if first is not None:
             first.setFocus()
 
+    def _field_changed(self, name: str) -> None:
+        error_label = self.error_labels.get(name)
+        if error_label is None or error_label.isHidden():
+            return
+        try:
+            self.store.validate(self.collect())
+            errors: dict[str, str] = {}
+        except ValidationError as exc:
+            errors = exc.errors
+        if name not in errors:
+            error_label.clear()
+            error_label.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def set_default_year(self, year: int) -> None:
+        """Dates typed without a year (3.5, 3月8日) are in this year (the one selected)."""
+        from kexie_desktop.ui.widgets import OptionalDateEdit
+
+        for edit in self._form_widget.findChildren(OptionalDateEdit):
+            if not edit.allow_month:
+                edit.default_year = year
+                edit.line.setPlaceholderText(f"如 {year}-03-05，本年的可只写 3.5")
+
+    def form_state(self) -> list[Any]:
+        """What the form shows, to tell whether the clerk changed anything."""
+        return [_widget_state(widget) for widget in self.fields.values()]
+
+    def has_changes(self) -> bool:
+        return self.form_state() != self._loaded_state
+
     def accept(self) -> None:
         try:
             record = self.collect()
@@ -152,6 +236,27 @@ class RecordDialog(QDialog, Generic[R]):
     def after_save(self, saved: R) -> None:
         """What a form does once its record is saved (the attachments chosen for a new one)."""
 
+    def reject(self) -> None:
+        # Esc, 取消 and the window's close button all come here: typed work is never lost
+        # to one key too many.
+        if self.has_changes() and not self.confirm_discard():
+            return
+        super().reject()
+
+    def confirm_discard(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "放弃改动",
+            f"这份{self.RECORD_TYPE.KIND_LABEL}表单有改动还没有保存。\n\n放弃这些改动吗？",
+            parent=self,
+        )
+        discard = box.addButton("放弃改动", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("继续填写", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
+
     @staticmethod
     def picked_unit_id(picker: ChoicePicker, field: str = "unit_id") -> int | None:
         try:
@@ -160,3 +265,59 @@ class RecordDialog(QDialog, Generic[R]):
             raise ValidationError(
                 {field: f"没有名为“{exc.args[0]}”的基层组织，请从列表中选择或先在“基层组织”中添加"}
             ) from None
+
+
+def _editors(widget: QWidget) -> list[QWidget]:
+    kinds = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox, QAbstractButton, QListWidget)
+    if isinstance(widget, kinds):
+        return [widget]
+    found = [w for w in widget.findChildren(QWidget) if isinstance(w, kinds)]
+    # A combo box's own line edit is read through the combo box; a calendar's year box and
+    # buttons (in a date field's pop-up) are not what the clerk typed.
+    return [w for w in found if not isinstance(w.parent(), QComboBox) and not _in_popup(w, widget)]
+
+
+def _in_popup(editor: QWidget, top: QWidget) -> bool:
+    parent = editor.parentWidget()
+    while parent is not None and parent is not top:
+        if isinstance(parent, (QMenu, QCalendarWidget)):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _widget_state(widget: QWidget) -> list[Any]:
+    state: list[Any] = []
+    for editor in _editors(widget):
+        if isinstance(editor, QLineEdit):
+            state.append(editor.text())
+        elif isinstance(editor, QPlainTextEdit):
+            state.append(editor.toPlainText())
+        elif isinstance(editor, QComboBox):
+            state.append(editor.currentText())
+        elif isinstance(editor, QSpinBox):
+            state.append(editor.value())
+        elif isinstance(editor, QAbstractSpinBox):
+            state.append(editor.text())
+        elif isinstance(editor, QCheckBox) or (
+            isinstance(editor, QAbstractButton) and editor.isCheckable()
+        ):
+            state.append(editor.isChecked())
+        elif isinstance(editor, QListWidget):
+            state.append([editor.item(i).text() for i in range(editor.count())])
+    return state
+
+
+def _watch(widget: QWidget, callback: Any) -> None:
+    for editor in _editors(widget):
+        if isinstance(editor, (QLineEdit, QPlainTextEdit)):
+            editor.textChanged.connect(lambda *_a: callback())
+        elif isinstance(editor, QComboBox):
+            editor.currentTextChanged.connect(lambda *_a: callback())
+        elif isinstance(editor, QSpinBox):
+            editor.valueChanged.connect(lambda *_a: callback())
+        elif isinstance(editor, QAbstractButton) and editor.isCheckable():
+            editor.toggled.connect(lambda *_a: callback())
+        elif isinstance(editor, QListWidget):
+            editor.model().rowsInserted.connect(lambda *_a: callback())
+            editor.model().rowsRemoved.connect(lambda *_a: callback())

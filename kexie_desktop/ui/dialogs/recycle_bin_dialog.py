@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from kexie_desktop.core.records import RECORD_TYPES
 from kexie_desktop.core.store import Store, StoreError
 from kexie_desktop.ui.history_table import fill, local_time, read_only_table
+from kexie_desktop.ui.sizing import fit_to_screen
 
 
 class RecycleBinDialog(QDialog):
@@ -30,6 +31,10 @@ class RecycleBinDialog(QDialog):
         self.empty_button.clicked.connect(self.empty)
         close = QPushButton("关闭")
         close.clicked.connect(self.accept)
+        # Enter restores (when something is selected), never empties the bin.
+        for button in (self.empty_button, close):
+            button.setAutoDefault(False)
+        self.restore_button.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.empty_button)
         buttons.addStretch(1)
@@ -40,7 +45,7 @@ class RecycleBinDialog(QDialog):
         layout.addLayout(buttons)
         self.entries: list[dict[str, object]] = []
         self.refresh()
-        self.resize(640, 420)
+        fit_to_screen(self, 640, 420)
 
     def refresh(self) -> None:
         self.entries = self.store.recycle_bin()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from kexie_desktop.core.records import Record
+from kexie_desktop.core.records import CATEGORIES, Record
 from kexie_desktop.ui.table_models import ActivitiesModel
 from kexie_desktop.ui.tabs.record_tab import RecordTab
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 class ActivitiesTab(RecordTab):
     MODEL_TYPE = ActivitiesModel
     UNIT_WORD = "项"
+    FILTERS = (("category", "类别", CATEGORIES), ("unit_name", "主办单位", ()))
     SEARCH_HINT = "搜索活动名称、类别、单位、地点、参与人员"
     STRETCH_COLUMN = ActivitiesModel.COL_TITLE
     NAME_COLUMN = ActivitiesModel.COL_TITLE

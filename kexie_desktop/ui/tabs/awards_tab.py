@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from kexie_desktop.core.records import Record
+from kexie_desktop.core.records import AWARD_LEVELS, Record
 from kexie_desktop.ui.table_models import AwardsModel
 from kexie_desktop.ui.tabs.record_tab import RecordTab
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 class AwardsTab(RecordTab):
     MODEL_TYPE = AwardsModel
     UNIT_WORD = "项"
+    FILTERS = (("level", "级别", AWARD_LEVELS),)
     SEARCH_HINT = "搜索奖项、获奖者、颁发单位"
     STRETCH_COLUMN = AwardsModel.COL_NAME
     NAME_COLUMN = AwardsModel.COL_NAME

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -25,8 +27,21 @@ from kexie_desktop.ui.table_models import IdRole, RecordRole, RecordTableModel
 if TYPE_CHECKING:
     from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 
+# More rows than this are not laid out for printing (a 100,000-row document would take minutes).
+PRINT_LIMIT = 5000
 # Typing pauses this long before the list is filtered, so a fast typist is not slowed down.
 SEARCH_DELAY_MS = 150
+
+
+class _FilterCombo(QComboBox):
+    """A drop-down that can fill itself just before it opens."""
+
+    about_to_show: Callable[[], None] | None = None
+
+    def showPopup(self) -> None:
+        if self.about_to_show is not None:
+            self.about_to_show()
+        super().showPopup()
 
 
 class RecordTab(QWidget):
@@ -37,6 +52,9 @@ class RecordTab(QWidget):
     STRETCH_COLUMN: ClassVar[int] = 1
     # The column that names a record (its title, a person's name) in messages.
     NAME_COLUMN: ClassVar[int] = 0
+    # Drop-downs beside the search box: (column key, label, fixed choices or () for the
+    # names of the units).
+    FILTERS: ClassVar[tuple[tuple[str, str, tuple[str, ...]], ...]] = ()
 
     # Emitted when records were added, changed or deleted, so other tabs can refresh.
     records_changed = Signal()
@@ -45,8 +63,12 @@ class RecordTab(QWidget):
     year_wanted = Signal(int)
     # For the window's undo (Ctrl+Z): (record as it was before, or None if new; record saved).
     saved = Signal(object, object)
-    # The recycle-bin entries of records just deleted.
-    deleted = Signal(list, str)
+    # Records just deleted: (recycle-bin entries, words for 撤销, record type, ids).
+    deleted = Signal(list, str, object, list)
+    # Several records changed at once (records before, records after, words for 撤销).
+    batch_saved = Signal(list, list, str)
+    # How many records are selected: the window's 修改/删除 follow it.
+    selection_changed = Signal(int)
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -75,7 +97,6 @@ class RecordTab(QWidget):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -89,6 +110,15 @@ class RecordTab(QWidget):
         for column, width in self.COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(self.STRETCH_COLUMN, QHeaderView.ResizeMode.Stretch)
+        # Only the rows on screen are measured when columns are fitted to their text.
+        self.view.verticalHeader().setResizeContentsPrecision(0)
+        # The list's own order, with its arrow: dates newest first, names 拼音 A to Z.
+        key, descending = self.model.listing.default_order[0]
+        column_keys = [c.key for c in self.model.listing.columns]
+        header.setSortIndicator(
+            column_keys.index(key),
+            Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+        )
         self.view.doubleClicked.connect(lambda _i: self.edit_current())
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
 
@@ -99,9 +129,33 @@ class RecordTab(QWidget):
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
+        # Ctrl+C copies whole rows, as Excel users expect, not the one cell under the cursor.
+        copy = QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.view)
+        copy.setContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.activated.connect(self.copy_selected)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self._fitted = False
 
         self.top_bar = top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
+        self.filter_combos: dict[str, QComboBox] = {}
+        for key, caption, choices in self.FILTERS:
+            combo = _FilterCombo()
+            if not choices:
+                # A thousand unit names are read when the list is opened, not at start-up.
+                combo.about_to_show = self.refresh_filter_choices
+            combo.setToolTip(f"只显示{caption}为所选的记录")
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(2 * len(caption) + 6)  # CJK: two average widths
+            combo.addItem(f"{caption}：全部", None)
+            for choice in choices:
+                combo.addItem(choice or "本会", choice)
+            combo.currentIndexChanged.connect(lambda _i, k=key: self._filter_changed(k))
+            self.filter_combos[key] = combo
+            top.addWidget(combo)
         top.addWidget(self.new_button)
         top.addWidget(self.edit_button)
         top.addWidget(self.delete_button)
@@ -120,6 +174,8 @@ class RecordTab(QWidget):
     def ensure_loaded(self) -> None:
         if not self.model.loaded:
             self.reload()
+            if not self._fitted:
+                self.fit_columns()
 
     def mark_stale(self) -> None:
         """Records changed elsewhere: reload now if on screen, else when next shown."""
@@ -143,12 +199,48 @@ class RecordTab(QWidget):
         self.model.set_year(year)
         self._update_buttons()
 
+    def _filter_changed(self, key: str) -> None:
+        data = self.filter_combos[key].currentData()
+        self.model.set_filter(key, None if data is None else str(data))
+        self._update_buttons()
+
+    def refresh_filter_choices(self) -> None:
+        """The unit drop-downs list today's units (a unit added or renamed since)."""
+        units = [name for _id, name in self.store.unit_choices()]
+        for key, _caption, choices in self.FILTERS:
+            if choices:
+                continue
+            combo = self.filter_combos[key]
+            current = combo.currentData()
+            wanted = ["", *units] if key == "unit_name" and self.model.listing.year_key else units
+            shown = [combo.itemData(i) for i in range(1, combo.count())]
+            if shown == wanted:
+                continue
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for name in wanted:
+                combo.addItem(name or "本会", name)
+            index = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+            if current is not None and index < 0:
+                self._filter_changed(key)
+
     def status_text(self) -> str:
         shown, total = self.model.rowCount(), self.model.total
-        if self.model.search_text:
-            return (
+        filtered = [
+            f"{caption}＝{self.filter_combos[key].currentText()}"
+            for key, caption, _c in self.FILTERS
+            if self.filter_combos[key].currentData() is not None
+        ]
+        if self.model.search_text or filtered:
+            text = (
                 f"{self.kind_label}：找到 {shown} {self.UNIT_WORD}（共 {total} {self.UNIT_WORD}）"
             )
+            if filtered:
+                text += "　筛选：" + "，".join(filtered)
+            return text
         return f"{self.kind_label}：共 {total} {self.UNIT_WORD}"
 
     def _update_status(self, _shown: int = 0, _total: int = 0) -> None:
@@ -158,6 +250,198 @@ class RecordTab(QWidget):
         selected = len(self.selected_ids())
         self.edit_button.setEnabled(selected == 1)
         self.delete_button.setEnabled(selected > 0)
+        self.selection_changed.emit(selected)
+
+    # -- Excel habits: copy, export, the right-click menu ---------------------------------
+
+    def shown_columns(self) -> list[int]:
+        """The columns in the order the clerk arranged them, hidden ones left out."""
+        header = self.view.horizontalHeader()
+        logical = [header.logicalIndex(v) for v in range(header.count())]
+        return [c for c in logical if not header.isSectionHidden(c)]
+
+    def headers(self, columns: list[int]) -> list[str]:
+        return [str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in columns]
+
+    def rows_as_shown(self, ids: list[int]) -> tuple[list[str], list[list[str]]]:
+        columns = self.shown_columns()
+        return self.headers(columns), [[row[c] for c in columns] for row in self.model.texts(ids)]
+
+    def copy_selected(self) -> None:
+        """The selected rows, with a header row, as tab-separated text and as an HTML table:
+        both Excel and WPS paste either as cells."""
+        from html import escape
+
+        from PySide6.QtCore import QMimeData
+        from PySide6.QtWidgets import QApplication
+
+        ids = self.selected_ids()
+        if not ids:
+            return
+        headers, rows = self.rows_as_shown(ids)
+        table = [headers, *rows]
+        flat = [[" ".join(cell.split()) for cell in row] for row in table]
+        text = "".join("\t".join(row) + "\n" for row in flat)
+        cells = "".join(
+            "<tr>" + "".join(f"<{tag}>{escape(cell)}</{tag}>" for cell in row) + "</tr>"
+            for tag, row in (("th" if i == 0 else "td", row) for i, row in enumerate(flat))
+        )
+        mime = QMimeData()
+        mime.setText(text)
+        mime.setHtml(f'<meta charset="utf-8"><table border="1">{cells}</table>')
+        clipboard = QApplication.clipboard()
+        clipboard.setMimeData(mime)
+        self.status_changed.emit(f"已复制 {len(rows)} 行，可以粘贴到 Excel 或 WPS 表格中。")
+
+    def export_list(self, selected_only: bool = False) -> None:
+        """导出当前列表 / 导出所选: the rows as shown (search, year, sort, masked numbers
+        unless the full ones are shown) into a new .xlsx workbook."""
+        from PySide6.QtWidgets import QApplication
+
+        from kexie_desktop.core.export import export_table
+        from kexie_desktop.core.safe_write import ExportError
+        from kexie_desktop.ui.exporting import ask_target, show_export_done
+
+        ids = self.selected_ids() if selected_only else self.model.all_ids()
+        if not ids:
+            QMessageBox.information(self, "没有可导出的记录", "列表中没有记录。")
+            return
+        title = f"{self.kind_label}列表"
+        target = ask_target(self, self.store, "导出列表", f"{title}.xlsx", "Excel 工作簿 (*.xlsx)")
+        if target is None:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            headers, rows = self.rows_as_shown(ids)
+            result = export_table(target, title, headers, rows)
+        except ExportError as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, "导出没有完成", str(exc))
+            return
+        QApplication.restoreOverrideCursor()
+        show_export_done(self, "导出完成", f"已导出 {len(rows)} 行。\n{result.summary()}", target)
+
+    def print_document(self) -> object | None:
+        """The list as shown, as a document to print: a title, the filters, a table.
+        None (after saying why) when there is nothing to print or far too much."""
+        import datetime as dt
+        from html import escape
+
+        from PySide6.QtGui import QTextDocument
+
+        ids = self.model.all_ids()
+        if not ids:
+            QMessageBox.information(self, "没有可打印的记录", "列表中没有记录。")
+            return None
+        if len(ids) > PRINT_LIMIT:
+            QMessageBox.information(
+                self,
+                "列表太长",
+                f"列表有 {len(ids)} 行，打印前请用查找、筛选或年度缩小范围"
+                f"（最多 {PRINT_LIMIT} 行），或用“导出当前列表”到 Excel 中打印。",
+            )
+            return None
+        headers, rows = self.rows_as_shown(ids)
+        head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
+        )
+        title = escape(f"{self.kind_label}列表")
+        note = escape(f"{self.status_text()}　打印于 {dt.date.today().isoformat()}")
+        document = QTextDocument()
+        document.setDefaultStyleSheet(
+            "th { background-color: #e8e8e8; font-weight: bold; } td, th { padding: 2px 4px; }"
+        )
+        document.setHtml(
+            f"<h3>{title}</h3><p>{note}</p>"
+            f'<table border="1" cellspacing="0" width="100%"><thead><tr>{head}</tr></thead>'
+            f"{body}</table>"
+        )
+        return document
+
+    def make_printer(self) -> object:
+        """A4 landscape: lists are wide."""
+        from PySide6.QtGui import QPageLayout, QPageSize
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        printer.setDocName(f"{self.kind_label}列表")
+        return printer
+
+    def print_list(self, preview: bool = False) -> None:
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+
+        document = self.print_document()
+        if not isinstance(document, QTextDocument):
+            return
+        printer = self.make_printer()
+        assert isinstance(printer, QPrinter)
+        if preview:
+            dialog = QPrintPreviewDialog(printer, self)
+            dialog.setWindowTitle(f"打印预览 — {self.kind_label}列表")
+            dialog.paintRequested.connect(document.print_)
+            dialog.exec()
+            return
+        chooser = QPrintDialog(printer, self)
+        if chooser.exec():
+            document.print_(printer)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        index = self.view.indexAt(pos)
+        if index.isValid() and not self.view.selectionModel().isRowSelected(index.row()):
+            self.view.selectRow(index.row())
+        count = len(self.selected_ids())
+        menu = QMenu(self)
+        menu.addAction("修改…", self.edit_current).setEnabled(count == 1)
+        menu.addAction("删除…", self.delete_selected).setEnabled(count > 0)
+        menu.addSeparator()
+        menu.addAction("复制（Ctrl+C）", self.copy_selected).setEnabled(count > 0)
+        menu.addAction("导出所选…", lambda: self.export_list(True)).setEnabled(count > 0)
+        menu.addAction("导出当前列表…", self.export_list)
+        self.add_menu_actions(menu, count)
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+        self._menu = menu
+
+    def add_menu_actions(self, menu: object, count: int) -> None:
+        """For subclasses: more entries in the right-click menu."""
+
+    # -- columns ---------------------------------------------------------------------------
+
+    def fit_columns(self) -> None:
+        """Columns as wide as the text of the first screen of rows needs (within reason), the
+        name column taking what is left: at 1920 px nothing is cut, at 1024 px nothing is lost
+        off screen. Only the rows on screen are measured, so 100,000 rows cost nothing."""
+        header = self.view.horizontalHeader()
+        widths: dict[int, int] = {}
+        for column in range(self.model.columnCount()):
+            if column == self.STRETCH_COLUMN:
+                continue
+            wanted = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+            base = self.COLUMN_WIDTHS.get(column, 100)
+            widths[column] = min(max(wanted, min(base, 90)), max(base, 280))
+        # The name column keeps at least a third of the width; on a small screen the other
+        # columns go back to their usual widths (the clerk can still drag them wider).
+        room = self.view.viewport().width() - self.view.viewport().width() // 3
+        if sum(widths.values()) > room:
+            widths = {c: self.COLUMN_WIDTHS.get(c, min(w, 100)) for c, w in widths.items()}
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        self._fitted = True
+
+    def header_state(self) -> QByteArray:
+        return self.view.horizontalHeader().saveState()
+
+    def restore_header_state(self, state: object) -> None:
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            header = self.view.horizontalHeader()
+            if header.restoreState(state):
+                header.setSectionResizeMode(self.STRETCH_COLUMN, QHeaderView.ResizeMode.Stretch)
+                self._fitted = True
 
     # -- records -------------------------------------------------------------------------
 
@@ -189,7 +473,11 @@ class RecordTab(QWidget):
         raise NotImplementedError
 
     def open_dialog(self, record: Record | None) -> None:
+        import datetime as dt
+
         dialog = self.make_dialog(record)
+        if self.model.listing.year_key:
+            dialog.set_default_year(self.model.year or dt.date.today().year)
         if dialog.exec() and dialog.saved is not None:
             saved = dialog.saved
             self.saved.emit(record, saved)
@@ -229,7 +517,18 @@ class RecordTab(QWidget):
                 f"{kind}{n}项" if kind != "人员" else f"人员{n}人" for kind, n in refs.items()
             )
             text += f"\n\n有{parts}与之关联，删除后这些记录中的关联将被清空。"
+            if self.kind_label == "人员" and "奖项" in refs:
+                text += "奖项的获奖者一栏仍会以文字保留其姓名。"
         return text + "\n\n删除的记录会放入回收站，需要时可以恢复（或按 Ctrl+Z 撤销）。"
+
+    def deleted_words(self, ids: list[int]) -> str:
+        """删除人员“张三” or 删除3位人员: the words 撤销 and 重做 show."""
+        if len(ids) == 1:
+            row = self.model.row_of(ids[0])
+            name = self.model.data(self.model.index(row, self.NAME_COLUMN)) if row >= 0 else ""
+            return f"删除{self.kind_label}“{name}”"
+        measure = "名" if self.UNIT_WORD == "人" else self.UNIT_WORD  # 3名人员, not 3人人员
+        return f"删除{len(ids)}{measure}{self.kind_label}"
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -249,7 +548,7 @@ class RecordTab(QWidget):
         except StoreError as exc:
             QMessageBox.warning(self, "无法删除", str(exc))
             return
-        self.deleted.emit(entries, f"删除{len(entries)}{self.UNIT_WORD}{self.kind_label}")
+        self.deleted.emit(entries, self.deleted_words(ids), self.MODEL_TYPE.RECORD_TYPE, ids)
         self.records_changed.emit()
         self.reload()
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from kexie_desktop.core.records import Record
+from kexie_desktop.core.records import UNIT_KINDS, Record
 from kexie_desktop.ui.table_models import UnitsModel
 from kexie_desktop.ui.tabs.record_tab import RecordTab
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 class UnitsTab(RecordTab):
     MODEL_TYPE = UnitsModel
     UNIT_WORD = "个"
+    FILTERS = (("kind", "类型", UNIT_KINDS),)
     SEARCH_HINT = "搜索单位名称、类型、联系人"
     STRETCH_COLUMN = UnitsModel.COL_NAME
     NAME_COLUMN = UnitsModel.COL_NAME
