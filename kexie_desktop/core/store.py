@@ -1387,7 +1387,7 @@ class Store:
         cursor = self.conn.execute(
             f"""SELECT n.id, n.uuid, n.name, n.kind, l.org_uuid AS linked_uuid
             FROM units n LEFT JOIN sub_unit_links l ON l.unit_uuid = n.uuid
-            WHERE replace(replace(n.kind, '（', '('), '）', ')') IN ({kinds})
+            WHERE n.kind IN ({kinds})
             ORDER BY COALESCE(n.name_key, n.name), n.id""",
             list(REPORTING_KINDS),
         )
@@ -1710,7 +1710,9 @@ def _ledger_units(_year: int | None) -> tuple[str, list[object]]:
 
 
 # The own units whose kinds submit to the organisation (either bracket form of 乡镇（街道）).
-REPORTING_KINDS = ("乡镇(街道)科协", "企业科协", "学会", "农技协", "高校科协", "社区科协")
+REPORTING_KINDS = (
+    "乡镇（街道）科协", "企业科协", "园区科协", "学会", "农技协", "高校科协", "社区科协",
+)  # fmt: skip
 # A subordinate's activity marked 计划 (statistics field, carried in extra_json) is not done:
 # the summary never counts it, as it never counts the organisation's own.
 _SUB_DONE = "COALESCE(json_extract(a.extra_json, '$.planned'), 0) = 0"

@@ -69,3 +69,22 @@ def window(demo_store: Store, data_dir: Path, qtbot: Any) -> MainWindow:
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(title, text) of every information and warning box, and of the export-done box (its own
+    QMessageBox with 打开文件 buttons), answered at once instead of waiting modally."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from kexie_desktop.ui import exporting
+
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "information", lambda _p, title, text: seen.append((title, text))
+    )
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: seen.append((title, text)))
+    monkeypatch.setattr(
+        exporting, "done_box", lambda _p, title, text, _path: seen.append((title, text))
+    )
+    return seen

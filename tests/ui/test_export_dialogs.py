@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 from kexie_desktop.core import removable
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.summary import PLANS, SHORTCOMINGS
-from kexie_desktop.ui import exporting
 from kexie_desktop.ui.dialogs.ledger_dialog import LedgerDialog
 from kexie_desktop.ui.dialogs.summary_dialog import (
     DRAFT_COLOUR,
@@ -19,19 +18,6 @@ from kexie_desktop.ui.dialogs.summary_dialog import (
     STALE_COLOUR,
     SummaryDialog,
 )
-
-
-@pytest.fixture
-def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        QMessageBox, "information", lambda _p, title, text: seen.append((title, text))
-    )
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: seen.append((title, text)))
-    monkeypatch.setattr(
-        exporting, "done_box", lambda _p, title, text, _path: seen.append((title, text))
-    )
-    return seen
 
 
 @pytest.fixture

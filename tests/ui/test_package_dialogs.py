@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from kexie_desktop.core import package as pk
 from kexie_desktop.core import removable
@@ -18,16 +18,6 @@ from kexie_desktop.ui.dialogs.package_dialogs import (
 )
 from kexie_desktop.ui.dialogs.profile_dialog import ProfileDialog
 from kexie_desktop.ui.dialogs.summary_dialog import SummaryDialog
-
-
-@pytest.fixture
-def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        QMessageBox, "information", lambda _p, title, text: seen.append((title, text))
-    )
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: seen.append((title, text)))
-    return seen
 
 
 @pytest.fixture
@@ -48,7 +38,7 @@ def county(tmp_path: Path) -> Any:
     store = Store.open(tmp_path / "county")
     store.save_profile(Profile(org_name="青江县科协", org_level="县级"))
     store.save(Unit(name="青江市厂矿科协联合会", kind="企业科协"))
-    store.save(Unit(name="白沙镇科协", kind="乡镇(街道)科协"))
+    store.save(Unit(name="白沙镇科协", kind="乡镇（街道）科协"))
     yield store
     store.close()
 
@@ -103,7 +93,7 @@ def test_export_import_and_status(
     assert status.table.item(0, 0).text() == "青江市厂矿科协联合会"
     assert status.table.item(0, 8).text() == "青江市厂矿科协联合会"  # matched by name
     assert [status.missing.item(i).text() for i in range(status.missing.count())] == [
-        "白沙镇科协（乡镇(街道)科协）"
+        "白沙镇科协（乡镇（街道）科协）"
     ]
     monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *_a: (items[0], True))
     status.missing.setCurrentRow(0)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QTableWidgetItem
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QTableWidgetItem
 
 from kexie_desktop.core import removable, stats
 from kexie_desktop.core.records import Activity, Person, Position, Unit
@@ -26,16 +26,6 @@ TYPED = {
     "JKX.adopted": "0",
     "KKX.visits": "12",
 }
-
-
-@pytest.fixture
-def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        QMessageBox, "information", lambda _p, title, text: seen.append((title, text))
-    )
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: seen.append((title, text)))
-    return seen
 
 
 @pytest.fixture
