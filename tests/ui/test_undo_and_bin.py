@@ -108,6 +108,7 @@ def test_the_change_log_speaks_chinese(store: Store, qtbot: Any) -> None:
                  person_ids=[a.id, b.id])
     )  # fmt: skip
     activity.highlight = True
+    activity.description = "讲座情况。"  # a 重点 activity needs its description
     activity.co_organisers = "某协会"
     store.save(activity)
     dialog = AuditLogDialog(store)

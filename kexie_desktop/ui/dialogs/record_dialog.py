@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from kexie_desktop.core.records import Record
 from kexie_desktop.core.store import Store, StoreError
 from kexie_desktop.core.validation import ValidationError, label
+from kexie_desktop.ui.sizing import fit_to_screen
 from kexie_desktop.ui.widgets import ChoicePicker
 
 R = TypeVar("R", bound=Record)
@@ -121,10 +122,8 @@ class RecordDialog(QDialog, Generic[R]):
         form = self._form_widget.sizeHint()
         bar = scroll.verticalScrollBar().sizeHint().width()
         extra = self.sizeHint().height() - scroll.sizeHint().height()
-        available = self.screen().availableSize()
-        width = min(max(form.width() + bar + 40, 560), int(available.width() * 0.9))
-        height = min(form.height() + extra + 24, int(available.height() * 0.9))
-        self.resize(width, height)
+        # The same available area (less the frame) as every other window: sizing.fit_to_screen.
+        fit_to_screen(self, max(form.width() + bar + 40, 560), form.height() + extra + 24)
 
     # -- for subclasses ------------------------------------------------------------------
 
