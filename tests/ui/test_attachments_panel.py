@@ -218,7 +218,7 @@ def test_activity_list_shows_the_paper_clip_and_filters_missing_evidence(
 def test_the_activities_tab_has_the_missing_evidence_box(window: Any) -> None:
     tab = window.activities_tab
     tab.ensure_loaded()
-    assert tab.missing_box.text() == "缺少照片/签到表"
+    assert tab.missing_box.text() == "缺照片/签到表"
     tab.missing_box.setChecked(True)
     assert tab.model.missing_evidence_only
     assert tab.model.rowCount() == tab.model.total  # the demo has no attachments yet

@@ -31,7 +31,7 @@ class ActivitiesTab(RecordTab):
         super().__init__(*args, **kwargs)
         from PySide6.QtWidgets import QCheckBox
 
-        self.missing_box = QCheckBox("缺少照片/签到表")
+        self.missing_box = QCheckBox("缺照片/签到表")
         self.missing_box.setToolTip("只列出还没有照片或签到表附件的活动")
         assert isinstance(self.model, ActivitiesModel)
         self.missing_box.toggled.connect(self.model.set_missing_evidence_only)
