@@ -36,6 +36,22 @@ EXCLUDED_MODULES = [
     "lxml.isoschematron",
     # Qt's D-Bus library is needed (by the ibus input method); its Python module is not.
     "PySide6.QtDBus",
+    # Pillow reads JPEG and PNG attachments only (core/attachments.py opens images with
+    # formats=["JPEG"] or ["PNG"]): its AVIF and WebP codecs (libavif alone is 4.9 MB), text
+    # drawing (FreeType and HarfBuzz, 2.7 MB), colour management and Tk/Qt bridges are not
+    # bundled. Image.init() skips a plugin that fails to import; the self-test's 附件 check runs
+    # on the bundle and would fail if anything needed were missing.
+    "PIL._avif",
+    "PIL.AvifImagePlugin",
+    "PIL._webp",
+    "PIL.WebPImagePlugin",
+    "PIL._imagingft",
+    "PIL.ImageFont",
+    "PIL._imagingcms",
+    "PIL.ImageCms",
+    "PIL._imagingtk",
+    "PIL.ImageTk",
+    "PIL.ImageQt",
 ]
 
 # Qt plugins kept, by folder, by the name without "lib" and extension. Everything else

@@ -31,6 +31,9 @@ kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids] [--wit
 kexie-desktop export stats   --year 年份 --out 文件.xlsx [--period year|oct]
                              [--set 指标=数值 …] [--explain 指标=说明 …]
                                                                   导出统计年报数据
+kexie-desktop export evidence --year 年份 --out 文件.docx        导出图文台账（活动记录表与照片）
+kexie-desktop attach (--activity 编号 | --award 编号) 文件… [--kind 照片] [--caption 说明]
+                                                                  给活动或奖项添加附件
 kexie-desktop export package --year 年份 --out 文件.zip [--full-ids] [--own-only]
                                                                   导出报送包（交上级）
 kexie-desktop submissions --year 年份                               查看下级组织报送情况
@@ -51,9 +54,11 @@ _ERROR_TRANSLATIONS = (
     (re.compile(r"argument \S+: invalid choice: '([^']*)'.*"), "没有“{0}”这个命令"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
     (
-        re.compile(r"the following arguments are required: \{summary,ledger,stats,package\}"),
-        "请写明导出什么：summary（年度工作总结）、ledger（台账）、stats（统计年报数据）"
-        "或 package（报送包）",
+        re.compile(
+            r"the following arguments are required: \{summary,ledger,stats,package,evidence\}"
+        ),
+        "请写明导出什么：summary（年度工作总结）、ledger（台账）、stats（统计年报数据）、"
+        "package（报送包）或 evidence（图文台账）",
     ),
     (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
     (re.compile(r"argument (\S+): (日期.*)"), "参数 {0}：{1}"),
@@ -137,7 +142,7 @@ def build_parser() -> ChineseArgumentParser:
     sub = parser.add_subparsers(
         dest="command",
         title="命令",
-        metavar="{demo,import,export,submissions,profile,backup,restore}",
+        metavar="{demo,import,export,attach,submissions,profile,backup,restore}",
     )
     profile = sub.add_parser("profile", help="查看或设置本组织信息", add_help=False, usage=_USAGE)
     _add_common(profile)
@@ -179,13 +184,14 @@ def build_parser() -> ChineseArgumentParser:
     export = sub.add_parser("export", help="导出年度工作总结或台账", add_help=False, usage=_USAGE)
     _add_common(export)
     what = export.add_subparsers(
-        dest="what", title="导出内容", metavar="{summary,ledger,stats,package}"
+        dest="what", title="导出内容", metavar="{summary,ledger,stats,package,evidence}"
     )
     what.required = True
     for name, text, suffix in (
         ("summary", "年度工作总结（Word 公文格式）", ".docx"),
         ("ledger", "台账（Excel 工作簿）", ".xlsx"),
         ("stats", "统计年报数据（Excel 工作簿，供对照录入统计平台）", ".xlsx"),
+        ("evidence", "图文台账（活动记录表与照片，Word 文档）", ".docx"),
     ):
         item = what.add_parser(name, help=text, add_help=False, usage=_USAGE)
         _add_common(item)
@@ -215,7 +221,7 @@ def build_parser() -> ChineseArgumentParser:
                 item.add_argument(
                     option, action="append", default=[], metavar="指标=值", help=what_it_is
                 )
-        else:
+        elif name == "summary":
             item.add_argument(
                 "--date",
                 type=_iso_date,
@@ -241,6 +247,18 @@ def build_parser() -> ChineseArgumentParser:
     )
     _add_common(status)
     status.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
+    attach = sub.add_parser("attach", help="给活动或奖项添加附件", add_help=False, usage=_USAGE)
+    _add_common(attach)
+    owner = attach.add_mutually_exclusive_group(required=True)
+    owner.add_argument("--activity", type=int, metavar="编号", help="活动的编号")
+    owner.add_argument("--award", type=int, metavar="编号", help="奖项的编号")
+    attach.add_argument("files", type=Path, nargs="+", metavar="文件", help="要添加的文件")
+    attach.add_argument(
+        "--kind", dest="attachment_kind", metavar="类别",
+        help="照片、签到表、通知/方案、新闻报道、总结、证书或其他（默认：图片为照片，"
+        "奖项的图片为证书，其余为其他）",
+    )  # fmt: skip
+    attach.add_argument("--caption", default="", metavar="说明", help="附件说明（照片下方的文字）")
     return parser
 
 
@@ -279,6 +297,8 @@ def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
         return _run_submissions(args, data_dir)
     if args.command == "profile":
         return _run_profile(args, data_dir)
+    if args.command == "attach":
+        return _run_attach(args, data_dir)
     assert args.command in ("backup", "restore"), args.command
     return _run_backup(args, data_dir)
 
@@ -322,7 +342,9 @@ def _release_locks() -> None:
 
 
 def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
+    from kexie_desktop.core import attachments
     from kexie_desktop.core.backup import BackupError, copy_database
+    from kexie_desktop.core.safe_write import explain_os_error
 
     if not data_dir.joinpath("kexie.db").exists():
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
@@ -334,10 +356,24 @@ def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
                 info = copy_database(store.conn, args.out)
                 print(f"已备份到：{info.path}（已检查完整）")
                 print(info.describe())
+                try:
+                    files = attachments.backup_files(store, args.out)
+                except OSError as exc:
+                    why = explain_os_error(exc, args.out)
+                    raise BackupError(f"附件文件没有备份完：{why}") from exc
+                print(f"{files.describe()}（在备份旁的 attachments 文件夹中，请一并保存）")
+                if files.problems:
+                    return 1
             else:
+                files = attachments.files_for_restore(args.file, data_dir)
                 safety, described = store.restore(args.file)
                 print(f"已恢复：{described}")
                 print(f"恢复前的数据已另存为：{safety}（如需可用它再恢复回来）")
+                if files.problems:
+                    print(f"注意：备份中有{len(files.problems)}个附件文件找不到或已损坏"
+                          "（备份旁应有 attachments 文件夹），这些附件会显示为缺失。",
+                          file=sys.stderr)  # fmt: skip
+                    return 1
         finally:
             store.close()
     except (StoreError, BackupError) as exc:
@@ -441,6 +477,15 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                           "记录起草的草稿，请审阅修改。", file=sys.stderr)  # fmt: skip
                 if undated := store.undated_awards():
                     print(f"提示：有{undated}个奖项没有获奖日期，未计入任何年度。", file=sys.stderr)
+            elif args.what == "evidence":
+                from kexie_desktop.core.evidence_export import export_evidence
+
+                evidence = export_evidence(store, args.year, args.out)
+                print(evidence.summary())
+                for line in evidence.warnings():
+                    print(f"注意：{line}", file=sys.stderr)
+                # Written, but a photo of it is missing: a script must notice.
+                return 1 if evidence.problems else 0
             elif args.what == "stats":
                 result = _export_stats(store, args)
             else:
@@ -458,6 +503,35 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
         return 1
     print(result.summary())
     return 0
+
+
+def _run_attach(args: argparse.Namespace, data_dir: Path) -> int:
+    """Exit 0: every file attached; 1: some or all refused (the others are attached)."""
+    from kexie_desktop.core import attachments
+
+    if not data_dir.joinpath("kexie.db").exists():
+        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
+        return 1
+    table, owner_id = (
+        ("activities", args.activity) if args.activity is not None else ("awards", args.award)
+    )
+    try:
+        store = _open_store(data_dir, writes=True)
+        try:
+            result = attachments.attach_files(
+                store, table, owner_id, args.files,
+                kind=args.attachment_kind, caption=args.caption,
+            )  # fmt: skip
+        finally:
+            store.close()
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    for added in result.added:
+        print(f"已添加：{added.original_name}（{added.kind}，附件编号{added.id}）")
+    for _name, why in result.refused:
+        print(f"错误：{why}", file=sys.stderr)
+    return 1 if result.refused else 0
 
 
 def _pairs(items: list[str], option: str) -> dict[str, str]:

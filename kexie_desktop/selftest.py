@@ -61,6 +61,7 @@ class SelfTest:
             ("台账（Excel）", self.check_ledger),
             ("导入（读回台账）", self.check_import),
             ("备份与检查", self.check_backup),
+            ("附件、缩略图与图文台账", self.check_evidence),
             ("全文检索", self.check_full_text_search),
         ]
 
@@ -235,6 +236,48 @@ class SelfTest:
         info = copy_database(self.store.conn, self.folder / "备份.db")
         inspect_backup(info.path)
         return f"{info.path.stat().st_size // 1024} KB，完整性检查通过"
+
+    def check_evidence(self) -> str:
+        """Pillow is in the bundle and works: a photo is attached, its thumbnail made, the
+        图文台账 written with it, and a stored file broken on purpose is reported."""
+        import io
+
+        from PIL import Image
+
+        from kexie_desktop.core import attachments as att
+        from kexie_desktop.core.evidence_export import export_evidence
+
+        assert self.store is not None
+        photo = self.folder / "自检照片.jpg"
+        Image.effect_noise((2000, 1500), 40).convert("RGB").save(photo, "JPEG", quality=90)
+        fake = self.folder / "伪装.jpg"
+        fake.write_bytes(b"MZ" + bytes(200))
+        activity = self.store.list_ids("activities", year=self.year)[0]
+        result = att.attach_files(self.store, "activities", activity, [photo, fake])
+        if len(result.added) != 1 or len(result.refused) != 1:
+            raise CheckFailed(f"附件检查不对：{result.summary()}")
+        [added] = result.added
+        assert added.sha256 is not None
+        thumb = att.make_thumbnail(self.folder / "数据", added.sha256, added.file_type)
+        if thumb is None:
+            raise CheckFailed("照片的缩略图没有做出来（图像库 Pillow 不可用？）")
+        exported = export_evidence(self.store, self.year, self.folder / "图文台账.docx")
+        import zipfile
+
+        with zipfile.ZipFile(exported.path) as archive:
+            media = [n for n in archive.namelist() if n.startswith("word/media/")]
+            with Image.open(io.BytesIO(archive.read(media[0]))) as image:
+                printed = image.size
+        if printed != (1600, 1200):
+            raise CheckFailed(f"图文台账中的照片尺寸不对：{printed}")
+        stored = added.path(self.folder / "数据")
+        assert stored is not None
+        stored.chmod(0o644)
+        stored.write_bytes(stored.read_bytes()[:-1] + b"x")
+        problems = att.check_stored_files(self.store)
+        if [p.problem for p in problems] != ["已改变"]:
+            raise CheckFailed("被改动的附件文件没有被发现")
+        return "照片已添加、伪装的程序已拒绝，缩略图与图文台账正常，损坏的文件能被发现"
 
     def check_full_text_search(self) -> str:
         # Search as you type reads narrow, trigger-kept list tables (core/listing.py) rather

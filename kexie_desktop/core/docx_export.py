@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
@@ -72,6 +73,8 @@ BLOCK_STYLES: dict[BlockKind, str] = {
 }
 SIGNATURE_STYLE = "落款"
 PAGE_NUMBER_STYLE = "页码"
+PHOTO_STYLE = "图片"
+PHOTO_CAPTION_STYLE = "图片说明"
 
 # ASCII style ids: Word and WPS are happy with Chinese ids, other tools that read the XML less so.
 _STYLE_IDS = {
@@ -82,6 +85,8 @@ _STYLE_IDS = {
     "三级标题": "GongwenHeading3",
     SIGNATURE_STYLE: "GongwenSignature",
     PAGE_NUMBER_STYLE: "GongwenPageNumber",
+    PHOTO_STYLE: "GongwenPhoto",
+    PHOTO_CAPTION_STYLE: "GongwenPhotoCaption",
 }
 
 _EM_DASH = "\u2014"
@@ -139,15 +144,25 @@ _RPR_ORDER = (
 )
 
 
-def write_docx(document: Document, target: BinaryIO) -> None:
-    """Render `document` as a .docx into the open binary file `target`."""
-    import docx
+@dataclass(frozen=True)
+class Photo:
+    """A picture printed under the paragraphs of one key (a 重点 activity's description):
+    `data` a JPEG scaled for print, or None with `caption` saying why it is missing."""
 
-    doc: Any = docx.Document()
-    _set_up_package(doc, document)
-    _set_up_page(doc)
-    _define_styles(doc)
-    _add_page_numbers(doc)
+    data: bytes | None
+    size: tuple[int, int]
+    caption: str
+
+
+PHOTO_MAX_MM = (120.0, 80.0)
+
+
+def write_docx(
+    document: Document, target: BinaryIO, *, photos: dict[str, Photo] | None = None
+) -> None:
+    """Render `document` as a .docx into the open binary file `target`; `photos` by block key."""
+    author = document.signature.organisation if document.signature else ""
+    doc = new_document(document.title, author)
 
     # Paragraphs are built at the XML level: python-docx looks a style up by scanning every style
     # for each paragraph, which made a year of 5,000 activities take seconds.
@@ -155,9 +170,15 @@ def write_docx(document: Document, target: BinaryIO) -> None:
     _append_paragraph(body_end, TITLE_STYLE, _clean(document.title))
     _append_paragraph(body_end, BODY_STYLE, "")  # the empty line under the title
     last = None
-    for block in document.blocks:
+    photos = photos or {}
+    last_of_key = {block.key: n for n, block in enumerate(document.blocks) if block.key}
+    for n, block in enumerate(document.blocks):
         for text in _paragraph_texts(block.full_text):
             last = _append_paragraph(body_end, BLOCK_STYLES[block.kind], text)
+        photo = photos.get(block.key)
+        if photo is not None and last_of_key.get(block.key) == n:
+            added = _add_photo(doc, body_end, photo)
+            last = last if added is None else added
     if document.signature is not None:
         if last is not None:
             # GB/T 9704 forbids a signature page without body text: the last line goes with it.
@@ -170,6 +191,39 @@ def write_docx(document: Document, target: BinaryIO) -> None:
     buffer = io.BytesIO()
     doc.save(buffer)
     target.write(buffer.getbuffer())
+
+
+def new_document(title: str, author: str) -> Any:
+    """An empty python-docx document with the page, styles and page numbers of GB/T 9704:
+    the summary and the 图文台账 share them."""
+    import docx
+
+    doc: Any = docx.Document()
+    _set_up_package(doc, title, author)
+    _set_up_page(doc)
+    _define_styles(doc)
+    _add_page_numbers(doc)
+    return doc
+
+
+def _add_photo(doc: Any, body_end: Any, photo: Photo) -> Any:
+    """The picture centred under the paragraph, its caption under it in 仿宋."""
+    from docx.shared import Mm
+    from docx.text.paragraph import Paragraph
+
+    element = None
+    if photo.data is not None:
+        element = _append_paragraph(body_end, PHOTO_STYLE, "")
+        width, height = photo.size
+        scale = min(PHOTO_MAX_MM[0] / width, PHOTO_MAX_MM[1] / height)
+        Paragraph(element, doc._body).add_run().add_picture(
+            io.BytesIO(photo.data), width=Mm(width * scale), height=Mm(height * scale)
+        )
+    if not photo.caption:
+        return element
+    if element is not None:
+        element.get_or_add_pPr().keepNext_val = True  # the picture stays with its caption
+    return _append_paragraph(body_end, PHOTO_CAPTION_STYLE, _clean(photo.caption))
 
 
 def _append_paragraph(body_end: Any, style_name: str, text: str) -> Any:
@@ -245,15 +299,15 @@ def _add_signature(body_end: Any, signature: Signature) -> None:
         p_pr.get_or_add_ind().set(_qn("w:rightChars"), str(round(chars * 100)))
 
 
-def _set_up_package(doc: Any, document: Document) -> None:
+def _set_up_package(doc: Any, title: str, author: str) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE
 
     now = datetime.now(UTC).replace(microsecond=0)
     props = doc.core_properties
     # Cleaned as the text is (characters XML cannot hold), and within the 255 characters
     # python-docx allows in a core property.
-    props.title = _clean(document.title)[:255]
-    props.author = _clean(document.signature.organisation)[:255] if document.signature else ""
+    props.title = _clean(title)[:255]
+    props.author = _clean(author)[:255]
     props.last_modified_by = props.author
     props.comments = ""
     props.language = "zh-CN"
@@ -398,6 +452,18 @@ def _define_styles(doc: Any) -> None:
     signature.paragraph_format.right_indent = Pt(2 * CHAR_WIDTH_PT)
     signature.element.get_or_add_pPr().get_or_add_ind().set(_qn("w:rightChars"), "200")
     signature.paragraph_format.keep_with_next = True
+
+    # A picture's paragraph: centred, its line as tall as the picture (not the 28.95 pt grid).
+    photo = add(PHOTO_STYLE, normal)
+    photo.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    photo.paragraph_format.first_line_indent = Pt(0)
+    photo.element.get_or_add_pPr().get_or_add_ind().set(_qn("w:firstLineChars"), "0")
+    photo.paragraph_format.line_spacing = 1.0
+    photo.paragraph_format.space_before = Pt(6)
+    caption = add(PHOTO_CAPTION_STYLE, body)
+    _set_fonts(caption, BODY_FONT, 14)  # 四号
+    _set_grid_paragraph(caption, first_line_chars=0)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     page_number = add(PAGE_NUMBER_STYLE, None)
     _set_fonts(page_number, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE_PT, latin=PAGE_NUMBER_FONT)

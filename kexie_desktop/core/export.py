@@ -11,11 +11,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from kexie_desktop.core.safe_write import check_zip, write_safely
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.summary import Narratives, compose_summary
+
+if TYPE_CHECKING:
+    from kexie_desktop.core.document import Document
+    from kexie_desktop.core.docx_export import Photo
 
 Progress = Callable[[int, int], None]
 
@@ -68,11 +72,12 @@ def export_summary(
         signed=signed,
         with_subordinates=with_subordinates,
     )
+    photos = summary_photos(store, year, document)
     if progress:
         progress(1, 3)
 
     def write(f: BinaryIO) -> None:
-        write_docx(document, f)
+        write_docx(document, f, photos=photos)
         if progress:
             progress(2, 3)
 
@@ -82,6 +87,34 @@ def export_summary(
     if progress:
         progress(3, 3)
     return ExportResult(path, path.stat().st_size, {"paragraphs": len(document.blocks)})
+
+
+def summary_photos(store: Store, year: int, document: Document) -> dict[str, Photo]:
+    """The photos the clerk chose to print under 重点 activities (none unless chosen), by the
+    key of the paragraphs they go under; a missing or changed file is said in its caption."""
+    from kexie_desktop.core import attachments
+    from kexie_desktop.core.docx_export import Photo
+    from kexie_desktop.core.evidence_export import print_copy
+
+    folder = store.data_folder
+    chosen = attachments.summary_photos(store, year) if folder is not None else {}
+    if not chosen or folder is None:
+        return {}
+    keys = {
+        int(block.key.rsplit("/activity-", 1)[1]): block.key
+        for block in document.blocks
+        if "/activity-" in block.key and block.key.rsplit("/activity-", 1)[1].isdigit()
+    }
+    photos: dict[str, Photo] = {}
+    for activity_id, a in chosen.items():
+        if activity_id not in keys:
+            continue
+        data, size, problem = print_copy(folder, a)
+        caption = a.caption or ""
+        if data is None:
+            caption = f"【照片{problem}：{a.original_name}】"
+        photos[keys[activity_id]] = Photo(data, size, caption)
+    return photos
 
 
 def export_ledger(

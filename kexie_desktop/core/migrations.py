@@ -502,3 +502,43 @@ def m0011_ux_unit_kinds_full_width(db: Database) -> None:
             "WHERE table_name = 'units' AND before_json IS NOT NULL",
             quoted,
         )
+
+
+@migration("0012_evidence_attachments")
+def m0012_evidence_attachments(db: Database) -> None:
+    # The 台账's evidence: files (photos, 签到表 scans, notices, certificates) and news links
+    # attached to an activity or an award. A file's content lives in DIR/attachments/ under
+    # its SHA-256 (the same photo attached twice is stored once); the row says what it is to
+    # the clerk. The CHECKs matter beyond tidiness: sha256 and file_type make up a path in the
+    # data folder, so a row restored from a backup that another tool edited can never name a
+    # file outside it.
+    db.execute(
+        """CREATE TABLE attachments (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        activity_id INTEGER REFERENCES activities(id) ON DELETE CASCADE,
+        award_id INTEGER REFERENCES awards(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        caption TEXT NOT NULL DEFAULT '',
+        original_name TEXT NOT NULL DEFAULT '',
+        sha256 TEXT CHECK (sha256 IS NULL OR
+            (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*')),
+        file_type TEXT NOT NULL DEFAULT ''
+            CHECK (file_type IN ('', 'jpg', 'png', 'pdf', 'docx', 'xlsx', 'doc', 'xls', 'txt')),
+        size INTEGER CHECK (size IS NULL OR size >= 0),
+        url TEXT NOT NULL DEFAULT '',
+        link_title TEXT NOT NULL DEFAULT '',
+        link_date TEXT,
+        position INTEGER NOT NULL DEFAULT 0,
+        -- The one photo of a 重点 activity the clerk chose to print under it in the summary.
+        in_summary INTEGER NOT NULL DEFAULT 0 CHECK (in_summary IN (0, 1)),
+        CHECK ((activity_id IS NULL) <> (award_id IS NULL)),
+        CHECK ((sha256 IS NULL) = (file_type = '')),
+        CHECK ((sha256 IS NULL) <> (url = ''))
+    )"""
+    )
+    db.execute("CREATE INDEX attachments_activity ON attachments(activity_id)")
+    db.execute("CREATE INDEX attachments_award ON attachments(award_id)")
+    db.execute("CREATE INDEX attachments_sha256 ON attachments(sha256) WHERE sha256 IS NOT NULL")

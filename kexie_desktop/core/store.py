@@ -78,6 +78,14 @@ class Store:
     # -- opening -------------------------------------------------------------------------
 
     read_only = False
+    # The data folder of a read-only store read through an upgraded copy in memory (path None):
+    # its attachment files are still in that folder.
+    folder: Path | None = None
+
+    @property
+    def data_folder(self) -> Path | None:
+        """The folder the data lives in (attachments beside the database), if any."""
+        return self.path.parent if self.path is not None else self.folder
 
     @classmethod
     def open(cls, data_dir: Path, *, read_only: bool = False) -> Store:
@@ -134,6 +142,7 @@ class Store:
                 conn.close()
                 store = cls(memory)
                 store.read_only = True
+                store.folder = data_dir
                 store._configure()
                 store._migrate()
         except sqlite3.DatabaseError as exc:
@@ -477,6 +486,12 @@ class Store:
                         [record.name, record_id],  # type: ignore[attr-defined]
                     )  # fmt: skip
                     links["awards.kept_name"] = kept
+                if cls in (Activity, Award):
+                    # Its attachments go with it (the schema would drop them) and come back
+                    # with it; their files stay stored while the entry is in the bin.
+                    from kexie_desktop.core.attachments import rows_of_owner
+
+                    row["attachments"] = rows_of_owner(self, cls.TABLE, record_id)
                 cursor = self.db.execute(
                     "INSERT INTO recycle_bin (deleted_at, table_name, record_id, label, "
                     "row_json, links_json) VALUES (?, ?, ?, ?, ?, ?)",
@@ -527,7 +542,15 @@ class Store:
                     continue
                 table, record_id, row_json, links_json = found
                 row = json.loads(row_json)
+                if table == "attachments":
+                    from kexie_desktop.core.attachments import restore_attachment_entry
+
+                    restore_attachment_entry(self, record_id, row)
+                    self.db.execute("DELETE FROM recycle_bin WHERE id = ?", [entry_id])
+                    restored += 1
+                    continue
                 person_ids = row.pop("person_ids", None)
+                attachment_rows = row.pop("attachments", None)
                 positions = row.pop("positions", None)
                 for column in ("unit_id", "person_id"):
                     target = "units" if column == "unit_id" else "people"
@@ -540,6 +563,10 @@ class Store:
                     f"INSERT INTO {table} (id, {cols}) VALUES (?, {', '.join('?' for _ in row)})",
                     [record_id, *row.values()],
                 )
+                if attachment_rows:
+                    from kexie_desktop.core.attachments import restore_rows
+
+                    restore_rows(self, record_id, attachment_rows)
                 if person_ids:
                     self.conn.executemany(
                         "INSERT OR IGNORE INTO activity_people (activity_id, person_id) "
@@ -587,6 +614,11 @@ class Store:
         with self.transaction():
             cursor = self.db.execute("DELETE FROM recycle_bin")
             self._audit("empty-bin", None, None, table="recycle_bin", label="清空回收站")
+        if self.path is not None:
+            # Attachment files that only the emptied entries referred to.
+            from kexie_desktop.core.attachments import collect_garbage
+
+            collect_garbage(self)
         return cursor.rowcount
 
     def references(self, cls: type[Record], ids: Sequence[int]) -> dict[str, int]:

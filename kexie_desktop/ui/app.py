@@ -303,6 +303,9 @@ def _run_window(data_dir: Path, *, warning: str = "") -> int:
         from kexie_desktop.ui.instance import listen_for_second_start
 
         listen_for_second_start(window, data_dir)
+        from kexie_desktop.ui.attachments_panel import check_attachments_in_background
+
+        check_attachments_in_background(window, store)
         if not store.has_profile():
             window.first_start()
 

@@ -98,7 +98,8 @@ class MainWindow(QMainWindow):
         self._record_actions = (
             self.new_action, self.edit_action, self.delete_action, self.find_action,
             self.profile_action, self.demo_action, self.private_action,
-            self.summary_action, self.ledger_action, self.stats_action, self.import_action,
+            self.summary_action, self.ledger_action, self.stats_action, self.evidence_action,
+            self.import_action,
             self.import_history_action, self.template_action, self.backup_action,
             self.restore_action, self.recycle_action, self.audit_action,
             self.package_action, self.import_package_action, self.submissions_action,
@@ -215,6 +216,8 @@ class MainWindow(QMainWindow):
         self.submissions_action.triggered.connect(self.open_submissions)
         self.stats_action = QAction("统计年报数据(&T)…", self)
         self.stats_action.triggered.connect(self.open_stats)
+        self.evidence_action = QAction("图文台账(&E)…", self)
+        self.evidence_action.triggered.connect(self.export_evidence)
         self.about_action = QAction(f"关于{APP_NAME}(&A)", self)
         self.about_action.triggered.connect(self.show_about)
 
@@ -288,6 +291,7 @@ class MainWindow(QMainWindow):
         export_menu.addAction(self.summary_action)
         export_menu.addAction(self.ledger_action)
         export_menu.addAction(self.stats_action)
+        export_menu.addAction(self.evidence_action)
         export_menu.addSeparator()
         export_menu.addAction(self.package_action)
         export_menu.addSeparator()
@@ -478,6 +482,38 @@ class MainWindow(QMainWindow):
         self._year_changed()
         self.statusBar().showMessage(result.summary(), 10_000)
 
+    def export_evidence(self) -> None:
+        """导出 → 图文台账: the year's activity forms with their photos, in the background."""
+        from kexie_desktop.core.evidence_export import (
+            EvidenceResult,
+            export_evidence,
+            suggested_filename,
+        )
+        from kexie_desktop.ui.exporting import ask_target, run_export
+
+        year = self.export_year()
+        target = ask_target(
+            self, self.store, f"导出{year}年图文台账", suggested_filename(self.store, year),
+            "Word 文档 (*.docx)",
+        )  # fmt: skip
+        if target is None:
+            return
+        store = self.store
+
+        def job(progress: Callable[[int, int], None]) -> object:
+            reader = store.reopen()
+            try:
+                return export_evidence(reader, year, target, progress=progress)
+            finally:
+                reader.close()
+
+        def told(result: object) -> None:
+            warnings: list[str] = result.warnings() if isinstance(result, EvidenceResult) else []
+            if warnings:
+                QMessageBox.warning(self, "有附件文件缺失或已改变", "\n".join(warnings))
+
+        self._task = run_export(self, f"正在导出{year}年图文台账……", job, told)
+
     def export_year(self) -> int:
         """The year to export: the one selected, or under 全部年度 the newest with records."""
         year = self.selected_year()
@@ -525,11 +561,23 @@ class MainWindow(QMainWindow):
 
         def job(_progress: object) -> object:
             reader = store.reopen()
+            from kexie_desktop.core.attachments import backup_files
+            from kexie_desktop.core.safe_write import ExportError, explain_os_error
+
             try:
                 info = copy_database(reader.conn, target)
+                try:
+                    files = backup_files(reader, target)
+                except OSError as exc:
+                    raise ExportError(
+                        f"附件文件没有备份完：{explain_os_error(exc, target)}"
+                    ) from exc
             finally:
                 reader.close()
-            return _Done(f"已备份到：{info.path}，文件已检查完整。\n{info.describe()}")
+            return _Done(
+                f"已备份到：{info.path}，文件已检查完整。\n{info.describe()}\n"
+                f"{files.describe()}附件在备份旁的 attachments 文件夹中，请一并保存。"
+            )
 
         self._task = run_export(
             self, "正在备份……", job, done_title="备份完成", failed_title="备份没有完成"
@@ -574,15 +622,24 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        from kexie_desktop.core.attachments import files_for_restore
+
         try:
+            assert self.store.path is not None
+            files = files_for_restore(Path(chosen), self.store.path.parent)
             safety, described = self.store.restore(Path(chosen))
         except (BackupError, StoreError) as exc:
             QMessageBox.warning(self, "恢复没有完成", f"{exc}\n\n现在的数据没有改动。")
             return
         self.update_title()
         self._reload_all()
+        missing = (
+            f"\n\n注意：备份中有{len(files.problems)}个附件文件找不到或已损坏（备份旁应有 "
+            "attachments 文件夹），这些附件会显示为缺失。"
+            if files.problems else ""
+        )  # fmt: skip
         QMessageBox.information(
-            self, "已恢复", f"已恢复：{described}\n\n恢复前的数据已另存为：{safety}"
+            self, "已恢复", f"已恢复：{described}\n\n恢复前的数据已另存为：{safety}{missing}"
         )
 
     # -- undo, 回收站, change log ------------------------------------------------------

@@ -309,7 +309,79 @@ class ActivitiesModel(RecordTableModel):
     COL_DATE, COL_TITLE, COL_CATEGORY, COL_UNIT, COL_PLACE, COL_PARTICIPANTS, COL_HIGHLIGHT = range(
         7
     )
+    # The paper clip: how many attachments, after the listing's own columns. Counted per page of
+    # rows on screen (one indexed query for 200 ids), not kept in the list table.
+    COL_ATTACHMENTS = 7
     NUMERIC_KEYS = frozenset({"participants"})
+
+    def __init__(self, store: Store, parent: Any = None):
+        super().__init__(store, parent)
+        self.missing_evidence_only = False
+
+    def set_missing_evidence_only(self, only: bool) -> None:
+        """Show only the activities lacking an attachment of a required kind (照片、签到表)."""
+        if only != self.missing_evidence_only:
+            self.missing_evidence_only = only
+            if self.loaded:
+                self.reload()
+
+    def _load_ids(self) -> None:
+        if not self.missing_evidence_only:
+            super()._load_ids()
+            return
+        from kexie_desktop.core.attachments import activities_missing_evidence
+
+        self._data_version = self.store.data_version()
+        missing = set(activities_missing_evidence(self.store, self._year))
+        self._ids = [i for i in self._query_ids() if i in missing]
+        self._count = len(self._ids)
+        self._pages.clear()
+
+    def reload(self) -> None:
+        super().reload()
+        if self.missing_evidence_only:
+            self._total = self.store.list_count(self.listing.table, year=self._year)
+            self.counts_changed.emit(self._count, self._total)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.listing.columns) + 1
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and section == self.COL_ATTACHMENTS:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "附件"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "附件（照片、签到表等）的个数"
+            return None
+        return super().headerData(section, orientation, role)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.column() != self.COL_ATTACHMENTS:
+            return super().data(index, role)
+        if not (0 <= index.row() < self._count):
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role in (IdRole, RecordRole):
+            return super().data(self.index(index.row(), 0), role)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self._row(index.row())
+        count = 0 if row is None else int(row.get("attachment_count") or 0)
+        return f"📎{count}" if count else ""
+
+    def _row(self, row: int) -> dict[str, Any] | None:
+        found = super()._row(row)
+        if found is not None and "attachment_count" not in found:
+            from kexie_desktop.core.attachments import counts
+
+            page = self._pages.get(row // _PAGE, {})
+            numbers = counts(self.store, "activities", list(page))
+            for record_id, values in page.items():
+                values["attachment_count"] = numbers.get(record_id, 0)
+        return found
 
     def display(self, key: str, value: Any) -> str:
         if key == "highlight":

@@ -47,7 +47,7 @@ def test_every_model_passes_the_model_tester(
 def test_headers_are_chinese(demo_store: Store) -> None:
     model = _loaded(ActivitiesModel(demo_store))
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["日期", "活动名称", "类别", "主办单位", "地点", "参加人次", "重点"]
+    assert headers == ["日期", "活动名称", "类别", "主办单位", "地点", "参加人次", "重点", "附件"]
 
 
 def test_record_role_returns_the_record(demo_store: Store) -> None:

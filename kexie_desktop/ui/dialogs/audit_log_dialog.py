@@ -25,10 +25,11 @@ from kexie_desktop.ui.sizing import fit_to_screen
 ACTIONS = {
     "insert": "新增", "update": "修改", "delete": "删除（放入回收站）", "restore": "从回收站恢复",
     "empty-bin": "清空回收站", "import": "导入", "undo-import": "撤销导入",
+    "attach": "添加附件",
     "restore-backup": "从备份恢复全部数据",
 }  # fmt: skip
 TABLES = {**{t: c.KIND_LABEL for t, c in RECORD_TYPES.items()}, "import_batches": "导入",
-          "recycle_bin": "回收站"}  # fmt: skip
+          "recycle_bin": "回收站", "attachments": "附件"}  # fmt: skip
 
 
 class AuditLogDialog(QDialog):

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QRadioButton,
     QStackedWidget,
     QVBoxLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from kexie_desktop.core.records import AWARD_LEVELS, Award
 from kexie_desktop.core.validation import ValidationError
+from kexie_desktop.ui.attachments_panel import AttachmentsPanel
 from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 from kexie_desktop.ui.widgets import (
     ChoicePicker,
@@ -90,6 +92,8 @@ class AwardDialog(RecordDialog[Award]):
         self.add_field("activity_id", self.activity_picker, caption="所获成果的活动")
         self.notes_edit = QLineEdit()
         self.add_field("notes", self.notes_edit, caption="备注")
+        self.attachments_panel = AttachmentsPanel(self.store, "awards", self.record.id)
+        self.add_field("attachments", self.attachments_panel, caption="附件")
 
     def _winner_kind_toggled(self, kind: int, on: bool) -> None:
         if on:
@@ -154,3 +158,15 @@ class AwardDialog(RecordDialog[Award]):
             activity_id=activity_id,
             notes=self.notes_edit.text(),
         )
+
+    def has_changes(self) -> bool:
+        # Files chosen for a record not yet saved are lost on 取消 too: ask first.
+        return super().has_changes() or bool(self.attachments_panel.pending)
+
+    def after_save(self, saved: Award) -> None:
+        if self.attachments_panel.pending and saved.id is not None:
+            result = self.attachments_panel.attach_pending(saved.id)
+            if result.refused:
+                QMessageBox.warning(
+                    self, "有文件没有添加", "\n".join(why for _name, why in result.refused)
+                )

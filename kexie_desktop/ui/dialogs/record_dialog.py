@@ -229,7 +229,11 @@ class RecordDialog(QDialog, Generic[R]):
         except StoreError as exc:
             QMessageBox.warning(self, "无法保存", str(exc))
             return
+        self.after_save(self.saved)
         super().accept()
+
+    def after_save(self, saved: R) -> None:
+        """What a form does once its record is saved (the attachments chosen for a new one)."""
 
     def reject(self) -> None:
         # Esc, 取消 and the window's close button all come here: typed work is never lost

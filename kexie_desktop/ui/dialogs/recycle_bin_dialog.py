@@ -50,7 +50,7 @@ class RecycleBinDialog(QDialog):
     def refresh(self) -> None:
         self.entries = self.store.recycle_bin()
         fill(self.table, [
-            (local_time(str(e["deleted_at"])), RECORD_TYPES[str(e["table_name"])].KIND_LABEL,
+            (local_time(str(e["deleted_at"])), _kind_label(str(e["table_name"])),
              str(e["label"]))
             for e in self.entries
         ])  # fmt: skip
@@ -85,3 +85,8 @@ class RecycleBinDialog(QDialog):
         if answer == QMessageBox.StandardButton.Yes:
             self.store.empty_recycle_bin()
             self.refresh()
+
+
+def _kind_label(table: str) -> str:
+    record_type = RECORD_TYPES.get(table)
+    return record_type.KIND_LABEL if record_type else {"attachments": "附件"}.get(table, table)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kexie_desktop.core.records import CATEGORIES, Record
 from kexie_desktop.ui.table_models import ActivitiesModel
@@ -24,7 +24,18 @@ class ActivitiesTab(RecordTab):
         ActivitiesModel.COL_PLACE: 150,
         ActivitiesModel.COL_PARTICIPANTS: 80,
         ActivitiesModel.COL_HIGHLIGHT: 70,
+        ActivitiesModel.COL_ATTACHMENTS: 60,
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from PySide6.QtWidgets import QCheckBox
+
+        self.missing_box = QCheckBox("缺照片/签到表")
+        self.missing_box.setToolTip("只列出还没有照片或签到表附件的活动")
+        assert isinstance(self.model, ActivitiesModel)
+        self.missing_box.toggled.connect(self.model.set_missing_evidence_only)
+        self.top_bar.insertWidget(1, self.missing_box)
 
     def make_dialog(self, record: Record | None) -> RecordDialog:  # type: ignore[type-arg]
         # Imported on first use: the form and its widgets are not needed to show the window.

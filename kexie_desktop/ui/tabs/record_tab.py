@@ -137,7 +137,7 @@ class RecordTab(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self._fitted = False
 
-        top = QHBoxLayout()
+        self.top_bar = top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
         self.filter_combos: dict[str, QComboBox] = {}
         for key, caption, choices in self.FILTERS:
