@@ -47,10 +47,11 @@ _QT_TEXT_GAPS: Mapping[tuple[str, str], str] = {
 class _GapTranslator(QTranslator):
     """The few Qt texts that qtbase_zh_CN.qm lacks.
 
-    Qt 6 gave two labels of its own file dialog (used on Linux, where there is no native one)
-    new source texts with accelerators, "&Look in:" and "Files of &type:", but the Chinese
-    catalogue that ships with Qt 6.9 and 6.11 still only has the old "Look in:" and "Files of
-    type:" — so every open/save dialog showed those two labels in English. Installed after the
+    Newer Qt (6.11, which the main package ships) gave two labels of its own file dialog (used
+    on Linux, where there is no native one) new source texts with accelerators, "&Look in:"
+    and "Files of &type:", but the Chinese catalogue that comes with it still only has the old
+    "Look in:" and "Files of type:" (which Qt 6.9 uses, so there they were Chinese) — so every
+    open/save dialog showed those two labels in English. Installed after the
     catalogue, this is asked first; for every other text it answers nothing, and Qt goes on to
     the catalogue.
     """

@@ -50,9 +50,9 @@ def orgs(tmp_path: Path) -> Iterator[Orgs]:
     b = open_org(tmp_path / "b", TOWNSHIPS[1], "乡镇(街道)", COUNTY, 2, 10)
     county = open_org(tmp_path / "county", COUNTY, "县级", "青江市科协", 3, 8)
     # The county's list of subordinate units: one matched by name, one by hand, one missing.
-    county.save(Unit(name="城关镇科协", kind="乡镇(街道)科协"))
-    county.save(Unit(name="河口科协", kind="乡镇(街道)科协"))
-    county.save(Unit(name="白沙镇科协", kind="乡镇(街道)科协"))
+    county.save(Unit(name="城关镇科协", kind="乡镇（街道）科协"))
+    county.save(Unit(name="河口科协", kind="乡镇（街道）科协"))
+    county.save(Unit(name="白沙镇科协", kind="乡镇（街道）科协"))
     city = Store.open(tmp_path / "city")
     city.save_profile(Profile(org_name="青江市科协", org_level="市级"))
     yield Orgs(tmp_path, a, b, county, city)

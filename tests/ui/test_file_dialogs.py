@@ -23,15 +23,20 @@ def _qt_dialog(qtbot: Any) -> QFileDialog:
 def test_every_label_of_the_file_dialog_is_chinese(qtbot: Any) -> None:
     dialog = _qt_dialog(qtbot)
     labels = {label: dialog.labelText(label) for label in QFileDialog.DialogLabel}
-    assert labels[QFileDialog.DialogLabel.LookIn] == "查找范围(&L)："
-    assert labels[QFileDialog.DialogLabel.FileType] == "文件类型(&T)："
+    # Qt 6.11 says "&Look in:" (filled in by the gap translator), Qt 6.9 "Look in:" (in the
+    # catalogue): Chinese either way.
+    assert labels[QFileDialog.DialogLabel.LookIn] in ("查找范围(&L)：", "查找范围：")
+    assert labels[QFileDialog.DialogLabel.FileType] in ("文件类型(&T)：", "文件类型：")
     assert labels[QFileDialog.DialogLabel.FileName] == "文件名称(&N)："
     assert labels[QFileDialog.DialogLabel.Accept] == "打开(&O)"
     assert labels[QFileDialog.DialogLabel.Reject] == "取消"
     # What is on screen, not only what labelText() answers: no English label is left.
     dialog.show()
     shown = [label.text() for label in dialog.findChildren(QLabel) if label.text()]
-    assert "查找范围(&L)：" in shown and "文件类型(&T)：" in shown
+    assert {
+        labels[QFileDialog.DialogLabel.LookIn],
+        labels[QFileDialog.DialogLabel.FileType],
+    } <= set(shown)
     assert not [t for t in shown if t.endswith(":")]
 
 
@@ -39,7 +44,7 @@ def test_the_save_dialog_is_chinese_too(qtbot: Any) -> None:
     dialog = _qt_dialog(qtbot)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     assert dialog.labelText(QFileDialog.DialogLabel.Accept) == "保存(&S)"
-    assert dialog.labelText(QFileDialog.DialogLabel.LookIn) == "查找范围(&L)："
+    assert dialog.labelText(QFileDialog.DialogLabel.LookIn).startswith("查找范围")
 
 
 def test_other_texts_still_come_from_the_catalogue(qapp: Any) -> None:

@@ -48,7 +48,7 @@ def county(tmp_path: Path) -> Any:
     store = Store.open(tmp_path / "county")
     store.save_profile(Profile(org_name="青江县科协", org_level="县级"))
     store.save(Unit(name="青江市厂矿科协联合会", kind="企业科协"))
-    store.save(Unit(name="白沙镇科协", kind="乡镇(街道)科协"))
+    store.save(Unit(name="白沙镇科协", kind="乡镇（街道）科协"))
     yield store
     store.close()
 
@@ -103,7 +103,7 @@ def test_export_import_and_status(
     assert status.table.item(0, 0).text() == "青江市厂矿科协联合会"
     assert status.table.item(0, 8).text() == "青江市厂矿科协联合会"  # matched by name
     assert [status.missing.item(i).text() for i in range(status.missing.count())] == [
-        "白沙镇科协（乡镇(街道)科协）"
+        "白沙镇科协（乡镇（街道）科协）"
     ]
     monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *_a: (items[0], True))
     status.missing.setCurrentRow(0)
