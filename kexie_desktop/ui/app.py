@@ -38,6 +38,42 @@ CJK_FONT_CANDIDATES = (
 _translators: list[QTranslator] = []
 
 
+_QT_TEXT_GAPS: Mapping[tuple[str, str], str] = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+}
+
+
+class _GapTranslator(QTranslator):
+    """The few Qt texts that qtbase_zh_CN.qm lacks.
+
+    Newer Qt (6.11, which the main package ships) gave two labels of its own file dialog (used
+    on Linux, where there is no native one) new source texts with accelerators, "&Look in:"
+    and "Files of &type:", but the Chinese catalogue that comes with it still only has the old
+    "Look in:" and "Files of type:" (which Qt 6.9 uses, so there they were Chinese) — so every
+    open/save dialog showed those two labels in English. Installed after the
+    catalogue, this is asked first; for every other text it answers nothing, and Qt goes on to
+    the catalogue.
+    """
+
+    def translate(
+        self,
+        context: str | bytes,
+        source_text: str | bytes,
+        disambiguation: str | bytes | None = None,
+        n: int = -1,
+    ) -> str | None:
+        if isinstance(context, bytes):
+            context = context.decode("utf-8", "replace")
+        if isinstance(source_text, bytes):
+            source_text = source_text.decode("utf-8", "replace")
+        # None, not "": Qt takes an empty string for a translation and stops looking.
+        return _QT_TEXT_GAPS.get((context, source_text))
+
+    def isEmpty(self) -> bool:  # Qt's name
+        return False
+
+
 def install_chinese_translations(app: QApplication) -> bool:
     """Load Qt's own Chinese texts so standard buttons read 确定/取消/是/否."""
     # From the name, not the enums: QLocale's enums are large to build at start-up.
@@ -51,6 +87,9 @@ def install_chinese_translations(app: QApplication) -> bool:
         if translator.load("qtbase_zh_CN", str(folder)):
             app.installTranslator(translator)
             _translators.append(translator)
+            gaps = _GapTranslator(app)
+            app.installTranslator(gaps)
+            _translators.append(gaps)
             return True
     return False
 

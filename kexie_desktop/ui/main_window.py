@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
     def open_import(self) -> None:
         from kexie_desktop.ui.dialogs.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self.store, self)
+        dialog = ImportDialog(self.store, self, settings=self.window_settings)
         dialog.choose_file()
         if dialog.path is None:
             return

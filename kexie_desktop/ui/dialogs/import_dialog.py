@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,12 +37,32 @@ if TYPE_CHECKING:
 
 FILE_FILTER = "Excel 或 CSV 文件 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)"
 _NOT_IMPORTED = "（不导入）"
+IMPORT_FOLDER_KEY = "import/folder"
+
+
+def import_start_folder(settings: QSettings | None) -> Path:
+    """Where 选择文件 opens: the folder of the last imported file (kept in the window
+    settings), else a mounted USB stick (clerks bring the units' workbooks on one), else home."""
+    from kexie_desktop.core.removable import removable_drives
+
+    last = settings.value(IMPORT_FOLDER_KEY) if settings is not None else None
+    if isinstance(last, str) and last and Path(last).is_dir():
+        return Path(last)
+    drives = removable_drives()
+    return drives[0] if drives else Path.home()
 
 
 class ImportDialog(QDialog):
-    def __init__(self, store: Store, parent: QWidget | None = None, path: Path | None = None):
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        path: Path | None = None,
+        settings: QSettings | None = None,
+    ):
         super().__init__(parent)
         self.store = store
+        self.settings = settings
         self.path = path
         self.plan: ImportPlan | None = None
         self.import_result: ImportResult | None = None
@@ -111,11 +131,13 @@ class ImportDialog(QDialog):
 
     def choose_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
-            self, "选择要导入的文件", str(Path.home()), FILE_FILTER
+            self, "选择要导入的文件", str(import_start_folder(self.settings)), FILE_FILTER
         )
         if not chosen:
             return
         self.path = Path(chosen)
+        if self.settings is not None:
+            self.settings.setValue(IMPORT_FOLDER_KEY, str(self.path.parent))
         self.mappings = {}
         self.file_label.setText(str(self.path))
         self.run_check()
