@@ -151,6 +151,8 @@ def test_the_control_file(built: Built) -> None:
     # What Qt's X11 window plugin and its drawing need from the system.
     for package in ("libxcb-cursor0", "libxkbcommon-x11-0", "libfontconfig1", "libgl1", "libegl1"):
         assert package in names, depends
+    # Printing the lists goes through Qt's CUPS plugin, which needs the system's CUPS library.
+    assert "libcups2" in names, depends
     glibc = next(d for d in depends if d.startswith("libc6 "))
     assert re.fullmatch(r"libc6 \(>= 2\.\d+\)", glibc)
     assert int(glibc.split(".")[1].rstrip(")")) >= 34  # PySide6 6.10+ needs glibc 2.34
@@ -201,7 +203,11 @@ def test_the_bundle_holds_only_what_the_program_uses(built: Built) -> None:
     assert not (plugins / "tls").exists()
     assert (internal / "resources" / "demo" / "demo.json").is_file()
     modules = {p.name.split(".")[0] for p in (internal / "PySide6").glob("Qt*.so")}
-    assert modules <= {"QtCore", "QtGui", "QtWidgets", "QtNetwork", "QtDBus"}, modules
+    # QtPrintSupport: printing and print preview of the lists (its CUPS plugin below).
+    assert modules <= {"QtCore", "QtGui", "QtWidgets", "QtNetwork", "QtPrintSupport", "QtDBus"}, (
+        modules
+    )
+    assert (plugins / "printsupport" / "libcupsprintersupport.so").is_file()
     # No dangling links left by the libraries that were dropped.
     assert [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()] == []
 
