@@ -542,3 +542,12 @@ def m0012_evidence_attachments(db: Database) -> None:
     db.execute("CREATE INDEX attachments_activity ON attachments(activity_id)")
     db.execute("CREATE INDEX attachments_award ON attachments(award_id)")
     db.execute("CREATE INDEX attachments_sha256 ON attachments(sha256) WHERE sha256 IS NOT NULL")
+
+
+@migration("0013_fields_funding")
+def m0013_fields_funding(db: Database) -> None:
+    # 经费 of an activity, in integer fen (分): yuan with two decimals, without the binary
+    # fractions a REAL would add up. NULL is unknown (不详) and never summed as 0.
+    db.execute(
+        "ALTER TABLE activities ADD COLUMN funding INTEGER CHECK (funding IS NULL OR funding >= 0)"
+    )

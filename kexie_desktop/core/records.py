@@ -196,6 +196,7 @@ class Activity(Record):
     papers: int = 0  # 交流论文 (篇)
     materials: int = 0  # 发放资料 (份)
     planned: bool = False  # 计划: not yet done, never counted as done
+    funding: int | None = None  # 经费 in fen (分), shown as yuan; None: unknown
     person_ids: list[int] = field(default_factory=list)
 
 

@@ -11,7 +11,7 @@ import re
 import uuid
 from collections.abc import Callable
 
-from kexie_desktop.core import idcard
+from kexie_desktop.core import fields, idcard
 from kexie_desktop.core.records import (
     ACTIVITY_FORMS,
     AUDIENCES,
@@ -22,7 +22,6 @@ from kexie_desktop.core.records import (
     EDUCATIONS,
     GENDERS,
     ORG_LEVELS,
-    OUTCOME_FIELDS,
     PERSON_STATUSES,
     POSTS,
     ROLES,
@@ -38,66 +37,25 @@ from kexie_desktop.core.records import (
     half_width,
 )
 
+# Names of what is not a record field declared in core/fields.py (which names those): the
+# organisation's profile, a summary paragraph, a 职务, a form's combined rows.
 FIELD_LABELS: dict[str, str] = {
-    "name": "名称",
-    "kind": "类型",
-    "established_date": "成立日期",
-    "contact_person": "联系人",
-    "contact_phone": "联系电话",
-    "member_count": "会员人数",
-    "gender": "性别",
-    "birth_date": "出生日期",
-    "ethnicity": "民族",
-    "id_number": "公民身份号码",
-    "phone": "联系电话",
-    "unit_id": "单位",
-    "education": "学历",
-    "speciality": "专业",
-    "roles": "身份",
-    "join_date": "入会日期",
-    "status": "状态",
-    "category": "类别",
-    "start_date": "开始日期",
-    "end_date": "结束日期",
-    "place": "地点",
-    "audience": "面向对象",
-    "participants": "参加人次",
-    "description": "情况说明",
-    "note": "获奖说明",
-    "level": "级别",
-    "award_date": "获奖日期",
-    "team": "获奖集体",
-    "issuer": "颁发单位",
-    "certificate_no": "证书编号",
     "winner": "获奖者",
     "org_name": "组织名称",
     "parent_name": "上级组织",
     "parent_uuid": "上级组织识别码",
     "org_level": "层级",
     "org_place": "所在地",
+    "contact_person": "联系人",
+    "contact_phone": "联系电话",
     "text": "内容",
     "notes": "备注",
-    "form": "活动形式",
-    "campaigns": "主题活动",
-    "youth_participants": "其中青少年",
-    "planned": "计划",
-    "last_election_date": "上次换届",
-    "next_election_due": "下次换届",
     "post": "职务",
     "background": "本职",
-    "co_organisers": "协办单位",
-    "highlight": "重点活动",
-    "person_ids": "参与人员",
-    "person_id": "获奖人员",
-    "founded_this_year": "本年新建",
-    **OUTCOME_FIELDS,
 }
-# Where one column name means different things in different tables.
+# Where a table names a column its declared fields do not (an award's winner by id).
 TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
-    "units": {"name": "单位名称"},
-    "people": {"name": "姓名", "title": "职称"},
-    "activities": {"title": "活动名称", "unit_id": "主办单位"},
-    "awards": {"name": "奖项名称", "unit_id": "获奖单位", "person_id": "获奖人员"},
+    "awards": {"unit_id": "获奖单位", "person_id": "获奖人员"},
     "positions": {
         "person_id": "人员",
         "unit_id": "任职单位",
@@ -141,8 +99,19 @@ class ValidationError(ValueError):
 
 def label(field_name: str, table: str = "") -> str:
     """The Chinese name of a field as the clerk sees it on the form."""
-    specific = TABLE_FIELD_LABELS.get(table, {})
-    return specific.get(field_name) or FIELD_LABELS.get(field_name, field_name)
+    specific = TABLE_FIELD_LABELS.get(table, {}).get(field_name)
+    if specific:
+        return specific
+    declared = fields.get(table, field_name) if table in fields.FIELDS else None
+    if declared is not None:
+        return declared.label
+    if field_name in FIELD_LABELS:
+        return FIELD_LABELS[field_name]
+    for name in fields.FIELDS:
+        found = fields.get(name, field_name)
+        if found is not None:
+            return found.label
+    return field_name
 
 
 _PHONE_CHARS = {ord("０") + i: ord("0") + i for i in range(10)}
@@ -414,8 +383,9 @@ def validate_activity(activity: Activity) -> None:
         # A 重点 activity is told in the summary in the clerk's own words; without them it
         # would be a bare heading.
         c.add("description", "重点活动请填写情况说明（总结中照录这段文字）")
-    for name in OUTCOME_FIELDS:
-        c.count(name, getattr(activity, name))
+    for declared in fields.of("activities"):
+        if declared.kind in (fields.COUNT, fields.MONEY):
+            c.count(declared.key, getattr(activity, declared.key, None))
     c.raise_if_any()
 
 

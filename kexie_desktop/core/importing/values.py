@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from kexie_desktop.core import idcard
 from kexie_desktop.core.records import (
@@ -52,6 +53,7 @@ __all__ = [
     "parse_id_number",
     "parse_int",
     "parse_list",
+    "parse_money",
     "parse_name",
     "parse_phone",
     "parse_text",
@@ -505,6 +507,52 @@ def parse_int(value: object, *, minimum: int = 0) -> int | Problem | None:
     if number < minimum:
         return _below_minimum(minimum)
     return number
+
+
+# --------------------------------------------------------------------------- money
+
+# 「¥12,000.00」「12000元」「1.5万」「1.5万元」「RMB 300」: yuan, to the fen.
+_MONEY_TEXT = re.compile(
+    r"^(?:¥|￥|rmb|人民币)?(?P<number>\d+(?:\.\d+)?)(?P<wan>万)?(?:元|圆)?(?:整)?$", re.IGNORECASE
+)
+_MONEY_EXAMPLES = "如 3000、3000.5、1.5万、12000元、¥12,000.00"
+_MAX_YUAN = Decimal(10) ** 12  # a trillion yuan: beyond any 科协's activity
+
+
+def parse_money(value: object) -> int | Problem | None:
+    """An amount of yuan as integer fen (分): 3000, 3000.5, 1.5万, 12000元, ¥12,000.00."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return Problem(f"“{_raw_text(value)}”不是金额（{_MONEY_EXAMPLES}）")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return Problem(f"“{_number_text(value)}”不是金额（{_MONEY_EXAMPLES}）")
+        # The digits the clerk sees in Excel, not the binary fraction behind them.
+        yuan = Decimal(_number_text(value))
+        shown = _number_text(value)
+    else:
+        shown = parse_text(value)
+        if not shown:
+            return None
+        compact = _THOUSANDS.sub("", shown).replace(" ", "")
+        negative = compact.startswith(("-", "－"))
+        match = _MONEY_TEXT.match(compact.lstrip("-－") if negative else compact)
+        if not match:
+            return Problem(f"“{shown}”不是金额（{_MONEY_EXAMPLES}）")
+        if len(match["number"]) > 20:
+            return Problem(f"“{shown}”数字过大")
+        yuan = Decimal(match["number"]) * (10_000 if match["wan"] else 1)
+        if negative:
+            yuan = -yuan
+    if yuan < 0:
+        return Problem("金额不能为负数")
+    if yuan >= _MAX_YUAN:
+        return Problem(f"“{shown}”数字过大")
+    fen = yuan * 100
+    if fen != fen.to_integral_value():
+        return Problem(f"“{shown}”精确到分即可（最多两位小数）")
+    return int(fen)
 
 
 # --------------------------------------------------------------------------- yes / no
