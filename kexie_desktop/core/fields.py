@@ -85,6 +85,7 @@ class LedgerColumn:
     style: str = ""  # ledger_export's cell style; by kind when empty
     header: str = ""  # when not the import header (it must still be one the importer knows)
     source: str = ""  # the ledger query's column, when not the key
+    blank: str = ""  # what an empty cell says (「本会」 for an activity of the association's own)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class Field:
     listed: ListColumn | None = None
     ledger: LedgerColumn | None = None
     phrase: Phrase | None = None
+    # How the printed ledger's 主要成效 counts it: 「短信{}条」.
+    tally: str = ""
     # A column of the subordinates' table too; else carried in its extra_json.
     in_packages: bool = True
 
@@ -157,10 +160,11 @@ def in_order_sql(expr: str, values: tuple[str, ...]) -> str:
     return f"(CASE {expr} {cases} ELSE {len(values)} END)"
 
 
-def _outcome(key: str, label: str, headers: tuple[str, ...], phrase: Phrase | None = None,
-             *, in_packages: bool = True) -> Field:  # fmt: skip
+def _outcome(key: str, label: str, tally: str, headers: tuple[str, ...],
+             phrase: Phrase | None = None, *, in_packages: bool = True,
+             example: object = None) -> Field:  # fmt: skip
     return Field(key, label, COUNT, headers=headers, ledger=LedgerColumn(7), phrase=phrase,
-                 in_packages=in_packages)  # fmt: skip
+                 in_packages=in_packages, example=example, tally=tally)  # fmt: skip
 
 
 ACTIVITY_FIELDS: tuple[Field, ...] = (
@@ -175,7 +179,8 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
           listed=ListColumn(0), ledger=LedgerColumn(28)),
     Field("category", "类别", CHOICE, CATEGORIES, example="学术交流",
           headers=("类别", "活动类别", "活动类型", "类型"),
-          listed=ListColumn(110, sort_sql=in_order_sql("a.category", CATEGORIES)), ledger=LedgerColumn(10, "center")),
+          listed=ListColumn(110, sort_sql=in_order_sql("a.category", CATEGORIES)),
+          ledger=LedgerColumn(10, "center")),
     Field("form", "活动形式", CHOICE, ACTIVITY_FORMS, example="学术会议",
           headers=("活动形式", "形式", "活动方式", "活动形式类别"),
           ledger=LedgerColumn(10, "center"), in_packages=False),
@@ -186,7 +191,7 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
           headers=("主办单位", "组织单位", "举办单位", "单位", "主办单位/组织单位", "牵头单位",
                    "组织者", "承办科协"),
           listed=ListColumn(200, sql="COALESCE(u.name, '')", sort_sql=_UNIT_KEY, key="unit_name"),
-          ledger=LedgerColumn(20, source="unit_name")),
+          ledger=LedgerColumn(20, source="unit_name", blank="本会")),
     Field("co_organisers", "协办单位", TEXT, headers=("协办单位", "合办单位", "承办单位"),
           example="", ledger=LedgerColumn(16)),
     Field("place", "地点", TEXT, headers=("地点", "活动地点"), example="某宾馆",
@@ -209,35 +214,38 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("people", "参与人员", LINK, attr="person_ids", example="张三",
           headers=("参与人员", "参加人员", "主要人员"),
           ledger=LedgerColumn(18, source="people_names")),
-    _outcome("reports", "调研报告/建议",
+    _outcome("reports", "调研报告/建议", "调研报告/建议{}篇",
              ("调研报告/建议", "调研报告", "建议", "报告建议", "调研报告数", "建议数",
               "调研报告和建议", "咨询报告", "形成调研报告", "提交建议"),
              Phrase("形成调研报告和建议{}篇", 3)),
-    _outcome("problems_solved", "攻关项目",
+    _outcome("problems_solved", "攻关项目", "攻关项目{}个",
              ("攻关项目", "解决技术难题", "攻关项目数", "解决攻关项目", "技术攻关",
               "解决技术难题数", "解决难题", "攻关数", "完成攻关项目"),
              Phrase("解决技术攻关项目{}个", 1)),
-    _outcome("technologies_promoted", "推广新技术",
+    _outcome("technologies_promoted", "推广新技术", "推广新技术{}项",
              ("推广新技术", "新技术推广", "推广新技术数", "推广技术", "新技术", "推广新技术新成果",
               "推广新技术项数"),
              Phrase("推广新技术{}项", 2)),
-    _outcome("articles", "发表文章/信息",
+    _outcome("articles", "发表文章/信息", "文章/信息{}篇",
              ("发表文章/信息", "发表文章", "信息", "文章", "发表文章数", "信息篇数",
               "发表文章和信息", "报送信息", "宣传报道", "文章信息"),
              Phrase("发表文章和信息{}篇", 4)),
-    _outcome("messages", "短信条数",
+    _outcome("messages", "短信条数", "短信{}条",
              ("短信条数", "短信", "发送短信", "科普短信", "发送短信条数", "短信数"),
              Phrase("发送科普短信{}条", 5)),
-    _outcome("papers", "交流论文", ("交流论文", "交流论文篇数", "论文", "论文篇数", "交流论文数"),
+    _outcome("papers", "交流论文", "交流论文{}篇",
+             ("交流论文", "交流论文篇数", "论文", "论文篇数", "交流论文数"),
+             in_packages=False, example=46),
+    _outcome("materials", "发放资料", "发放资料{}份",
+             ("发放资料", "资料份数", "发放资料份数", "发放宣传资料", "资料发放"),
              in_packages=False),
-    _outcome("materials", "发放资料",
-             ("发放资料", "资料份数", "发放资料份数", "发放宣传资料", "资料发放"), in_packages=False),
     # 经费: yuan in every view, integer fen in the database (no binary fractions of a fen).
     Field("funding", "经费", MONEY,
           headers=("经费", "活动经费", "经费（元）", "金额", "投入经费", "经费投入", "使用经费",
                    "活动经费（元）", "经费金额"),
-          example="3000", listed=ListColumn(90, header="经费（元）", searchable=False),
+          example=3000, listed=ListColumn(90, header="经费（元）", searchable=False),
           ledger=LedgerColumn(10, header="经费（元）"), phrase=Phrase("投入活动经费{}", 0),
+          tally="经费{}",
           in_packages=False),
     Field("description", "情况说明", LINES,
           headers=("情况说明", "活动情况", "活动内容", "内容", "简要情况", "活动简介", "活动简况",
@@ -250,7 +258,8 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
 
 PERSON_FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", NAME, headers=("姓名", "名字", "会员姓名", "人员姓名"), example="张三",
-          listed=ListColumn(90, sort_sql="COALESCE(p.name_key, p.name)"), ledger=LedgerColumn(10, "center")),
+          listed=ListColumn(90, sort_sql="COALESCE(p.name_key, p.name)"),
+          ledger=LedgerColumn(10, "center")),
     Field("gender", "性别", GENDER, headers=("性别",), example="男",
           listed=ListColumn(50), ledger=LedgerColumn(5, "center")),
     Field("birth_date", "出生日期", MONTH, example="1980-05-12",
@@ -469,6 +478,11 @@ def yuan_phrase(fen: int) -> str:
         wan = (amount / 10_000).quantize(Decimal("0.01"), ROUND_HALF_UP).normalize()
         return f"{wan:f}万元"
     return f"{amount.quantize(Decimal('0.01'), ROUND_HALF_UP).normalize():f}元"
+
+
+def amount_text(f: Field, value: int) -> str:
+    """A figure as a phrase or tally shows it: money as 「1.5万元」, a count as it is."""
+    return yuan_phrase(value) if f.kind == MONEY else str(value)
 
 
 def fen_of_yuan(yuan: Decimal) -> int:

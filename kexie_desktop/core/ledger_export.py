@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 
 # The complete sheet of a kind is named after its printed sheet plus this; the importer reads
 # the complete sheet and skips the printed one.
+from kexie_desktop.core import fields
 from kexie_desktop.core.importing.mapping import COMPLETE_SUFFIX
 from kexie_desktop.core.privacy import mask_id_number, mask_phone
 from kexie_desktop.core.store import Store
@@ -52,11 +53,16 @@ _EXCEL_TEXT_LIMIT = 32767
 _LINE_HEIGHT = 14
 _MAX_LINES = 29
 
-_STYLE_KINDS = ("wrap", "center", "number", "date", "month", "secret")
+_STYLE_KINDS = ("wrap", "center", "number", "date", "month", "secret", "money")
 
 
 class _Month(dt.date):
     """A birth date known only to the month, shown as 1975-03."""
+
+
+Row = dict[str, Any]
+# A printed column's value from the ledger query's row (and whether numbers are shown in full).
+Getter = Callable[[Row, bool], object]
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class _Column:
     header: str
     width: float
     style: str
+    value: Getter
 
 
 @dataclass(frozen=True)
@@ -72,10 +79,12 @@ class _Sheet:
     kind: str  # the store's ledger kind
     title: str  # after the organisation and year
     yearly: bool  # only the records of the year, or all of them
-    columns: tuple[_Column, ...]
-    values: Callable[[int, dict[str, Any], bool], list[object]]
+    columns: tuple[_Column, ...]  # after the 序号 column
     personal: bool = False  # holds ID numbers or phones
     printed: bool = False  # laid out for A4 landscape; else the complete, unprinted sheet
+
+    def values(self, n: int, row: Row, full: bool) -> list[object]:
+        return [n, *(column.value(row, full) for column in self.columns)]
 
 
 # The width, in Excel's column units, that fits A4 landscape at 100 % between the margins
@@ -112,22 +121,21 @@ def _count(value: object) -> object:
     return None if value in (0, None) else value
 
 
-_OUTCOME_WORDS = (
-    ("reports", "调研报告/建议{}篇"),
-    ("problems_solved", "攻关项目{}个"),
-    ("technologies_promoted", "推广新技术{}项"),
-    ("articles", "文章/信息{}篇"),
-    ("messages", "短信{}条"),
-    ("papers", "交流论文{}篇"),
-    ("materials", "发放资料{}份"),
-)
+def _yuan(fen: object) -> object:
+    """Integer fen as yuan, a number the cell shows with two decimals; unknown is blank."""
+    return None if fen is None else int(str(fen)) / 100
 
 
-def _outcomes(row: dict[str, Any]) -> str:
-    return "、".join(words.format(row[name]) for name, words in _OUTCOME_WORDS if row[name])
+def _outcomes(row: Row) -> str:
+    """「调研报告/建议2篇、短信300条」: the outcome figures in words, for the printed sheet."""
+    return "、".join(
+        f.tally.format(fields.amount_text(f, row[f.key]))
+        for f in fields.of("activities")
+        if f.tally and row.get(f.key)
+    )
 
 
-def _when(row: dict[str, Any]) -> str:
+def _when(row: Row) -> str:
     """「3月5日」「5月17日至24日」: the year is in the sheet's title."""
     from kexie_desktop.core.summary import date_span
 
@@ -137,369 +145,141 @@ def _when(row: dict[str, Any]) -> str:
         return str(row["start_date"])
 
 
-def _activity_print_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
-    return [
-        n,
-        _when(row),
-        f"（计划）{row['title']}" if row["planned"] else row["title"],
-        row["category"],
-        row["unit_name"] or "本会",
-        row["place"],
-        row["participants"],
-        _yes(row["highlight"]),
-        _outcomes(row),
-        row["description"],
-    ]
+def _masked(mask: Callable[[str], str], key: str) -> Getter:
+    return lambda row, full: _text(row[key]) if full else mask(_text(row[key]))
 
 
-def _activity_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
-    return [
-        n,
-        _date(row["start_date"]),
-        _date(row["end_date"]),
-        row["title"],
-        row["category"],
-        row["form"],
-        row["campaigns"],
-        row["unit_name"] or "本会",
-        row["co_organisers"],
-        row["place"],
-        row["audience"],
-        row["participants"],
-        row["youth_participants"],
-        _yes(row["highlight"]),
-        _yes(row["planned"]),
-        row["people_names"],
-        _count(row["reports"]),
-        _count(row["problems_solved"]),
-        _count(row["technologies_promoted"]),
-        _count(row["articles"]),
-        _count(row["messages"]),
-        _count(row["papers"]),
-        _count(row["materials"]),
-        row["description"],
-        row["notes"],
-    ]
+def _key(key: str) -> Getter:
+    return lambda row, _full: row[key]
 
 
-def _person_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
-    id_number = _text(row["id_number"])
-    phone = _text(row["phone"])
-    return [
-        n,
-        row["name"],
-        row["gender"],
-        _date(row["birth_date"]),
-        row["ethnicity"],
-        id_number if full else mask_id_number(id_number),
-        phone if full else mask_phone(phone),
-        row["unit_name"],
-        row["title"],
-        row["education"],
-        row["speciality"],
-        row["roles"],
-        _date(row["join_date"]),
-        row["status"],
-        row["notes"],
-    ]
+def _day(key: str) -> Getter:
+    return lambda row, _full: _date(row[key])
 
 
-def _person_print_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
-    phone = _text(row["phone"])
-    return [
-        n,
-        row["name"],
-        row["gender"],
-        _date(row["birth_date"]),
-        row["unit_name"],
-        row["title"],
-        row["education"],
-        row["speciality"],
-        row["roles"],
-        phone if full else mask_phone(phone),
-        _date(row["join_date"]),
-        row["status"],
-    ]
+# By the kind of a declared field: how its complete-sheet cell is styled and what it holds.
+_KIND_STYLES = {
+    fields.DATE: "date", fields.MONTH: "date", fields.COUNT: "number",
+    fields.OPTIONAL_COUNT: "number", fields.COMPUTED: "number", fields.MONEY: "money",
+    fields.ID_NUMBER: "secret", fields.PHONE: "secret", fields.FLAG: "center",
+}  # fmt: skip
 
 
-def _award_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
-    return [
-        n,
-        _date(row["award_date"]),
-        row["name"],
-        row["level"],
-        row["winner_kind"],
-        row["winner"],
-        row["winner_unit"],
-        row["issuer"],
-        row["certificate_no"],
-        row["note"],
-        row["notes"],
-    ]
+def _getter(f: fields.Field) -> Getter:
+    source = (f.ledger.source if f.ledger else "") or f.key
+    if f.kind in (fields.DATE, fields.MONTH):
+        return _day(source)
+    if f.kind == fields.COUNT:
+        return lambda row, _full: _count(row[source])
+    if f.kind == fields.MONEY:
+        return lambda row, _full: _yuan(row[source])
+    if f.kind == fields.FLAG:
+        return lambda row, _full: _yes(row[source])
+    if f.kind == fields.ID_NUMBER:
+        return _masked(mask_id_number, source)
+    if f.kind == fields.PHONE:
+        return _masked(mask_phone, source)
+    if f.ledger and f.ledger.blank:
+        blank = f.ledger.blank
+        return lambda row, _full: row[source] or blank
+    return _key(source)
 
 
-def _award_print_values(n: int, row: dict[str, Any], _full: bool) -> list[object]:
-    return [
-        n,
-        _date(row["award_date"]),
-        row["name"],
-        row["level"],
-        row["winner"],
-        row["winner_unit"],
-        row["issuer"],
-        row["note"],
-    ]
+def _complete_columns(kind: str) -> tuple[_Column, ...]:
+    """Every declared field with a ledger column, in declaration order."""
+    columns = []
+    for f in fields.ledger(kind):
+        assert f.ledger is not None
+        style = f.ledger.style or _KIND_STYLES.get(f.kind, "wrap")
+        columns.append(_Column(f.ledger_header, f.ledger.width, style, _getter(f)))
+    return tuple(columns)
 
 
-def _unit_print_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
-    phone = _text(row["contact_phone"])
-    return [
-        n,
-        row["name"],
-        row["kind"],
-        _date(row["established_date"]),
-        row["contact_person"],
-        phone if full else mask_phone(phone),
-        row["member_count"],
-        row["people_count"],
-        _yes(row["founded_this_year"]),
-        row["notes"],
-    ]
+def _c(header: str, width: float, style: str, value: Getter) -> _Column:
+    return _Column(header, width, style, value)
 
 
-def _unit_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
-    values = _unit_print_values(n, row, full)
-    return [
-        *values[:-1],
-        _date(row["last_election_date"]),
-        _date(row["next_election_due"]),
-        values[-1],
-    ]
+def _unit_name(row: Row, _full: bool) -> object:
+    return row["unit_name"] or "本会"
 
 
-def _columns(*specs: tuple[str, float, str]) -> tuple[_Column, ...]:
-    return tuple(_Column(*spec) for spec in specs)
-
-
+# The printed sheets: the columns a reader of the paper ledger needs, each declared with its
+# value, sized to PRINT_WIDTH.
 _PRINTED = (
-    _Sheet(
-        "活动台账",
-        "activities",
-        "活动台账",
-        True,
-        _columns(
-            ("序号", 5, "center"),
-            ("日期", 10, "center"),
-            ("活动名称", 22, "wrap"),
-            ("类别", 8, "center"),
-            ("主办单位", 14, "wrap"),
-            ("地点", 10, "wrap"),
-            ("参加人次", 6, "number"),
-            ("重点", 4, "center"),
-            ("主要成效", 12, "wrap"),
-            ("情况说明", 44, "wrap"),
-        ),
-        _activity_print_values,
-        printed=True,
-    ),
-    _Sheet(
-        "人员花名册",
-        "people",
-        "人员花名册",
-        False,
-        _columns(
-            ("序号", 5, "center"),
-            ("姓名", 8, "center"),
-            ("性别", 4, "center"),
-            ("出生日期", 10, "date"),
-            ("工作单位", 24, "wrap"),
-            ("职称", 7, "center"),
-            ("学历", 10, "center"),
-            ("专业", 13, "wrap"),
-            ("身份", 14, "wrap"),
-            ("联系电话", 13, "secret"),
-            ("入会日期", 10, "date"),
-            ("状态", 5, "center"),
-        ),
-        _person_print_values,
-        personal=True,
-        printed=True,
-    ),
-    _Sheet(
-        "获奖情况",
-        "awards",
-        "获奖情况",
-        True,
-        _columns(
-            ("序号", 5, "center"),
-            ("获奖日期", 10, "date"),
-            ("奖项名称", 28, "wrap"),
-            ("级别", 7, "center"),
-            ("获奖者", 20, "wrap"),
-            ("所在单位", 22, "wrap"),
-            ("颁发单位", 26, "wrap"),
-            ("获奖说明", 18, "wrap"),
-        ),
-        _award_print_values,
-        printed=True,
-    ),
-    _Sheet(
-        "基层组织",
-        "units",
-        "基层组织台账",
-        False,
-        _columns(
-            ("序号", 5, "center"),
-            ("单位名称", 28, "wrap"),
-            ("类型", 12, "center"),
-            ("成立日期", 10, "date"),
-            ("联系人", 8, "center"),
-            ("联系电话", 13, "secret"),
-            ("会员人数", 7, "number"),
-            ("在册人员", 7, "number"),
-            ("本年新建", 6, "center"),
-            ("备注", 30, "wrap"),
-        ),
-        _unit_print_values,
-        personal=True,
-        printed=True,
-    ),
-)
-
+    _Sheet("活动台账", "activities", "活动台账", True, (
+        _c("日期", 10, "center", lambda row, _f: _when(row)),
+        _c("活动名称", 22, "wrap",
+           lambda row, _f: f"（计划）{row['title']}" if row["planned"] else row["title"]),
+        _c("类别", 8, "center", _key("category")),
+        _c("主办单位", 14, "wrap", _unit_name),
+        _c("地点", 10, "wrap", _key("place")),
+        _c("参加人次", 6, "number", _key("participants")),
+        _c("重点", 4, "center", lambda row, _f: _yes(row["highlight"])),
+        _c("主要成效", 12, "wrap", lambda row, _f: _outcomes(row)),
+        _c("情况说明", 44, "wrap", _key("description")),
+    ), printed=True),
+    _Sheet("人员花名册", "people", "人员花名册", False, (
+        _c("姓名", 8, "center", _key("name")),
+        _c("性别", 4, "center", _key("gender")),
+        _c("出生日期", 10, "date", _day("birth_date")),
+        _c("工作单位", 24, "wrap", _key("unit_name")),
+        _c("职称", 7, "center", _key("title")),
+        _c("学历", 10, "center", _key("education")),
+        _c("专业", 13, "wrap", _key("speciality")),
+        _c("身份", 14, "wrap", _key("roles")),
+        _c("联系电话", 13, "secret", _masked(mask_phone, "phone")),
+        _c("入会日期", 10, "date", _day("join_date")),
+        _c("状态", 5, "center", _key("status")),
+    ), personal=True, printed=True),
+    _Sheet("获奖情况", "awards", "获奖情况", True, (
+        _c("获奖日期", 10, "date", _day("award_date")),
+        _c("奖项名称", 28, "wrap", _key("name")),
+        _c("级别", 7, "center", _key("level")),
+        _c("获奖者", 20, "wrap", _key("winner")),
+        _c("所在单位", 22, "wrap", _key("winner_unit")),
+        _c("颁发单位", 26, "wrap", _key("issuer")),
+        _c("获奖说明", 18, "wrap", _key("note")),
+    ), printed=True),
+    _Sheet("基层组织", "units", "基层组织台账", False, (
+        _c("单位名称", 28, "wrap", _key("name")),
+        _c("类型", 12, "center", _key("kind")),
+        _c("成立日期", 10, "date", _day("established_date")),
+        _c("联系人", 8, "center", _key("contact_person")),
+        _c("联系电话", 13, "secret", _masked(mask_phone, "contact_phone")),
+        _c("会员人数", 7, "number", _key("member_count")),
+        _c("在册人员", 7, "number", _key("people_count")),
+        _c("本年新建", 6, "center", lambda row, _f: _yes(row["founded_this_year"])),
+        _c("备注", 30, "wrap", _key("notes")),
+    ), personal=True, printed=True),
+)  # fmt: skip
+# The complete sheets hold every declared field (core/fields.py), for looking up and importing.
 _COMPLETE = (
-    _Sheet(
-        "活动台账" + COMPLETE_SUFFIX,
-        "activities",
-        "活动台账",
-        True,
-        _columns(
-            ("序号", 6, "center"),
-            ("开始日期", 11.5, "date"),
-            ("结束日期", 11.5, "date"),
-            ("活动名称", 28, "wrap"),
-            ("类别", 10, "center"),
-            ("活动形式", 10, "center"),
-            ("主题活动", 12, "wrap"),
-            ("主办单位", 20, "wrap"),
-            ("协办单位", 16, "wrap"),
-            ("地点", 16, "wrap"),
-            ("面向对象", 14, "wrap"),
-            ("参加人次", 7, "number"),
-            ("其中青少年", 7, "number"),
-            ("重点", 5, "center"),
-            ("计划", 5, "center"),
-            ("参与人员", 18, "wrap"),
-            ("调研报告/建议", 7, "number"),
-            ("攻关项目", 7, "number"),
-            ("推广新技术", 7, "number"),
-            ("发表文章/信息", 7, "number"),
-            ("短信条数", 7, "number"),
-            ("交流论文", 7, "number"),
-            ("发放资料", 7, "number"),
-            ("情况说明", 50, "wrap"),
-            ("备注", 14, "wrap"),
-        ),
-        _activity_values,
-    ),
-    _Sheet(
-        "人员花名册" + COMPLETE_SUFFIX,
-        "people",
-        "人员花名册",
-        False,
-        _columns(
-            ("序号", 6, "center"),
-            ("姓名", 10, "center"),
-            ("性别", 5, "center"),
-            ("出生日期", 11.5, "date"),
-            ("民族", 8, "center"),
-            ("公民身份号码", 21, "secret"),
-            ("联系电话", 14, "secret"),
-            ("工作单位", 30, "wrap"),
-            ("职称", 8, "center"),
-            ("学历", 11, "center"),
-            ("专业", 14, "wrap"),
-            ("身份", 18, "wrap"),
-            ("入会日期", 11.5, "date"),
-            ("状态", 6, "center"),
-            ("备注", 18, "wrap"),
-        ),
-        _person_values,
-        personal=True,
-    ),
-    _Sheet(
-        "获奖情况" + COMPLETE_SUFFIX,
-        "awards",
-        "获奖情况",
-        True,
-        _columns(
-            ("序号", 6, "center"),
-            ("获奖日期", 11.5, "date"),
-            ("奖项名称", 26, "wrap"),
-            ("级别", 8, "center"),
-            ("获奖类别", 8, "center"),
-            ("获奖者", 22, "wrap"),
-            ("所在单位", 24, "wrap"),
-            ("颁发单位", 30, "wrap"),
-            ("证书编号", 20, "wrap"),
-            ("获奖说明", 20, "wrap"),
-            ("备注", 18, "wrap"),
-        ),
-        _award_values,
-    ),
-    _Sheet(
-        "基层组织" + COMPLETE_SUFFIX,
-        "units",
-        "基层组织台账",
-        False,
-        _columns(
-            ("序号", 6, "center"),
-            ("单位名称", 30, "wrap"),
-            ("类型", 14, "center"),
-            ("成立日期", 11.5, "date"),
-            ("联系人", 10, "center"),
-            ("联系电话", 14, "secret"),
-            ("会员人数", 8, "number"),
-            ("在册人员", 8, "number"),
-            ("本年新建", 8, "center"),
-            ("上次换届", 11.5, "date"),
-            ("下次换届", 11.5, "date"),
-            ("备注", 36, "wrap"),
-        ),
-        _unit_values,
-        personal=True,
-    ),
-)
+    _Sheet("活动台账" + COMPLETE_SUFFIX, "activities", "活动台账", True,
+           _complete_columns("activities")),
+    _Sheet("人员花名册" + COMPLETE_SUFFIX, "people", "人员花名册", False,
+           _complete_columns("people"), personal=True),
+    _Sheet("获奖情况" + COMPLETE_SUFFIX, "awards", "获奖情况", True, _complete_columns("awards")),
+    _Sheet("基层组织" + COMPLETE_SUFFIX, "units", "基层组织台账", False,
+           _complete_columns("units"), personal=True),
+)  # fmt: skip
 _SHEETS = _PRINTED + _COMPLETE
-
-
-def _sub_activity_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
-    return [n, row["org_name"], *_activity_values(n, row, full)[1:]]
-
-
-def _sub_award_values(n: int, row: dict[str, Any], full: bool) -> list[object]:
-    return [n, row["org_name"], *_award_values(n, row, full)[1:]]
-
+_NUMBER_COLUMN = _Column("序号", 6, "center", lambda _row, _full: None)  # values() numbers
+_ORG_COLUMN = _Column("报送组织", 18, "wrap", _key("org_name"))
 
 # With subordinates: their activities and awards of the year, each row naming the organisation
 # that reported it, on sheets of their own after the organisation's own (which stay as they are).
 _SUBORDINATES = (
-    _Sheet(
-        "下级组织活动",
-        "sub_activities",
-        "下级组织报送的活动",
-        True,
-        (_Column("序号", 6, "center"), _Column("报送组织", 18, "wrap"), *_COMPLETE[0].columns[1:]),
-        _sub_activity_values,
-    ),
-    _Sheet(
-        "下级组织获奖",
-        "sub_awards",
-        "下级组织报送的获奖情况",
-        True,
-        (_Column("序号", 6, "center"), _Column("报送组织", 18, "wrap"), *_COMPLETE[2].columns[1:]),
-        _sub_award_values,
-    ),
-)
+    _Sheet("下级组织活动", "sub_activities", "下级组织报送的活动", True,
+           (_ORG_COLUMN, *_COMPLETE[0].columns)),
+    _Sheet("下级组织获奖", "sub_awards", "下级组织报送的获奖情况", True,
+           (_ORG_COLUMN, *_COMPLETE[2].columns)),
+)  # fmt: skip
+
+
+def _all_columns(sheet: _Sheet) -> tuple[_Column, ...]:
+    """The sheet's columns with the 序号 before them (narrower on a printed sheet)."""
+    number = _Column("序号", 5, "center", _NUMBER_COLUMN.value) if sheet.printed else _NUMBER_COLUMN
+    return (number, *sheet.columns)
 
 
 class _RowWriter:
@@ -673,7 +453,7 @@ def _data_rows(
 ) -> Iterator[tuple[bytes, int]]:  # fmt: skip
     """The sheet's data rows as XML, a thousand at a time, with the number of rows in each.
     `cut` receives the rows where a text had to be cut to Excel's limit."""
-    writer = _RowWriter(sheet.columns, style_ids)
+    writer = _RowWriter(_all_columns(sheet), style_ids)
     if cut is not None:
         writer.cut = cut
     values = sheet.values
@@ -727,6 +507,7 @@ def _frame(
         "wrap": Alignment(vertical="center", wrap_text=True),
         "center": centred,
         "number": Alignment(horizontal="right", vertical="center"),
+        "money": Alignment(horizontal="right", vertical="center"),
         "date": Alignment(horizontal="center", vertical="center"),
         "month": Alignment(horizontal="center", vertical="center"),
         "secret": Alignment(horizontal="center", vertical="center"),
@@ -737,14 +518,16 @@ def _frame(
         # Text format, so a number retyped in Excel stays text and keeps all 18 digits.
         "secret": "@",
         "number": "0",
+        "money": "0.00",
     }
 
     sheets: list[tuple[Any, _Sheet]] = []
     for spec in specs:
         ws = wb.create_sheet(spec.name)
-        last = get_column_letter(len(spec.columns))
+        columns = _all_columns(spec)
+        last = get_column_letter(len(columns))
         # Write-only sheets take widths, heights, panes and merges only before the first row.
-        for i, column in enumerate(spec.columns, 1):
+        for i, column in enumerate(columns, 1):
             ws.column_dimensions[get_column_letter(i)].width = column.width
         ws.row_dimensions[1].height = 32
         ws.row_dimensions[2].height = 30
@@ -778,7 +561,7 @@ def _frame(
         title.alignment = title_alignment
         ws.append([title])
         headers = []
-        for column in spec.columns:
+        for column in columns:
             cell = WriteOnlyCell(ws, value=column.header)
             cell.font = header_font
             cell.border = border

@@ -16,9 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from kexie_desktop.core import fields, sqlite_errors
 from kexie_desktop.core import listing as listing_module
 from kexie_desktop.core import migrations as migrations_module
-from kexie_desktop.core import sqlite_errors
 from kexie_desktop.core.migrations import MIGRATION_SET, MIGRATIONS_TABLE, known_names
 from kexie_desktop.core.paths import DB_FILENAME
 from kexie_desktop.core.records import (
@@ -1031,10 +1031,7 @@ class Store:
         where, params = _year_range("start_date", year)
         cursor = self.conn.execute(
             f"""SELECT category, count(*) AS activities, sum(participants) AS participants,
-                sum(participants IS NULL) AS unknown,
-                sum(reports) AS reports, sum(problems_solved) AS problems_solved,
-                sum(technologies_promoted) AS technologies_promoted,
-                sum(articles) AS articles, sum(messages) AS messages,
+                sum(participants IS NULL) AS unknown, {fields.figure_sums()},
                 sum(highlight) AS highlights
             FROM activities WHERE {where} AND planned = 0 GROUP BY category""",
             params,
@@ -1409,10 +1406,7 @@ class Store:
         where, params = _year_range("a.start_date", year)
         cursor = self.conn.execute(
             f"""SELECT a.category, count(*) AS activities, sum(a.participants) AS participants,
-                sum(a.participants IS NULL) AS unknown,
-                sum(a.reports) AS reports, sum(a.problems_solved) AS problems_solved,
-                sum(a.technologies_promoted) AS technologies_promoted,
-                sum(a.articles) AS articles, sum(a.messages) AS messages,
+                sum(a.participants IS NULL) AS unknown, {fields.figure_sums("a", sub=True)},
                 sum(a.highlight) AS highlights
             FROM sub_activities a JOIN sub_orgs o ON o.id = a.org_id
             WHERE o.active = 1 AND o.year = ? AND {where} AND {_SUB_DONE}
@@ -1653,15 +1647,11 @@ def _year_range(column: str, year: int | None) -> tuple[str, list[object]]:
 def _ledger_activities(year: int | None) -> tuple[str, list[object]]:
     where, params = _year_range("a.start_date", year)
     return (
-        f"""SELECT a.id, a.uuid, a.start_date, a.end_date, a.title, a.category,
-            COALESCE(u.name, '') AS unit_name, a.co_organisers, a.place, a.audience,
-            a.participants, a.highlight, a.reports, a.problems_solved,
-            a.technologies_promoted, a.articles, a.messages, a.form, a.campaigns,
-            a.youth_participants, a.papers, a.materials, a.planned,
+        f"""SELECT a.id, a.uuid, {fields.stored_columns("activities", "a")},
+            COALESCE(u.name, '') AS unit_name,
             COALESCE((SELECT group_concat(q.name, '、') FROM activity_people ap
                       JOIN people q ON q.id = ap.person_id WHERE ap.activity_id = a.id), '')
-                AS people_names,
-            a.description, a.notes
+                AS people_names
         FROM activities a LEFT JOIN units u ON u.id = a.unit_id
         WHERE {where} ORDER BY a.start_date, a.id""",
         params,
@@ -1670,9 +1660,8 @@ def _ledger_activities(year: int | None) -> tuple[str, list[object]]:
 
 def _ledger_people(_year: int | None) -> tuple[str, list[object]]:
     return (
-        """SELECT p.id, p.uuid, p.name, p.gender, p.birth_date, p.ethnicity, p.id_number,
-            p.phone, COALESCE(u.name, '') AS unit_name, p.title, p.education, p.speciality,
-            p.roles, p.join_date, p.status, p.notes
+        f"""SELECT p.id, p.uuid, {fields.stored_columns("people", "p")},
+            COALESCE(u.name, '') AS unit_name
         FROM people p LEFT JOIN units u ON u.id = p.unit_id
         ORDER BY p.status = '退出', COALESCE(p.name_key, p.name), p.id""",
         [],
@@ -1682,12 +1671,11 @@ def _ledger_people(_year: int | None) -> tuple[str, list[object]]:
 def _ledger_awards(year: int | None) -> tuple[str, list[object]]:
     where, params = _year_range("w.award_date", year)
     return (
-        f"""SELECT w.id, w.uuid, w.award_date, w.name, w.level,
+        f"""SELECT w.id, w.uuid, {fields.stored_columns("awards", "w")},
             CASE WHEN p.id IS NOT NULL THEN '个人' WHEN w.team <> '' THEN '集体'
                  WHEN u.id IS NOT NULL THEN '单位' ELSE '' END AS winner_kind,
             COALESCE(p.name, NULLIF(w.team, ''), u.name, '') AS winner,
-            COALESCE(pu.name, CASE WHEN w.team <> '' THEN u.name END, '') AS winner_unit,
-            w.issuer, w.certificate_no, w.note, w.notes
+            COALESCE(pu.name, CASE WHEN w.team <> '' THEN u.name END, '') AS winner_unit
         FROM awards w LEFT JOIN people p ON p.id = w.person_id
             LEFT JOIN units pu ON pu.id = p.unit_id
             LEFT JOIN units u ON u.id = w.unit_id
@@ -1698,12 +1686,9 @@ def _ledger_awards(year: int | None) -> tuple[str, list[object]]:
 
 def _ledger_units(_year: int | None) -> tuple[str, list[object]]:
     return (
-        """SELECT n.id, n.uuid, n.name, n.kind, n.established_date, n.contact_person,
-            n.contact_phone, n.member_count, n.founded_this_year, n.last_election_date,
-            n.next_election_due,
+        f"""SELECT n.id, n.uuid, {fields.stored_columns("units", "n")},
             (SELECT count(*) FROM people q WHERE q.unit_id = n.id AND q.status = '在册')
-                AS people_count,
-            n.notes
+                AS people_count
         FROM units n ORDER BY COALESCE(n.name_key, n.name), n.id""",
         [],
     )
@@ -1727,20 +1712,13 @@ _REFERENCES_UUID = {"unit_id": "unit_uuid", "person_id": "person_uuid",
 def _ledger_sub_activities(year: int | None) -> tuple[str, list[object]]:
     where, params = _year_range("a.start_date", year)
     return (
-        f"""SELECT a.id, a.uuid, o.org_name, a.start_date, a.end_date, a.title, a.category,
-            COALESCE(u.name, '') AS unit_name, a.co_organisers, a.place, a.audience,
-            a.participants, a.highlight, a.reports, a.problems_solved,
-            a.technologies_promoted, a.articles, a.messages,
-            COALESCE(json_extract(a.extra_json, '$.form'), '') AS form,
-            COALESCE(json_extract(a.extra_json, '$.campaigns'), '') AS campaigns,
-            json_extract(a.extra_json, '$.youth_participants') AS youth_participants,
-            COALESCE(json_extract(a.extra_json, '$.papers'), 0) AS papers,
-            COALESCE(json_extract(a.extra_json, '$.materials'), 0) AS materials,
-            COALESCE(json_extract(a.extra_json, '$.planned'), 0) AS planned,
+        f"""SELECT a.id, a.uuid, o.org_name,
+            {fields.stored_columns("activities", "a", sub=True)},
+            {fields.sub_extra_columns("activities", "a")},
+            COALESCE(u.name, '') AS unit_name,
             COALESCE((SELECT group_concat(q.name, '、') FROM json_each(a.person_uuids) j
                       JOIN sub_people q ON q.org_id = a.org_id AND q.uuid = j.value), '')
-                AS people_names,
-            a.description, a.notes
+                AS people_names
         FROM sub_activities a JOIN sub_orgs o ON o.id = a.org_id
             LEFT JOIN sub_units u ON u.org_id = a.org_id AND u.uuid = a.unit_uuid
         WHERE o.active = 1 AND o.year = {int(year or 0)} AND {where}

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kexie_desktop.core import fields
 from kexie_desktop.core.document import Block, Document, Signature
 from kexie_desktop.core.records import AWARD_LEVELS, UNIT_KINDS, split_list
 from kexie_desktop.core.store import Store
@@ -102,14 +103,9 @@ PLAN_PHRASES = {
     "人才举荐与表彰": "继续做好科技人才的发现、举荐和表彰",
     "对外交流": "继续开展对外交流与合作，学习借鉴先进经验",
 }
-OUTCOME_PHRASES = (
-    ("problems_solved", "解决技术攻关项目{}个"),
-    ("technologies_promoted", "推广新技术{}项"),
-    ("reports", "形成调研报告和建议{}篇"),
-    ("articles", "发表文章和信息{}篇"),
-    ("messages", "发送科普短信{}条"),
-)
-OUTCOME_NAMES = tuple(name for name, _ in OUTCOME_PHRASES)
+# The totals a summary states, with their phrases, as core/fields.py declares them.
+OUTCOME_FIELDS = tuple(fields.phrased("activities"))
+OUTCOME_NAMES = tuple(f.key for f in OUTCOME_FIELDS)
 # What weighs a line of work: problems solved, technologies and proposals — not the number of
 # messages or articles, which are counted in thousands for any 宣传 work.
 MAJOR_OUTCOMES = ("problems_solved", "technologies_promoted", "reports")
@@ -317,7 +313,7 @@ class _Year:
     awards: list[dict[str, Any]]
 
     def total(self, name: str, figures: dict[str, dict[str, Any]] | None = None) -> int:
-        return sum(_n(f[name]) for f in (self.figures if figures is None else figures).values())
+        return sum(_n(f.get(name)) for f in (self.figures if figures is None else figures).values())
 
 
 def compose_summary(
@@ -499,7 +495,11 @@ def default_opening(org: str, year: int, records: _Year, main: list[str]) -> str
             before = records.total("participants", records.previous)
             if records.previous and before and not unknown:
                 parts.append(change_phrase(people, before, "%"))
-        outcomes = _outcome_phrases({n: records.total(n) for n in OUTCOME_NAMES}, limit=3)
+        outcomes = _outcome_phrases(
+            {n: records.total(n) for n in OUTCOME_NAMES},
+            limit=3,
+            unknown={n: records.total(f"{n}_unknown") for n in OUTCOME_NAMES},
+        )
         sentences.append(_sentence("，".join([p for p in parts if p] + outcomes)))
     if records.awards:
         best = records.awards[0]
@@ -514,8 +514,19 @@ def default_opening(org: str, year: int, records: _Year, main: list[str]) -> str
     return "".join(sentences)
 
 
-def _outcome_phrases(values: dict[str, int], limit: int = 5) -> list[str]:
-    return [phrase.format(values[n]) for n, phrase in OUTCOME_PHRASES if values.get(n)][:limit]
+def _outcome_phrases(
+    values: dict[str, int], limit: int = 5, unknown: dict[str, int] | None = None
+) -> list[str]:
+    """「解决技术攻关项目3个」「投入活动经费1.5万元以上」: each total there is, in the declared
+    order; a total some records left unknown (不详) says 以上, and none is ever stated as 0."""
+    phrases = []
+    for f in OUTCOME_FIELDS:
+        value = values.get(f.key)
+        if not value or f.phrase is None:
+            continue
+        more = "以上" if unknown and unknown.get(f.key) else ""
+        phrases.append(f.phrase.text.format(fields.amount_text(f, value)) + more)
+    return phrases[:limit]
 
 
 # -- the sections ---------------------------------------------------------------------------
@@ -737,7 +748,9 @@ def _closing_figures(
     known = [_n(r["participants"]) for r in rows if r["participants"] is not None]
     people = sum(known)
     unknown = n - len(known)
-    outcomes = _outcome_phrases({name: sum(_n(r[name]) for r in rows) for name in OUTCOME_NAMES})
+    outcomes = _outcome_phrases(
+        {name: sum(_n(r.get(name)) for r in rows) for name in OUTCOME_NAMES}
+    )
     if daily:
         # The 日常工作 section's activities are already counted where they are named.
         return _sentence("一年来，" + "，".join(outcomes)) if outcomes else ""
@@ -817,7 +830,7 @@ def _subordinate_section(store: Store, year: int) -> _Section | None:
                 f"{noun}{_n(f['activities'])}次" for noun, f in zip(nouns, order[:5], strict=False)
             )
         outcomes = _outcome_phrases(
-            {name: sum(_n(f[name]) for f in figures) for name in OUTCOME_NAMES}
+            {name: sum(_n(f.get(name)) for f in figures) for name in OUTCOME_NAMES}
         )
         text = "，".join([text, *outcomes])
     digest = hashlib.sha1(repr((orgs, figures)).encode()).hexdigest()[:16]

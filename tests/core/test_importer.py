@@ -246,9 +246,15 @@ def test_the_template_example_rows_are_skipped_and_the_clerks_rows_imported(
 
     # The clerk fills the sheets below the examples and forgets to delete them.
     book = load_workbook(path)
-    book["基层组织"].append(["青江纸业科协", "企业科协", "2001-05-01", "李红", "", 30, "否", ""])
-    book["活动"].append(["技术讲座", "学术交流", "2025-05-01", None, "青江纸业科协", None, None,
-                        None, 30, "否", None, None])  # fmt: skip
+
+    def fill(sheet: str, **cells: object) -> None:
+        headers = [c.value for c in book[sheet][1]]
+        book[sheet].append([cells.get(str(h)) for h in headers])
+
+    fill("基层组织", 单位名称="青江纸业科协", 类型="企业科协", 成立日期="2001-05-01", 联系人="李红",
+         会员人数=30, 本年新建="否")  # fmt: skip
+    fill("活动", 活动名称="技术讲座", 类别="学术交流", 开始日期="2025-05-01", 主办单位="青江纸业科协",
+         参加人次=30, 重点="否")  # fmt: skip
     book.save(path)
     plan = check(store, path)
     assert plan.problems == []
