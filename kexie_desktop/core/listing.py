@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kexie_desktop.core.records import AWARD_LEVELS, CATEGORIES, half_width
+from kexie_desktop.core import fields
+from kexie_desktop.core.records import half_width
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -193,31 +194,22 @@ class Listing:
         return statements
 
 
-_UNIT_KEY = "COALESCE(u.name_key, u.name, '')"
-
-
-def _in_report_order(expr: str, values: tuple[str, ...]) -> str:
-    """Sorted as the year-end report lists them (组织建设 first), not in Unicode order; a value
-    from outside the list after them."""
-    cases = " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(values))
-    return f"(CASE {expr} {cases} ELSE {len(values)} END)"
+def _columns(table: str, alias: str) -> tuple[Column, ...]:
+    """A list's columns, as core/fields.py declares them: header, SQL, sort and search."""
+    columns = []
+    for f in fields.listed(table):
+        spec = f.listed
+        assert spec is not None
+        sql = spec.sql or f"{alias}.{f.key}"
+        columns.append(Column(f.list_key, f.list_header, sql, spec.searchable, spec.sort_sql))
+    return tuple(columns)
 
 
 ACTIVITIES = Listing(
     table="activities",
     alias="a",
     joins="LEFT JOIN units u ON u.id = a.unit_id",
-    columns=(
-        Column("start_date", "日期", "a.start_date"),
-        Column("title", "活动名称", "a.title"),
-        Column(
-            "category", "类别", "a.category", sort_sql=_in_report_order("a.category", CATEGORIES)
-        ),
-        Column("unit_name", "主办单位", "COALESCE(u.name, '')", sort_sql=_UNIT_KEY),
-        Column("place", "地点", "a.place"),
-        Column("participants", "参加人次", "a.participants", searchable=False),
-        Column("highlight", "重点", "a.highlight", searchable=False),
-    ),
+    columns=_columns("activities", "a"),
     default_order=(("start_date", True),),
     year_key="start_date",
     # The people involved: searching 张三 finds the activities 张三 took part in.
@@ -242,18 +234,7 @@ PEOPLE = Listing(
     table="people",
     alias="p",
     joins="LEFT JOIN units u ON u.id = p.unit_id",
-    columns=(
-        Column("name", "姓名", "p.name", sort_sql="COALESCE(p.name_key, p.name)"),
-        Column("gender", "性别", "p.gender"),
-        Column("birth_date", "出生日期", "p.birth_date"),
-        Column("unit_name", "单位", "COALESCE(u.name, '')", sort_sql=_UNIT_KEY),
-        Column("title", "职称", "p.title"),
-        Column("education", "学历", "p.education"),
-        Column("roles", "身份", "p.roles"),
-        Column("phone", "联系电话", "p.phone"),
-        Column("id_number", "公民身份号码", "p.id_number", searchable=False),
-        Column("status", "状态", "p.status"),
-    ),
+    columns=_columns("people", "p"),
     default_order=(("name", False),),
     extra_search=("p.speciality",),
     dependencies=(renamed("units", "p.unit_id"),),
@@ -263,19 +244,7 @@ AWARDS = Listing(
     table="awards",
     alias="w",
     joins="LEFT JOIN people p ON p.id = w.person_id LEFT JOIN units u ON u.id = w.unit_id",
-    columns=(
-        Column("award_date", "获奖日期", "w.award_date"),
-        Column("name", "奖项名称", "w.name"),
-        Column("level", "级别", "w.level", sort_sql=_in_report_order("w.level", AWARD_LEVELS)),
-        Column(
-            "winner",
-            "获奖者",
-            "COALESCE(p.name, u.name, NULLIF(w.team, ''), '')",
-            sort_sql="COALESCE(p.name_key, u.name_key, w.team_key, w.team, '')",
-        ),
-        Column("issuer", "颁发单位", "w.issuer"),
-        Column("certificate_no", "证书编号", "w.certificate_no"),
-    ),
+    columns=_columns("awards", "w"),
     default_order=(("award_date", True),),
     year_key="award_date",
     dependencies=(
@@ -289,21 +258,7 @@ UNITS = Listing(
     table="units",
     alias="n",
     joins="",
-    columns=(
-        Column("name", "单位名称", "n.name", sort_sql="COALESCE(n.name_key, n.name)"),
-        Column("kind", "类型", "n.kind"),
-        Column("established_date", "成立日期", "n.established_date"),
-        Column("contact_person", "联系人", "n.contact_person"),
-        Column("contact_phone", "联系电话", "n.contact_phone"),
-        Column("member_count", "会员人数", "n.member_count", searchable=False),
-        Column(
-            "people_count",
-            "在册人员",
-            "(SELECT count(*) FROM people q WHERE q.unit_id = n.id AND q.status = '在册')",
-            searchable=False,
-        ),
-        Column("founded_this_year", "本年新建", "n.founded_this_year", searchable=False),
-    ),
+    columns=_columns("units", "n"),
     default_order=(("name", False),),
     materialized=False,
 )

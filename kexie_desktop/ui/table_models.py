@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from kexie_desktop.core import fields
 from kexie_desktop.core.listing import LISTINGS, Listing
 from kexie_desktop.core.privacy import mask_id_number, mask_phone
 from kexie_desktop.core.records import Activity, Award, Person, Record, Unit
@@ -39,7 +40,6 @@ class RecordTableModel(QAbstractTableModel):
     """Base of the four models; subclasses name their record type and column constants."""
 
     RECORD_TYPE: ClassVar[type[Record]]
-    NUMERIC_KEYS: ClassVar[frozenset[str]] = frozenset()
     # Emitted after every reload, with (shown, total) counts for the status line.
     counts_changed = Signal(int, int)
 
@@ -60,6 +60,18 @@ class RecordTableModel(QAbstractTableModel):
         self.loaded = False
         self._data_version = -1
         self._reload_pending = False
+        # By column key, from the declarations (core/fields.py): what is right-aligned, and
+        # what is money (shown as yuan).
+        declared = {f.list_key: f for f in fields.listed(self.listing.table)}
+        self.numeric_keys = frozenset(
+            k for k, f in declared.items() if f.kind in fields.NUMERIC_KINDS | {fields.COMPUTED}
+        )
+        self.money_keys = frozenset(k for k, f in declared.items() if f.kind == fields.MONEY)
+        self._keys = [c.key for c in self.listing.columns]
+
+    def column_of(self, key: str) -> int:
+        """The column showing this key (a list's columns are known by key, never by number)."""
+        return self._keys.index(key)
 
     # -- what is shown -------------------------------------------------------------------
 
@@ -181,7 +193,7 @@ class RecordTableModel(QAbstractTableModel):
                 return None
         column = self.listing.columns[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.key in self.NUMERIC_KEYS:
+            if column.key in self.numeric_keys:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if role not in (
@@ -298,6 +310,8 @@ class RecordTableModel(QAbstractTableModel):
     def display(self, key: str, value: Any) -> str:
         if value is None:
             return ""
+        if key in self.money_keys:
+            return fields.yuan_text(int(value), grouped=True)
         return str(value)
 
     def foreground(self, row: dict[str, Any]) -> QBrush | None:
@@ -306,17 +320,13 @@ class RecordTableModel(QAbstractTableModel):
 
 class ActivitiesModel(RecordTableModel):
     RECORD_TYPE = Activity
-    COL_DATE, COL_TITLE, COL_CATEGORY, COL_UNIT, COL_PLACE, COL_PARTICIPANTS, COL_HIGHLIGHT = range(
-        7
-    )
-    # The paper clip: how many attachments, after the listing's own columns. Counted per page of
-    # rows on screen (one indexed query for 200 ids), not kept in the list table.
-    COL_ATTACHMENTS = 7
-    NUMERIC_KEYS = frozenset({"participants"})
 
     def __init__(self, store: Store, parent: Any = None):
         super().__init__(store, parent)
         self.missing_evidence_only = False
+        # The paper clip: how many attachments, after the listing's own columns. Counted per
+        # page of rows on screen (one indexed query for 200 ids), not kept in the list table.
+        self.attachments_column = len(self.listing.columns)
 
     def set_missing_evidence_only(self, only: bool) -> None:
         """Show only the activities lacking an attachment of a required kind (照片、签到表)."""
@@ -349,7 +359,7 @@ class ActivitiesModel(RecordTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and section == self.COL_ATTACHMENTS:
+        if orientation == Qt.Orientation.Horizontal and section == self.attachments_column:
             if role == Qt.ItemDataRole.DisplayRole:
                 return "附件"
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -358,7 +368,7 @@ class ActivitiesModel(RecordTableModel):
         return super().headerData(section, orientation, role)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.column() != self.COL_ATTACHMENTS:
+        if not index.isValid() or index.column() != self.attachments_column:
             return super().data(index, role)
         if not (0 <= index.row() < self._count):
             return None
@@ -393,18 +403,6 @@ class ActivitiesModel(RecordTableModel):
 
 class PeopleModel(RecordTableModel):
     RECORD_TYPE = Person
-    (
-        COL_NAME,
-        COL_GENDER,
-        COL_BIRTH,
-        COL_UNIT,
-        COL_TITLE,
-        COL_EDUCATION,
-        COL_ROLES,
-        COL_PHONE,
-        COL_ID_NUMBER,
-        COL_STATUS,
-    ) = range(10)
 
     def display(self, key: str, value: Any) -> str:
         if value and not self.show_full_private:
@@ -422,22 +420,10 @@ class PeopleModel(RecordTableModel):
 
 class AwardsModel(RecordTableModel):
     RECORD_TYPE = Award
-    COL_DATE, COL_NAME, COL_LEVEL, COL_WINNER, COL_ISSUER, COL_CERTIFICATE = range(6)
 
 
 class UnitsModel(RecordTableModel):
     RECORD_TYPE = Unit
-    (
-        COL_NAME,
-        COL_KIND,
-        COL_ESTABLISHED,
-        COL_CONTACT,
-        COL_PHONE,
-        COL_MEMBERS,
-        COL_PEOPLE,
-        COL_NEW,
-    ) = range(8)
-    NUMERIC_KEYS = frozenset({"member_count", "people_count"})
     # The year selected in the window: 本年新建 is about that year.
     selected_year: int | None = None
 
@@ -445,7 +431,7 @@ class UnitsModel(RecordTableModel):
         if year != self.selected_year:
             self.selected_year = year
             if self._count:
-                column = self.COL_NEW
+                column = self.column_of("founded_this_year")
                 self.dataChanged.emit(self.index(0, column), self.index(self._count - 1, column))
 
     def cell_text(self, key: str, row: dict[str, Any]) -> str:

@@ -201,7 +201,7 @@ def test_activity_list_shows_the_paper_clip_and_filters_missing_evidence(
     model.reload()
     qtmodeltester.check(model, force_py=True)
     clips = {
-        model.data(model.index(r, 0), IdRole): model.data(model.index(r, model.COL_ATTACHMENTS))
+        model.data(model.index(r, 0), IdRole): model.data(model.index(r, model.attachments_column))
         for r in range(model.rowCount())
     }
     assert clips[first] == "📎2" and clips[second] == "📎1"

@@ -47,12 +47,14 @@ def test_every_model_passes_the_model_tester(
 def test_headers_are_chinese(demo_store: Store) -> None:
     model = _loaded(ActivitiesModel(demo_store))
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["日期", "活动名称", "类别", "主办单位", "地点", "参加人次", "重点", "附件"]
+    assert headers == [
+        "日期", "活动名称", "类别", "主办单位", "地点", "参加人次", "重点", "经费（元）", "附件",
+    ]  # fmt: skip
 
 
 def test_record_role_returns_the_record(demo_store: Store) -> None:
     model = _loaded(PeopleModel(demo_store))
-    index = model.index(3, PeopleModel.COL_NAME)
+    index = model.index(3, model.column_of("name"))
     record = model.data(index, RecordRole)
     assert isinstance(record, Person)
     assert record.id == model.data(index, IdRole)
@@ -78,13 +80,13 @@ def test_sorting_is_done_by_the_database(store: Store) -> None:
     for day in ("2025-03-01", "2025-01-01", "2025-02-01"):
         store.save(Activity(title=day, category="其他", start_date=day))
     model = _loaded(ActivitiesModel(store))
-    model.sort(ActivitiesModel.COL_DATE, Qt.SortOrder.AscendingOrder)
+    model.sort(model.column_of("start_date"), Qt.SortOrder.AscendingOrder)
     assert [model.data(model.index(r, 0)) for r in range(3)] == [
         "2025-01-01",
         "2025-02-01",
         "2025-03-01",
     ]
-    model.sort(ActivitiesModel.COL_DATE, Qt.SortOrder.DescendingOrder)
+    model.sort(model.column_of("start_date"), Qt.SortOrder.DescendingOrder)
     assert [model.data(model.index(r, 0)) for r in range(3)] == [
         "2025-03-01",
         "2025-02-01",
@@ -107,7 +109,7 @@ def test_rows_beyond_the_first_page_are_fetched(store: Store) -> None:
         for i in range(650):
             store.save(Activity(title=f"活动{i:04d}", category="其他", start_date="2025-01-01"))
     model = _loaded(ActivitiesModel(store))
-    model.sort(ActivitiesModel.COL_TITLE, Qt.SortOrder.AscendingOrder)
+    model.sort(model.column_of("title"), Qt.SortOrder.AscendingOrder)
     assert model.data(model.index(0, 1)) == "活动0000"
     assert model.data(model.index(649, 1)) == "活动0649"
     assert model.data(model.index(401, 1)) == "活动0401"
@@ -117,20 +119,20 @@ def test_private_numbers_are_masked_unless_asked(store: Store) -> None:
     store.save(Person(name="王芳", id_number="11010519491231002X", phone="13812345678"))
     store.save(Unit(name="甲", kind="学会", contact_phone="13912345678"))
     people = _loaded(PeopleModel(store))
-    assert people.data(people.index(0, PeopleModel.COL_ID_NUMBER)) == "110105********002X"
-    assert people.data(people.index(0, PeopleModel.COL_PHONE)) == "138****5678"
+    assert people.data(people.index(0, people.column_of("id_number"))) == "110105********002X"
+    assert people.data(people.index(0, people.column_of("phone"))) == "138****5678"
     people.set_show_full_private(True)
-    assert people.data(people.index(0, PeopleModel.COL_ID_NUMBER)) == "11010519491231002X"
+    assert people.data(people.index(0, people.column_of("id_number"))) == "11010519491231002X"
     units = _loaded(UnitsModel(store))
-    assert units.data(units.index(0, UnitsModel.COL_PHONE)) == "139****5678"
+    assert units.data(units.index(0, units.column_of("contact_phone"))) == "139****5678"
 
 
 def test_display_words(store: Store) -> None:
     store.save(Activity(title="x", category="其他", start_date="2025-01-01", highlight=True,
                         description="说明。"))  # fmt: skip
     model = _loaded(ActivitiesModel(store))
-    assert model.data(model.index(0, ActivitiesModel.COL_HIGHLIGHT)) == "★ 重点"
-    assert model.data(model.index(0, ActivitiesModel.COL_UNIT)) == "本会"
+    assert model.data(model.index(0, model.column_of("highlight"))) == "★ 重点"
+    assert model.data(model.index(0, model.column_of("unit_name"))) == "本会"
 
 
 def test_a_model_reads_nothing_until_loaded(store: Store) -> None:

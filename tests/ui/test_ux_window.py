@@ -293,13 +293,12 @@ def test_help_shows_the_clerk_guide(window: MainWindow) -> None:
 
 def test_categories_sort_in_report_order(window: MainWindow) -> None:
     from kexie_desktop.core.records import CATEGORIES
-    from kexie_desktop.ui.table_models import ActivitiesModel
 
     tab = window.activities_tab
     window.show_tab(tab)
-    tab.view.sortByColumn(ActivitiesModel.COL_CATEGORY, Qt.SortOrder.AscendingOrder)
+    tab.view.sortByColumn(tab.model.column_of("category"), Qt.SortOrder.AscendingOrder)
     shown = [
-        tab.model.data(tab.model.index(r, ActivitiesModel.COL_CATEGORY))
+        tab.model.data(tab.model.index(r, tab.model.column_of("category")))
         for r in range(tab.model.rowCount())
     ]
     assert len(set(shown)) > 2
@@ -307,7 +306,6 @@ def test_categories_sort_in_report_order(window: MainWindow) -> None:
 
 
 def test_filters_beside_the_search_box(window: MainWindow, demo_store: Store) -> None:
-    from kexie_desktop.ui.table_models import ActivitiesModel
 
     tab = window.activities_tab
     window.show_tab(tab)
@@ -315,7 +313,7 @@ def test_filters_beside_the_search_box(window: MainWindow, demo_store: Store) ->
     combo = tab.filter_combos["category"]
     combo.setCurrentIndex(combo.findData("学术交流"))
     shown = {
-        tab.model.data(tab.model.index(r, ActivitiesModel.COL_CATEGORY))
+        tab.model.data(tab.model.index(r, tab.model.column_of("category")))
         for r in range(tab.model.rowCount())
     }
     assert shown == {"学术交流"} and 0 < tab.model.rowCount() < total
@@ -327,7 +325,7 @@ def test_filters_beside_the_search_box(window: MainWindow, demo_store: Store) ->
     assert units.itemText(1) == "本会"
     units.setCurrentIndex(1)
     assert all(
-        tab.model.data(tab.model.index(r, ActivitiesModel.COL_UNIT)) == "本会"
+        tab.model.data(tab.model.index(r, tab.model.column_of("unit_name"))) == "本会"
         for r in range(tab.model.rowCount())
     )
     assert "主办单位＝本会" in window.status_label.text()
@@ -361,7 +359,6 @@ def test_filters_beside_the_search_box(window: MainWindow, demo_store: Store) ->
 def test_founded_this_year_follows_the_selected_year(
     demo_store: Store, data_dir: Path, qtbot: Any
 ) -> None:
-    from kexie_desktop.ui.table_models import UnitsModel
 
     demo_store.save(Unit(name="甲新科协", kind="企业科协", established_date="2024-05-01"))
     demo_store.save(Unit(name="乙老科协", kind="老科协", established_date="2019-05-01",
@@ -375,7 +372,7 @@ def test_founded_this_year_follows_the_selected_year(
     def new(name: str) -> str:
         row = next(r for r in range(tab.model.rowCount())
                    if tab.model.data(tab.model.index(r, 0)) == name)  # fmt: skip
-        return tab.model.data(tab.model.index(row, UnitsModel.COL_NEW))
+        return tab.model.data(tab.model.index(row, tab.model.column_of("founded_this_year")))
 
     win.show_year(2024)
     assert new("甲新科协") == "是" and new("乙老科协") == ""

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from kexie_desktop.core.records import CATEGORIES, Record
 from kexie_desktop.ui.table_models import ActivitiesModel
@@ -15,17 +15,12 @@ class ActivitiesTab(RecordTab):
     UNIT_WORD = "项"
     FILTERS = (("category", "类别", CATEGORIES), ("unit_name", "主办单位", ()))
     SEARCH_HINT = "搜索活动名称、类别、单位、地点、参与人员"
-    STRETCH_COLUMN = ActivitiesModel.COL_TITLE
-    NAME_COLUMN = ActivitiesModel.COL_TITLE
-    COLUMN_WIDTHS: ClassVar[dict[int, int]] = {
-        ActivitiesModel.COL_DATE: 100,
-        ActivitiesModel.COL_CATEGORY: 110,
-        ActivitiesModel.COL_UNIT: 200,
-        ActivitiesModel.COL_PLACE: 150,
-        ActivitiesModel.COL_PARTICIPANTS: 80,
-        ActivitiesModel.COL_HIGHLIGHT: 70,
-        ActivitiesModel.COL_ATTACHMENTS: 60,
-    }
+    STRETCH_KEY = "title"
+    NAME_KEY = "title"
+
+    def declared_widths(self) -> dict[int, int]:
+        assert isinstance(self.model, ActivitiesModel)
+        return {**super().declared_widths(), self.model.attachments_column: 60}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from kexie_desktop.core.records import AWARD_LEVELS, Record
 from kexie_desktop.ui.table_models import AwardsModel
@@ -15,15 +15,8 @@ class AwardsTab(RecordTab):
     UNIT_WORD = "项"
     FILTERS = (("level", "级别", AWARD_LEVELS),)
     SEARCH_HINT = "搜索奖项、获奖者、颁发单位"
-    STRETCH_COLUMN = AwardsModel.COL_NAME
-    NAME_COLUMN = AwardsModel.COL_NAME
-    COLUMN_WIDTHS: ClassVar[dict[int, int]] = {
-        AwardsModel.COL_DATE: 100,
-        AwardsModel.COL_LEVEL: 70,
-        AwardsModel.COL_WINNER: 220,
-        AwardsModel.COL_ISSUER: 200,
-        AwardsModel.COL_CERTIFICATE: 130,
-    }
+    STRETCH_KEY = "name"
+    NAME_KEY = "name"
 
     def make_dialog(self, record: Record | None) -> RecordDialog:  # type: ignore[type-arg]
         # Imported on first use: the form and its widgets are not needed to show the window.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from kexie_desktop.core.records import PERSON_STATUSES, TITLES, Record
 from kexie_desktop.ui.table_models import PeopleModel
@@ -19,19 +19,8 @@ class PeopleTab(RecordTab):
         ("status", "状态", PERSON_STATUSES),
     )
     SEARCH_HINT = "搜索姓名、单位、职称、身份、电话"
-    STRETCH_COLUMN = PeopleModel.COL_UNIT
-    NAME_COLUMN = PeopleModel.COL_NAME
-    COLUMN_WIDTHS: ClassVar[dict[int, int]] = {
-        PeopleModel.COL_NAME: 90,
-        PeopleModel.COL_GENDER: 50,
-        PeopleModel.COL_BIRTH: 100,
-        PeopleModel.COL_TITLE: 70,
-        PeopleModel.COL_EDUCATION: 90,
-        PeopleModel.COL_ROLES: 150,
-        PeopleModel.COL_PHONE: 120,
-        PeopleModel.COL_ID_NUMBER: 170,
-        PeopleModel.COL_STATUS: 50,
-    }
+    STRETCH_KEY = "unit_name"
+    NAME_KEY = "name"
 
     def add_menu_actions(self, menu: object, count: int) -> None:
         from PySide6.QtWidgets import QMenu

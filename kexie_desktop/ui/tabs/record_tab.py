@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kexie_desktop.core import fields
 from kexie_desktop.core.records import Record
 from kexie_desktop.core.store import Store, StoreError
 from kexie_desktop.ui.table_models import IdRole, RecordRole, RecordTableModel
@@ -48,10 +49,11 @@ class RecordTab(QWidget):
     MODEL_TYPE: ClassVar[type[RecordTableModel]]
     UNIT_WORD: ClassVar[str] = "项"
     SEARCH_HINT: ClassVar[str] = "搜索"
-    COLUMN_WIDTHS: ClassVar[dict[int, int]] = {}
-    STRETCH_COLUMN: ClassVar[int] = 1
-    # The column that names a record (its title, a person's name) in messages.
-    NAME_COLUMN: ClassVar[int] = 0
+    # The column that takes the room left (by key), and the one that names a record (its
+    # title, a person's name) in messages. The other columns' widths are declared with their
+    # fields (core/fields.py).
+    STRETCH_KEY: ClassVar[str] = "name"
+    NAME_KEY: ClassVar[str] = "name"
     # Drop-downs beside the search box: (column key, label, fixed choices or () for the
     # names of the units).
     FILTERS: ClassVar[tuple[tuple[str, str, tuple[str, ...]], ...]] = ()
@@ -75,6 +77,9 @@ class RecordTab(QWidget):
         self.store = store
         self.kind_label = self.MODEL_TYPE.RECORD_TYPE.KIND_LABEL
         self.model = self.MODEL_TYPE(store, self)
+        self.stretch_column = self.model.column_of(self.STRETCH_KEY)
+        self.name_column = self.model.column_of(self.NAME_KEY)
+        self.column_widths = self.declared_widths()
         self.model.counts_changed.connect(self._update_status)
 
         self.search_edit = QLineEdit()
@@ -107,9 +112,9 @@ class RecordTab(QWidget):
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in self.COLUMN_WIDTHS.items():
+        for column, width in self.column_widths.items():
             header.resizeSection(column, width)
-        header.setSectionResizeMode(self.STRETCH_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(self.stretch_column, QHeaderView.ResizeMode.Stretch)
         # Only the rows on screen are measured when columns are fitted to their text.
         self.view.verticalHeader().setResizeContentsPrecision(0)
         # The list's own order, with its arrow: dates newest first, names 拼音 A to Z.
@@ -412,6 +417,14 @@ class RecordTab(QWidget):
 
     # -- columns ---------------------------------------------------------------------------
 
+    def declared_widths(self) -> dict[int, int]:
+        """Column → width in pixels, from the fields' declarations."""
+        return {
+            self.model.column_of(f.list_key): f.listed.width
+            for f in fields.listed(self.model.listing.table)
+            if f.listed and f.listed.width
+        }
+
     def fit_columns(self) -> None:
         """Columns as wide as the text of the first screen of rows needs (within reason), the
         name column taking what is left: at 1920 px nothing is cut, at 1024 px nothing is lost
@@ -419,16 +432,16 @@ class RecordTab(QWidget):
         header = self.view.horizontalHeader()
         widths: dict[int, int] = {}
         for column in range(self.model.columnCount()):
-            if column == self.STRETCH_COLUMN:
+            if column == self.stretch_column:
                 continue
             wanted = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
-            base = self.COLUMN_WIDTHS.get(column, 100)
+            base = self.column_widths.get(column, 100)
             widths[column] = min(max(wanted, min(base, 90)), max(base, 280))
         # The name column keeps at least a third of the width; on a small screen the other
         # columns go back to their usual widths (the clerk can still drag them wider).
         room = self.view.viewport().width() - self.view.viewport().width() // 3
         if sum(widths.values()) > room:
-            widths = {c: self.COLUMN_WIDTHS.get(c, min(w, 100)) for c, w in widths.items()}
+            widths = {c: self.column_widths.get(c, min(w, 100)) for c, w in widths.items()}
         for column, width in widths.items():
             header.resizeSection(column, width)
         self._fitted = True
@@ -440,7 +453,7 @@ class RecordTab(QWidget):
         if isinstance(state, QByteArray) and not state.isEmpty():
             header = self.view.horizontalHeader()
             if header.restoreState(state):
-                header.setSectionResizeMode(self.STRETCH_COLUMN, QHeaderView.ResizeMode.Stretch)
+                header.setSectionResizeMode(self.stretch_column, QHeaderView.ResizeMode.Stretch)
                 self._fitted = True
 
     # -- records -------------------------------------------------------------------------
@@ -507,7 +520,7 @@ class RecordTab(QWidget):
     def delete_message(self, ids: list[int]) -> str:
         if len(ids) == 1:
             row = self.model.row_of(ids[0])
-            name = self.model.data(self.model.index(row, self.NAME_COLUMN)) if row >= 0 else ""
+            name = self.model.data(self.model.index(row, self.name_column)) if row >= 0 else ""
             text = f"确定删除{self.kind_label}“{name}”吗？"
         else:
             text = f"确定删除选中的 {len(ids)} {self.UNIT_WORD}{self.kind_label}吗？"
@@ -525,7 +538,7 @@ class RecordTab(QWidget):
         """删除人员“张三” or 删除3位人员: the words 撤销 and 重做 show."""
         if len(ids) == 1:
             row = self.model.row_of(ids[0])
-            name = self.model.data(self.model.index(row, self.NAME_COLUMN)) if row >= 0 else ""
+            name = self.model.data(self.model.index(row, self.name_column)) if row >= 0 else ""
             return f"删除{self.kind_label}“{name}”"
         measure = "名" if self.UNIT_WORD == "人" else self.UNIT_WORD  # 3名人员, not 3人人员
         return f"删除{len(ids)}{measure}{self.kind_label}"

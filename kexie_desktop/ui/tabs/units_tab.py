@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from kexie_desktop.core.records import UNIT_KINDS, Record
 from kexie_desktop.ui.table_models import UnitsModel
@@ -15,17 +15,8 @@ class UnitsTab(RecordTab):
     UNIT_WORD = "个"
     FILTERS = (("kind", "类型", UNIT_KINDS),)
     SEARCH_HINT = "搜索单位名称、类型、联系人"
-    STRETCH_COLUMN = UnitsModel.COL_NAME
-    NAME_COLUMN = UnitsModel.COL_NAME
-    COLUMN_WIDTHS: ClassVar[dict[int, int]] = {
-        UnitsModel.COL_KIND: 120,
-        UnitsModel.COL_ESTABLISHED: 100,
-        UnitsModel.COL_CONTACT: 90,
-        UnitsModel.COL_PHONE: 120,
-        UnitsModel.COL_MEMBERS: 80,
-        UnitsModel.COL_PEOPLE: 80,
-        UnitsModel.COL_NEW: 70,
-    }
+    STRETCH_KEY = "name"
+    NAME_KEY = "name"
 
     def make_dialog(self, record: Record | None) -> RecordDialog:  # type: ignore[type-arg]
         # Imported on first use: the form and its widgets are not needed to show the window.
