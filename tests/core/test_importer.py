@@ -253,8 +253,8 @@ def test_the_template_example_rows_are_skipped_and_the_clerks_rows_imported(
 
     fill("基层组织", 单位名称="青江纸业科协", 类型="企业科协", 成立日期="2001-05-01", 联系人="李红",
          会员人数=30, 本年新建="否")  # fmt: skip
-    fill("活动", 活动名称="技术讲座", 类别="学术交流", 开始日期="2025-05-01", 主办单位="青江纸业科协",
-         参加人次=30, 重点="否")  # fmt: skip
+    fill("活动", 活动名称="技术讲座", 类别="学术交流", 开始日期="2025-05-01",
+         主办单位="青江纸业科协", 参加人次=30, 重点="否")  # fmt: skip
     book.save(path)
     plan = check(store, path)
     assert plan.problems == []
