@@ -232,17 +232,6 @@ class Position:
 
 RECORD_TYPES: dict[str, type[Record]] = {cls.TABLE: cls for cls in (Unit, Person, Activity, Award)}
 
-# The outcome figures of an activity, with the words a summary uses for them.
-OUTCOME_FIELDS = {
-    "reports": "调研报告/建议",
-    "problems_solved": "攻关项目",
-    "technologies_promoted": "推广新技术",
-    "articles": "发表文章/信息",
-    "messages": "短信条数",
-    "papers": "交流论文",
-    "materials": "发放资料",
-}
-
 
 @dataclass
 class Profile:

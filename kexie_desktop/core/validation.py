@@ -114,12 +114,9 @@ def label(field_name: str, table: str = "") -> str:
     return field_name
 
 
-_PHONE_CHARS = {ord("０") + i: ord("0") + i for i in range(10)}
-_PHONE_CHARS[ord("－")] = ord("-")
-
-
 def normalize_phone(text: str) -> str:
-    cleaned = "".join(text.translate(_PHONE_CHARS).split())
+    # Full-width digits through the one table of records.half_width; the full-width dash too.
+    cleaned = "".join(half_width(text).replace("－", "-").split())
     if cleaned.startswith("+86"):
         cleaned = cleaned[3:]
     return cleaned

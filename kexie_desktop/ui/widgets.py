@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -101,40 +100,14 @@ class OptionalDateEdit(QWidget):
         self.line.setText(text or "")
 
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-_DAY_PATTERN = re.compile(r"^(\d{1,2})[-./月](\d{1,2})日?$")
-_MONTH_PATTERNS = (re.compile(r"^(\d{4})[-./年](\d{1,2})月?$"), re.compile(r"^(\d{4})(\d{2})$"))
-
-
 def parse_date_text(text: str, *, allow_month: bool = False, year: int | None = None) -> str | None:
     """2025-3-5 / 2025.3.5 / 2025/3/5 / 2025年3月5日 / 20250305 → 2025-03-05; None if no date.
-    With `year`, a day without one (3.5, 3-5, 3月8日) is taken in that year."""
-    text = text.strip().translate(_FULL_WIDTH_DIGITS)
-    if year is not None:
-        match = _DAY_PATTERN.match(text)
-        if match:
-            month, day = (int(g) for g in match.groups())
-            date = QDate(year, month, day)
-            return date.toString("yyyy-MM-dd") if date.isValid() else None
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            date = QDate(year, month, day)
-            return date.toString("yyyy-MM-dd") if date.isValid() else None
-    if allow_month:
-        for pattern in _MONTH_PATTERNS:
-            match = pattern.match(text)
-            if match:
-                year, month = (int(g) for g in match.groups())
-                return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
-    return None
+    With `year`, a day without one (3.5, 3-5, 3月8日) is taken in that year. The importer's
+    parser: a date the form takes is a date an import takes, and the other way round."""
+    from kexie_desktop.core.importing.values import parse_date
 
-
-_FULL_WIDTH_DIGITS = {ord("０") + i: ord("0") + i for i in range(10)}
+    found = parse_date(text, allow_month=allow_month, year=year)
+    return found if isinstance(found, str) else None
 
 
 def make_choice_combo(

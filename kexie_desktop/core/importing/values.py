@@ -191,6 +191,8 @@ _MONTH_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})$"),
 )
 _YEAR_ONLY = re.compile(r"^(\d{4})年?$")
+# A day without its year (3.5, 3-5, 3月8日), as a form takes it in the year being worked on.
+_DAY_ONLY = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})[日号]?$")
 
 
 def _year_problem(shown: str) -> Problem:
@@ -281,8 +283,12 @@ def _date_from_number(value: int | float, allow_month: bool, datemode: int) -> s
     return Problem(f"“{shown}”不是有效的年月")
 
 
-def _date_from_text(text: str, allow_month: bool) -> str | Problem:
+def _date_from_text(text: str, allow_month: bool, year: int | None = None) -> str | Problem:
     compact = _TIME_TAIL.sub("", text.translate(_DATE_PUNCT)).replace(" ", "")
+    if year is not None:
+        match = _DAY_ONLY.match(compact)
+        if match:
+            return _make_date(year, int(match[1]), int(match[2]), text)
     for pattern in _FULL_DATE_PATTERNS:
         match = pattern.match(compact)
         if match:
@@ -299,13 +305,14 @@ def _date_from_text(text: str, allow_month: bool) -> str | Problem:
 
 
 def parse_date(
-    value: object, *, allow_month: bool = False, datemode: int = 0
+    value: object, *, allow_month: bool = False, datemode: int = 0, year: int | None = None
 ) -> str | Problem | None:
     """An ISO date "2025-03-05", or with `allow_month` also a year and month "1975-03".
 
     Numbers are Excel serial days (1900 date system, or 1904 when `datemode` is 1 as xlrd
     reports it), except a bare year, YYYYMM and YYYYMMDD, and with `allow_month` a year.month
     such as 1975.03. The number 1975.1 is a Problem: it is also what 1975.10 becomes.
+    With `year` (a form's year being worked on), a day typed without one (3.5) is in it.
     """
     if value is None:
         return None
@@ -322,7 +329,7 @@ def parse_date(
     text = parse_text(value)
     if not text:
         return None
-    return _date_from_text(text, allow_month)
+    return _date_from_text(text, allow_month, year)
 
 
 # --------------------------------------------------------------------------- gender

@@ -15,16 +15,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kexie_desktop.core import fields
 from kexie_desktop.core.records import (
     ACTIVITY_FORMS,
     AUDIENCES,
     CAMPAIGNS,
     CATEGORIES,
     CATEGORY_HINTS,
-    OUTCOME_FIELDS,
     Activity,
 )
 from kexie_desktop.ui.attachments_panel import AttachmentsPanel
+from kexie_desktop.ui.dialogs.field_widgets import count_spin
 from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 from kexie_desktop.ui.widgets import (
     CheckGroup,
@@ -35,15 +36,6 @@ from kexie_desktop.ui.widgets import (
     make_choice_combo,
     set_combo_value,
 )
-
-_MAX_COUNT = 10_000_000
-
-
-def _spin() -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(0, _MAX_COUNT)
-    spin.setGroupSeparatorShown(False)
-    return spin
 
 
 class ActivityDialog(RecordDialog[Activity]):
@@ -73,18 +65,10 @@ class ActivityDialog(RecordDialog[Activity]):
         self.add_field("place", self.place_edit)
         self.audience_group = CheckGroup(AUDIENCES, columns=4)
         self.add_field("audience", self.audience_group)
-        self.participants_spin = _spin()
         # Unknown is its own value (不详, stored as NULL): never written or summed as 0.
-        self.participants_spin.setMinimum(-1)
-        self.participants_spin.setSpecialValueText("不详")
-        self.participants_spin.setSuffix(" 人次")
-        self.participants_spin.setValue(-1)
+        self.participants_spin = count_spin(unknown=True, suffix=" 人次")
         self.add_field("participants", self.participants_spin)
-        self.youth_spin = _spin()
-        self.youth_spin.setMinimum(-1)
-        self.youth_spin.setSpecialValueText("不详")
-        self.youth_spin.setSuffix(" 人次")
-        self.youth_spin.setValue(-1)
+        self.youth_spin = count_spin(unknown=True, suffix=" 人次")
         self.add_field("youth_participants", self.youth_spin)
         self.people_picker = PeopleListPicker(self.store)
         self.add_field("person_ids", self.people_picker, caption="参与人员")
@@ -104,12 +88,18 @@ class ActivityDialog(RecordDialog[Activity]):
         grid = QGridLayout(outcomes)
         grid.setContentsMargins(0, 0, 0, 0)
         self.outcome_spins: dict[str, QSpinBox] = {}
-        for i, (name, text) in enumerate(OUTCOME_FIELDS.items()):
-            spin = _spin()
-            self.outcome_spins[name] = spin
-            grid.addWidget(QLabel(text), i // 3, (i % 3) * 2)
+        # Every declared outcome figure (a count never unknown), three to a row.
+        counts = [f for f in fields.of("activities") if f.kind == fields.COUNT and f.form]
+        for i, f in enumerate(counts):
+            spin = count_spin()
+            self.outcome_spins[f.key] = spin
+            grid.addWidget(QLabel(f.label), i // 3, (i % 3) * 2)
             grid.addWidget(spin, i // 3, (i % 3) * 2 + 1)
+        self.placed.update(self.outcome_spins)
         self.add_field("outcomes", outcomes, caption="成果数字")
+        # The other declared fields (经费) before the notes and the attachments.
+        self.placed.add("notes")
+        self.add_declared_fields()
         self.notes_edit = QLineEdit()
         self.add_field("notes", self.notes_edit, caption="备注")
         self.attachments_panel = AttachmentsPanel(self.store, "activities", self.record.id)

@@ -58,6 +58,7 @@ class AwardDialog(RecordDialog[Award]):
         self.person_picker = PersonPicker(self.store)
         self.unit_picker = ChoicePicker(self.store.unit_choices(), empty_label="")
         self.team_edit = QLineEdit()
+        self.placed.add("team")  # part of the winner's row
         self.team_edit.setPlaceholderText("集体名称，如：平板硫化机液压缸铸造质量QC小组")
         # A team's award is credited to its unit in the summary (「…科协“…QC小组”获…」).
         self.team_unit_picker = ChoicePicker(

@@ -186,7 +186,7 @@ class PersonDialog(RecordDialog[Person]):
         # row never leaves a person saved without them.
         try:
             positions = self.positions_editor.positions()
-            record = self.collect()
+            record = self.form_record()
             self.saved = self.store.save(record)
             self.record = self.saved  # a retry after a failure below updates, not duplicates
             assert self.saved.id is not None

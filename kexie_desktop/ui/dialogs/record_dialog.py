@@ -33,9 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kexie_desktop.core import fields
+from kexie_desktop.core.fields import Field
 from kexie_desktop.core.records import Record
 from kexie_desktop.core.store import Store, StoreError
 from kexie_desktop.core.validation import ValidationError, label
+from kexie_desktop.ui.dialogs.field_widgets import make_widget, read_value, show_value
 from kexie_desktop.ui.sizing import fit_to_screen
 from kexie_desktop.ui.widgets import ChoicePicker
 
@@ -67,6 +70,10 @@ class RecordDialog(QDialog, Generic[R]):
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.fields: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
+        # Declared fields (core/fields.py) shown with their kind's standard widget.
+        self.declared: dict[str, tuple[Field, QWidget]] = {}
+        # Keys a subclass shows inside a widget of its own (an activity's outcome grid).
+        self.placed: set[str] = set()
 
         self.general_error = QLabel()
         self.general_error.setObjectName("formError")
@@ -85,6 +92,7 @@ class RecordDialog(QDialog, Generic[R]):
         layout.addWidget(self.general_error)
 
         self.build_fields()
+        self.add_declared_fields()
         # Made after the fields: Tab reaches 确定/取消 after the last field, not before the first.
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -100,6 +108,8 @@ class RecordDialog(QDialog, Generic[R]):
             QShortcut(QKeySequence(keys), self, self.accept)
 
         self.load(self.record)
+        for key, (declared, widget) in self.declared.items():
+            show_value(declared, widget, getattr(self.record, key, None))
         for name, widget in self.fields.items():
             _watch(widget, lambda name=name: self._field_changed(name))
         self._loaded_state = self.form_state()
@@ -136,6 +146,27 @@ class RecordDialog(QDialog, Generic[R]):
     def collect(self) -> R:
         """Read the form into a copy of the record; ValidationError for form-level problems."""
         raise NotImplementedError
+
+    def add_declared_fields(self) -> None:
+        """A row with a standard widget for each declared field of the record's table that the
+        subclass has not placed itself: a field added to core/fields.py needs no dialog code.
+        Called after build_fields(); a subclass calls it earlier to put them before its last
+        rows."""
+        for f in fields.of(self.RECORD_TYPE.TABLE):
+            if not (f.form and f.stored and f.kind in fields.FORM_KINDS):
+                continue
+            if f.key in self.fields or f.key in self.placed or f.key in self.declared:
+                continue
+            widget = make_widget(f)
+            self.declared[f.key] = (f, widget)
+            self.add_field(f.key, widget)
+
+    def form_record(self) -> R:
+        """The record as the form shows it: the subclass's collect() and the declared fields."""
+        record = self.collect()
+        for key, (declared, widget) in self.declared.items():
+            setattr(record, key, read_value(declared, widget))
+        return record
 
     def add_field(
         self, name: str, widget: QWidget, *, required: bool = False, caption: str = ""
@@ -184,7 +215,7 @@ class RecordDialog(QDialog, Generic[R]):
         if error_label is None or error_label.isHidden():
             return
         try:
-            self.store.validate(self.collect())
+            self.store.validate(self.form_record())
             errors: dict[str, str] = {}
         except ValidationError as exc:
             errors = exc.errors
@@ -221,7 +252,7 @@ class RecordDialog(QDialog, Generic[R]):
 
     def accept(self) -> None:
         try:
-            record = self.collect()
+            record = self.form_record()
             self.saved = self.store.save(record)
         except ValidationError as exc:
             self.show_errors(exc.errors)
