@@ -29,6 +29,7 @@ from pathlib import Path
 
 from kexie_desktop.core import sqlite_errors
 from kexie_desktop.core.migrations import MIGRATION_SET, MIGRATIONS_TABLE, known_names
+from kexie_desktop.core.records import RECORD_TYPES
 from kexie_desktop.core.safe_write import (
     explain_os_error,
     release_temporary,
@@ -40,7 +41,7 @@ BACKUP_FOLDER = "backups"
 _DAILY = re.compile(r"^kexie-(\d{4}-\d{2}-\d{2})\.db$")
 KEEP_DAILY = 7
 KEEP_MONTHLY = 12
-TABLES = {"units": "基层组织", "people": "人员", "activities": "活动", "awards": "奖项"}
+TABLES = {table: cls.KIND_LABEL for table, cls in RECORD_TYPES.items()}
 
 
 class BackupError(Exception):

@@ -43,6 +43,7 @@ from typing import Any, BinaryIO
 from kexie_desktop import __version__
 from kexie_desktop.core.migrations import known_names
 from kexie_desktop.core.privacy import mask_id_number, mask_phone
+from kexie_desktop.core.records import RECORD_TYPES
 from kexie_desktop.core.safe_write import write_safely
 from kexie_desktop.core.store import Store
 
@@ -69,7 +70,7 @@ MAX_ROWS = 500_000  # records of one kind in one block
 MAX_TEXT = 100_000  # characters in one field
 
 KINDS = ("units", "people", "activities", "awards")
-KIND_LABELS = {"units": "基层组织", "people": "人员", "activities": "活动", "awards": "奖项"}
+KIND_LABELS = {kind: RECORD_TYPES[kind].KIND_LABEL for kind in KINDS}
 PART_KINDS = {
     "records": "记录",
     "summary": "年度工作总结",

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kexie_desktop.core import fields
 from kexie_desktop.core.fields import Field
 from kexie_desktop.core.importing import values as v
 from kexie_desktop.core.records import RECORD_TYPES, Activity, Award, Person, Record, Unit
+
+if TYPE_CHECKING:
+    from kexie_desktop.core.importing.plan import ImportPlan, RowPlan
+    from kexie_desktop.core.store import Store
 
 # A cell parser given the field and the workbook's date mode (1 for dates counted from 1904).
 Parser = Callable[[Field, object, int], object]
@@ -84,7 +88,7 @@ def parse_cells(
 class Converter:
     """Cells to a record, with what the planner knows of the database and the file so far."""
 
-    def __init__(self, store: Any, plan: Any) -> None:
+    def __init__(self, store: Store, plan: ImportPlan) -> None:
         self.store = store
         self.plan = plan
         self.people_in_file: dict[str, int] = {}
@@ -94,7 +98,7 @@ class Converter:
         self.datemode = 0
 
     def convert(
-        self, kind: str, cells: dict[str, object], plan: Any,
+        self, kind: str, cells: dict[str, object], plan: RowPlan,
         problem: Callable[[str, str], None],
     ) -> tuple[Record, bool]:  # fmt: skip
         values, ok = parse_cells(kind, cells, problem, self.datemode)
@@ -105,7 +109,7 @@ class Converter:
         return record, ok and linked_ok
 
     def _person(
-        self, values: dict[str, Any], cells: dict[str, object], plan: Any, _p: object
+        self, values: dict[str, Any], cells: dict[str, object], plan: RowPlan, _p: object
     ) -> tuple[Record, bool]:
         plan.unit_name = v.parse_text(cells.get("unit"))
         raw_birth = cells.get("birth_date")
@@ -122,7 +126,7 @@ class Converter:
         return Person(**values), True
 
     def _activity(
-        self, values: dict[str, Any], cells: dict[str, object], plan: Any, _p: object
+        self, values: dict[str, Any], cells: dict[str, object], plan: RowPlan, _p: object
     ) -> tuple[Record, bool]:
         plan.unit_name = v.parse_text(cells.get("unit"))
         if plan.unit_name in _OWN_ORGANISATION:
@@ -142,7 +146,7 @@ class Converter:
         return Activity(**values), True
 
     def _award(
-        self, values: dict[str, Any], cells: dict[str, object], plan: Any,
+        self, values: dict[str, Any], cells: dict[str, object], plan: RowPlan,
         problem: Callable[[str, str], None],
     ) -> tuple[Record, bool]:  # fmt: skip
         text = v.parse_text
@@ -189,7 +193,7 @@ class Converter:
         return record, ok
 
     def _unit(
-        self, values: dict[str, Any], _cells: dict[str, object], _plan: Any, _p: object
+        self, values: dict[str, Any], _cells: dict[str, object], _plan: RowPlan, _p: object
     ) -> tuple[Record, bool]:
         record = Unit(**values)
         if not record.kind:
