@@ -542,7 +542,8 @@ def parse_money(value: object) -> int | Problem | None:
         shown = parse_text(value)
         if not shown:
             return None
-        compact = _THOUSANDS.sub("", shown).replace(" ", "")
+        # The full-width point of a Chinese input method: 「１．５万」.
+        compact = _THOUSANDS.sub("", shown).replace(" ", "").replace("．", ".")
         negative = compact.startswith(("-", "－"))
         match = _MONEY_TEXT.match(compact.lstrip("-－") if negative else compact)
         if not match:
