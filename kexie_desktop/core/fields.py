@@ -7,7 +7,7 @@ figure sums and the summary's phrases. Each declaration below says all of that f
 and those places now read it from here:
 
 - the record forms (ui/dialogs): the row label and, for the plain kinds, the widget;
-- the importer (importing/mapping.py, importing/plan.py): header words and the parser by kind;
+- the importer (importing/mapping.py, importing/convert.py): header words, the parser by kind;
 - the import template (importing/template.py): header and example cell;
 - the record lists (listing.py, ui/table_models.py, ui/tabs): column, header, width;
 - the ledger's complete sheets (ledger_export.py) and the SQL that feeds them;
@@ -33,11 +33,9 @@ from kexie_desktop.core.records import (
     CATEGORIES,
     EDUCATIONS,
     PERSON_STATUSES,
-    RECORD_TYPES,
     ROLES,
     TITLES,
     UNIT_KINDS,
-    Record,
 )
 
 # What a field holds, which decides its parser, its form widget and how ledgers show it.
@@ -412,10 +410,6 @@ def phrased(table: str = "activities") -> list[Field]:
     return sorted(found, key=lambda f: f.phrase.rank if f.phrase else 0)
 
 
-def record_type(table: str) -> type[Record]:
-    return RECORD_TYPES[table]
-
-
 # -- SQL the store runs, derived from the declarations ----------------------------------------
 
 
@@ -483,7 +477,3 @@ def yuan_phrase(fen: int) -> str:
 def amount_text(f: Field, value: int) -> str:
     """A figure as a phrase or tally shows it: money as 「1.5万元」, a count as it is."""
     return yuan_phrase(value) if f.kind == MONEY else str(value)
-
-
-def fen_of_yuan(yuan: Decimal) -> int:
-    return int((yuan * _FEN).quantize(Decimal(1), ROUND_HALF_UP))

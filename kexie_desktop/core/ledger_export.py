@@ -14,6 +14,10 @@ cell styles openpyxl registered. A styled openpyxl cell costs some 20 µs to bui
 a year of 100,000 activities is two million cells: about 40 s for that sheet alone on the
 benchmark machine, where the streamed workbook takes under 10 s (bench/bench_ledger.py).
 Memory stays flat either way, as rows are never held together.
+
+The complete sheets' columns come from the field declarations (core/fields.py); the printed
+sheets' are declared here, each column with its value. About 600 lines: the sheet layouts, the
+streamed row writer and the frame belong to one file format and change together.
 """
 
 from __future__ import annotations
