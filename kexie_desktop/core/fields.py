@@ -354,10 +354,10 @@ UNIT_FIELDS: tuple[Field, ...] = (
           listed=ListColumn(70, searchable=False), ledger=LedgerColumn(8, "center")),
     Field("last_election_date", "上次换届", DATE, example="2022-06-18",
           headers=("上次换届", "上次换届日期", "换届日期", "换届时间", "上届换届时间"),
-          ledger=LedgerColumn(11.5)),
+          ledger=LedgerColumn(11.5), in_packages=False),
     Field("next_election_due", "下次换届", DATE, example="2027-06-18",
           headers=("下次换届", "下次换届日期", "应换届日期", "换届到期", "届满日期"),
-          ledger=LedgerColumn(11.5)),
+          ledger=LedgerColumn(11.5), in_packages=False),
     Field("notes", "备注", TEXT, headers=("备注",), ledger=LedgerColumn(36)),
 )  # fmt: skip
 

@@ -209,3 +209,12 @@ def test_the_figure_sums_come_from_the_declarations() -> None:
     # The subordinates' table has no such column: their funding travels in extra_json.
     assert "funding" not in fields.figure_sums("a", sub=True)
     assert "sum(a.messages) AS messages" in fields.figure_sums("a", sub=True)
+
+
+@pytest.mark.parametrize("table", list(fields.FIELDS))
+def test_in_packages_says_which_fields_the_subordinates_tables_keep(table: str) -> None:
+    from kexie_desktop.core.package import _COLUMNS
+
+    for f in fields.of(table):
+        if f.stored and f.key != "notes":
+            assert f.in_packages == (f.key in _COLUMNS[table]), f.key
