@@ -107,7 +107,9 @@ class DraftItem:
         return self.caption or self.original_name
 
     def path(self, data_dir: Path) -> Path | None:
-        return None if self.sha256 is None else att.stored_path(data_dir, self.sha256, self.file_type)
+        return (
+            None if self.sha256 is None else att.stored_path(data_dir, self.sha256, self.file_type)
+        )
 
 
 def _item_of(a: att.Attachment, in_summary: bool) -> DraftItem:
@@ -178,11 +180,16 @@ class AttachmentDraft:
             raise att.AttachmentError(f"附件类别“{kind}”不对，应为{'、'.join(att.KINDS)}之一。")
         added = [
             DraftItem(
-                key=_new_key(), attachment_id=None,
-                kind=kind or att.default_kind(self.table, s.file_type), caption=caption.strip(),
-                in_summary=False, original_name=s.original_name, sha256=s.sha256,
-                file_type=s.file_type, size=s.size,
-            )  # fmt: skip
+                key=_new_key(),
+                attachment_id=None,
+                kind=kind or att.default_kind(self.table, s.file_type),
+                caption=caption.strip(),
+                in_summary=False,
+                original_name=s.original_name,
+                sha256=s.sha256,
+                file_type=s.file_type,
+                size=s.size,
+            )
             for s in staged
         ]
         if added:
@@ -265,7 +272,11 @@ class AttachmentDraft:
                     continue
                 assert old.attachment_id is not None
                 before = _details(store, old.attachment_id)
-                after = {"kind": new.kind, "caption": new.caption, "in_summary": int(new.in_summary)}
+                after = {
+                    "kind": new.kind,
+                    "caption": new.caption,
+                    "in_summary": int(new.in_summary),
+                }
                 _write_details(store, old.attachment_id, owner, after)
                 applied.updates.append((old.attachment_id, before, after))
             removed = [o.attachment_id for o in self.original if o.key not in now]

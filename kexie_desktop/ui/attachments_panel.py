@@ -2,10 +2,10 @@
 
 The area edits a draft (core/attachment_edits.py) that the form saves with its record on 确定 —
 each change then an entry of the change log, a removed attachment in the 回收站 — and that 取消
-drops; Ctrl+Z or 撤销 takes back the last step. Files are copied into the data folder on a background thread
-(50 phone photos take a few seconds), thumbnails are made on Qt's thread pool and appear as they
-are ready; a double-click opens a read-only copy with the system's viewer, so an edit in Word
-can never change the stored original (its name is its hash).
+drops; Ctrl+Z or 撤销 takes back the last step. Files are copied into the data folder at once, on
+a background thread (50 phone photos take a few seconds); thumbnails are made on Qt's thread
+pool and appear as they are ready; a double-click opens a read-only copy with the system's
+viewer, so an edit in Word can never change the stored original (its name is its hash).
 
 A form for a record not yet saved works the same way: the rows are written once it has an id.
 """

@@ -57,7 +57,9 @@ def test_undo_in_the_draft_steps_back_exactly(store: Store, tmp_path: Path) -> N
     photo, pdf = stage_files(
         _data_dir(store), [files.photo(tmp_path / "a.jpg"), files.pdf(tmp_path / "s.pdf")]
     ).staged
-    att.attach_files(store, "activities", activity.id or 0, [files.photo(tmp_path / "b.jpg", seed=3)])
+    att.attach_files(
+        store, "activities", activity.id or 0, [files.photo(tmp_path / "b.jpg", seed=3)]
+    )
     draft = AttachmentDraft(store, "activities", activity.id)
     loaded = list(draft.items)
     assert not draft.changed() and not draft.can_undo()
@@ -136,9 +138,7 @@ def test_apply_logs_each_change_and_undo_redo_restore_exact_states(
     assert _state(store, aid) == before
 
 
-def test_files_named_by_the_undo_history_are_never_collected(
-    store: Store, tmp_path: Path
-) -> None:
+def test_files_named_by_the_undo_history_are_never_collected(store: Store, tmp_path: Path) -> None:
     activity = _activity(store)
     aid = activity.id or 0
     draft = AttachmentDraft(store, "activities", aid)
@@ -158,9 +158,7 @@ def test_files_named_by_the_undo_history_are_never_collected(
     assert path.is_file()
 
 
-def test_an_undo_after_the_bin_was_emptied_is_refused_cleanly(
-    store: Store, tmp_path: Path
-) -> None:
+def test_an_undo_after_the_bin_was_emptied_is_refused_cleanly(store: Store, tmp_path: Path) -> None:
     activity = _activity(store)
     aid = activity.id or 0
     att.attach_files(store, "activities", aid, [files.photo(tmp_path / "a.jpg")])

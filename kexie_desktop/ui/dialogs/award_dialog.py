@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QRadioButton,
     QStackedWidget,
     QVBoxLayout,
