@@ -199,7 +199,11 @@ class AttachmentsPanel(QWidget):
         item.setData(_ID_ROLE, a.key)
         tip = a.url if a.is_link else f"{a.original_name}（{(a.size or 0) / 2**20:.1f} MB）"
         if a.is_new:
+            # Not saved yet: in italics, as a document's unsaved part; the tip says when.
             tip += "\n点“确定”后保存"
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
         item.setToolTip(tip)
         if a.is_image and a.sha256 and self.data_dir is not None:
             thumb = att.thumbnail_path(self.data_dir, a.sha256)

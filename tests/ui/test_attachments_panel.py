@@ -80,6 +80,7 @@ def test_files_added_by_button_get_thumbnails_kind_caption_and_can_go(
     again = ActivityDialog(store, store.get(Activity, activity.id or 0))
     qtbot.addWidget(again)
     again.show()
+    assert not again.attachments_panel.list.item(0).font().italic()
     again.attachments_panel.list.setCurrentRow(0)
     again.attachments_panel.remove_button.click()
     assert again.attachments_panel.list.count() == 0
@@ -126,6 +127,7 @@ def test_a_new_record_attaches_its_files_when_saved(
     _wait_for_items(qtbot, dialog, 1)
     assert dialog.attachments_panel.list.item(0).text() == "证书\n证书.jpg"
     assert "点“确定”后保存" in dialog.attachments_panel.list.item(0).toolTip()
+    assert dialog.attachments_panel.list.item(0).font().italic()  # not saved yet
     dialog.winner_kind.button(WINNER_TEAM).click()
     dialog.team_edit.setText("科普小组")
     _ok(dialog)
