@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from kexie_desktop.core import attachments as att
 from kexie_desktop.core.records import Activity
@@ -95,6 +95,12 @@ def test_cancel_asks_and_then_leaves_every_attachment_as_it_was(
     panel.caption_edit.editingFinished.emit()
     panel.list.setCurrentRow(1)
     panel.remove_button.click()
+    # Only attachments changed, and 取消 asks the form's own question (closed unanswered:
+    # the form stays, as with 继续填写).
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert shown == ["这份活动表单有改动还没有保存。\n\n放弃这些改动吗？"] and dialog.isVisible()
     asked: list[bool] = []
     monkeypatch.setattr(dialog, "confirm_discard", lambda: asked.append(True) or False)
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
