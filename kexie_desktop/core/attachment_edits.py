@@ -229,11 +229,11 @@ class AttachmentDraft:
         item = self.get(key)
         if chosen and (self.table != "activities" or not item.is_image):
             raise att.AttachmentError("只有活动的照片（JPEG、PNG）可以印在年度总结中。")
-        items = [
-            dataclasses.replace(i, in_summary=chosen if i.key == key else (i.in_summary and
-                                                                              not chosen))
-            for i in self.items
-        ]  # fmt: skip
+
+        def marked(i: DraftItem) -> bool:
+            return chosen if i.key == key else i.in_summary and not chosen
+
+        items = [dataclasses.replace(i, in_summary=marked(i)) for i in self.items]
         verb = "选为" if chosen else "不再作为"
         self._step(f"把“{item.label}”{verb}总结照片", items)
 
