@@ -5,18 +5,31 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from kexie_desktop.core import attachments as att
 from kexie_desktop.core import package as pk
-from kexie_desktop.core.records import Position, Unit
+from kexie_desktop.core.records import Position, Profile, Unit
 from kexie_desktop.core.store import Store
 from tests.core.evidence_files import pdf, photo
-from tests.core.package_orgs import COUNTY, TOWNSHIPS, YEAR
-from tests.core.test_package import Orgs, _merge, _rewrite, orgs  # noqa: F401
+from tests.core.package_orgs import CITY, COUNTY, TOWNSHIPS, YEAR, open_org
+from tests.core.test_package import Orgs, _merge, _rewrite
+
+
+@pytest.fixture
+def orgs(tmp_path: Path) -> Iterator[Orgs]:
+    """Two townships, their county and the city (as in test_package)."""
+    a = open_org(tmp_path / "a", TOWNSHIPS[0], "乡镇(街道)", COUNTY, 1, 15)
+    b = open_org(tmp_path / "b", TOWNSHIPS[1], "乡镇(街道)", COUNTY, 2, 10)
+    county = open_org(tmp_path / "county", COUNTY, "县级", CITY, 3, 8)
+    city = Store.open(tmp_path / "city")
+    city.save_profile(Profile(org_name=CITY, org_level="市级"))
+    yield Orgs(tmp_path, a, b, county, city)
+    for store in (a, b, county, city):
+        store.close()
 
 
 def _year_activities(store: Store) -> list[int]:
@@ -105,7 +118,9 @@ def test_attachments_travel_up_two_levels_each_once(orgs: Orgs) -> None:
     listed = {p["name"]: p for p in manifest["parts"]}
     for info in parts:
         sha = info.filename.removeprefix(pk.ATTACHMENTS_PREFIX).split(".")[0]
-        assert listed[info.filename]["sha256"] == sha and listed[info.filename]["kind"] == "attachment"
+        assert (
+            listed[info.filename]["sha256"] == sha and listed[info.filename]["kind"] == "attachment"
+        )
     package = pk.read_package(a_path)
     assert "附件文件4个" in package.describe() and "新闻链接1个" in package.describe()
 
@@ -116,7 +131,7 @@ def test_attachments_travel_up_two_levels_each_once(orgs: Orgs) -> None:
     # Every received file is in the county's store, named by its content, shared with its own.
     assert _files(orgs.county) == _digests(orgs.a) | _digests(orgs.b) | _digests(orgs.county)
     assert orgs.county.data_folder is not None
-    for sha, file_type, path in att.stored_files(orgs.county.data_folder):
+    for sha, _type, path in att.stored_files(orgs.county.data_folder):
         assert att.file_hash(path) == sha
         assert not path.name.startswith(".incoming")
     # Links and metadata came along: kind, caption, link, owner by UUID.
@@ -274,9 +289,7 @@ def test_a_disguised_file_is_refused_with_the_store_unchanged(
         {"sha256": "../../../../etc/passwd"},
     ],
 )
-def test_attachment_rows_that_do_not_fit_are_refused(
-    orgs: Orgs, change: dict[str, object]
-) -> None:
+def test_attachment_rows_that_do_not_fit_are_refused(orgs: Orgs, change: dict[str, object]) -> None:
     _evidence(orgs.a, orgs.folder / "files-a", 1)
     path = orgs.export(orgs.a, "a.zip", with_attachments=True)
 
@@ -357,9 +370,7 @@ def test_received_files_are_backed_up_and_restored(orgs: Orgs, tmp_path: Path) -
 
 def _three_heads(store: Store, unit_name: str) -> None:
     unit = store.save(Unit(name=unit_name, kind="乡镇（街道）科协")).id
-    people = [
-        int(r[0]) for r in store.conn.execute("SELECT id FROM people ORDER BY id LIMIT 3")
-    ]
+    people = [int(r[0]) for r in store.conn.execute("SELECT id FROM people ORDER BY id LIMIT 3")]
     for person, head in zip(people, ("医院院长", "学校校长", "农技站站长"), strict=True):
         store.set_positions(
             person,
@@ -393,6 +404,7 @@ def test_positions_travel_and_count_in_the_statistics_with_subordinates(orgs: Or
     _merge(orgs.city, orgs.export(orgs.county, "county.zip"))
     with pk.subordinates_included(orgs.city, YEAR):
         assert stats.computed(orgs.city, YEAR, "year")["AK.three_heads"][0] == 2
+
     # A position naming a person the block does not hold is refused.
     def edit(entries: dict[str, bytes]) -> None:
         records = f"records/{orgs.a.org_uuid()}.json"
