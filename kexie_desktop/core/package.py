@@ -87,6 +87,8 @@ ATTACHMENTS_PREFIX = "attachments/"
 # Attachments refused at export: the package would not fit one FAT32 file with the records and
 # documents beside them.
 MAX_ATTACHMENTS_TOTAL = (4 << 30) - (256 << 20)
+# Above this the export dialog says writing will take a while (a USB 2 stick writes 10–20 MB/s).
+LARGE_PACKAGE_BYTES = 500 << 20
 
 KINDS = ("units", "people", "activities", "awards")
 KIND_LABELS = {"units": "基层组织", "people": "人员", "activities": "活动", "awards": "奖项"}
@@ -186,6 +188,8 @@ class PackageResult:
     counts: dict[str, int]
     organisations: int
     notes: list[str] = field(default_factory=list)
+    attachment_files: int = 0
+    attachment_bytes: int = 0
 
     def summary(self) -> str:
         size = (
@@ -195,6 +199,11 @@ class PackageResult:
         lines = [f"已写出报送包：{self.path}（{size}），含本组织{counts}。"]
         if self.organisations > 1:
             lines.append(f"另含{self.organisations - 1}个下级组织报送的数据。")
+        if self.attachment_files:
+            lines.append(
+                f"附带佐证材料文件{self.attachment_files}个"
+                f"（{size_text(self.attachment_bytes)}）。"
+            )
         lines.append("文件已读回检查，完整无误。")
         return "".join(lines) + "".join(f"\n提示：{note}" for note in self.notes)
 
@@ -382,7 +391,10 @@ def export_package(
     if progress:
         progress(4, 4)
     counts = {kind: len(own[kind]) for kind in KINDS}
-    return PackageResult(path, path.stat().st_size, counts, len(blocks), notes)
+    return PackageResult(
+        path, path.stat().st_size, counts, len(blocks), notes,
+        len(files), sum(size for _p, _s, size in files.values()),
+    )  # fmt: skip
 
 
 _ATTACHMENT_FIELDS = ("uuid", "activity_uuid", "award_uuid", "kind", "caption", "original_name",
@@ -620,7 +632,7 @@ class Package:
         if files or links:
             size = sum(p["size"] for p in files)
             lines.append(
-                f"佐证材料：附件文件{len(files)}个（{_size_text(size)}）"
+                f"佐证材料：附件文件{len(files)}个（{size_text(size)}）"
                 + (f"、新闻链接{links}个" if links else "")
             )
         if m.get("full_ids"):
@@ -628,7 +640,7 @@ class Package:
         return "\n".join(lines)
 
 
-def _size_text(size: int) -> str:
+def size_text(size: int) -> str:
     if size < 1 << 20:
         return f"{size / 1024:.0f} KB"
     if size < 1 << 30:

@@ -65,6 +65,19 @@ class PackageExportDialog(QDialog):
         )
         self.subordinates_box.setChecked(True)
         self.subordinates_box.setVisible(bool(subordinates))
+        # Off by default: a year's photos make the package a thousand times larger, and a
+        # scanned 签到表 carries names and phone numbers the masking above cannot reach.
+        self.attachments_box = QCheckBox()
+        self.attachments_box.setToolTip(
+            "附带活动和奖项的照片、签到表、通知等附件文件和新闻链接，每个文件只放一份。"
+            "签到表等扫描件中的个人信息不会被隐藏。"
+        )
+        self.attachments_note = QLabel()
+        self.attachments_note.setWordWrap(True)
+        self.attachments_note.setObjectName("fieldError")
+        self.attachments_box.toggled.connect(self._update_attachments)
+        self.subordinates_box.toggled.connect(self._update_attachments)
+        self._update_attachments()
         if not profile.parent_name:
             hint = QLabel("提示：“设置 → 组织信息”中还没有填写上级组织。")
             hint.setObjectName("fieldError")
@@ -80,8 +93,29 @@ class PackageExportDialog(QDialog):
             layout.addWidget(hint)
         layout.addWidget(self.full_ids)
         layout.addWidget(self.subordinates_box)
+        layout.addWidget(self.attachments_box)
+        layout.addWidget(self.attachments_note)
         layout.addWidget(buttons)
         self.resize(580, self.sizeHint().height())
+
+    def _update_attachments(self) -> None:
+        """The box says how many files and how much they add, for what would be carried."""
+        files, size = pk.attachments_estimate(
+            self.store, self.year, with_subordinates=self.subordinates_box.isChecked()
+        )
+        self.attachments_box.setText(
+            f"附带佐证材料（附件文件{files}个，约{pk.size_text(size)}）"
+            if files
+            else "附带佐证材料（新闻链接等；没有附件文件）"
+        )
+        large = self.attachments_box.isChecked() and size > pk.LARGE_PACKAGE_BYTES
+        self.attachments_note.setText(
+            f"提示：报送包将有{pk.size_text(size)}以上，写到U盘需要一些时间；"
+            "请确认U盘有足够的空间。"
+            if large
+            else ""
+        )
+        self.attachments_note.setVisible(large)
 
     def export(self) -> None:
         target = ask_target(
@@ -95,13 +129,14 @@ class PackageExportDialog(QDialog):
             return
         store, year = self.store, self.year
         full, subs = self.full_ids.isChecked(), self.subordinates_box.isChecked()
+        files = self.attachments_box.isChecked()
 
         def job(progress: Callable[[int, int], None]) -> pk.PackageResult:
             reader = store.reopen()
             try:
                 return pk.export_package(
                     reader, year, Path(target), full_ids=full, with_subordinates=subs,
-                    progress=progress,
+                    with_attachments=files, progress=progress,
                 )  # fmt: skip
             finally:
                 reader.close()
