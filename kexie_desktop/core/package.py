@@ -201,8 +201,7 @@ class PackageResult:
             lines.append(f"另含{self.organisations - 1}个下级组织报送的数据。")
         if self.attachment_files:
             lines.append(
-                f"附带佐证材料文件{self.attachment_files}个"
-                f"（{size_text(self.attachment_bytes)}）。"
+                f"附带佐证材料文件{self.attachment_files}个（{size_text(self.attachment_bytes)}）。"
             )
         lines.append("文件已读回检查，完整无误。")
         return "".join(lines) + "".join(f"\n提示：{note}" for note in self.notes)
