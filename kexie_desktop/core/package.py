@@ -1226,7 +1226,7 @@ def merge_package(store: Store, package: Package) -> MergeResult:
     }
     label = f"报送包：{org['name']}{package.year}年"
     merged = [b for b in package.blocks if b.org["uuid"] != own]
-    receive_files(store, package, merged)
+    receive_files(store.data_folder, package, merged)
     with store.transaction():
         result = store.import_submission(
             submission, blocks, file_name=package.path.name, batch_label=label
@@ -1270,13 +1270,39 @@ def _insert_extras(store: Store, package: Package, blocks: Sequence[Block]) -> N
                 )
 
 
-def receive_files(store: Store, package: Package, blocks: Sequence[Block]) -> int:
-    """Bring the package's attachment files the blocks name into the attachment store; returns
-    how many were new. Each is streamed out of the zip into the store's folder (never more than
-    its listed size), hashed again on the way (the stick may have changed since it was read),
-    and checked with the attachment importer's checks (type from name and first bytes,
-    executables, image pixel limits); only when every one has passed are they moved into
-    place. A refused file refuses the package, naming the part; the store is unchanged."""
+def blocks_to_receive(store: Store, package: Package) -> list[Block]:
+    """The blocks whose attachment files merging the package would bring in: none when the
+    merge would change nothing (the same package again, an older one, our own)."""
+    own = store.org_uuid()
+    if package.org["uuid"] == own:
+        return []
+    previous = store.latest_submission(package.org["uuid"], package.year)
+    if previous is not None and (
+        previous["manifest_sha256"] == package.manifest_sha256
+        or previous["exported_at"] > package.exported_at
+    ):
+        return []
+    return [b for b in package.blocks if b.org["uuid"] != own]
+
+
+def files_to_receive(blocks: Sequence[Block]) -> int:
+    return len({row["sha256"] for b in blocks for row in b.attachments if row["sha256"]})
+
+
+def receive_files(
+    data_dir: Path | None,
+    package: Package,
+    blocks: Sequence[Block],
+    progress: Progress | None = None,
+) -> int:
+    """Bring the package's attachment files the blocks name into the attachment store of the
+    data folder; returns how many were new. Each is streamed out of the zip into the store's
+    folder (never more than its listed size), hashed again on the way (the stick may have
+    changed since it was read), and checked with the attachment importer's checks (type from
+    name and first bytes, executables, image pixel limits); only when every one has passed are
+    they moved into place. A refused file refuses the package, naming the part; the store is
+    unchanged. Touches no database, so it may run off the GUI thread before merge_package
+    (which then finds the files in place)."""
     wanted: dict[str, dict[str, Any]] = {}
     for block in blocks:
         for row in block.attachments:
@@ -1284,7 +1310,6 @@ def receive_files(store: Store, package: Package, blocks: Sequence[Block]) -> in
                 wanted.setdefault(attachment_part(row["sha256"], row["file_type"]), row)
     if not wanted:
         return 0
-    data_dir = store.data_folder
     if data_dir is None:
         raise PackageError("内存数据库不能保存附件。")
     needed = {
@@ -1300,7 +1325,9 @@ def receive_files(store: Store, package: Package, blocks: Sequence[Block]) -> in
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(package.path) as archive:
-            for name, row in sorted(needed.items()):
+            for n, (name, row) in enumerate(sorted(needed.items())):
+                if progress:
+                    progress(n, len(needed))
                 temporary = folder / f".incoming-{uuid_module.uuid4().hex}.{row['file_type']}"
                 incoming.append(
                     (temporary, att.stored_path(data_dir, row["sha256"], row["file_type"]))
@@ -1486,7 +1513,9 @@ __all__ = [
     "PackageResult",
     "addressed_elsewhere",
     "attachments_estimate",
+    "blocks_to_receive",
     "export_package",
+    "files_to_receive",
     "merge_package",
     "read_package",
     "receive_files",

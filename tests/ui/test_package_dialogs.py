@@ -150,8 +150,23 @@ def test_package_carries_attachments_only_when_ticked(
     dialog = PackageImportDialog(county, [written])
     qtbot.addWidget(dialog)
     assert "佐证材料：附件文件1个" in dialog.text.toPlainText()
+    dialog.merge()  # the files are stored in the background, then the records merged
+    assert dialog.task is not None
+    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=60_000)
+    assert dialog.changed and "已导入" in messages[-1][1]
+    # A forged package (hashes right, a program inside named .jpg): refused after the
+    # background check, with the county's data unchanged.
+    from tests.core.test_package_attachments import _forge, _swap_file
+
+    forged = stick / "forged.zip"
+    _forge(written, forged, _swap_file(demo_store.org_uuid(), b"MZ" + b"\x00" * 500))
+    batches = len(county.import_batches())
+    dialog = PackageImportDialog(county, [forged])
+    qtbot.addWidget(dialog)
     dialog.merge()
-    assert dialog.changed
+    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=60_000)
+    assert "不能导入" in messages[-1][1] and "Windows 可执行程序" in messages[-1][1]
+    assert not dialog.changed and len(county.import_batches()) == batches
     held = county.conn.execute("SELECT count(*) FROM sub_attachments").fetchone()[0]
     assert held == 1
     # The county passing it on sees the township's file in its own estimate.
@@ -212,3 +227,31 @@ def test_statistics_window_offers_the_subordinates(
     assert messages[-1][0] == "导出完成", messages
     sheet = load_workbook(next(stick.glob("*统计年报数据.xlsx")))["AK表1-1 组织建设"]
     assert sheet["D4"].value == own["AK.units"][0] + township["AK.units"][0]
+
+
+def test_main_window_checks_packages_in_the_background(
+    window: Any,
+    county: Store,
+    qtbot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    messages: list[tuple[str, str]],
+) -> None:
+    """文件 → 导入报送包: the chosen files are read and hashed off the GUI thread, then shown."""
+    package = tmp_path / "county.zip"
+    pk.export_package(county, 2025, package)
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", lambda *_a: ([str(package), str(tmp_path / "无.zip")], "")
+    )
+    shown: list[PackageImportDialog] = []
+
+    def fake_exec(dialog: PackageImportDialog) -> int:
+        shown.append(dialog)
+        return 0
+
+    monkeypatch.setattr(PackageImportDialog, "exec", fake_exec)
+    window.open_package_import()
+    qtbot.waitUntil(lambda: bool(shown), timeout=60_000)
+    assert [p.org["name"] for p in shown[0].packages] == ["青江县科协"]
+    assert len(shown[0].refused) == 1 and "无.zip" in shown[0].refused[0]
+    shown[0].deleteLater()

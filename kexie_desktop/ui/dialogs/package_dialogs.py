@@ -144,25 +144,51 @@ class PackageExportDialog(QDialog):
         self.task = run_export(self, "正在写出报送包……", job, on_done=lambda _r: self.accept())
 
 
-class PackageImportDialog(QDialog):
-    """What the chosen packages hold, checked in full, before anything is merged."""
+Checked = tuple[list[pk.Package], list[str]]
 
-    def __init__(self, store: Store, paths: list[Path], parent: QWidget | None = None):
+
+def read_packages(paths: list[Path], progress: Callable[[int, int], None] | None = None) -> Checked:
+    """Every chosen package read and checked in full (no database: may run off the GUI thread,
+    as the main window does — a package with a year's photos is a gigabyte to hash)."""
+    packages: list[pk.Package] = []
+    refused: list[str] = []
+    for n, path in enumerate(paths):
+        if progress:
+            progress(n, len(paths))
+        try:
+            packages.append(pk.read_package(path))
+        except pk.PackageError as exc:
+            refused.append(str(exc))
+    return packages, refused
+
+
+class PackageImportDialog(QDialog):
+    """What the chosen packages hold, checked in full, before anything is merged.
+
+    `checked`: the packages already read (read_packages, in the background); else they are
+    read here. Merging stores the packages' attachment files in the background first (the
+    file work touches no database), then merges the records on the GUI thread's connection."""
+
+    def __init__(
+        self,
+        store: Store,
+        paths: list[Path],
+        parent: QWidget | None = None,
+        *,
+        checked: Checked | None = None,
+    ):
         super().__init__(parent)
         self.store = store
-        self.packages: list[pk.Package] = []
-        self.refused: list[str] = []
         self.results: list[pk.MergeResult] = []
+        self.task: BackgroundTask | None = None
         self.setWindowTitle("导入报送包")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            for path in paths:
-                try:
-                    self.packages.append(pk.read_package(path))
-                except pk.PackageError as exc:
-                    self.refused.append(str(exc))
-        finally:
-            QApplication.restoreOverrideCursor()
+        if checked is None:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                checked = read_packages(paths)
+            finally:
+                QApplication.restoreOverrideCursor()
+        self.packages, self.refused = checked
         parts = [
             "\n".join(filter(None, [p.describe(), pk.addressed_elsewhere(store, p)]))
             for p in self.packages
@@ -192,10 +218,43 @@ class PackageImportDialog(QDialog):
         self.resize(640, 480)
 
     def merge(self) -> None:
+        plans = [pk.blocks_to_receive(self.store, package) for package in self.packages]
+        total = sum(pk.files_to_receive(blocks) for blocks in plans)
+        if not total:
+            self._merge_all({})
+            return
+        data_dir, packages = self.store.data_folder, list(self.packages)
+
+        def job(progress: Callable[[int, int], None]) -> dict[int, str]:
+            refused: dict[int, str] = {}
+            for n, (package, blocks) in enumerate(zip(packages, plans, strict=True)):
+                try:
+                    pk.receive_files(data_dir, package, blocks)
+                except pk.PackageError as exc:
+                    refused[n] = str(exc)
+                progress(n + 1, len(packages))
+            return refused
+
+        self.ok.setEnabled(False)
+        self.task = BackgroundTask(
+            self, f"正在核对并存入报送包中的佐证材料（{total}个文件）……", job
+        )
+        self.task.done.connect(self._merge_all)
+        self.task.error.connect(self._failed)
+        self.task.start()
+
+    def _failed(self, exc: object) -> None:
+        QMessageBox.warning(self, "导入报送包", f"存入佐证材料时出现意外问题，没有导入：{exc}")
+        self.reject()
+
+    def _merge_all(self, refused: dict[int, str]) -> None:
         messages = []
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            for package in self.packages:
+            for n, package in enumerate(self.packages):
+                if n in refused:
+                    messages.append(f"不能导入：{refused[n]}")
+                    continue
                 try:
                     result = pk.merge_package(self.store, package)
                 except (pk.PackageError, StoreError) as exc:
