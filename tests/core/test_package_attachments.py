@@ -352,20 +352,31 @@ def test_a_newer_package_replaces_the_older_ones_attachments(orgs: Orgs) -> None
 
 
 def test_received_files_are_backed_up_and_restored(orgs: Orgs, tmp_path: Path) -> None:
+    from kexie_desktop.core.backup import copy_database
+
     _evidence(orgs.a, orgs.folder / "files-a", 1)
     _merge(orgs.county, orgs.export(orgs.a, "a.zip", with_attachments=True))
     target = tmp_path / "stick" / "backup.db"
     target.parent.mkdir()
+    copy_database(orgs.county.conn, target)
     copied = att.backup_files(orgs.county, target)
     assert copied.copied == len(_digests(orgs.a)) and not copied.problems
     for sha in _digests(orgs.a):
         assert list((target.parent / att.ATTACHMENTS_FOLDER / sha[:2]).glob(f"{sha}.*"))
-    # The database names the received files like its own (a backup of it restores them).
-    names = att.referenced_files(orgs.county.conn)
-    assert {sha for sha, _t in names} == _digests(orgs.a)
     # The start-up check reports nothing missing, and nothing received counts as unused.
     assert att.check_stored_files(orgs.county) == []
     assert att.collect_garbage(orgs.county) == 0
+    # A new PC: the backup restored with the received files, still linked to their records.
+    fresh_dir = tmp_path / "新电脑"
+    fresh = Store.open(fresh_dir)
+    try:
+        found = att.files_for_restore(target, fresh_dir)
+        assert (found.copied, found.problems) == (len(_digests(orgs.a)), [])
+        fresh.restore(target)
+        assert _rows(fresh, sub=True) == _rows(orgs.a)
+        assert _files(fresh) == _digests(orgs.a)
+    finally:
+        fresh.close()
 
 
 def _three_heads(store: Store, unit_name: str) -> None:
