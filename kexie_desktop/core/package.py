@@ -1226,7 +1226,7 @@ def merge_package(store: Store, package: Package) -> MergeResult:
     }
     label = f"报送包：{org['name']}{package.year}年"
     merged = [b for b in package.blocks if b.org["uuid"] != own]
-    receive_files(store.data_folder, package, merged)
+    receive_files(store.data_folder, package, _newer_blocks(store, package.year, merged))
     with store.transaction():
         result = store.import_submission(
             submission, blocks, file_name=package.path.name, batch_label=label
@@ -1282,7 +1282,18 @@ def blocks_to_receive(store: Store, package: Package) -> list[Block]:
         or previous["exported_at"] > package.exported_at
     ):
         return []
-    return [b for b in package.blocks if b.org["uuid"] != own]
+    return _newer_blocks(store, package.year, [b for b in package.blocks if b.org["uuid"] != own])
+
+
+def _newer_blocks(store: Store, year: int, blocks: Sequence[Block]) -> list[Block]:
+    """The blocks the import will add or replace (newer than the one held, as
+    Store.import_submission decides): only their files are brought in."""
+    held = dict(
+        store.conn.execute(
+            "SELECT org_uuid, exported_at FROM sub_orgs WHERE year = ? AND active = 1", [year]
+        ).fetchall()
+    )
+    return [b for b in blocks if b.org["uuid"] not in held or held[b.org["uuid"]] < b.exported_at]
 
 
 def files_to_receive(blocks: Sequence[Block]) -> int:
@@ -1337,7 +1348,7 @@ def receive_files(
                     att.check_file(temporary)
                 except att.AttachmentError as exc:
                     shown = row["original_name"] or name
-                    reason = str(exc).replace(temporary.name, shown)
+                    reason = str(exc).replace(temporary.name, shown).removesuffix("没有添加。")
                     raise PackageError(
                         f"{label}中的附件“{shown}”（{name}）不能接收：{reason}整个报送包没有导入。"
                     ) from exc
