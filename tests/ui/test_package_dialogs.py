@@ -125,7 +125,12 @@ def test_export_import_and_status(
 
 
 def test_package_carries_attachments_only_when_ticked(
-    demo_store: Store, county: Store, qtbot: Any, messages: list[tuple[str, str]], stick: Path
+    demo_store: Store,
+    county: Store,
+    qtbot: Any,
+    messages: list[tuple[str, str]],
+    stick: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from kexie_desktop.core import attachments as att
     from tests.core.evidence_files import photo
@@ -140,8 +145,13 @@ def test_package_carries_attachments_only_when_ticked(
     assert export.attachments_box.isVisibleTo(export) and not export.attachments_box.isChecked()
     size = pk.size_text(picture.stat().st_size)
     assert export.attachments_box.text() == f"附带佐证材料（附件文件1个，约{size}）"
+    assert not export.attachments_note.isVisibleTo(export)
     export.attachments_box.setChecked(True)
-    assert not export.attachments_note.isVisibleTo(export)  # a small package: no warning
+    assert export.attachments_note.isVisibleTo(export)
+    assert export.attachments_note.text() == "注意：签到表等扫描件中的姓名、电话不会被隐藏。"
+    monkeypatch.setattr(pk, "LARGE_PACKAGE_BYTES", 1000)
+    export._update_attachments()
+    assert "写到U盘需要一些时间" in export.attachments_note.text()
     export.export()
     qtbot.waitUntil(lambda: export.task is not None and export.task.finished, timeout=60_000)
     assert messages[-1][0] == "导出完成", messages
@@ -160,13 +170,17 @@ def test_package_carries_attachments_only_when_ticked(
 
     forged = stick / "forged.zip"
     _forge(written, forged, _swap_file(demo_store.org_uuid(), b"MZ" + b"\x00" * 500))
-    batches = len(county.import_batches())
-    dialog = PackageImportDialog(county, [forged])
-    qtbot.addWidget(dialog)
-    dialog.merge()
-    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=60_000)
-    assert "不能导入" in messages[-1][1] and "Windows 可执行程序" in messages[-1][1]
-    assert not dialog.changed and len(county.import_batches()) == batches
+    other = Store.open(stick.parent / "other-county")
+    try:
+        other.save_profile(Profile(org_name="白沙县科协", org_level="县级"))
+        dialog = PackageImportDialog(other, [forged])
+        qtbot.addWidget(dialog)
+        dialog.merge()
+        qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=60_000)
+        assert "不能导入" in messages[-1][1] and "Windows 可执行程序" in messages[-1][1]
+        assert not dialog.changed and other.import_batches() == []
+    finally:
+        other.close()
     held = county.conn.execute("SELECT count(*) FROM sub_attachments").fetchone()[0]
     assert held == 1
     # The county passing it on sees the township's file in its own estimate.

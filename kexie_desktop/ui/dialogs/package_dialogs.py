@@ -108,14 +108,14 @@ class PackageExportDialog(QDialog):
             if files
             else "附带佐证材料（新闻链接等；没有附件文件）"
         )
-        large = self.attachments_box.isChecked() and size > pk.LARGE_PACKAGE_BYTES
-        self.attachments_note.setText(
-            f"提示：报送包将有{pk.size_text(size)}以上，写到U盘需要一些时间；"
-            "请确认U盘有足够的空间。"
-            if large
-            else ""
-        )
-        self.attachments_note.setVisible(large)
+        ticked = self.attachments_box.isChecked()
+        text = "注意：签到表等扫描件中的姓名、电话不会被隐藏。" if ticked and files else ""
+        if ticked and size > pk.LARGE_PACKAGE_BYTES:
+            text += (
+                f"报送包将有{pk.size_text(size)}以上，写到U盘需要一些时间，请确认U盘有足够的空间。"
+            )
+        self.attachments_note.setText(text)
+        self.attachments_note.setVisible(bool(text))
 
     def export(self) -> None:
         target = ask_target(
