@@ -42,6 +42,7 @@ import json
 import os
 import re
 import stat
+import struct
 import tempfile
 import uuid as uuid_module
 import zipfile
@@ -73,6 +74,10 @@ MANIFEST_SUM = "manifest.sha256"
 # (4 GiB less a byte) and by the number of files a zip directory of that size may sensibly list.
 MAX_PACKAGE_BYTES = (4 << 30) - 1  # the file on the stick
 MAX_ENTRIES = 50_000
+# The zip's central directory is read whole into memory by zipfile (and a ZipInfo made of each
+# entry) before anything can be counted: its size and count are read from the end record
+# first. 50,000 entries of the longest names are under 20 MB.
+MAX_DIRECTORY_BYTES = 32 << 20
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_RECORDS_BYTES = 64 << 20  # one organisation's records, uncompressed
 MAX_PART_BYTES = 512 << 20  # a document, uncompressed
@@ -680,12 +685,39 @@ def read_package(path: Path, *, records: bool = True) -> Package:
     if size > MAX_PACKAGE_BYTES:
         raise PackageError(f"{label}有 {size / 2**20:.0f} MB，超过了报送包的上限，没有导入。")
     try:
+        _check_directory(path, size, label)
         with zipfile.ZipFile(path) as archive:
             return _read(archive, path, label, records)
     except zipfile.BadZipFile as exc:
         raise PackageError(f"{label}不是报送包，或者文件已损坏（{exc}）。没有导入。") from exc
     except (OSError, EOFError) as exc:
         raise PackageError(f"读取{label}时出错，文件可能已损坏：{exc}。没有导入。") from exc
+
+
+def _check_directory(path: Path, size: int, label: str) -> None:
+    """Refuse a zip whose central directory claims more entries or bytes than a package can
+    have, from its end records (the last 64 KB, and the Zip64 record they point to), before
+    zipfile reads the directory into memory. A file without an end record is left for zipfile
+    to refuse as not a zip."""
+    with path.open("rb") as f:
+        start = max(0, size - (1 << 16) - 22)
+        f.seek(start)
+        tail = f.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) < at + 22:
+            return
+        entries, directory = struct.unpack("<xxxxxxxxxxHI", tail[at : at + 16])
+        if at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":
+            (offset,) = struct.unpack("<Q", tail[at - 12 : at - 4])
+            if offset < size:
+                f.seek(offset)
+                record = f.read(56)
+                if len(record) == 56 and record[:4] == b"PK\x06\x06":
+                    entries, directory = struct.unpack("<QQ", record[32:48])
+    if entries > MAX_ENTRIES or directory > MAX_DIRECTORY_BYTES:
+        raise PackageError(
+            f"{label}的目录中有{entries}个文件（{directory / 2**20:.0f} MB），超过上限，没有导入。"
+        )
 
 
 def _read(archive: zipfile.ZipFile, path: Path, label: str, records: bool) -> Package:

@@ -441,3 +441,34 @@ def test_a_missing_file_is_left_out_and_named(orgs: Orgs) -> None:
     assert len(package.blocks[0].attachments) == _rows(orgs.a) - 1
     _merge(orgs.county, target)
     assert _rows(orgs.county, sub=True) == _rows(orgs.a) - 1
+
+
+def test_a_zip_directory_too_large_is_refused_before_it_is_read(orgs: Orgs) -> None:
+    """zipfile reads the whole central directory into memory on opening: its claimed size and
+    entry count are checked from the end records first (Zip64 too)."""
+    path = orgs.export(orgs.a, "a.zip")
+    data = bytearray(path.read_bytes())
+    at = data.rfind(b"PK\x05\x06")
+    claimed = orgs.folder / "claims.zip"
+    patched = bytearray(data)
+    patched[at + 10 : at + 12] = (60_000).to_bytes(2, "little")
+    claimed.write_bytes(bytes(patched))
+    with pytest.raises(pk.PackageError, match="目录中有60000个文件"):
+        pk.read_package(claimed)
+    patched = bytearray(data)
+    patched[at + 12 : at + 16] = (600 << 20).to_bytes(4, "little")
+    claimed.write_bytes(bytes(patched))
+    with pytest.raises(pk.PackageError, match="600 MB"):
+        pk.read_package(claimed)
+    # A real Zip64 archive of 70,000 empty entries (more than a plain end record can count).
+    many = orgs.folder / "many.zip"
+    with zipfile.ZipFile(many, "w", zipfile.ZIP_STORED) as z:
+        for n in range(70_000):
+            z.writestr(f"{n}", b"")
+    with pytest.raises(pk.PackageError, match="目录中有70000个文件"):
+        pk.read_package(many)
+    assert _nothing_merged(orgs.county)
+
+
+def _nothing_merged(store: Store) -> bool:
+    return store.conn.execute("SELECT count(*) FROM sub_orgs").fetchone()[0] == 0
