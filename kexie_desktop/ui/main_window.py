@@ -830,7 +830,12 @@ class MainWindow(QMainWindow):
     def open_package_import(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        from kexie_desktop.ui.dialogs.package_dialogs import PackageImportDialog
+        from kexie_desktop.ui.background import BackgroundTask
+        from kexie_desktop.ui.dialogs.package_dialogs import (
+            Checked,
+            PackageImportDialog,
+            read_packages,
+        )
         from kexie_desktop.ui.exporting import default_folder
 
         chosen, _ = QFileDialog.getOpenFileNames(
@@ -838,10 +843,24 @@ class MainWindow(QMainWindow):
         )
         if not chosen:
             return
-        dialog = PackageImportDialog(self.store, [Path(p) for p in chosen], self)
-        dialog.exec()
-        if dialog.changed:
-            self.statusBar().showMessage("报送包已导入，可在“文件 → 报送情况”中查看。", 15_000)
+        paths = [Path(p) for p in chosen]
+
+        def show(checked: Checked) -> None:
+            dialog = PackageImportDialog(self.store, paths, self, checked=checked)
+            dialog.exec()
+            if dialog.changed:
+                self.statusBar().showMessage("报送包已导入，可在“文件 → 报送情况”中查看。", 15_000)
+
+        # Checking reads and hashes every byte (a package with photos may be a gigabyte on a
+        # slow stick): in the background, the window stays responsive.
+        self.package_task = BackgroundTask(
+            self, "正在检查报送包……", lambda progress: read_packages(paths, progress)
+        )
+        self.package_task.done.connect(show)
+        self.package_task.error.connect(
+            lambda exc: QMessageBox.warning(self, "导入报送包", f"检查报送包时出现意外问题：{exc}")
+        )
+        self.package_task.start()
 
     def open_submissions(self) -> None:
         from kexie_desktop.ui.dialogs.package_dialogs import SubmissionsDialog
