@@ -542,3 +542,16 @@ def m0012_evidence_attachments(db: Database) -> None:
     db.execute("CREATE INDEX attachments_activity ON attachments(activity_id)")
     db.execute("CREATE INDEX attachments_award ON attachments(award_id)")
     db.execute("CREATE INDEX attachments_sha256 ON attachments(sha256) WHERE sha256 IS NOT NULL")
+
+
+@migration("0013_overview_indexes")
+def m0013_overview_indexes(db: Database) -> None:
+    # The 概览 tab's figures from the indexes alone (bench/bench_overview.py): a year's
+    # activities by category, month and 人次 as one range per category and month (no sort of
+    # 100,000 rows: 14 ms instead of 70 ms of CPU), and the roster's members grouped by their
+    # roles (9 ms instead of 40 ms for 50,000 people).
+    db.execute(
+        "CREATE INDEX activities_overview "
+        "ON activities(category, planned, start_date, participants)"
+    )
+    db.execute("CREATE INDEX people_overview ON people(status, roles, join_date)")
