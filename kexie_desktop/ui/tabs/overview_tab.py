@@ -329,9 +329,12 @@ class OverviewTab(QWidget):
     def _link(self, text: str, link: Link, name: str, *, bold: bool = False) -> FigureLink:
         button = FigureLink(text, link, name)
         button.bold = bold
+        self._connect(button)
+        return button
+
+    def _connect(self, button: FigureLink | MonthBar) -> None:
         button.clicked.connect(lambda: self.link_activated.emit(button.link))
         self.links.append(button)
-        return button
 
     def _build(self, figures: Overview) -> None:
         self.links = []
@@ -349,19 +352,20 @@ class OverviewTab(QWidget):
         words = [f"与{last}年比较。单击蓝色数字（或用 Tab 选中后按回车）打开相应的列表。"]
         if self.note:
             words.insert(0, self.note)
-        head = QVBoxLayout()
+        head = QHBoxLayout()
         head.addWidget(heading)
-        head.addWidget(_muted("".join(words)))
+        head.addSpacing(12)
+        note = _muted("".join(words))
+        head.addWidget(note, 1, Qt.AlignmentFlag.AlignBottom)
         grid.addLayout(head, 0, 0, 1, 2)
         grid.addWidget(self._activities_card(figures), 1, 0)
         side = QVBoxLayout()
         side.setSpacing(14)
         side.addWidget(self._people_card(figures))
         side.addWidget(self._awards_card(figures))
-        side.addStretch(1)
+        side.addWidget(self._idle_card(figures), 1)
         grid.addLayout(side, 1, 1)
-        grid.addWidget(self._months_card(figures), 2, 0)
-        grid.addWidget(self._idle_card(figures), 2, 1)
+        grid.addWidget(self._months_card(figures), 2, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(3, 1)
@@ -373,12 +377,13 @@ class OverviewTab(QWidget):
         if not figures.categories:
             layout.addWidget(_muted(f"{y}年和{last}年都还没有活动记录。"))
             return card
+        # A first year in the program has nothing to compare with: no columns of noughts.
+        compare = bool(figures.total.last_year.activities)
         table = QGridLayout()
         table.setHorizontalSpacing(10)
         table.setVerticalSpacing(2)
-        for column, text in enumerate(
-            ("类别", "", f"{y}年项数", "人次", f"{last}年项数", "人次", "增减")
-        ):
+        headings = ("类别", "", f"{y}年项数", "人次", f"{last}年项数", "人次", "增减")
+        for column, text in enumerate(headings if compare else headings[:4]):
             label = _muted(text)
             label.setWordWrap(False)
             if column >= 2:
@@ -400,7 +405,8 @@ class OverviewTab(QWidget):
                     PairBar(line.this_year.activities, line.last_year.activities, scale), row, 1
                 )
             filters = {"category": line.category} if line.category else {}
-            for column, year, tally in ((2, y, line.this_year), (4, last, line.last_year)):
+            shown = ((2, y, line.this_year), (4, last, line.last_year))
+            for column, year, tally in shown if compare else shown[:1]:
                 what = f"{year}年{line.category or '全部'}活动"
                 link = Link("activities", year, filters)
                 count = self._link(
@@ -415,14 +421,20 @@ class OverviewTab(QWidget):
                 else:
                     widget = _muted(people)
                 table.addWidget(widget, row, column + 1, Qt.AlignmentFlag.AlignRight)
-            table.addWidget(_change(line.this_year.activities, line.last_year.activities), row, 6)
+            if compare:
+                change = _change(line.this_year.activities, line.last_year.activities)
+                table.addWidget(change, row, 6)
             row += 1
         table.setColumnStretch(1, 1)
         layout.addLayout(table)
-        legend = f"蓝条：{y}年；灰条：{last}年。人次只合计已知的，人数不详的活动不按0计。"
+        legend = (
+            f"蓝条：{y}年；灰条：{last}年。" if compare else f"{last}年没有活动记录，不作比较。"
+        )
+        legend += "人次只合计已知的，人数不详的活动不按0计。"
         if figures.planned:
             legend += f"另有{figures.planned}项计划活动尚未举办，不计入以上数字（列表中有）。"
         layout.addWidget(_muted(legend))
+        layout.addStretch(1)
         return card
 
     def _months_card(self, figures: Overview) -> QFrame:
@@ -437,11 +449,11 @@ class OverviewTab(QWidget):
             bar = MonthBar(
                 month, value, before, scale, Link("activities", y, {"month": f"{month:02d}"}), name
             )
-            bar.clicked.connect(lambda b=bar: self.link_activated.emit(b.link))
-            self.links.append(bar)
+            self._connect(bar)
             row.addWidget(bar)
         layout.addLayout(row, 1)
-        layout.addWidget(_muted(f"按开始日期；灰线：{last}年同月。单击一个月打开该月的活动。"))
+        compare = f"灰线：{last}年同月。" if any(figures.last_months) else ""
+        layout.addWidget(_muted(f"按开始日期。{compare}单击一个月打开该月的活动。"))
         return card
 
     def _people_card(self, figures: Overview) -> QFrame:
@@ -494,10 +506,12 @@ class OverviewTab(QWidget):
         if not figures.awards:
             layout.addWidget(_muted(f"{y}年和{last}年都还没有奖项记录。"))
             return card
+        compare = bool(figures.awards_total.last_year)
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(2)
-        for column, text in enumerate(("级别", f"{y}年", f"{last}年", "增减")):
+        headings = ("级别", f"{y}年", f"{last}年", "增减")
+        for column, text in enumerate(headings if compare else headings[:2]):
             label = _muted(text)
             label.setWordWrap(False)
             if column:
@@ -512,7 +526,8 @@ class OverviewTab(QWidget):
                 caption.setFont(bold)
             grid.addWidget(caption, row, 0)
             filters = {} if total or not line.level else {"level": line.level}
-            for column, year, value in ((1, y, line.this_year), (2, last, line.last_year)):
+            shown = ((1, y, line.this_year), (2, last, line.last_year))
+            for column, year, value in shown if compare else shown[:1]:
                 what = f"{year}年{'全部' if total else (line.level or '未填级别')}奖项"
                 if total or line.level:
                     link = Link("awards", year, filters)
@@ -521,9 +536,12 @@ class OverviewTab(QWidget):
                 else:
                     # No drop-down item for a blank level: the count is shown, not linked.
                     grid.addWidget(_muted(number(value)), row, column, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(_change(line.this_year, line.last_year), row, 3)
+            if compare:
+                grid.addWidget(_change(line.this_year, line.last_year), row, 3)
         grid.setColumnStretch(0, 1)
         layout.addLayout(grid)
+        if not compare:
+            layout.addWidget(_muted(f"{last}年没有奖项记录，不作比较。"))
         return card
 
     def _idle_card(self, figures: Overview) -> QFrame:
