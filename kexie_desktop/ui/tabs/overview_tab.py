@@ -495,7 +495,9 @@ class OverviewTab(QWidget):
         for index, (caption, link, remark) in enumerate(rows):
             grid.addWidget(QLabel(caption), index, 0)
             grid.addWidget(link, index, 1, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(_muted(remark), index, 2)
+            note = _muted(remark)
+            note.setWordWrap(False)
+            grid.addWidget(note, index, 2)
         grid.setColumnStretch(2, 1)
         layout.addLayout(grid)
         return card
