@@ -277,3 +277,31 @@ def test_the_overview_fits_small_screens(
     for link in window.overview_tab.links:
         assert isinstance(link, FigureLink | MonthBar)
         assert link.mapTo(content, link.rect().topRight()).x() <= scroll.viewport().width()
+
+
+def test_categories_written_by_another_tool_are_shown_and_never_crash(
+    window: MainWindow, demo_store: Store, qtbot: Any
+) -> None:
+    """DB Browser may write a category outside the list, or none: the first still links to
+    its list (the drop-down takes the value), the second is counted but not linked."""
+    year = _year(demo_store)
+    with demo_store.transaction():
+        demo_store.conn.execute(
+            "UPDATE activities SET category = '科技下乡' WHERE id IN "
+            "(SELECT id FROM activities ORDER BY id LIMIT 2)"
+        )
+        demo_store.conn.execute(
+            "UPDATE activities SET category = '' WHERE id = (SELECT max(id) FROM activities)"
+        )
+    window._reload_all()
+    _show_overview(window, qtbot)
+    figures = window.overview_tab.figures
+    assert figures is not None
+    assert [c.category for c in figures.categories][-2:] == ["科技下乡", ""]
+    names = [b.accessibleName() for b in window.overview_tab.links]
+    assert not any("未填类别" in n for n in names)
+    qtbot.mouseClick(_link(window, f"{year}年科技下乡活动2项"), Qt.MouseButton.LeftButton)
+    tab = window.activities_tab
+    assert window.current_tab() is tab
+    assert tab.filter_combos["category"].currentText() == "科技下乡"
+    assert tab.model.rowCount() == 2

@@ -18,6 +18,7 @@ class ActivitiesTab(RecordTab):
         ("unit_name", "主办单位", ()),
         ("month", "月份", tuple((f"{m}月", f"{m:02d}") for m in range(1, 13))),
     )
+    FILTER_ALL_TEXT: ClassVar[dict[str, str]] = {"month": "全年"}
     SEARCH_HINT = "搜索活动名称、类别、单位、地点、参与人员"
     STRETCH_COLUMN = ActivitiesModel.COL_TITLE
     NAME_COLUMN = ActivitiesModel.COL_TITLE

@@ -240,8 +240,9 @@ def _change(now: int, before: int) -> QLabel:
     if before and now != before:
         diff = now - before
         label.setText(f"{'+' if diff > 0 else '−'}{number(abs(diff))}")
-        colour = UP_COLOUR if diff > 0 else DOWN_COLOUR
-        label.setStyleSheet(f"color: {colour.name()};")
+        palette = label.palette()  # not a style sheet: a hundred of them cost milliseconds
+        palette.setColor(QPalette.ColorRole.WindowText, UP_COLOUR if diff > 0 else DOWN_COLOUR)
+        label.setPalette(palette)
         label.setToolTip(f"较上年{'增加' if diff > 0 else '减少'}{number(abs(diff))}")
     return label
 
@@ -392,8 +393,10 @@ class OverviewTab(QWidget):
         scale = max(max(c.this_year.activities, c.last_year.activities) for c in figures.categories)
         row = 1
         for line in (*figures.categories, figures.total):
-            total = not line.category
-            name = line.category or "合计"
+            total = line is figures.total
+            # A blank category (written by another tool) has no drop-down item to link to.
+            name = "合计" if total else (line.category or "未填类别")
+            linked = total or bool(line.category)
             caption = QLabel(name)
             if total:
                 bold = caption.font()
@@ -404,17 +407,21 @@ class OverviewTab(QWidget):
                 table.addWidget(
                     PairBar(line.this_year.activities, line.last_year.activities, scale), row, 1
                 )
-            filters = {"category": line.category} if line.category else {}
+            filters = {} if total else {"category": line.category}
             shown = ((2, y, line.this_year), (4, last, line.last_year))
             for column, year, tally in shown if compare else shown[:1]:
-                what = f"{year}年{line.category or '全部'}活动"
+                what = f"{year}年{'全部' if total else name}活动"
                 link = Link("activities", year, filters)
-                count = self._link(
-                    number(tally.activities), link, f"{what}{tally.activities}项", bold=total
+                count: QWidget = (
+                    self._link(
+                        number(tally.activities), link, f"{what}{tally.activities}项", bold=total
+                    )
+                    if linked
+                    else _muted(number(tally.activities))
                 )
                 table.addWidget(count, row, column, Qt.AlignmentFlag.AlignRight)
                 people = participants_text(tally)
-                if tally.activities:
+                if tally.activities and linked:
                     widget: QWidget = self._link(
                         people, link, f"{what}参加人次{people}", bold=total
                     )
@@ -478,9 +485,7 @@ class OverviewTab(QWidget):
                     Link("people", None, {"status": "在册", "role": "会员"}),
                     f"在册会员{figures.members}人",
                 ),
-                f"{figures.year}年新入会{number(figures.new_members)}人"
-                if figures.new_members
-                else "",
+                f"本年新入会{number(figures.new_members)}人" if figures.new_members else "",
             ),
             (
                 "基层组织",
@@ -489,7 +494,7 @@ class OverviewTab(QWidget):
                     Link("units", figures.year, {}),
                     f"{figures.year}年底的基层组织{figures.units}个",
                 ),
-                f"{figures.year}年新建{number(figures.new_units)}个" if figures.new_units else "",
+                f"本年新建{number(figures.new_units)}个" if figures.new_units else "",
             ),
         ]
         for index, (caption, link, remark) in enumerate(rows):

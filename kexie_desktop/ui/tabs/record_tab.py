@@ -55,6 +55,8 @@ class RecordTab(QWidget):
     # Drop-downs beside the search box: (column or condition key, label, fixed choices or ()
     # for the names of the units). A choice is its value, or (shown text, value).
     FILTERS: ClassVar[tuple[tuple[str, str, tuple[str | tuple[str, str], ...]], ...]] = ()
+    # The first item of a drop-down, where "类别：全部" would be needlessly wide (月份: 全年).
+    FILTER_ALL_TEXT: ClassVar[dict[str, str]] = {}
 
     # Emitted when records were added, changed or deleted, so other tabs can refresh.
     records_changed = Signal()
@@ -149,8 +151,12 @@ class RecordTab(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(2 * len(caption) + 6)  # CJK: two average widths
-            combo.addItem(f"{caption}：全部", None)
+            all_text = self.FILTER_ALL_TEXT.get(key, f"{caption}：全部")
+            combo.setMinimumContentsLength(max(2 * len(all_text), 5))  # CJK: two average widths
+            combo.addItem(all_text, None)
+            # On a narrow window the drop-downs give way (their text cut short) rather than
+            # make the whole window wider than a 1024 px screen.
+            combo.setMinimumWidth(combo.minimumSizeHint().width() * 3 // 5)
             for choice in choices:
                 text, value = choice if isinstance(choice, tuple) else (choice, choice)
                 combo.addItem(text or "本会", value)
@@ -227,7 +233,10 @@ class RecordTab(QWidget):
                 self.refresh_filter_choices()  # unit names are read on first use
             index = 0 if wanted is None else combo.findData(wanted)
             if index < 0:
-                raise KeyError(f"{key}={wanted}")
+                # A value outside the usual choices (a category another tool wrote): the
+                # drop-down gets it too, so the list still shows what the figure counted.
+                combo.addItem(str(wanted), wanted)
+                index = combo.count() - 1
             combo.blockSignals(True)
             combo.setCurrentIndex(index)
             combo.blockSignals(False)
