@@ -2,8 +2,8 @@
 
 What a secretary-general asks the clerk first: how many activities of each kind, how many 人次,
 how the year went month by month, which units did nothing, how many people and members, which
-awards. Every figure is an SQL aggregate, so 100,000 activities cost one pass over the two years'
-rows of the date index (bench/bench_overview.py measures it), never a record in Python.
+awards. Every figure is an SQL aggregate read from an index, so 100,000 activities never pass
+through Python (bench/bench_overview.py measures it).
 
 The rules are the summary's, so the overview and the 年度工作总结 never disagree:
 - planned activities (计划, not yet held) are not counted as done; their number is given apart;
@@ -14,8 +14,8 @@ The rules are the summary's, so the overview and the 年度工作总结 never di
 - people and members are the roster today, by Store.people_figures' rules: the people list has
   no year.
 
-Two indexes (migration 0013_overview_indexes) let every activity and people figure be read
-from an index in order, without sorting: bench/bench_overview.py gives the figures.
+Three indexes (migration 0013_overview_indexes) let the activity, people and award figures be
+counted along an index in order, without sorting anything.
 """
 
 from __future__ import annotations
@@ -97,14 +97,15 @@ def _in_order(found: set[str], order: tuple[str, ...]) -> list[str]:
     return known + other + ([""] if "" in found else [])
 
 
-def _categories(store: Store) -> list[str]:
-    """Every category in use, jumping along the overview index (a dozen reads, not a scan)."""
+def _distinct(store: Store, table: str, column: str) -> list[str]:
+    """Every value of an indexed column in use (categories, award levels), jumping along the
+    overview index: a dozen reads, not a scan."""
     found: list[str] = []
-    row = store.conn.execute("SELECT min(category) FROM activities").fetchone()
+    row = store.conn.execute(f"SELECT min({column}) FROM {table}").fetchone()
     while row[0] is not None:
         found.append(str(row[0]))
         row = store.conn.execute(
-            "SELECT min(category) FROM activities WHERE category > ?", [row[0]]
+            f"SELECT min({column}) FROM {table} WHERE {column} > ?", [row[0]]
         ).fetchone()
     return found
 
@@ -126,7 +127,7 @@ def _activities(store: Store, year: int) -> tuple[dict[str, Tally], list[int], i
     months = [0] * 12
     planned = 0
     ranges = _month_ranges(year)
-    for category in _categories(store):
+    for category in _distinct(store, "activities", "category"):
         tally = Tally()
         for month, start, end in ranges:
             count, known, unknown = store.conn.execute(
@@ -180,17 +181,17 @@ def compute(store: Store, year: int) -> Overview:
             "", total.this_year.plus(line.this_year), total.last_year.plus(line.last_year)
         )
 
-    awards: dict[tuple[str, str], int] = {}
-    for y, level, count in store.conn.execute(
-        """SELECT substr(award_date, 1, 4), COALESCE(level, ''), count(*) FROM awards
-           WHERE award_date >= ? AND award_date < ? GROUP BY 1, 2""",
-        [f"{year - 1:04d}-01-01", f"{year + 1:04d}-01-01"],
-    ):
-        awards[(y, level)] = count
-    this_year, last_year = f"{year:04d}", f"{year - 1:04d}"
+    awards: dict[tuple[int, str], int] = {}
+    for level in _distinct(store, "awards", "level"):
+        for y in (year, year - 1):
+            awards[(y, level)] = store.conn.execute(
+                "SELECT count(*) FROM awards "
+                "WHERE level = ? AND award_date >= ? AND award_date < ?",
+                [level, f"{y:04d}-01-01", f"{y + 1:04d}-01-01"],
+            ).fetchone()[0]
     award_lines = tuple(
-        AwardLine(level, awards.get((this_year, level), 0), awards.get((last_year, level), 0))
-        for level in _in_order({lv for _y, lv in awards}, AWARD_LEVELS)
+        AwardLine(level, awards[(year, level)], awards[(year - 1, level)])
+        for level in _in_order({lv for (_y, lv), n in awards.items() if n}, AWARD_LEVELS)
     )
     awards_total = AwardLine(
         "", sum(a.this_year for a in award_lines), sum(a.last_year for a in award_lines)
