@@ -454,6 +454,8 @@ class MainWindow(QMainWindow):
     def _tab_changed(self) -> None:
         self._show_status()
         self._selection_changed()
+        if self.current_tab() is None:
+            self.overview_tab.take_focus()
 
     def _selection_changed(self, _count: int = 0) -> None:
         # The tool bar's 修改/删除 follow the selection of the tab on show; on the 概览 the

@@ -305,3 +305,35 @@ def test_categories_written_by_another_tool_are_shown_and_never_crash(
     assert window.current_tab() is tab
     assert tab.filter_combos["category"].currentText() == "科技下乡"
     assert tab.model.rowCount() == 2
+
+
+def test_ctrl_tab_to_the_overview_puts_the_focus_on_its_first_figure(
+    window: MainWindow, qtbot: Any
+) -> None:
+    tab = window.activities_tab
+    tab.view.setFocus()
+    window.previous_tab_action.trigger()  # Ctrl+PgUp from the activities list
+    assert window.current_key() == "overview"
+    qtbot.waitUntil(lambda: bool(window.overview_tab.links))
+    qtbot.waitUntil(lambda: window.focusWidget() is window.overview_tab.links[0])
+    # Figures rebuilt while focused (another year): the focus stays among them.
+    window.refresh_years(select=window.selected_year())
+    window.overview_tab.mark_stale()
+    qtbot.waitUntil(lambda: window.focusWidget() is window.overview_tab.links[0])
+
+
+def test_changes_are_coloured(window: MainWindow, demo_store: Store, qtbot: Any) -> None:
+    year = _year(demo_store)
+    demo_store.save(
+        Activity(title="上年的讲座", category="科学普及", start_date=f"{year - 1}-05-04")
+    )
+    window._reload_all()
+    _show_overview(window, qtbot)
+    from PySide6.QtWidgets import QLabel
+
+    changes = [
+        label.text()
+        for label in window.overview_tab.area.widget().findChildren(QLabel)
+        if "color" in label.text()
+    ]
+    assert changes and all(overview_tab.UP_COLOUR.name() in t for t in changes)

@@ -20,6 +20,7 @@ from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -240,9 +241,10 @@ def _change(now: int, before: int) -> QLabel:
     if before and now != before:
         diff = now - before
         label.setText(f"{'+' if diff > 0 else '−'}{number(abs(diff))}")
-        palette = label.palette()  # not a style sheet: a hundred of them cost milliseconds
-        palette.setColor(QPalette.ColorRole.WindowText, UP_COLOUR if diff > 0 else DOWN_COLOUR)
-        label.setPalette(palette)
+        # Rich text, not a palette (the application's style sheet overrides label palettes)
+        # nor a style sheet per label (a hundred of them cost milliseconds).
+        colour = (UP_COLOUR if diff > 0 else DOWN_COLOUR).name()
+        label.setText(f'<span style="color: {colour}">{label.text()}</span>')
         label.setToolTip(f"较上年{'增加' if diff > 0 else '减少'}{number(abs(diff))}")
     return label
 
@@ -270,6 +272,7 @@ class OverviewTab(QWidget):
         self.computations = 0  # how often the figures were computed (tests, start-up)
         self._stale = True
         self._pending = False
+        self._focus_wanted = False
         self.area = QScrollArea()
         self.area.setWidgetResizable(True)
         self.area.setFrameShape(QFrame.Shape.NoFrame)
@@ -311,6 +314,14 @@ class OverviewTab(QWidget):
         if self._stale and self.isVisible():
             self.refresh()
 
+    def take_focus(self) -> None:
+        """Keyboard focus on the first figure, now or once the figures are drawn: after
+        Ctrl+Tab to the 概览, Tab goes on from the figures, not from the year box."""
+        if self.links and not self._stale:
+            self.links[0].setFocus()
+        else:
+            self._focus_wanted = True
+
     def status_text(self) -> str:
         if self.year is None:
             return "概览"
@@ -322,7 +333,12 @@ class OverviewTab(QWidget):
         self.figures = compute(self.store, year)
         self.computations += 1
         self._stale = False
+        focused = QApplication.focusWidget()
+        had_focus = focused is not None and self.isAncestorOf(focused)
         self._build(self.figures)
+        if (self._focus_wanted or had_focus) and self.links:
+            self.links[0].setFocus()
+        self._focus_wanted = False
         self.status_changed.emit(self.status_text())
 
     # -- drawing ---------------------------------------------------------------------------
