@@ -84,6 +84,11 @@ class Overview:
         return self.year - 1
 
     @property
+    def has_last_year(self) -> bool:
+        """Whether the year before has anything to compare with."""
+        return bool(self.total.last_year.activities or self.awards_total.last_year)
+
+    @property
     def empty(self) -> bool:
         return not (
             self.total.this_year.activities or self.total.last_year.activities or self.planned

@@ -103,6 +103,7 @@ def test_activity_figures_match_plain_sql(year_store: Store) -> None:
         c.category: c.this_year.activities for c in figures.categories if c.this_year.activities
     }
     assert figures.planned == 1
+    assert figures.has_last_year and not compute(year_store, YEAR - 2).has_last_year
     assert [c.category for c in figures.categories] == [
         "学术交流",
         "决策咨询",
@@ -187,7 +188,7 @@ def test_each_figure_is_what_its_filtered_list_counts(year_store: Store) -> None
 
 def test_an_empty_database_has_an_empty_overview(store: Store) -> None:
     figures = compute(store, YEAR)
-    assert figures.empty
+    assert figures.empty and not figures.has_last_year
     assert figures.categories == () and figures.awards == ()
     assert figures.total.this_year == Tally()
     assert figures.months == (0,) * 12

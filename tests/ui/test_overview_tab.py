@@ -245,7 +245,8 @@ def test_refreshed_when_records_or_year_change_while_shown_only(
     window.year_combo.currentIndexChanged.emit(window.year_combo.currentIndex())
     qtbot.waitUntil(lambda: len(computed) == 3)
     assert computed[-1] == year - 1
-    assert "与" + str(year - 2) in window.status_label.text()
+    assert f"概览：{year - 1}年" in window.status_label.text()
+    assert "比较" not in window.status_label.text()  # nothing recorded in the year before it
     # Hidden: changes only mark it; it is computed when shown again.
     window.show_tab(window.activities_tab)
     window._reload_all()

@@ -325,7 +325,9 @@ class OverviewTab(QWidget):
     def status_text(self) -> str:
         if self.year is None:
             return "概览"
-        return f"概览：{self.year}年（与{self.year - 1}年比较），单击数字打开相应的列表"
+        compared = self.figures is None or self.figures.has_last_year
+        versus = f"（与{self.year - 1}年比较）" if compared else ""
+        return f"概览：{self.year}年{versus}，单击数字打开相应的列表"
 
     def refresh(self) -> None:
         """Compute the figures of the year and lay them out."""
@@ -366,7 +368,8 @@ class OverviewTab(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.5)
         heading.setFont(font)
-        words = [f"与{last}年比较。单击蓝色数字（或用 Tab 选中后按回车）打开相应的列表。"]
+        words = [f"与{last}年比较。" if figures.has_last_year else ""]
+        words.append("单击蓝色数字（或用 Tab 选中后按回车）打开相应的列表。")
         if self.note:
             words.insert(0, self.note)
         head = QHBoxLayout()
