@@ -594,6 +594,21 @@ def m0013_package_sub_attachments(db: Database) -> None:
     db.execute("CREATE INDEX sub_positions_org ON sub_positions(org_id)")
 
 
+@migration("0014_overview_indexes")
+def m0014_overview_indexes(db: Database) -> None:
+    # The 概览 tab's figures from the indexes alone (bench/bench_overview.py): a year's
+    # activities by category, month and 人次 as one range per category and month (no sort of
+    # 100,000 rows: 14 ms instead of 70 ms of CPU), and the roster's members grouped by their
+    # roles (9 ms instead of 40 ms for 50,000 people), and awards by level as one range per level
+    # and year (under 1 ms instead of 7 ms for 10,000 awards).
+    db.execute(
+        "CREATE INDEX activities_overview "
+        "ON activities(category, planned, start_date, participants)"
+    )
+    db.execute("CREATE INDEX people_overview ON people(status, roles, join_date)")
+    db.execute("CREATE INDEX awards_overview ON awards(level, award_date)")
+
+
 @migration("0013_fields_funding")
 def m0013_fields_funding(db: Database) -> None:
     # 经费 of an activity, in integer fen (分): yuan with two decimals, without the binary
