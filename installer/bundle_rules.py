@@ -47,7 +47,7 @@ EXCLUDED_MODULES = [
     "lxml.ElementInclude",
     "lxml.cssselect",
     # Standard library the analysis finds only through the modules above or through code paths
-    # the program never takes (1.2 MB of the Windows bundle with the two below; issue 10):
+    # the program never takes (1.5 MB of the Windows bundle with the ones below; issue 10):
     #   asyncio: typing_extensions imports it only for @deprecated on a coroutine function;
     #   multiprocessing: concurrent.futures' process pool (evidence_export uses the thread pool);
     #   doctest, pdb: lxml.doctestcompare; urllib.request, http.client, ftplib, xmlrpc: xml.sax
@@ -69,6 +69,18 @@ EXCLUDED_MODULES = [
     "webbrowser",
     "click._termui_impl",
     "_pydecimal",
+    # email and importlib.metadata: pluggy reads installed packages' entry points with them when
+    # sqlite-utils loads its plugins, which the program turns off (Database(...,
+    # execute_plugins=False) in core/store.py and core/backup.py); tarfile: shutil's archive
+    # functions; difflib: click's "did you mean" for a mistyped option; dateutil.rrule:
+    # recurrence rules (sqlite-utils imports only dateutil.parser); _zoneinfo: zoneinfo's C
+    # class, which falls back to its Python twin, and the program never looks a zone up.
+    "email",
+    "importlib.metadata",
+    "tarfile",
+    "difflib",
+    "dateutil.rrule",
+    "_zoneinfo",
     # The IANA time-zone database (600 kB on Windows, where PyInstaller's zoneinfo hook adds it):
     # the program shows times in the computer's own zone (datetime.astimezone()) and never
     # looks a zone up by name. zoneinfo itself stays: dateutil (sqlite-utils) imports it.

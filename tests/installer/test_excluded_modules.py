@@ -31,6 +31,8 @@ OPTIONAL_ATTEMPTS = {
     "PIL.PpmImagePlugin": "preinit",
     # hashlib falls back to its built-in SHA-256 (no OpenSSL in the bundle).
     "_hashlib": "hashlib",
+    # zoneinfo (imported by dateutil) falls back to its pure-Python class.
+    "_zoneinfo": "zoneinfo",
 }
 
 _RUNNER = r"""
@@ -60,15 +62,19 @@ from kexie_desktop.cli import main
 codes = {"self-test": main(["--self-test"])}
 with tempfile.TemporaryDirectory() as tmp:
     out, data = Path(tmp), ["--data-dir", str(Path(tmp) / "data")]
-    photo = out / "photo.png"
+    photo, turned = out / "photo.png", out / "turned.jpg"
     from PIL import Image
     Image.new("RGB", (800, 600), (20, 120, 200)).save(photo, "PNG")
+    # A phone photo stored sideways: EXIF orientation 6 (one big-endian TIFF entry, written by
+    # hand so that only the program reads it, through PIL.TiffImagePlugin).
+    exif = b"Exif\0\0MM\0*" + bytes.fromhex("00000008 0001 0112 0003 00000001 00060000 00000000")
+    Image.new("RGB", (800, 600), (200, 120, 20)).save(turned, "JPEG", exif=exif)
     codes["demo"] = main(["demo", *data])
     import sqlite3
     with sqlite3.connect(Path(tmp) / "data" / "kexie.db") as db:
         year = str(db.execute("SELECT max(substr(start_date, 1, 4)) FROM activities").fetchone()[0])
     commands = {
-        "attach": ["attach", "--activity", "1", str(photo), "--kind", "照片"],
+        "attach": ["attach", "--activity", "1", str(photo), str(turned), "--kind", "照片"],
         "summary": ["export", "summary", "--year", year, "--out", str(out / "s.docx")],
         "ledger": ["export", "ledger", "--year", year, "--out", str(out / "l.xlsx"),
                    "--full-ids"],
