@@ -47,7 +47,7 @@ EXCLUDED_MODULES = [
     "lxml.ElementInclude",
     "lxml.cssselect",
     # Standard library the analysis finds only through the modules above or through code paths
-    # the program never takes (1.5 MB of the Windows bundle with the ones below; issue 10):
+    # the program never takes (about 1.1 MB of the Windows bundle with those below; issue 10):
     #   asyncio: typing_extensions imports it only for @deprecated on a coroutine function;
     #   multiprocessing: concurrent.futures' process pool (evidence_export uses the thread pool);
     #   doctest, pdb: lxml.doctestcompare; urllib.request, http.client, ftplib, xmlrpc: xml.sax
