@@ -388,15 +388,16 @@ def imported(table: str) -> Iterator[Field]:
 def listed(table: str) -> list[Field]:
     """The list's columns in order: declaration order, a column with `after` moved behind the
     column it names."""
-    fields = [f for f in FIELDS[table] if f.listed]
-    placed = [f for f in fields if not (f.listed and f.listed.after)]
-    waiting = [f for f in fields if f not in placed]
+    columns = [f for f in FIELDS[table] if f.listed]
+    placed = [f for f in columns if not (f.listed and f.listed.after)]
+    waiting = [f for f in columns if f not in placed]
     while waiting:  # a column may follow one that itself follows another
-        for f in list(waiting):
-            keys = [g.key for g in placed]
-            if f.listed and f.listed.after in keys:
-                placed.insert(keys.index(f.listed.after) + 1, f)
-                waiting.remove(f)
+        keys = [g.key for g in placed]
+        ready = next((f for f in waiting if f.listed and f.listed.after in keys), None)
+        if ready is None or ready.listed is None:
+            raise ValueError(f"{table}: no listed column for {[f.key for f in waiting]} to follow")
+        placed.insert(keys.index(ready.listed.after) + 1, ready)
+        waiting.remove(ready)
     return placed
 
 
