@@ -45,9 +45,9 @@ def write_packages(townships: int, activities: int) -> list[Path]:
     started = time.perf_counter()
     try:
         for n in range(townships):
-            store.set_setting("org_uuid", str(uuid.uuid4()))
+            store.settings.set("org_uuid", str(uuid.uuid4()))
             name = f"青江县第{n + 1:02d}镇科协"
-            store.save_profile(
+            store.settings.save_profile(
                 Profile(org_name=name, org_level="乡镇(街道)", parent_name="青江县科协")
             )
             path = OUT / f"{name}2025年报送包.zip"
@@ -72,7 +72,7 @@ def import_all(paths: list[str]) -> dict[str, float]:
     folder = Path(tempfile.mkdtemp(prefix="kexie-bench-county-"))
     try:
         store = Store.open(folder)
-        store.save_profile(Profile(org_name="青江县科协", org_level="县级"))
+        store.settings.save_profile(Profile(org_name="青江县科协", org_level="县级"))
         started = time.perf_counter()
         read = merge = 0.0
         for path in paths:

@@ -475,7 +475,7 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                 for part in summary.missing_narratives(store, args.year):
                     print(f"提示：{args.year}年的“{part}”尚未填写，总结中的这一部分是程序根据"
                           "记录起草的草稿，请审阅修改。", file=sys.stderr)  # fmt: skip
-                if undated := store.undated_awards():
+                if undated := store.figures.undated_awards():
                     print(f"提示：有{undated}个奖项没有获奖日期，未计入任何年度。", file=sys.stderr)
             elif args.what == "evidence":
                 from kexie_desktop.core.evidence_export import export_evidence
@@ -568,11 +568,11 @@ def _export_stats(store: Store, args: argparse.Namespace) -> Any:
             raise ValueError(f"--set {key}：{value}")
         checked[key] = value if isinstance(value, int) else None
     if args.period:
-        store.set_setting(stats.PERIOD_KEY, args.period)
+        store.settings.set(stats.PERIOD_KEY, args.period)
     if checked:
-        store.save_stats_values(args.year, checked)
+        store.typed_stats.save_values(args.year, checked)
     if explanations:
-        store.save_stats_explanations(args.year, explanations)
+        store.typed_stats.save_explanations(args.year, explanations)
     if args.with_subordinates:
         from kexie_desktop.core.package import subordinates_included
 
@@ -607,18 +607,18 @@ def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         store = _open_store(data_dir, writes=bool(changes))
         try:
-            profile = store.profile()
+            profile = store.settings.profile()
             if changes:
                 for name, value in changes.items():
                     setattr(profile, name, value)
-                store.save_profile(profile)
-                profile = store.profile()
+                store.settings.save_profile(profile)
+                profile = store.settings.profile()
                 print("已保存本组织信息：")
             for name, label in _PROFILE_LABELS.items():
                 print(f"{label}：{getattr(profile, name) or '（未填写）'}")
             # Read-only stores cannot make it; a database opened before 0008 always has it.
             # A database read through an upgraded copy in memory has no lasting UUID yet.
-            uuid = store.get_setting("org_uuid") if store.path is not None else None
+            uuid = store.settings.get("org_uuid") if store.path is not None else None
             print(f"本组织识别码：{uuid or '（程序下次打开时生成）'}")
         finally:
             store.close()

@@ -14,7 +14,7 @@ from tests.test_cli import run
 def test_attach_then_export_evidence(tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = Store.open(data)
-    activity = store.save(Activity(title="科普大篷车进校园", category="科学普及",
+    activity = store.records.save(Activity(title="科普大篷车进校园", category="科学普及",
                                    start_date="2025-05-20"))  # fmt: skip
     store.close()
     photo = files.photo(tmp_path / "现场.jpg")

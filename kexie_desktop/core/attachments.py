@@ -614,7 +614,7 @@ def remove_attachments(store: Store, attachment_ids: Iterable[int]) -> list[int]
             assert cursor.lastrowid is not None
             entries.append(cursor.lastrowid)
             store.db.execute("DELETE FROM attachments WHERE id = ?", [attachment_id])
-            store._audit("delete", None, row, table="attachments", record_id=record_id,
+            store.change_log.add("delete", None, row, table="attachments", record_id=record_id,
                          label=label)  # fmt: skip
     return entries
 
@@ -831,14 +831,14 @@ def in_summary(store: Store, attachment_id: int) -> bool:
 
 
 def required_kinds(store: Store) -> tuple[str, ...]:
-    value = store.get_setting(REQUIRED_KINDS_SETTING)
+    value = store.settings.get(REQUIRED_KINDS_SETTING)
     if value is None:
         return DEFAULT_REQUIRED_KINDS
     return tuple(k for k in value.split("、") if k in KINDS)
 
 
 def set_required_kinds(store: Store, kinds: Sequence[str]) -> None:
-    store.set_setting(REQUIRED_KINDS_SETTING, "、".join(k for k in KINDS if k in kinds))
+    store.settings.set(REQUIRED_KINDS_SETTING, "、".join(k for k in KINDS if k in kinds))
 
 
 def missing_evidence_sql(kinds: Sequence[str]) -> tuple[str, list[object]]:

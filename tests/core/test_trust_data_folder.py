@@ -129,13 +129,13 @@ def test_a_lock_that_fails_otherwise_refuses(
 
 
 def test_a_full_disk_while_saving_is_said_in_chinese_and_changes_nothing(store: Store) -> None:
-    store.save(Person(name="张三"))
+    store.records.save(Person(name="张三"))
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk is full"
     before = list(store.conn.iterdump())
     with pytest.raises(StoreError, match="空间已满") as caught, store.transaction():
         for n in range(300):
-            store.save(Person(name=f"人{n}", notes="很长的备注" * 200), checked=True)
+            store.records.save(Person(name=f"人{n}", notes="很长的备注" * 200), checked=True)
     assert "没有保存" in str(caught.value)
     assert list(store.conn.iterdump()) == before
 
@@ -167,7 +167,7 @@ def test_reading_commands_never_migrate_or_write(data_dir: Path, tmp_path: Path)
     assert file_hash(db) == before
     assert listing_now() == listing
     store = Store.open(data_dir, read_only=True)
-    assert store.count(Person) == 65
+    assert store.records.count(Person) == 65
     store.close()
 
 

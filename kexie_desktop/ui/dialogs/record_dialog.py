@@ -184,7 +184,7 @@ class RecordDialog(QDialog, Generic[R]):
         if error_label is None or error_label.isHidden():
             return
         try:
-            self.store.validate(self.collect())
+            self.store.records.validate(self.collect())
             errors: dict[str, str] = {}
         except ValidationError as exc:
             errors = exc.errors
@@ -222,7 +222,7 @@ class RecordDialog(QDialog, Generic[R]):
     def accept(self) -> None:
         try:
             record = self.collect()
-            self.saved = self.store.save(record)
+            self.saved = self.store.records.save(record)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
