@@ -350,8 +350,7 @@ def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
     try:
-        store = _open_store(data_dir, writes=args.command == "restore")
-        try:
+        with _open_store(data_dir, writes=args.command == "restore") as store:
             if args.command == "backup":
                 info = copy_database(store.conn, args.out)
                 print(f"已备份到：{info.path}（已检查完整）")
@@ -374,8 +373,6 @@ def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
                           "（备份旁应有 attachments 文件夹），这些附件会显示为缺失。",
                           file=sys.stderr)  # fmt: skip
                     return 1
-        finally:
-            store.close()
     except (StoreError, BackupError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -392,7 +389,7 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    try:
+    with store:
         try:
             plan = check(store, args.file, kind=args.kind)
         except ImportFailed as exc:
@@ -431,8 +428,6 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
             return 1
         print(result.summary())
         return 1 if problems else 0
-    finally:
-        store.close()
 
 
 def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
@@ -453,7 +448,7 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
             # organisation's UUID made there would differ at every export. Upgrade it for real.
             store.close()
             store = _open_store(data_dir, writes=True)
-        try:
+        with store:
             if args.what == "package":
                 from kexie_desktop.core.package import export_package
 
@@ -496,8 +491,6 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                     full_ids=args.full_ids,
                     with_subordinates=args.with_subordinates,
                 )
-        finally:
-            store.close()
     except (StoreError, summary.SummaryError, ExportError, PackageError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -516,14 +509,11 @@ def _run_attach(args: argparse.Namespace, data_dir: Path) -> int:
         ("activities", args.activity) if args.activity is not None else ("awards", args.award)
     )
     try:
-        store = _open_store(data_dir, writes=True)
-        try:
+        with _open_store(data_dir, writes=True) as store:
             result = attachments.attach_files(
                 store, table, owner_id, args.files,
                 kind=args.attachment_kind, caption=args.caption,
             )  # fmt: skip
-        finally:
-            store.close()
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -585,11 +575,8 @@ def _run_demo(data_dir: Path) -> int:
     from kexie_desktop.core.demo import load_demo
 
     try:
-        store = _open_store(data_dir, writes=True)
-        try:
+        with _open_store(data_dir, writes=True) as store:
             result = load_demo(store)
-        finally:
-            store.close()
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -605,8 +592,7 @@ def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
     changes = {dest: getattr(args, dest) for _, dest, _ in _PROFILE_OPTIONS}
     changes = {k: v for k, v in changes.items() if v is not None}
     try:
-        store = _open_store(data_dir, writes=bool(changes))
-        try:
+        with _open_store(data_dir, writes=bool(changes)) as store:
             profile = store.settings.profile()
             if changes:
                 for name, value in changes.items():
@@ -620,8 +606,6 @@ def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
             # A database read through an upgraded copy in memory has no lasting UUID yet.
             uuid = store.settings.get("org_uuid") if store.path is not None else None
             print(f"本组织识别码：{uuid or '（程序下次打开时生成）'}")
-        finally:
-            store.close()
     except ValidationError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -647,7 +631,7 @@ def _run_import_packages(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     failed = 0
-    try:
+    with store:
         for path in files:
             try:
                 package = read_package(path)
@@ -662,8 +646,6 @@ def _run_import_packages(args: argparse.Namespace, data_dir: Path) -> int:
                 failed += 1
                 print(f"错误：{exc}", file=sys.stderr)
             print()
-    finally:
-        store.close()
     return 1 if failed else 0
 
 
@@ -674,11 +656,8 @@ def _run_submissions(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
     try:
-        store = _open_store(data_dir, writes=False)
-        try:
+        with _open_store(data_dir, writes=False) as store:
             status = submission_status(store, args.year)
-        finally:
-            store.close()
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

@@ -15,7 +15,7 @@ def test_attach_then_export_evidence(tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = Store.open(data)
     activity = store.records.save(Activity(title="科普大篷车进校园", category="科学普及",
-                                   start_date="2025-05-20"))  # fmt: skip
+                                           start_date="2025-05-20"))  # fmt: skip
     store.close()
     photo = files.photo(tmp_path / "现场.jpg")
     fake = tmp_path / "照片2.jpg"

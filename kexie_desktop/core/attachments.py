@@ -615,7 +615,7 @@ def remove_attachments(store: Store, attachment_ids: Iterable[int]) -> list[int]
             entries.append(cursor.lastrowid)
             store.db.execute("DELETE FROM attachments WHERE id = ?", [attachment_id])
             store.change_log.add("delete", None, row, table="attachments", record_id=record_id,
-                         label=label)  # fmt: skip
+                                 label=label)  # fmt: skip
     return entries
 
 

@@ -32,8 +32,9 @@ def build_year(store: Store) -> dict[str, int]:
     peng = store.records.save(
         Person(name="彭志文", unit_id=units[RUBBER], roles=["会员"], title="副高级")
     )
-    store.records.save(Person(name="梁静", unit_id=units[PAPER], roles=["会员"], title="中级",
-                      join_date=f"{YEAR}-05-01"))  # fmt: skip
+    store.records.save(Person(
+        name="梁静", unit_id=units[PAPER], roles=["会员"], title="中级",
+        join_date=f"{YEAR}-05-01"))  # fmt: skip
     store.records.save(Person(name="谭建华", unit_id=units[GASKET], roles=["秘书长"], title="中级"))
 
     def activity(title: str, category: str, date: str, **fields: object) -> int:
@@ -93,15 +94,17 @@ def build_year(store: Store) -> dict[str, int]:
     for team in ("火焰切割机下料质量改进QC小组", "平板硫化机液压缸铸造质量QC小组"):
         store.records.save(Award(
             name="湖南省优秀质量管理小组", level="省部级", award_date=f"{YEAR}-09-26",
-                         team=team, unit_id=units[RUBBER], issuer="湖南省质量协会",
-                         activity_id=ids["press"]))  # fmt: skip
-    store.records.save(Award(name="湘临市先进企业科协", level="市级", award_date=f"{YEAR}-12-20",
-                     unit_id=units[PAPER], issuer="湘临市科学技术协会"))  # fmt: skip
+            team=team, unit_id=units[RUBBER], issuer="湖南省质量协会",
+            activity_id=ids["press"]))  # fmt: skip
+    store.records.save(Award(
+        name="湘临市先进企业科协", level="市级", award_date=f"{YEAR}-12-20",
+        unit_id=units[PAPER], issuer="湘临市科学技术协会"))  # fmt: skip
     store.records.save(Award(
         name="全国优秀科技社团工作者", level="国家级", award_date=f"{YEAR}-11-02",
-                     person_id=peng.id, issuer="中国科学技术协会"))  # fmt: skip
-    store.records.save(Award(name="区优秀科技工作者", level="县级", award_date=f"{YEAR}-05-28",
-                     team="气缸垫技术攻关组", unit_id=units[GASKET]))  # fmt: skip
+        person_id=peng.id, issuer="中国科学技术协会"))  # fmt: skip
+    store.records.save(Award(
+        name="区优秀科技工作者", level="县级", award_date=f"{YEAR}-05-28",
+        team="气缸垫技术攻关组", unit_id=units[GASKET]))  # fmt: skip
 
     # The year before: 学术交流 this year lacks, fewer 攻关, the same meetings.
     before = YEAR - 1

@@ -28,14 +28,15 @@ def year_with_photos(store: Store, tmp_path: Path) -> dict[str, int]:
         audience=["社区居民"], participants=1200, highlight=True,
         description="设展位12个，发放资料3000份。",
     ))  # fmt: skip
-    lecture = store.records.save(Activity(title="农技讲座", category="科技服务",
-                                  start_date="2025-04-02", participants=None))  # fmt: skip
+    lecture = store.records.save(Activity(
+        title="农技讲座", category="科技服务",
+        start_date="2025-04-02", participants=None))  # fmt: skip
     store.records.save(
         Activity(title="没有附件的会议", category="自身建设", start_date="2025-05-06")
     )
     award = store.records.save(Award(
         name="科普工作先进集体", level="省部级", award_date="2025-12-01",
-                             team="科普小组", issuer="省科协"))  # fmt: skip
+        team="科普小组", issuer="省科协"))  # fmt: skip
     assert science_day.id and lecture.id and award.id
     big = files.photo(tmp_path / "IMG_4000x3000.jpg", (4000, 3000), seed=3)  # 12 megapixels
     tall = files.photo(tmp_path / "竖拍.jpg", (1200, 900), seed=4, orientation=6)

@@ -12,7 +12,7 @@ def test_a_deleted_person_comes_back_with_links(store: Store) -> None:
     unit = store.records.save(Unit(name="青江纸业科协", kind="企业科协"))
     zhang = store.records.save(Person(name="张三", unit_id=unit.id))
     activity = store.records.save(Activity(title="讲座", category="其他", start_date="2025-01-01",
-                                   person_ids=[zhang.id or 0]))  # fmt: skip
+                                           person_ids=[zhang.id or 0]))  # fmt: skip
     award = store.records.save(Award(name="奖", level="市级", person_id=zhang.id))
     entries = store.records.delete(Person, [zhang.id or 0])
     assert store.records.get(Activity, activity.id or 0).person_ids == []

@@ -136,9 +136,9 @@ def records(store: Store) -> Store:
         ],
     )
     store.positions.replace(people[3], [Position(unit_id=units[2], post="兼职副主席",
-                                             background="医院院长"),
-                                    Position(unit_id=units[3], post="委员",
-                                             background="学校校长")])  # fmt: skip
+                                                 background="医院院长"),
+                                        Position(unit_id=units[3], post="委员",
+                                                 background="学校校长")])  # fmt: skip
     assert len(heads) == 3
     _year(store, 2024, units, people, 1)
     _year(store, 2025, units, people, 2)
@@ -259,8 +259,9 @@ def test_oct_period_counts_planned_november_and_december_only(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def add(title: str, date: str, planned: bool) -> None:
-        store.records.save(Activity(title=title, category="科学普及", start_date=date,
-                            planned=planned, participants=10))  # fmt: skip
+        store.records.save(Activity(
+            title=title, category="科学普及", start_date=date,
+            planned=planned, participants=10))  # fmt: skip
 
     add("十月已办", "2025-10-20", False)
     add("十月计划（过期未办）", "2025-10-25", True)
@@ -285,9 +286,10 @@ def test_oct_period_counts_planned_november_and_december_only(
 def test_planned_activities_never_count_in_the_summary(store: Store) -> None:
     store.records.save(Activity(
         title="科普讲座进校园", category="科学普及", start_date="2025-04-01",
-                        participants=100))  # fmt: skip
-    store.records.save(Activity(title="冬季科普大篷车计划", category="科学普及",
-                        start_date="2025-12-10", participants=900, planned=True))  # fmt: skip
+        participants=100))  # fmt: skip
+    store.records.save(Activity(
+        title="冬季科普大篷车计划", category="科学普及",
+        start_date="2025-12-10", participants=900, planned=True))  # fmt: skip
     figures = {r["category"]: r for r in store.figures.categories(2025)}
     assert figures["科学普及"]["activities"] == 1
     assert figures["科学普及"]["participants"] == 100
@@ -396,26 +398,29 @@ def test_workbook_mirrors_the_tables_with_zeros_written(records: Store, tmp_path
 
 def test_validation_of_the_new_fields(store: Store) -> None:
     with pytest.raises(ValidationError) as error:
-        store.records.save(Activity(title="x", category="科学普及", start_date="2025-01-01",
-                            participants=10, youth_participants=11))  # fmt: skip
+        store.records.save(Activity(
+            title="x", category="科学普及", start_date="2025-01-01",
+            participants=10, youth_participants=11))  # fmt: skip
     assert error.value.errors == {"youth_participants": "不能多于参加人次（10）"}
     with pytest.raises(ValidationError) as error:
-        store.records.save(Activity(title="x", category="科学普及", start_date="2025-01-01",
-                            youth_participants=5, form="茶话会", campaigns=["植树节"]))  # fmt: skip
+        store.records.save(Activity(
+            title="x", category="科学普及", start_date="2025-01-01",
+            youth_participants=5, form="茶话会", campaigns=["植树节"]))  # fmt: skip
     assert error.value.errors["youth_participants"].startswith("请先填写参加人次")
     assert error.value.errors["form"].startswith("“茶话会”不在可选范围内")
     assert error.value.errors["campaigns"].startswith("“植树节”不在可选范围内")
     with pytest.raises(ValidationError) as error:
-        store.records.save(Unit(name="某科协", kind="企业科协", last_election_date="2025-06-01",
-                        next_election_due="2024-06-01"))  # fmt: skip
+        store.records.save(Unit(
+            name="某科协", kind="企业科协", last_election_date="2025-06-01",
+            next_election_due="2024-06-01"))  # fmt: skip
     assert error.value.errors == {"next_election_due": "应晚于上次换届日期"}
     unit = store.records.save(Unit(name="某科协", kind="企业科协"))
     person = store.records.save(Person(name="张三"))
     assert person.id is not None and unit.id is not None
     with pytest.raises(ValidationError) as error:
         store.positions.replace(person.id, [Position(unit_id=unit.id, post="",
-                                                 start_date="2025-06-01",
-                                                 end_date="2024-01-01")])  # fmt: skip
+                                                     start_date="2025-06-01",
+                                                     end_date="2024-01-01")])  # fmt: skip
     assert error.value.errors == {"post": "必须选择", "end_date": "不能早于任职开始日期"}
     assert store.positions.of(person_id=person.id) == []
 
@@ -487,12 +492,14 @@ def test_import_reads_the_new_columns(store: Store, tmp_path: Path) -> None:
 def test_ledger_complete_sheet_round_trips_the_new_fields(store: Store, tmp_path: Path) -> None:
     from kexie_desktop.core.export import export_ledger
 
-    store.records.save(Unit(name="城关镇科协", kind=TOWNSHIP, last_election_date="2022-06-18",
-                    next_election_due="2027-06-18"))  # fmt: skip
-    store.records.save(Activity(title="科普日主场", category="科学普及", start_date="2025-09-20",
-                        participants=800, youth_participants=300, form="展览",
-                        campaigns=["全国科普日/科普月"], materials=2000, papers=3,
-                        planned=True))  # fmt: skip
+    store.records.save(Unit(
+        name="城关镇科协", kind=TOWNSHIP, last_election_date="2022-06-18",
+        next_election_due="2027-06-18"))  # fmt: skip
+    store.records.save(Activity(
+        title="科普日主场", category="科学普及", start_date="2025-09-20",
+        participants=800, youth_participants=300, form="展览",
+        campaigns=["全国科普日/科普月"], materials=2000, papers=3,
+        planned=True))  # fmt: skip
     target = tmp_path / "ledger.xlsx"
     export_ledger(store, 2025, target)
     wb = load_workbook(target)

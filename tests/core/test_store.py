@@ -54,6 +54,19 @@ def test_reopening_applies_nothing_twice(data_dir: Path) -> None:
     store.close()
 
 
+def test_a_store_is_a_context_manager_that_closes(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        store.records.save(Person(name="张三"))
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.conn.execute("SELECT 1")
+    # Closed on an error too, and the error goes on.
+    with pytest.raises(RecordNotFound), Store.open(data_dir, read_only=True) as reader:
+        assert reader.records.count(Person) == 1
+        reader.records.get(Person, 999)
+    with pytest.raises(sqlite3.ProgrammingError):
+        reader.conn.execute("SELECT 1")
+
+
 def test_a_database_from_a_newer_program_is_refused(data_dir: Path) -> None:
     store = Store.open(data_dir)
     store.db.execute(

@@ -167,8 +167,9 @@ def test_a_busy_year_names_the_few_that_matter_and_counts_the_rest(store: Store)
     store.settings.save_profile(Profile(org_name="某县科协"))
     kinds = ("座谈会", "讲座", "培训班", "调研", "竞赛", "研讨会", "宣传", "咨询", "年会")
     for i in range(300):
-        store.records.save(Activity(title=f"第{i}号{kinds[i % len(kinds)]}", category="学术交流",
-                            start_date="2025-03-01", participants=i))  # fmt: skip
+        store.records.save(Activity(
+            title=f"第{i}号{kinds[i % len(kinds)]}", category="学术交流",
+            start_date="2025-03-01", participants=i))  # fmt: skip
     doc = compose_summary(store, 2025, today=TODAY)
     named = next(b.text for b in doc.blocks if b.key == "学术交流/figures")
     assert named.count("第") <= 2 * 6  # the two heaviest titles of at most six kinds
@@ -329,8 +330,8 @@ def test_an_edited_paragraph_is_kept_by_what_it_tells_and_flagged_when_its_recor
     # not its position, and is not flagged.
     year_store.records.save(Activity(
         title="全省学术年会", category="学术交流", start_date=f"{YEAR}-10-10",
-                             highlight=True, participants=500, reports=9,
-                             description="年会。"))  # fmt: skip
+        highlight=True, participants=500, reports=9,
+        description="年会。"))  # fmt: skip
     doc = compose_summary(year_store, YEAR, today=TODAY)
     edited = [b for b in doc.blocks if b.key == survey.key]
     assert edited[0].text == "年初，联合会承担了课题调研。" and not edited[0].stale
@@ -483,8 +484,9 @@ def test_a_small_year(store: Store) -> None:
     store.settings.save_profile(Profile(org_name="某县科协"))
     unit = store.records.save(Unit(name="某学会", kind="学会"))
     store.records.save(Person(name="张三", roles=["会员"], join_date="2025-02-01", unit_id=unit.id))
-    store.records.save(Activity(title="科普讲座", category="科学普及", start_date="2025-03-01",
-                        participants=50))  # fmt: skip
+    store.records.save(Activity(
+        title="科普讲座", category="科学普及", start_date="2025-03-01",
+        participants=50))  # fmt: skip
     store.records.save(
         Award(name="优秀学会", level="市级", unit_id=unit.id, award_date="2025-06-01")
     )
@@ -519,12 +521,13 @@ def test_figures_are_as_of_the_year(store: Store) -> None:
 def test_participants_are_named_by_audience_only_when_all_were_for_it(store: Store) -> None:
     store.settings.save_profile(Profile(org_name="某县科协"))
     for title, audience in (("航模讲座", ["青少年"]), ("科技营", ["青少年"])):
-        store.records.save(Activity(title=title, category="青少年科技教育", start_date="2025-07-01",
-                            participants=100, audience=audience))  # fmt: skip
+        store.records.save(Activity(
+            title=title, category="青少年科技教育", start_date="2025-07-01",
+            participants=100, audience=audience))  # fmt: skip
     text = compose_summary(store, 2025, today=TODAY).plain_text()
     assert "开展青少年科技教育活动2次，参加青少年200人次" in text
     store.records.save(Activity(
         title="家长课堂", category="青少年科技教育", start_date="2025-08-01",
-                        participants=50, audience=["社区居民"]))  # fmt: skip
+        participants=50, audience=["社区居民"]))  # fmt: skip
     text = compose_summary(store, 2025, today=TODAY).plain_text()
     assert "开展青少年科技教育活动3次，参加250人次" in text

@@ -157,13 +157,23 @@ def test_reading_commands_never_migrate_or_write(data_dir: Path, tmp_path: Path)
         return sorted(p.name for p in data_dir.iterdir() if not p.name.endswith(("-wal", "-shm")))
 
     listing = listing_now()
+    csv = tmp_path / "人员.csv"
+    csv.write_text("姓名,性别\n新来的人,男\n", encoding="utf-8")
     for args in (
         ("export", "ledger", "--year", "2025", "--out", str(tmp_path / "台账.xlsx")),
         ("export", "summary", "--year", "2025", "--out", str(tmp_path / "总结.docx")),
+        ("export", "evidence", "--year", "2025", "--out", str(tmp_path / "佐证.docx")),
         ("backup", "--out", str(tmp_path / "备份.db")),
+        ("profile",),
+        ("submissions", "--year", "2025"),
+        ("import", str(csv), "--dry-run"),
     ):
         result = run_cli(*args, "--data-dir", str(data_dir))
-        assert result.returncode == 0, result.stderr
+        assert result.returncode == 0, (args, result.stderr)
+    # Refused for the figures nobody typed, but read all the same.
+    result = run_cli("export", "stats", "--year", "2025", "--out", str(tmp_path / "统计.xlsx"),
+                     "--data-dir", str(data_dir))  # fmt: skip
+    assert "统计数据未通过检查" in result.stderr and "Traceback" not in result.stderr
     assert file_hash(db) == before
     assert listing_now() == listing
     store = Store.open(data_dir, read_only=True)

@@ -66,7 +66,7 @@ def test_the_profile_and_the_forms_strip_what_xml_cannot_hold(store: Store) -> N
 def test_texts_too_long_are_refused_where_they_are_entered(store: Store) -> None:
     with pytest.raises(ValidationError, match="情况说明：太长了：共3000000个字，最多10000个字"):
         store.records.save(Activity(title="讲座", category="学术交流", start_date="2025-03-01",
-                            description="长" * 3_000_000))  # fmt: skip
+                                    description="长" * 3_000_000))  # fmt: skip
     with pytest.raises(ValidationError, match="名称：太长了"):
         store.settings.save_profile(Profile(org_name="科" * 501))
     with pytest.raises(ValidationError, match="太长了"):

@@ -200,8 +200,8 @@ def test_award_to_a_team_and_to_a_unit(store: Store, qtbot: Any) -> None:
 
     # The team's unit, the award's note and the work it crowned.
     work = store.records.save(Activity(title="液压缸铸造质量攻关", category="科技服务",
-                               start_date="2025-03-04", highlight=True,
-                               description="攻关。"))  # fmt: skip
+                                       start_date="2025-03-04", highlight=True,
+                                       description="攻关。"))  # fmt: skip
     dialog = AwardDialog(store, saved)
     qtbot.addWidget(dialog)
     assert dialog.winner_kind.checkedId() == WINNER_TEAM

@@ -129,7 +129,7 @@ def test_private_numbers_are_masked_unless_asked(store: Store) -> None:
 
 def test_display_words(store: Store) -> None:
     store.records.save(Activity(title="x", category="其他", start_date="2025-01-01", highlight=True,
-                        description="说明。"))  # fmt: skip
+                                description="说明。"))  # fmt: skip
     model = _loaded(ActivitiesModel(store))
     assert model.data(model.index(0, ActivitiesModel.COL_HIGHLIGHT)) == "★ 重点"
     assert model.data(model.index(0, ActivitiesModel.COL_UNIT)) == "本会"

@@ -365,7 +365,7 @@ def test_founded_this_year_follows_the_selected_year(
 
     demo_store.records.save(Unit(name="甲新科协", kind="企业科协", established_date="2024-05-01"))
     demo_store.records.save(Unit(name="乙老科协", kind="老科协", established_date="2019-05-01",
-                         founded_this_year=True))  # fmt: skip
+                                 founded_this_year=True))  # fmt: skip
     win = MainWindow(demo_store, data_dir)
     qtbot.addWidget(win)
     win.show()
