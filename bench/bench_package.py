@@ -38,12 +38,11 @@ def write_packages(townships: int, activities: int) -> list[Path]:
 
     source = HERE / "out" / f"township-{activities}"
     generate(source, activities, 600, 60)
-    store = Store.open(source)
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     paths = []
-    started = time.perf_counter()
-    try:
+    with Store.open(source) as store:
+        started = time.perf_counter()
         for n in range(townships):
             store.settings.set("org_uuid", str(uuid.uuid4()))
             name = f"青江县第{n + 1:02d}镇科协"
@@ -53,8 +52,6 @@ def write_packages(townships: int, activities: int) -> list[Path]:
             path = OUT / f"{name}2025年报送包.zip"
             export_package(store, 2025, path)
             paths.append(path)
-    finally:
-        store.close()
     elapsed = time.perf_counter() - started
     size = sum(p.stat().st_size for p in paths) / 2**20
     print(

@@ -214,15 +214,12 @@ class SelfTest:
         from kexie_desktop.core.store import Store
 
         assert self.ledger is not None
-        other = Store.open(self.folder / "导入")
-        try:
+        with Store.open(self.folder / "导入") as other:
             plan = check(other, self.ledger)
             if plan.problems:
                 raise CheckFailed(f"台账读回时报告了问题：{plan.problems[0].text()}")
             result = apply(other, plan)
             counts = other.records.counts()
-        finally:
-            other.close()
         for table in ("activities", "people", "awards"):
             if counts[table] != self.counts[table]:
                 have, want = counts[table], self.counts[table]
