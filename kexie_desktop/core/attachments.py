@@ -4,8 +4,8 @@ Files are copied into ``DIR/attachments/<first two hex digits>/<sha256>.<type>``
 content, so the same photo attached to two activities (or twice) is stored once, and a file can be
 checked against its name at any time (start-up self-check, restore). The original on the stick may
 be removed after attaching. The rows live in the ``attachments`` table (0012_evidence_attachments);
-this module is the store's part for them: it writes them through the store's transaction and audit
-log like the store's own methods do.
+this module is the store's part for them: it writes them through the store's transaction and change
+log (store.change_log) like the store's own parts in core/store/ do.
 
 Every file from outside is untrusted: its type comes from its extension *and* its first bytes
 (a JPEG named .docx, or an .exe named .jpg, is refused with a Chinese message), it is read in
