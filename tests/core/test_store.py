@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+import kexie_desktop.core.store as store_package
 from kexie_desktop.core.migrations import known_names
 from kexie_desktop.core.records import Activity, Award, Person, Unit
 from kexie_desktop.core.store import NewerDatabaseError, RecordNotFound, Store, StoreError
@@ -65,6 +66,21 @@ def test_a_store_is_a_context_manager_that_closes(data_dir: Path) -> None:
         reader.records.get(Person, 999)
     with pytest.raises(sqlite3.ProgrammingError):
         reader.conn.execute("SELECT 1")
+
+
+def test_the_store_only_opens_and_hands_the_work_to_one_part_per_subject(store: Store) -> None:
+    # The front must not grow back into a grab-bag: new work goes into a part (core/store/).
+    front = {name for name in vars(Store) if not name.startswith("_")}
+    parts = {"records", "change_log", "recycle_bin", "lists", "imports", "figures", "ledger",
+             "packages", "positions", "typed_stats", "narratives", "settings"}  # fmt: skip
+    opening = {"open", "open_memory", "reopen", "close", "transaction", "data_version", "db",
+               "restore", "applied_migrations", "data_folder", "read_only", "folder"}  # fmt: skip
+    assert front == parts | opening
+    for name in parts:
+        assert getattr(store, name).store is store
+    folder = Path(store_package.__file__).parent
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in folder.glob("*.py")}
+    assert max(sizes.values()) < 400, sizes
 
 
 def test_a_database_from_a_newer_program_is_refused(data_dir: Path) -> None:
