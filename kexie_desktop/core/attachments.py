@@ -535,11 +535,8 @@ def attach_files(
     return result
 
 
-def add_link(
-    store: Store, table: str, owner_id: int, url: str, *, title: str = "",
-    date: str | None = None, kind: str = LINK_KIND, caption: str = "",
-) -> Attachment:  # fmt: skip
-    """A news report (or any page) by its address: stored as text, never fetched."""
+def check_link(url: str, title: str = "", date: str | None = None) -> tuple[str, str, str | None]:
+    """A link's address, title and date as stored; AttachmentError saying what is wrong."""
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
         raise AttachmentError(f"“{url}”不是网址，网址应以 http:// 或 https:// 开头。")
@@ -547,9 +544,18 @@ def add_link(
         raise AttachmentError("网址太长（超过2000个字符），请检查是否粘贴了多余的内容。")
     if date:
         try:
-            date = dt.date.fromisoformat(date).isoformat()
+            date = dt.date.fromisoformat(date.strip()).isoformat()
         except ValueError:
             raise AttachmentError(f"日期“{date}”应写成 年-月-日，如 2025-09-20。") from None
+    return url, title.strip(), date or None
+
+
+def add_link(
+    store: Store, table: str, owner_id: int, url: str, *, title: str = "",
+    date: str | None = None, kind: str = LINK_KIND, caption: str = "",
+) -> Attachment:  # fmt: skip
+    """A news report (or any page) by its address: stored as text, never fetched."""
+    url, title, date = check_link(url, title, date)
     if kind not in KINDS:
         raise AttachmentError(f"附件类别“{kind}”不对，应为{'、'.join(KINDS)}之一。")
     owner = _owner_label(store, table, owner_id)
@@ -564,7 +570,7 @@ def add_link(
             f"INSERT INTO attachments (uuid, created_at, updated_at, {column}, kind, caption, "
             "url, link_title, link_date, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [str(uuid_module.uuid4()), stamp, stamp, owner_id, kind, caption.strip(), url,
-             title.strip(), date or None, position],
+             title, date, position],
         )  # fmt: skip
         assert cursor.lastrowid is not None
         _audit(store, "attach", cursor.lastrowid, owner, before=None)

@@ -61,8 +61,9 @@ class RecordTab(QWidget):
     status_changed = Signal(str)
     # A record was saved in a year other than the one shown: the window should switch to it.
     year_wanted = Signal(int)
-    # For the window's undo (Ctrl+Z): (record as it was before, or None if new; record saved).
-    saved = Signal(object, object)
+    # For the window's undo (Ctrl+Z): (record as it was before, or None if new; record saved;
+    # what the form did to its attachments, an AppliedChanges or None).
+    saved = Signal(object, object, object)
     # Records just deleted: (recycle-bin entries, words for 撤销, record type, ids).
     deleted = Signal(list, str, object, list)
     # Several records changed at once (records before, records after, words for 撤销).
@@ -480,7 +481,7 @@ class RecordTab(QWidget):
             dialog.set_default_year(self.model.year or dt.date.today().year)
         if dialog.exec() and dialog.saved is not None:
             saved = dialog.saved
-            self.saved.emit(record, saved)
+            self.saved.emit(record, saved, dialog.attachment_changes)
             year = self.record_year(saved)
             if year is not None and self.model.year not in (None, year):
                 # Otherwise a record dated in another year would seem to vanish on saving.
