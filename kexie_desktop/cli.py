@@ -29,13 +29,14 @@ kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日�
 kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids] [--with-subordinates]
                                                                   导出台账
 kexie-desktop export stats   --year 年份 --out 文件.xlsx [--period year|oct]
-                             [--set 指标=数值 …] [--explain 指标=说明 …]
+                             [--set 指标=数值 …] [--explain 指标=说明 …] [--with-subordinates]
                                                                   导出统计年报数据
 kexie-desktop export evidence --year 年份 --out 文件.docx        导出图文台账（活动记录表与照片）
 kexie-desktop attach (--activity 编号 | --award 编号) 文件… [--kind 照片] [--caption 说明]
                                                                   给活动或奖项添加附件
 kexie-desktop detach 附件编号…                                      移除附件（放入回收站，可恢复）
 kexie-desktop export package --year 年份 --out 文件.zip [--full-ids] [--own-only]
+                             [--with-attachments]
                                                                   导出报送包（交上级）
 kexie-desktop submissions --year 年份                               查看下级组织报送情况
 kexie-desktop profile [--org-name 名称 --level 层级 --place 所在地 --contact 联系人 --phone 电话
@@ -242,6 +243,11 @@ def build_parser() -> ChineseArgumentParser:
         "--own-only",
         action="store_true",
         help="只含本组织自己的记录，不转报下级组织报送的数据（默认一并转报）",
+    )
+    package.add_argument(
+        "--with-attachments",
+        action="store_true",
+        help="附带活动和奖项的佐证材料（照片、签到表等附件文件和新闻链接；默认不带）",
     )
     status = sub.add_parser(
         "submissions", help="查看下级组织报送情况", add_help=False, usage=_USAGE
@@ -469,6 +475,7 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                     args.out,
                     full_ids=args.full_ids,
                     with_subordinates=not args.own_only,
+                    with_attachments=args.with_attachments,
                 )
             elif args.what == "summary":
                 result = export.export_summary(
@@ -546,8 +553,7 @@ def _run_detach(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
     try:
-        store = _open_store(data_dir, writes=True)
-        try:
+        with _open_store(data_dir, writes=True) as store:
             found, missing = [], []
             for attachment_id in args.attachment_ids:
                 try:
@@ -555,8 +561,6 @@ def _run_detach(args: argparse.Namespace, data_dir: Path) -> int:
                 except attachments.AttachmentError:
                     missing.append(attachment_id)
             attachments.remove_attachments(store, [a.id for a in found])
-        finally:
-            store.close()
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

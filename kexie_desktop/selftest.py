@@ -166,8 +166,7 @@ class SelfTest:
         window = MainWindow(self.store, self.folder / "数据")
         try:
             window.show()
-            tab = window.current_tab()
-            rows = tab.model.rowCount()
+            rows = window.activities_tab.model.rowCount()
             if rows == 0:
                 raise CheckFailed("主窗口的活动列表是空的")
             return f"打开，{window.year_combo.currentText()}活动列表 {rows} 行"

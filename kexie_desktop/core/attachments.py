@@ -77,6 +77,7 @@ _TYPES: dict[str, tuple[str, str]] = {
     ".txt": ("txt", "纯文本文件"),
 }
 IMAGE_TYPES = frozenset({"jpg", "png"})
+FILE_TYPES = frozenset(file_type for file_type, _what in _TYPES.values())
 ACCEPTED_TEXT = "照片（JPEG、PNG）、PDF、Word（.docx/.doc）、Excel（.xlsx/.xls）和纯文本（.txt）"
 FILE_DIALOG_FILTER = (
     "可添加的附件 (*.jpg *.jpeg *.png *.pdf *.docx *.xlsx *.doc *.xls *.txt);;"
@@ -674,14 +675,42 @@ def _audit(store: Store, action: str, attachment_id: int, owner: str, *,
 # -- what refers to stored files -----------------------------------------------------------
 
 
+# The tables whose rows name stored files: the own attachments, and those received in
+# subordinates' packages (0013_package_sub_attachments; kept for every block held, active or
+# replaced, since undoing the newer package brings the older one back).
+_FILE_TABLES = ("attachments", "sub_attachments")
+
+
+def _files_in_tables(conn: Any, tables: set[str] | None = None) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for table in _FILE_TABLES:
+        if tables is not None and table not in tables:
+            continue
+        found |= {
+            (str(r[0]), str(r[1]))
+            for r in conn.execute(
+                f"SELECT DISTINCT sha256, file_type FROM {table} WHERE sha256 IS NOT NULL"
+            )
+            if _valid_name(r[0], r[1])
+        }
+    return found
+
+
+def stored_sizes(conn: Any) -> dict[str, int]:
+    """sha256 → size of every file the attachment tables name."""
+    sizes: dict[str, int] = {}
+    for table in _FILE_TABLES:
+        for sha, size in conn.execute(
+            f"SELECT sha256, max(size) FROM {table} WHERE sha256 IS NOT NULL GROUP BY sha256"
+        ):
+            sizes.setdefault(sha, size)
+    return sizes
+
+
 def referenced_files(conn: Any) -> set[tuple[str, str]]:
-    """(sha256, file_type) of every file an attachment or a 回收站 entry refers to."""
-    found = {
-        (str(r[0]), str(r[1]))
-        for r in conn.execute("SELECT sha256, file_type FROM attachments WHERE sha256 IS NOT NULL")
-        if _valid_name(r[0], r[1])
-    }
-    return found | _files_in_bin(conn)
+    """(sha256, file_type) of every file an attachment (own or received from a subordinate) or
+    a 回收站 entry refers to."""
+    return _files_in_tables(conn) | _files_in_bin(conn)
 
 
 def _files_in_bin(conn: Any) -> set[tuple[str, str]]:
@@ -1019,13 +1048,7 @@ def _referenced_in_file(path: Path) -> set[tuple[str, str]]:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "attachments" not in tables:
             return set()
-        found = {
-            (str(sha), str(kind))
-            for sha, kind in conn.execute(
-                "SELECT sha256, file_type FROM attachments WHERE sha256 IS NOT NULL"
-            )
-            if _valid_name(sha, kind)
-        }
+        found = _files_in_tables(conn, tables)
         if "recycle_bin" in tables:
             found |= _files_in_bin(conn)
         return found
@@ -1088,11 +1111,7 @@ def backup_files(store: Store, target_db: Path) -> FilesCopied:
     (into its folder's attachments/), skipping those already there. OSError propagates (a full
     or pulled stick), for the caller's message."""
     data_dir = _data_dir(store)
-    sizes = dict(
-        store.conn.execute(
-            "SELECT sha256, max(size) FROM attachments WHERE sha256 IS NOT NULL GROUP BY sha256"
-        ).fetchall()
-    )
+    sizes = stored_sizes(store.conn)
     result = FilesCopied()
     folder = Path(target_db).parent
     if folder.resolve() == data_dir.resolve():

@@ -19,7 +19,7 @@ from kexie_desktop.ui.widgets import set_combo_value
 
 def test_tabs_year_and_status(window: MainWindow, demo_store: Store) -> None:
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "活动", "人员", "奖项", "基层组织",
+        "概览", "活动", "人员", "奖项", "基层组织",
     ]  # fmt: skip
     assert window.selected_year() == 2025
     assert window.windowTitle().startswith("青江市厂矿科协联合会")

@@ -5,17 +5,24 @@ ones are edited in place and kept for the year as soon as they are whole numbers
 not stays as typed, shown in red, and blocks the export). Hard-check failures are listed; each
 soft check gets a one-line explanation field, kept for the year. The export itself runs in the
 background, like the other exports, after the same checks as on the command line.
+
+「包括下级组织报送的数据」 (shown only when the year has subordinates' data, unticked by default,
+like the summary's and ledger's option; `export stats --with-subordinates` on the command line)
+computes every figure over the own records and the subordinates' held for the year
+(package.subordinates_included); the typed figures and explanations are the year's either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QCloseEvent, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -35,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from kexie_desktop.core import stats
+from kexie_desktop.core.package import subordinates_included
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.validation import ValidationError
 from kexie_desktop.ui.background import BackgroundTask
@@ -86,6 +94,15 @@ class StatsDialog(QDialog):
         settings.addWidget(self.threshold_spin)
         settings.addWidget(QLabel("须写明原因"))
         settings.addStretch(1)
+        subordinates = store.packages.active_orgs(year)
+        self.subordinates_box = QCheckBox(f"包括已导入的{len(subordinates)}个下级组织报送的数据")
+        self.subordinates_box.setToolTip(
+            "勾选后，各项计算数值为本组织与下级组织记录的合计"
+            "（与命令行 --with-subordinates 相同）；填写的数值和说明不变。"
+        )
+        self.subordinates_box.setVisible(bool(subordinates))
+        self.subordinates_box.toggled.connect(self._subordinates_changed)
+        settings.addWidget(self.subordinates_box)
 
         self.tabs = QTabWidget()
         self.tables: dict[str, QTableWidget] = {}
@@ -142,8 +159,22 @@ class StatsDialog(QDialog):
 
     # -- the tables ----------------------------------------------------------------------
 
+    @property
+    def with_subordinates(self) -> bool:
+        return self.subordinates_box.isChecked()
+
+    @contextlib.contextmanager
+    def _scope(self) -> Iterator[None]:
+        """The records the figures are computed over: the own, or with the subordinates'."""
+        if self.with_subordinates:
+            with subordinates_included(self.store, self.year):
+                yield
+        else:
+            yield
+
     def _fill_tables(self) -> None:
-        report = stats.compute(self.store, self.year)
+        with self._scope():
+            report = stats.compute(self.store, self.year)
         self.report = report
         self._filling = True
         for code, _name, figures in report.tables():
@@ -205,6 +236,10 @@ class StatsDialog(QDialog):
         self.store.settings.set(stats.THRESHOLD_KEY, str(value))
         self._recompute_timer.start()
 
+    def _subordinates_changed(self) -> None:
+        self.report = None  # computed over other records: nothing to reuse
+        self._refresh_computed()
+
     def _refresh_computed(self) -> None:
         self.recompute()
         assert self.report is not None
@@ -233,13 +268,14 @@ class StatsDialog(QDialog):
         self.explanations = self._explanation_texts()
         # The computed figures change only with the period (the records cannot change while
         # this modal window is open): a typed figure only re-runs the checks.
-        report = stats.compute(
-            self.store,
-            self.year,
-            typed=dict(self.typed_texts()),
-            explanations=self.explanations,
-            reuse=self.report,
-        )
+        with self._scope():
+            report = stats.compute(
+                self.store,
+                self.year,
+                typed=dict(self.typed_texts()),
+                explanations=self.explanations,
+                reuse=self.report,
+            )
         self.report = report
         self._filling = True
         for key, item in self.value_items.items():
@@ -331,12 +367,14 @@ class StatsDialog(QDialog):
         )
         if target is None:
             return
-        store, year = self.store, self.year
+        store, year, subs = self.store, self.year, self.with_subordinates
 
         def job(progress: Callable[[int, int], None]) -> ExportResult:
             reader = store.reopen()
             try:
-                return export_stats(reader, year, Path(target), progress=progress)
+                scope = subordinates_included(reader, year) if subs else contextlib.nullcontext()
+                with scope:
+                    return export_stats(reader, year, Path(target), progress=progress)
             finally:
                 reader.close()
 
