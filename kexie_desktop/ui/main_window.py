@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
 
     def _default_year(self) -> int:
         this_year = dt.date.today().year
-        years = self.store.years()
+        years = self.store.lists.years()
         if not years or this_year in years:
             return this_year
         # A clerk opening the program in January still works on last year's records.
@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
 
     def refresh_years(self, select: int | None = None) -> None:
         current = select if select is not None else self.selected_year()
-        years = set(self.store.years()) | {dt.date.today().year}
+        years = set(self.store.lists.years()) | {dt.date.today().year}
         if current:
             years.add(current)
         self.year_combo.blockSignals(True)
@@ -513,7 +513,7 @@ class MainWindow(QMainWindow):
     # -- settings, demo, about -----------------------------------------------------------
 
     def update_title(self) -> None:
-        org = self.store.profile().org_name
+        org = self.store.settings.profile().org_name
         self.setWindowTitle(f"{org} — {APP_NAME}" if org else APP_NAME)
 
     def edit_profile(self) -> bool:
@@ -604,7 +604,7 @@ class MainWindow(QMainWindow):
         year = self.selected_year()
         if year:
             return year
-        years = self.store.years()
+        years = self.store.lists.years()
         return years[0] if years else dt.date.today().year
 
     def _reload_all(self) -> None:
@@ -761,11 +761,11 @@ class MainWindow(QMainWindow):
                 def undo_edit() -> None:
                     with store.transaction():
                         attached.undo(store)
-                        store.save(before)
+                        store.records.save(before)
 
                 def redo_edit() -> None:
                     with store.transaction():
-                        store.save(after)
+                        store.records.save(after)
                         attached.redo(store)
 
                 self._push_undo(
@@ -777,20 +777,24 @@ class MainWindow(QMainWindow):
                 )  # fmt: skip
                 return
             self._push_undo(
-                _Step(f"修改{kind}“{label}”", lambda: store.save(before), lambda: store.save(after))
+                _Step(
+                    f"修改{kind}“{label}”",
+                    lambda: store.records.save(before),
+                    lambda: store.records.save(after),
+                )
             )
         else:
             record_type, record_id = type(saved), saved.id
             bin_entries: list[int] = []
 
             def undo_new() -> None:
-                bin_entries[:] = store.delete(record_type, [record_id])
+                bin_entries[:] = store.records.delete(record_type, [record_id])
 
             self._push_undo(
                 _Step(
                     f"新增{kind}“{label}”",
                     undo_new,
-                    lambda: store.restore_deleted(bin_entries),
+                    lambda: store.recycle_bin.restore(bin_entries),
                     redo_entries=bin_entries,
                 )
             )
@@ -801,7 +805,7 @@ class MainWindow(QMainWindow):
         def save_all(records: list[object]) -> None:
             with store.transaction():
                 for record in records:
-                    store.save(record)  # type: ignore[type-var]
+                    store.records.save(record)  # type: ignore[type-var]
 
         self._push_undo(_Step(text, lambda: save_all(befores), lambda: save_all(afters)))
 
@@ -812,12 +816,12 @@ class MainWindow(QMainWindow):
         bin_entries = list(entries)
 
         def redo_delete() -> None:
-            bin_entries[:] = store.delete(record_type, ids)  # type: ignore[arg-type]
+            bin_entries[:] = store.records.delete(record_type, ids)  # type: ignore[arg-type]
 
         self._push_undo(
             _Step(
                 text,
-                lambda: store.restore_deleted(bin_entries),
+                lambda: store.recycle_bin.restore(bin_entries),
                 redo_delete,
                 undo_entries=bin_entries,
             )
@@ -849,7 +853,7 @@ class MainWindow(QMainWindow):
     def _drop_stale_steps(self) -> None:
         """After the 回收站 restored or emptied entries, a step that would take them out of
         it again can no longer do anything: it goes, rather than claim to undo and do nothing."""
-        in_bin = {int(str(e["id"])) for e in self.store.recycle_bin()}
+        in_bin = {int(str(e["id"])) for e in self.store.recycle_bin.entries()}
         self._undo_stack[:] = [
             s for s in self._undo_stack if s.undo_entries is None or set(s.undo_entries) <= in_bin
         ]

@@ -99,13 +99,13 @@ def test_yuan_as_shown_and_as_a_summary_says_it() -> None:
 
 
 def test_funding_is_stored_as_fen_and_unknown_stays_unknown(store: Store) -> None:
-    saved = store.save(Activity(title="讲座", category="科学普及", start_date="2025-03-05",
+    saved = store.records.save(Activity(title="讲座", category="科学普及", start_date="2025-03-05",
                                 funding=300_050))  # fmt: skip
-    assert store.get(Activity, saved.id).funding == 300_050  # type: ignore[arg-type]
-    unknown = store.save(Activity(title="展览", category="科学普及", start_date="2025-03-06"))
-    assert store.get(Activity, unknown.id).funding is None  # type: ignore[arg-type]
+    assert store.records.get(Activity, saved.id).funding == 300_050  # type: ignore[arg-type]
+    unknown = store.records.save(Activity(title="展览", category="科学普及", start_date="2025-03-06"))
+    assert store.records.get(Activity, unknown.id).funding is None  # type: ignore[arg-type]
     with pytest.raises(validation.ValidationError) as caught:
-        store.save(Activity(title="x", category="其他", start_date="2025-01-01", funding=-1))
+        store.records.save(Activity(title="x", category="其他", start_date="2025-01-01", funding=-1))
     assert "经费" in str(caught.value)
 
 
@@ -159,9 +159,9 @@ def test_the_template_has_a_funding_column_that_imports(store: Store, tmp_path: 
 
 
 def test_the_ledger_shows_funding_in_yuan_and_reads_back(store: Store, tmp_path: Path) -> None:
-    store.save(Activity(title="讲座", category="科学普及", start_date="2025-03-05",
+    store.records.save(Activity(title="讲座", category="科学普及", start_date="2025-03-05",
                         funding=300_050))  # fmt: skip
-    store.save(Activity(title="展览", category="科学普及", start_date="2025-03-06"))
+    store.records.save(Activity(title="展览", category="科学普及", start_date="2025-03-06"))
     path = tmp_path / "台账.xlsx"
     write_ledger(store, 2025, str(path))
     ws = openpyxl.load_workbook(path)["活动台账（完整）"]
@@ -189,17 +189,17 @@ def _summary_text(store: Store) -> str:
 
 def test_the_summary_states_total_funding_and_never_a_zero(store: Store) -> None:
     for day, fen in (("2025-03-05", 1_000_000), ("2025-04-05", 500_000)):
-        store.save(Activity(title=f"讲座{day}", category="科学普及", start_date=day, funding=fen))
+        store.records.save(Activity(title=f"讲座{day}", category="科学普及", start_date=day, funding=fen))
     text = _summary_text(store)
     assert "投入活动经费1.5万元" in text and "投入活动经费1.5万元以上" not in text
     # One activity whose 经费 is unknown: the total is a floor, said so.
-    store.save(Activity(title="展览", category="科学普及", start_date="2025-05-05"))
+    store.records.save(Activity(title="展览", category="科学普及", start_date="2025-05-05"))
     assert "投入活动经费1.5万元以上" in _summary_text(store)
 
 
 def test_no_funding_phrase_when_no_funding_is_known(store: Store) -> None:
-    store.save(Activity(title="讲座", category="科学普及", start_date="2025-03-05"))
-    store.save(Activity(title="展览", category="科学普及", start_date="2025-03-06", funding=0))
+    store.records.save(Activity(title="讲座", category="科学普及", start_date="2025-03-05"))
+    store.records.save(Activity(title="展览", category="科学普及", start_date="2025-03-06", funding=0))
     assert "经费" not in _summary_text(store)
 
 

@@ -46,7 +46,7 @@ def test_funding_is_typed_in_yuan_and_stored_in_fen(store: Store, qtbot: Any) ->
     edit.setText("1.5万")
     _ok(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    saved = store.get(Activity, dialog.saved.id)
+    saved = store.records.get(Activity, dialog.saved.id)
     assert saved.funding == 1_500_000
     again = ActivityDialog(store, saved)
     qtbot.addWidget(again)
@@ -65,12 +65,12 @@ def test_funding_left_empty_is_unknown_and_garbage_is_refused(store: Store, qtbo
     dialog.fields["funding"].setText("")  # type: ignore[attr-defined]
     _ok(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert store.get(Activity, dialog.saved.id).funding is None
+    assert store.records.get(Activity, dialog.saved.id).funding is None
 
 
 def test_funding_in_the_list_in_yuan(store: Store, qtmodeltester: Any) -> None:
-    store.save(Activity(title="讲座", category="其他", start_date="2025-01-02", funding=1_200_050))
-    store.save(Activity(title="展览", category="其他", start_date="2025-01-01"))
+    store.records.save(Activity(title="讲座", category="其他", start_date="2025-01-02", funding=1_200_050))
+    store.records.save(Activity(title="展览", category="其他", start_date="2025-01-01"))
     model = ActivitiesModel(store)
     model.reload()
     qtmodeltester.check(model)
@@ -157,7 +157,7 @@ _THROWAWAY = textwrap.dedent(
     widget = dialog.fields["trial_count"]
     label = dialog.form.labelForField(widget.parentWidget())
     out["form"] = [label.text(), type(widget).__name__]
-    saved = store.get(Trial, 1)
+    saved = store.records.get(Trial, 1)
     editing = ActivityDialog(store, saved)
     editing.fields["trial_count"].setValue(15)
     out["form_saves"] = editing.form_record().trial_count

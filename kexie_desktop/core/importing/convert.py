@@ -146,7 +146,7 @@ class Converter:
         # Names are split on list marks only: 「张  三」 padded in Excel is one person.
         plan.people_names = ["".join(n.split()) for n in listed.split("、") if n.strip()]
         for name in plan.people_names:
-            if len(self.store.people_named(name)) != 1 and name not in self.people_in_file:
+            if len(self.store.imports.people_named(name)) != 1 and name not in self.people_in_file:
                 self.plan.notes.append(
                     f"活动“{values.get('title', '')}”的参与人员“{name}”不在人员名单中"
                     "或有同名的人，未关联"
@@ -194,7 +194,7 @@ class Converter:
         if (
             plan.winner_person
             and not self.person_known(plan.winner_person)
-            and len(self.store.people_named(plan.winner_person, winner_unit)) != 1
+            and len(self.store.imports.people_named(plan.winner_person, winner_unit)) != 1
         ):
             problem("winner", f"人员名单中没有“{plan.winner_person}”，或有同名的多人")
             ok = False
@@ -219,7 +219,7 @@ class Converter:
     def person_known(self, name: str) -> bool:
         """Exactly one person can be meant by the name: one stored (the file's row, if any,
         being that same person), or none stored and one in the file."""
-        stored = self.store.people_named(name)
+        stored = self.store.imports.people_named(name)
         if name in self.people_in_file:
             in_file = self.people_in_file[name]
             return (not stored and in_file == 0) or (len(stored) == 1 and in_file == stored[0])
@@ -227,7 +227,7 @@ class Converter:
 
     def unit_id(self, name: str) -> int | None:
         if name not in self.unit_ids:
-            self.unit_ids[name] = self.store.unit_id_by_name(name)
+            self.unit_ids[name] = self.store.lists.unit_id_by_name(name)
         return self.unit_ids[name]
 
     def note_unit(self, name: str) -> None:

@@ -307,7 +307,7 @@ class _Planner(Converter):
             plan.action = "invalid"
             return plan
         if matches:
-            existing = self.store.get(record_type(kind), matches[0])
+            existing = self.store.records.get(record_type(kind), matches[0])
             merged = _merge(existing, record, cells)
             try:
                 self.validate(merged)  # in place: the ID number's full birth date wins
@@ -355,7 +355,7 @@ class _Planner(Converter):
             return False
         wanted = set(existing.person_ids)
         for name in plan.people_names:
-            ids = self.store.people_named(name)
+            ids = self.store.imports.people_named(name)
             if len(ids) == 1:
                 wanted.add(ids[0])
             elif not ids and name in self.people_in_file:
@@ -364,15 +364,15 @@ class _Planner(Converter):
 
     def matches(self, kind: str, record: Record, plan: RowPlan) -> list[int]:
         if isinstance(record, Person):
-            return self.store.match_person(
+            return self.store.imports.match_person(
                 id_number=record.id_number, name=record.name,
                 birth_date=record.birth_date, phone=record.phone,
             )  # fmt: skip
         if isinstance(record, Activity):
-            return self.store.match_activity(record.title, record.start_date)
+            return self.store.imports.match_activity(record.title, record.start_date)
         if isinstance(record, Award):
             winner = plan.winner_person or record.team or plan.unit_name
-            return self.store.match_award(record.name, record.award_date, winner)
+            return self.store.imports.match_award(record.name, record.award_date, winner)
         if isinstance(record, Unit):
             found = self.unit_id(record.name)
             return [] if found is None else [found]

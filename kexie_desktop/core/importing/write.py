@@ -58,12 +58,12 @@ def apply(
     counts: Counter[str] = Counter()
     try:
         with store.transaction():
-            batch = store.begin_import_batch(plan.path.name)
-            with store.lists_refreshed_after(batch):
+            batch = store.imports.begin_batch(plan.path.name)
+            with store.imports.lists_refreshed_after(batch):
                 _write_rows(store, plan, rows, batch, counts, total, progress)
             invalid = sum(1 for s in plan.sheets for r in s.rows if r.action == "invalid")
             result = ImportResult(batch, counts["add"], counts["update"], counts["unit"], invalid)
-            store.finish_import_batch(batch, result.summary())
+            store.imports.finish_batch(batch, result.summary())
     except validation.ValidationError as exc:
         raise ImportFailed(f"写入时发现问题，没有导入任何数据：{exc}") from exc
     except (StoreError, sqlite3.Error) as exc:
@@ -80,9 +80,9 @@ def _write_rows(
     units: dict[str, int] = {}
     defined = _units_defined_in_file(plan)
     for name, unit in plan.new_units.items():
-        if store.unit_id_by_name(name) is None and name not in defined:
-            new_unit = store.save(copy_record(unit))
-            store.record_import_change(batch, new_unit, None)
+        if store.lists.unit_id_by_name(name) is None and name not in defined:
+            new_unit = store.records.save(copy_record(unit))
+            store.imports.record_change(batch, new_unit, None)
             assert new_unit.id is not None
             units[name] = new_unit.id
             counts["unit"] += 1
@@ -92,10 +92,10 @@ def _write_rows(
         record = copy_record(row.record)
         assert record is not None and sheet.kind is not None
         _resolve_links(store, sheet.kind, record, row, units, people)
-        saved = store.save(record, checked=True)
+        saved = store.records.save(record, checked=True)
         changes.append((saved, row.before))
         if len(changes) >= 1000:
-            store.record_import_changes(batch, changes)
+            store.imports.record_changes(batch, changes)
             changes.clear()
         counts[row.action] += 1
         if isinstance(saved, Unit) and saved.id is not None:
@@ -104,7 +104,7 @@ def _write_rows(
             people.setdefault(saved.name, saved.id)
         if progress and done % 500 == 0:
             progress(done, total)
-    store.record_import_changes(batch, changes)
+    store.imports.record_changes(batch, changes)
 
 
 def _units_defined_in_file(plan: ImportPlan) -> set[str]:
@@ -122,7 +122,7 @@ def _resolve_links(
     people: dict[str, int],
 ) -> None:  # fmt: skip
     def unit_id(name: str) -> int | None:
-        return units.get(name) or store.unit_id_by_name(name)
+        return units.get(name) or store.lists.unit_id_by_name(name)
 
     if isinstance(record, Person | Activity) and record.unit_id == -1:
         record.unit_id = None  # the planner's mark for a unit to be created: set just below
@@ -133,7 +133,7 @@ def _resolve_links(
             record.unit_id = unit_id(row.unit_name)
         ids = list(record.person_ids)
         for name in row.people_names:
-            found = store.people_named(name)
+            found = store.imports.people_named(name)
             pid = people.get(name) or (found[0] if len(found) == 1 else None)
             if pid is not None and pid not in ids:
                 ids.append(pid)
@@ -142,7 +142,7 @@ def _resolve_links(
         if row.unit_name:
             record.unit_id = unit_id(row.unit_name)
         elif row.winner_person:
-            found = store.people_named(row.winner_person, row.winner_person_unit)
+            found = store.imports.people_named(row.winner_person, row.winner_person_unit)
             new_id = people.get(row.winner_person)
             record.person_id = (
                 new_id if new_id is not None else (found[0] if len(found) == 1 else None)

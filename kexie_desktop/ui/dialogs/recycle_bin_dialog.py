@@ -48,7 +48,7 @@ class RecycleBinDialog(QDialog):
         fit_to_screen(self, 640, 420)
 
     def refresh(self) -> None:
-        self.entries = self.store.recycle_bin()
+        self.entries = self.store.recycle_bin.entries()
         fill(self.table, [
             (local_time(str(e["deleted_at"])), _kind_label(str(e["table_name"])),
              str(e["label"]))
@@ -66,7 +66,7 @@ class RecycleBinDialog(QDialog):
 
     def restore_selected(self) -> None:
         try:
-            restored = self.store.restore_deleted(self._selected())
+            restored = self.store.recycle_bin.restore(self._selected())
         except StoreError as exc:
             QMessageBox.warning(self, "无法恢复", str(exc))
             return
@@ -83,7 +83,7 @@ class RecycleBinDialog(QDialog):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.store.empty_recycle_bin()
+            self.store.recycle_bin.empty()
             self.refresh()
 
 
