@@ -102,10 +102,14 @@ def test_funding_is_stored_as_fen_and_unknown_stays_unknown(store: Store) -> Non
     saved = store.records.save(Activity(title="讲座", category="科学普及", start_date="2025-03-05",
                                 funding=300_050))  # fmt: skip
     assert store.records.get(Activity, saved.id).funding == 300_050  # type: ignore[arg-type]
-    unknown = store.records.save(Activity(title="展览", category="科学普及", start_date="2025-03-06"))
+    unknown = store.records.save(
+        Activity(title="展览", category="科学普及", start_date="2025-03-06")
+    )
     assert store.records.get(Activity, unknown.id).funding is None  # type: ignore[arg-type]
     with pytest.raises(validation.ValidationError) as caught:
-        store.records.save(Activity(title="x", category="其他", start_date="2025-01-01", funding=-1))
+        store.records.save(
+            Activity(title="x", category="其他", start_date="2025-01-01", funding=-1)
+        )
     assert "经费" in str(caught.value)
 
 
@@ -189,7 +193,9 @@ def _summary_text(store: Store) -> str:
 
 def test_the_summary_states_total_funding_and_never_a_zero(store: Store) -> None:
     for day, fen in (("2025-03-05", 1_000_000), ("2025-04-05", 500_000)):
-        store.records.save(Activity(title=f"讲座{day}", category="科学普及", start_date=day, funding=fen))
+        store.records.save(
+            Activity(title=f"讲座{day}", category="科学普及", start_date=day, funding=fen)
+        )
     text = _summary_text(store)
     assert "投入活动经费1.5万元" in text and "投入活动经费1.5万元以上" not in text
     # One activity whose 经费 is unknown: the total is a floor, said so.
@@ -199,7 +205,9 @@ def test_the_summary_states_total_funding_and_never_a_zero(store: Store) -> None
 
 def test_no_funding_phrase_when_no_funding_is_known(store: Store) -> None:
     store.records.save(Activity(title="讲座", category="科学普及", start_date="2025-03-05"))
-    store.records.save(Activity(title="展览", category="科学普及", start_date="2025-03-06", funding=0))
+    store.records.save(
+        Activity(title="展览", category="科学普及", start_date="2025-03-06", funding=0)
+    )
     assert "经费" not in _summary_text(store)
 
 

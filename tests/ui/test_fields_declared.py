@@ -69,7 +69,9 @@ def test_funding_left_empty_is_unknown_and_garbage_is_refused(store: Store, qtbo
 
 
 def test_funding_in_the_list_in_yuan(store: Store, qtmodeltester: Any) -> None:
-    store.records.save(Activity(title="讲座", category="其他", start_date="2025-01-02", funding=1_200_050))
+    store.records.save(
+        Activity(title="讲座", category="其他", start_date="2025-01-02", funding=1_200_050)
+    )
     store.records.save(Activity(title="展览", category="其他", start_date="2025-01-01"))
     model = ActivitiesModel(store)
     model.reload()
