@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kexie_desktop import APP_NAME, __version__
 from kexie_desktop.core.paths import resources_dir
+from kexie_desktop.ui import ask
 
 if TYPE_CHECKING:
     from kexie_desktop.core.store import Store, StoreError
@@ -249,16 +250,14 @@ def _recover_from_backup(window: MainWindow, data_dir: Path, damage: StoreError)
             "那时可用“文件 → 从备份恢复”恢复。",
         )
         return False
-    answer = QMessageBox.question(
+    if not ask.confirm(
         window,
         "数据文件已损坏",
         f"{kept}\n\n最近的一份完好备份是 {backup.name}：\n{info.describe()}\n\n"
         "要从最近的备份恢复吗？选“否”则退出程序，什么也不会删除"
         "（再次打开时从空白的数据开始，仍可用“文件 → 从备份恢复”恢复这份备份）。",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.Yes,
-    )
-    if answer != QMessageBox.StandardButton.Yes:
+        default_yes=True,  # nothing is lost either way; restoring is what the clerk wants
+    ):
         return False
     try:
         put_backup_in_place(data_dir, backup)

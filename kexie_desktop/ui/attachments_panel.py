@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from kexie_desktop.core import attachments as att
 from kexie_desktop.core.store import Store, StoreError
+from kexie_desktop.ui import ask
 
 _ICON = 96
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -290,23 +291,18 @@ class AttachmentsPanel(QWidget):
         self._attach_in_background(paths)
 
     def _attach_in_background(self, paths: list[Path]) -> None:
-        from kexie_desktop.ui.background import BackgroundTask
+        from kexie_desktop.ui.background import run_on_store
 
-        store, table, owner_id = self.store, self.table, self.owner_id
+        table, owner_id = self.table, self.owner_id
         assert owner_id is not None
-
-        def job(progress: object) -> att.AttachResult:
-            reader = store.reopen()
-            try:
-                return att.attach_files(reader, table, owner_id, paths, progress=progress)  # type: ignore[arg-type]
-            finally:
-                reader.close()
-
-        task = BackgroundTask(self, f"正在添加{len(paths)}个文件……", job)
-        task.done.connect(self._attached)
-        task.error.connect(lambda exc: QMessageBox.warning(self, "附件没有添加", str(exc)))
-        self._task = task
-        task.start()
+        self._task = run_on_store(
+            self,
+            self.store,
+            f"正在添加{len(paths)}个文件……",
+            lambda own, progress: att.attach_files(own, table, owner_id, paths, progress=progress),
+            success=self._attached,
+            failure=lambda exc: QMessageBox.warning(self, "附件没有添加", str(exc)),
+        )
 
     def _attached(self, result: object) -> None:
         assert isinstance(result, att.AttachResult)
@@ -393,11 +389,9 @@ class AttachmentsPanel(QWidget):
         chosen = self.selected()
         if not chosen:
             return
-        answer = QMessageBox.question(
-            self, "移除附件",
-            f"移除所选的{len(chosen)}个附件吗？移除后可以在“回收站”中恢复。",
-        )  # fmt: skip
-        if answer != QMessageBox.StandardButton.Yes:
+        if not ask.confirm(
+            self, "移除附件", f"移除所选的{len(chosen)}个附件吗？移除后可以在“回收站”中恢复。"
+        ):
             return
         att.remove_attachments(self.store, [a.id for a in chosen])
         self.refresh()

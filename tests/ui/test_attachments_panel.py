@@ -17,6 +17,7 @@ from kexie_desktop.ui.dialogs.activity_dialog import ActivityDialog
 from kexie_desktop.ui.dialogs.award_dialog import WINNER_TEAM, AwardDialog
 from kexie_desktop.ui.widgets import set_combo_value
 from tests.core import evidence_files as files
+from tests.ui.conftest import Questions
 
 
 def _activity(store: Store) -> Activity:
@@ -28,8 +29,9 @@ def _wait_for_items(qtbot: Any, dialog: Any, n: int) -> None:
 
 
 def test_files_added_by_button_get_thumbnails_kind_caption_and_can_go(
-    store: Store, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    store: Store, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    questions: Questions,
+) -> None:  # fmt: skip
     activity = _activity(store)
     dialog = ActivityDialog(store, activity)
     qtbot.addWidget(dialog)
@@ -70,10 +72,10 @@ def test_files_added_by_button_get_thumbnails_kind_caption_and_can_go(
     assert copy.name == "现场.jpg" and copy.read_bytes() == photo.read_bytes()
     assert copy.stat().st_mode & 0o222 == 0  # read-only: the stored file cannot be edited
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     panel.list.setCurrentRow(0)
     panel.remove_button.click()
     assert panel.list.count() == 0
+    assert questions.asked[0][0] == "移除附件"
     assert [e["table_name"] for e in store.recycle_bin()] == ["attachments"]
 
 

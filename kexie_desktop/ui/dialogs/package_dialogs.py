@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 from kexie_desktop.core import package as pk
 from kexie_desktop.core.store import Store, StoreError
 from kexie_desktop.ui.background import BackgroundTask
-from kexie_desktop.ui.exporting import ask_target, run_export
+from kexie_desktop.ui.exporting import export_to
 
 
 class PackageExportDialog(QDialog):
@@ -84,29 +83,20 @@ class PackageExportDialog(QDialog):
         self.resize(580, self.sizeHint().height())
 
     def export(self) -> None:
-        target = ask_target(
+        year = self.year
+        full, subs = self.full_ids.isChecked(), self.subordinates_box.isChecked()
+        self.task = export_to(
             self,
             self.store,
-            "导出报送包",
-            pk.suggested_filename(self.store, self.year),
-            "报送包 (*.zip)",
+            title="导出报送包",
+            filename=pk.suggested_filename(self.store, year),
+            file_filter="报送包 (*.zip)",
+            label="正在写出报送包……",
+            op=lambda own, target, progress: pk.export_package(
+                own, year, target, full_ids=full, with_subordinates=subs, progress=progress
+            ),
+            on_done=lambda _r: self.accept(),
         )
-        if target is None:
-            return
-        store, year = self.store, self.year
-        full, subs = self.full_ids.isChecked(), self.subordinates_box.isChecked()
-
-        def job(progress: Callable[[int, int], None]) -> pk.PackageResult:
-            reader = store.reopen()
-            try:
-                return pk.export_package(
-                    reader, year, Path(target), full_ids=full, with_subordinates=subs,
-                    progress=progress,
-                )  # fmt: skip
-            finally:
-                reader.close()
-
-        self.task = run_export(self, "正在写出报送包……", job, on_done=lambda _r: self.accept())
 
 
 class PackageImportDialog(QDialog):

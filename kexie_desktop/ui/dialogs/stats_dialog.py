@@ -9,8 +9,6 @@ background, like the other exports, after the same checks as on the command line
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -38,10 +36,10 @@ from kexie_desktop.core import stats
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.validation import ValidationError
 from kexie_desktop.ui.background import BackgroundTask
-from kexie_desktop.ui.exporting import ask_target, run_export
+from kexie_desktop.ui.exporting import export_to
 
 if TYPE_CHECKING:
-    from kexie_desktop.core.export import ExportResult
+    pass
 
 VALUE_COLUMN = 2
 TYPED_COLOUR = QColor("#fff8d6")  # the cells the clerk fills
@@ -322,24 +320,14 @@ class StatsDialog(QDialog):
                 "统计数据未通过检查，请先处理：\n" + "\n".join(f"· {p}" for p in problems),
             )
             return
-        target = ask_target(
+        year = self.year
+        self.task = export_to(
             self,
             self.store,
-            "导出统计年报数据",
-            suggested_filename(self.store, self.year, "stats"),
-            "Excel 工作簿 (*.xlsx)",
-        )
-        if target is None:
-            return
-        store, year = self.store, self.year
-
-        def job(progress: Callable[[int, int], None]) -> ExportResult:
-            reader = store.reopen()
-            try:
-                return export_stats(reader, year, Path(target), progress=progress)
-            finally:
-                reader.close()
-
-        self.task = run_export(
-            self, "正在写出统计年报数据……", job, on_done=lambda _r: self.accept()
+            title="导出统计年报数据",
+            filename=suggested_filename(self.store, year, "stats"),
+            file_filter="Excel 工作簿 (*.xlsx)",
+            label="正在写出统计年报数据……",
+            op=lambda own, target, progress: export_stats(own, year, target, progress=progress),
+            on_done=lambda _r: self.accept(),
         )
