@@ -107,8 +107,8 @@ def run_on_store(
     label: str,
     op: Callable[[Store, Progress], T],
     *,
-    success: Callable[[T], None] | None = None,
-    failure: Callable[[BaseException], None] | None = None,
+    success: Callable[[T], object] | None = None,
+    failure: Callable[[BaseException], object] | None = None,
 ) -> BackgroundTask:
     """Run `op(own_store, progress)` on a thread with a connection of its own (opened there,
     closed when `op` ends, whatever happens), showing `label` and the progress; then
