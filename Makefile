@@ -31,8 +31,8 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
-# For iteration: every test but the slow ones (marked `slow`: the crash test and a few others,
-# together about a third of the suite's time) and the packaging tests (marked `installer`).
+# For iteration: every test but the slow ones (marked `slow`: the crash test and the import
+# bombs, together about a fifth of the suite's time) and the packaging tests (marked `installer`).
 # `make test` still runs them all before a commit.
 test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow and not installer"
