@@ -52,6 +52,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_startup_search.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_overview.py
 	$(BIN)/python bench/bench_summary.py
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/bench_import.py

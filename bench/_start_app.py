@@ -24,7 +24,7 @@ def main() -> None:
         times.append(time.time())
         store = open_data(window, data_dir)
         assert store is not None
-        tab = window.current_tab()
+        tab = window.current_tab() or window.activities_tab  # rows, even if 概览 was last
         tab.view.viewport().repaint()
         assert tab.model.rowCount() > 0
         times.append(time.time())

@@ -7,6 +7,8 @@ Plain Python with no PyInstaller import, so the rules are unit-tested on their o
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -36,15 +38,61 @@ EXCLUDED_MODULES = [
     "lxml.isoschematron",
     # Qt's D-Bus library is needed (by the ibus input method); its Python module is not.
     "PySide6.QtDBus",
+    # lxml's doctest helpers (they pull in doctest and pdb), SAX bridge (xml.sax, which pulls in
+    # urllib.request), E-factory, XInclude and CSS selectors: nothing here imports them.
+    "lxml.doctestcompare",
+    "lxml.usedoctest",
+    "lxml.sax",
+    "lxml.builder",
+    "lxml.ElementInclude",
+    "lxml.cssselect",
+    # Standard library the analysis finds only through the modules above or through code paths
+    # the program never takes (about 1.1 MB of the Windows bundle with those below; issue 10):
+    #   asyncio: typing_extensions imports it only for @deprecated on a coroutine function;
+    #   multiprocessing: concurrent.futures' process pool (evidence_export uses the thread pool);
+    #   doctest, pdb: lxml.doctestcompare; urllib.request, http.client, ftplib, xmlrpc: xml.sax
+    #   (through lxml.sax) and multiprocessing; webbrowser: click's terminal helpers
+    #   (click._termui_impl: pagers, editors, progress bars, which sqlite-utils' library part
+    #   never calls); _pydecimal: decimal's pure-Python fallback, the C _decimal is bundled.
+    "asyncio",
+    "multiprocessing",
+    "concurrent.futures.process",
+    "doctest",
+    "pdb",
+    "urllib.request",
+    "http.client",
+    "http.cookiejar",
+    "http.server",
+    "ftplib",
+    "xmlrpc",
+    "cgi",
+    "webbrowser",
+    "click._termui_impl",
+    "_pydecimal",
+    # email and importlib.metadata: pluggy reads installed packages' entry points with them when
+    # sqlite-utils loads its plugins, which the program turns off (Database(...,
+    # execute_plugins=False) in core/store.py and core/backup.py); tarfile: shutil's archive
+    # functions; difflib: click's "did you mean" for a mistyped option; dateutil.rrule:
+    # recurrence rules (sqlite-utils imports only dateutil.parser); _zoneinfo: zoneinfo's C
+    # class, which falls back to its Python twin, and the program never looks a zone up.
+    "email",
+    "importlib.metadata",
+    "tarfile",
+    "difflib",
+    "dateutil.rrule",
+    "_zoneinfo",
+    # The IANA time-zone database (600 kB on Windows, where PyInstaller's zoneinfo hook adds it):
+    # the program shows times in the computer's own zone (datetime.astimezone()) and never
+    # looks a zone up by name. zoneinfo itself stays: dateutil (sqlite-utils) imports it.
+    "tzdata",
     # Pillow reads JPEG and PNG attachments only (core/attachments.py opens images with
-    # formats=["JPEG"] or ["PNG"]): its AVIF and WebP codecs (libavif alone is 4.9 MB), text
-    # drawing (FreeType and HarfBuzz, 2.7 MB), colour management and Tk/Qt bridges are not
-    # bundled. Image.init() skips a plugin that fails to import; the self-test's 附件 check runs
-    # on the bundle and would fail if anything needed were missing.
+    # formats=["JPEG"] or ["PNG"]) and writes JPEG: its AVIF and WebP codecs (libavif alone is
+    # 4.9 MB), text drawing (FreeType and HarfBuzz, 2.7 MB), colour management and Tk/Qt bridges
+    # are not bundled, nor any file-format plugin but PILLOW_PLUGINS_KEPT's (below). Image.init()
+    # skips a plugin that fails to import; the self-test's 附件 check attaches a JPEG and a PNG on
+    # the bundle and would fail if anything needed were missing.
     "PIL._avif",
-    "PIL.AvifImagePlugin",
     "PIL._webp",
-    "PIL.WebPImagePlugin",
     "PIL._imagingft",
     "PIL.ImageFont",
     "PIL._imagingcms",
@@ -52,7 +100,35 @@ EXCLUDED_MODULES = [
     "PIL._imagingtk",
     "PIL.ImageTk",
     "PIL.ImageQt",
+    # Image.show()'s viewers (subprocess, temporary files) and the PDF writer's parser.
+    "PIL.ImageShow",
+    "PIL.PdfParser",
 ]
+
+# Pillow's file-format plugins bundled: JPEG and PNG (read and, for JPEG, written), MPO (what
+# JpegImagePlugin turns a phone's multi-picture JPEG into), TIFF (Image.Exif reads EXIF, needed to
+# turn photos upright, through TiffImagePlugin). Every other *ImagePlugin of the installed Pillow
+# (GIF, BMP, EPS, PSD, AVIF, WebP, ... 43 in Pillow 13) is excluded: that is also fewer decoders
+# within reach of an untrusted file.
+PILLOW_PLUGINS_KEPT = {"JpegImagePlugin", "MpoImagePlugin", "PngImagePlugin", "TiffImagePlugin"}
+
+
+def pillow_plugins_excluded() -> list[str]:
+    """PIL.<name>ImagePlugin modules of the installed Pillow that are not bundled (none if Pillow
+    is not installed, as for the empty-window reference, which does not import it)."""
+    spec = importlib.util.find_spec("PIL")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    names = {
+        PurePath(entry.name).stem
+        for folder in spec.submodule_search_locations
+        for entry in os.scandir(folder)
+        if entry.name.endswith(("ImagePlugin.py", "ImagePlugin.pyc"))
+    }
+    return [f"PIL.{name}" for name in sorted(names - PILLOW_PLUGINS_KEPT)]
+
+
+EXCLUDED_MODULES += pillow_plugins_excluded()
 
 # Qt plugins kept, by folder, by the name without "lib" and extension. Everything else
 # (network information, TLS, Wayland, EGLFS, input devices, GTK theme, ...) is dropped: the
@@ -129,9 +205,18 @@ def keep_binary(dest: str, source: str, platform: str = sys.platform) -> bool:
     return not is_system_library(source, platform)
 
 
+# python-docx's package data that it never reads: default-docx-template/ is the unzipped
+# source of templates/default.docx (which docx.Document() opens), 0.9 MB with two copies of
+# Word's 438 kB style sheet. python-docx 1.2 reads templates/default.docx and
+# templates/default-{styles,settings,header,footer,comments}.xml only (docx/api.py, docx/parts/).
+DATA_DROPPED = (("docx", "templates", "default-docx-template"),)
+
+
 def keep_data(dest: str, typecode: str = "DATA") -> bool:
     """Whether a data file (or a symbolic link to a library) is bundled."""
     parts = PurePath(dest.replace("\\", "/")).parts
+    if any(parts[: len(prefix)] == prefix for prefix in DATA_DROPPED):
+        return False
     if typecode == "SYMLINK":
         return _stem(parts[-1]) not in QT_LIBRARIES_DROPPED
     if parts[-1].endswith(".qm"):

@@ -29,12 +29,14 @@ kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日�
 kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids] [--with-subordinates]
                                                                   导出台账
 kexie-desktop export stats   --year 年份 --out 文件.xlsx [--period year|oct]
-                             [--set 指标=数值 …] [--explain 指标=说明 …]
+                             [--set 指标=数值 …] [--explain 指标=说明 …] [--with-subordinates]
                                                                   导出统计年报数据
 kexie-desktop export evidence --year 年份 --out 文件.docx        导出图文台账（活动记录表与照片）
 kexie-desktop attach (--activity 编号 | --award 编号) 文件… [--kind 照片] [--caption 说明]
                                                                   给活动或奖项添加附件
+kexie-desktop detach 附件编号…                                      移除附件（放入回收站，可恢复）
 kexie-desktop export package --year 年份 --out 文件.zip [--full-ids] [--own-only]
+                             [--with-attachments]
                                                                   导出报送包（交上级）
 kexie-desktop submissions --year 年份                               查看下级组织报送情况
 kexie-desktop profile [--org-name 名称 --level 层级 --place 所在地 --contact 联系人 --phone 电话
@@ -142,7 +144,7 @@ def build_parser() -> ChineseArgumentParser:
     sub = parser.add_subparsers(
         dest="command",
         title="命令",
-        metavar="{demo,import,export,attach,submissions,profile,backup,restore}",
+        metavar="{demo,import,export,attach,detach,submissions,profile,backup,restore}",
     )
     profile = sub.add_parser("profile", help="查看或设置本组织信息", add_help=False, usage=_USAGE)
     _add_common(profile)
@@ -242,6 +244,11 @@ def build_parser() -> ChineseArgumentParser:
         action="store_true",
         help="只含本组织自己的记录，不转报下级组织报送的数据（默认一并转报）",
     )
+    package.add_argument(
+        "--with-attachments",
+        action="store_true",
+        help="附带活动和奖项的佐证材料（照片、签到表等附件文件和新闻链接；默认不带）",
+    )
     status = sub.add_parser(
         "submissions", help="查看下级组织报送情况", add_help=False, usage=_USAGE
     )
@@ -259,6 +266,14 @@ def build_parser() -> ChineseArgumentParser:
         "奖项的图片为证书，其余为其他）",
     )  # fmt: skip
     attach.add_argument("--caption", default="", metavar="说明", help="附件说明（照片下方的文字）")
+    detach = sub.add_parser(
+        "detach", help="移除附件（放入回收站，可恢复）", add_help=False, usage=_USAGE
+    )
+    _add_common(detach)
+    detach.add_argument(
+        "attachment_ids", type=int, nargs="+", metavar="附件编号",
+        help="attach 添加时显示的附件编号",
+    )  # fmt: skip
     return parser
 
 
@@ -299,6 +314,8 @@ def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
         return _run_profile(args, data_dir)
     if args.command == "attach":
         return _run_attach(args, data_dir)
+    if args.command == "detach":
+        return _run_detach(args, data_dir)
     assert args.command in ("backup", "restore"), args.command
     return _run_backup(args, data_dir)
 
@@ -463,6 +480,7 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                     args.out,
                     full_ids=args.full_ids,
                     with_subordinates=not args.own_only,
+                    with_attachments=args.with_attachments,
                 )
             elif args.what == "summary":
                 result = export.export_summary(
@@ -529,9 +547,43 @@ def _run_attach(args: argparse.Namespace, data_dir: Path) -> int:
         return 1
     for added in result.added:
         print(f"已添加：{added.original_name}（{added.kind}，附件编号{added.id}）")
+    if result.added:
+        ids = " ".join(str(a.id) for a in result.added)
+        print(f"如需撤销：kexie-desktop detach {ids}（附件放入回收站，可在程序的“回收站”中恢复）")
     for _name, why in result.refused:
         print(f"错误：{why}", file=sys.stderr)
     return 1 if result.refused else 0
+
+
+def _run_detach(args: argparse.Namespace, data_dir: Path) -> int:
+    """The way back from `attach`: the attachments go to the 回收站 (audited), files kept."""
+    from kexie_desktop.core import attachments
+
+    if not data_dir.joinpath("kexie.db").exists():
+        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
+        return 1
+    try:
+        store = _open_store(data_dir, writes=True)
+        try:
+            found, missing = [], []
+            for attachment_id in args.attachment_ids:
+                try:
+                    found.append(attachments.get_attachment(store, attachment_id))
+                except attachments.AttachmentError:
+                    missing.append(attachment_id)
+            attachments.remove_attachments(store, [a.id for a in found])
+        finally:
+            store.close()
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    for a in found:
+        print(f"已移入回收站：附件编号{a.id}“{a.label}”")
+    if found:
+        print("需要时可在程序的“回收站”中恢复。")
+    for attachment_id in missing:
+        print(f"错误：没有编号为{attachment_id}的附件（可能已被移除）。", file=sys.stderr)
+    return 1 if missing else 0
 
 
 def _pairs(items: list[str], option: str) -> dict[str, str]:

@@ -166,8 +166,7 @@ class SelfTest:
         window = MainWindow(self.store, self.folder / "数据")
         try:
             window.show()
-            tab = window.current_tab()
-            rows = tab.model.rowCount()
+            rows = window.activities_tab.model.rowCount()
             if rows == 0:
                 raise CheckFailed("主窗口的活动列表是空的")
             return f"打开，{window.year_combo.currentText()}活动列表 {rows} 行"
@@ -277,7 +276,23 @@ class SelfTest:
         problems = att.check_stored_files(self.store)
         if [p.problem for p in problems] != ["已改变"]:
             raise CheckFailed("被改动的附件文件没有被发现")
-        return "照片已添加、伪装的程序已拒绝，缩略图与图文台账正常，损坏的文件能被发现"
+        # A PNG (a screenshot, say) with a transparent half: the bundle carries only the Pillow
+        # plugins the program uses (installer/bundle_rules.py), and PNG is one of them.
+        screenshot = self.folder / "自检截图.png"
+        picture = Image.new("RGBA", (600, 300), (200, 30, 30, 255))
+        picture.paste((0, 0, 0, 0), (300, 0, 600, 300))
+        picture.save(screenshot, "PNG")
+        [png] = att.attach_files(self.store, "activities", activity, [screenshot]).added
+        assert png.sha256 is not None
+        png_thumb = att.make_thumbnail(self.folder / "数据", png.sha256, png.file_type)
+        if png_thumb is None:
+            raise CheckFailed("PNG 图片的缩略图没有做出来")
+        with Image.open(png_thumb) as image:
+            size, corner = image.size, image.convert("RGB").getpixel((image.width - 1, 0))
+        white = isinstance(corner, tuple) and min(corner) >= 245  # JPEG: about white
+        if size != (256, 128) or not white:  # the transparent half turns white
+            raise CheckFailed(f"PNG 图片的缩略图不对：{size}，透明处为 {corner}")
+        return "照片和 PNG 图片已添加、伪装的程序已拒绝，缩略图与图文台账正常，损坏的文件能被发现"
 
     def check_full_text_search(self) -> str:
         # Search as you type reads narrow, trigger-kept list tables (core/listing.py) rather

@@ -1,5 +1,6 @@
 """The command line, run as a clerk or a script would run it: a separate process."""
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 from kexie_desktop import __version__
+from kexie_desktop.core.store import Store
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -292,6 +294,35 @@ def test_package_from_township_to_county(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_package_with_attachments_only_when_asked(tmp_path: Path) -> None:
+    from tests.core.evidence_files import photo
+
+    town, county = str(tmp_path / "town"), str(tmp_path / "county")
+    assert run("demo", "--data-dir", town).returncode == 0
+    assert run("profile", "--org-name", "城关镇科协", "--data-dir", town).returncode == 0
+    assert run("profile", "--org-name", "青江县科协", "--data-dir", county).returncode == 0
+    picture = photo(tmp_path / "现场.jpg")
+    store = Store.open(Path(town))
+    activity = store.conn.execute(
+        "SELECT id FROM activities WHERE start_date LIKE '2025-%' ORDER BY id LIMIT 1"
+    ).fetchone()[0]
+    store.close()
+    result = run("attach", "--activity", str(activity), str(picture), "--data-dir", town)
+    assert result.returncode == 0, result.stderr
+    plain, full = tmp_path / "plain.zip", tmp_path / "full.zip"
+    args = ("export", "package", "--year", "2025", "--data-dir", town, "--out")
+    assert run(*args, str(plain)).returncode == 0
+    result = run(*args, str(full), "--with-attachments")
+    assert result.returncode == 0, result.stderr
+    result = run("import", "package", str(plain), "--dry-run", "--data-dir", county)
+    assert "佐证材料" not in result.stdout
+    result = run("import", "package", str(full), "--data-dir", county)
+    assert result.returncode == 0, result.stderr
+    assert "佐证材料：附件文件1个" in result.stdout
+    sha = hashlib.sha256(picture.read_bytes()).hexdigest()
+    assert (Path(county) / "attachments" / sha[:2] / f"{sha}.jpg").is_file()
+
+
 def test_package_from_a_database_of_the_previous_version_keeps_one_identity(
     tmp_path: Path,
 ) -> None:
@@ -305,8 +336,9 @@ def test_package_from_a_database_of_the_previous_version_keeps_one_identity(
     with sqlite3.connect(data / "kexie.db") as conn:  # as the version before packages left it
         conn.execute("DELETE FROM _sqlite_migrations WHERE name LIKE '%package%'")
         conn.execute("DELETE FROM settings WHERE key = 'org_uuid'")
-        for table in ("sub_awards", "sub_activities", "sub_people", "sub_units", "sub_orgs",
-                      "sub_submissions", "sub_unit_links"):  # fmt: skip
+        for table in ("sub_attachments", "sub_positions", "sub_awards", "sub_activities",
+                      "sub_people", "sub_units", "sub_orgs", "sub_submissions",
+                      "sub_unit_links"):  # fmt: skip
             conn.execute(f"DROP TABLE {table}")
     result = run("profile", "--data-dir", str(data))
     assert "本组织识别码：（程序下次打开时生成）" in result.stdout

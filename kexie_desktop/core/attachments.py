@@ -77,6 +77,7 @@ _TYPES: dict[str, tuple[str, str]] = {
     ".txt": ("txt", "纯文本文件"),
 }
 IMAGE_TYPES = frozenset({"jpg", "png"})
+FILE_TYPES = frozenset(file_type for file_type, _what in _TYPES.values())
 ACCEPTED_TEXT = "照片（JPEG、PNG）、PDF、Word（.docx/.doc）、Excel（.xlsx/.xls）和纯文本（.txt）"
 FILE_DIALOG_FILTER = (
     "可添加的附件 (*.jpg *.jpeg *.png *.pdf *.docx *.xlsx *.doc *.xls *.txt);;"
@@ -535,11 +536,8 @@ def attach_files(
     return result
 
 
-def add_link(
-    store: Store, table: str, owner_id: int, url: str, *, title: str = "",
-    date: str | None = None, kind: str = LINK_KIND, caption: str = "",
-) -> Attachment:  # fmt: skip
-    """A news report (or any page) by its address: stored as text, never fetched."""
+def check_link(url: str, title: str = "", date: str | None = None) -> tuple[str, str, str | None]:
+    """A link's address, title and date as stored; AttachmentError saying what is wrong."""
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
         raise AttachmentError(f"“{url}”不是网址，网址应以 http:// 或 https:// 开头。")
@@ -547,9 +545,18 @@ def add_link(
         raise AttachmentError("网址太长（超过2000个字符），请检查是否粘贴了多余的内容。")
     if date:
         try:
-            date = dt.date.fromisoformat(date).isoformat()
+            date = dt.date.fromisoformat(date.strip()).isoformat()
         except ValueError:
             raise AttachmentError(f"日期“{date}”应写成 年-月-日，如 2025-09-20。") from None
+    return url, title.strip(), date or None
+
+
+def add_link(
+    store: Store, table: str, owner_id: int, url: str, *, title: str = "",
+    date: str | None = None, kind: str = LINK_KIND, caption: str = "",
+) -> Attachment:  # fmt: skip
+    """A news report (or any page) by its address: stored as text, never fetched."""
+    url, title, date = check_link(url, title, date)
     if kind not in KINDS:
         raise AttachmentError(f"附件类别“{kind}”不对，应为{'、'.join(KINDS)}之一。")
     owner = _owner_label(store, table, owner_id)
@@ -564,7 +571,7 @@ def add_link(
             f"INSERT INTO attachments (uuid, created_at, updated_at, {column}, kind, caption, "
             "url, link_title, link_date, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [str(uuid_module.uuid4()), stamp, stamp, owner_id, kind, caption.strip(), url,
-             title.strip(), date or None, position],
+             title, date, position],
         )  # fmt: skip
         assert cursor.lastrowid is not None
         _audit(store, "attach", cursor.lastrowid, owner, before=None)
@@ -668,14 +675,42 @@ def _audit(store: Store, action: str, attachment_id: int, owner: str, *,
 # -- what refers to stored files -----------------------------------------------------------
 
 
+# The tables whose rows name stored files: the own attachments, and those received in
+# subordinates' packages (0013_package_sub_attachments; kept for every block held, active or
+# replaced, since undoing the newer package brings the older one back).
+_FILE_TABLES = ("attachments", "sub_attachments")
+
+
+def _files_in_tables(conn: Any, tables: set[str] | None = None) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for table in _FILE_TABLES:
+        if tables is not None and table not in tables:
+            continue
+        found |= {
+            (str(r[0]), str(r[1]))
+            for r in conn.execute(
+                f"SELECT DISTINCT sha256, file_type FROM {table} WHERE sha256 IS NOT NULL"
+            )
+            if _valid_name(r[0], r[1])
+        }
+    return found
+
+
+def stored_sizes(conn: Any) -> dict[str, int]:
+    """sha256 → size of every file the attachment tables name."""
+    sizes: dict[str, int] = {}
+    for table in _FILE_TABLES:
+        for sha, size in conn.execute(
+            f"SELECT sha256, max(size) FROM {table} WHERE sha256 IS NOT NULL GROUP BY sha256"
+        ):
+            sizes.setdefault(sha, size)
+    return sizes
+
+
 def referenced_files(conn: Any) -> set[tuple[str, str]]:
-    """(sha256, file_type) of every file an attachment or a 回收站 entry refers to."""
-    found = {
-        (str(r[0]), str(r[1]))
-        for r in conn.execute("SELECT sha256, file_type FROM attachments WHERE sha256 IS NOT NULL")
-        if _valid_name(r[0], r[1])
-    }
-    return found | _files_in_bin(conn)
+    """(sha256, file_type) of every file an attachment (own or received from a subordinate) or
+    a 回收站 entry refers to."""
+    return _files_in_tables(conn) | _files_in_bin(conn)
 
 
 def _files_in_bin(conn: Any) -> set[tuple[str, str]]:
@@ -1013,13 +1048,7 @@ def _referenced_in_file(path: Path) -> set[tuple[str, str]]:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "attachments" not in tables:
             return set()
-        found = {
-            (str(sha), str(kind))
-            for sha, kind in conn.execute(
-                "SELECT sha256, file_type FROM attachments WHERE sha256 IS NOT NULL"
-            )
-            if _valid_name(sha, kind)
-        }
+        found = _files_in_tables(conn, tables)
         if "recycle_bin" in tables:
             found |= _files_in_bin(conn)
         return found
@@ -1082,11 +1111,7 @@ def backup_files(store: Store, target_db: Path) -> FilesCopied:
     (into its folder's attachments/), skipping those already there. OSError propagates (a full
     or pulled stick), for the caller's message."""
     data_dir = _data_dir(store)
-    sizes = dict(
-        store.conn.execute(
-            "SELECT sha256, max(size) FROM attachments WHERE sha256 IS NOT NULL GROUP BY sha256"
-        ).fetchall()
-    )
+    sizes = stored_sizes(store.conn)
     result = FilesCopied()
     folder = Path(target_db).parent
     if folder.resolve() == data_dir.resolve():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -72,6 +72,9 @@ class Listing:
     extra_search: tuple[str, ...] = ()
     materialized: bool = True
     dependencies: tuple[Dependency, ...] = ()
+    # Filters that are not "a shown column equals a value" (a month, a role among several,
+    # units idle in a year): key -> (value -> SQL condition over `source`, parameters).
+    conditions: tuple[tuple[str, Callable[[Listing, str], tuple[str, list[object]]]], ...] = ()
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -196,6 +199,30 @@ class Listing:
 _UNIT_KEY = "COALESCE(u.name_key, u.name, '')"
 
 
+def _in_month(listing: Listing, month: str) -> tuple[str, list[object]]:
+    """Activities starting in a month ("03") of whichever year is selected."""
+    return f"substr({listing.expr('start_date')}, 6, 2) = ?", [month.zfill(2)]
+
+
+def _has_role(listing: Listing, role: str) -> tuple[str, list[object]]:
+    """People holding a role among their several (会员、科普志愿者)."""
+    return f"('、' || {listing.expr('roles')} || '、') LIKE ? ESCAPE '\\'", [
+        f"%、{escape_like(role)}、%"
+    ]
+
+
+def _idle_in(_listing: Listing, year: str) -> tuple[str, list[object]]:
+    """Units existing at the end of the year without a held activity in it: the same rule as
+    the summary's (Store.units_without_activity) and the overview's."""
+    y = int(year)
+    return (
+        "(n.established_date IS NULL OR n.established_date < ?) AND NOT EXISTS "
+        "(SELECT 1 FROM activities a WHERE a.unit_id = n.id AND a.planned = 0 "
+        "AND a.start_date >= ? AND a.start_date < ?)",
+        [f"{y + 1:04d}-01-01", f"{y:04d}-01-01", f"{y + 1:04d}-01-01"],
+    )
+
+
 def _in_report_order(expr: str, values: tuple[str, ...]) -> str:
     """Sorted as the year-end report lists them (组织建设 first), not in Unicode order; a value
     from outside the list after them."""
@@ -220,6 +247,7 @@ ACTIVITIES = Listing(
     ),
     default_order=(("start_date", True),),
     year_key="start_date",
+    conditions=(("month", _in_month),),
     # The people involved: searching 张三 finds the activities 张三 took part in.
     extra_search=(
         "a.co_organisers",
@@ -255,6 +283,7 @@ PEOPLE = Listing(
         Column("status", "状态", "p.status"),
     ),
     default_order=(("name", False),),
+    conditions=(("role", _has_role),),
     extra_search=("p.speciality",),
     dependencies=(renamed("units", "p.unit_id"),),
 )
@@ -306,6 +335,7 @@ UNITS = Listing(
     ),
     default_order=(("name", False),),
     materialized=False,
+    conditions=(("idle_in", _idle_in),),
 )
 
 LISTINGS = {listing.table: listing for listing in (ACTIVITIES, PEOPLE, AWARDS, UNITS)}
@@ -324,10 +354,17 @@ def where_clause(
     filters: Mapping[str, str] | None = None,
 ) -> tuple[str, list[object]]:
     """SQL condition and parameters for a search text (terms split on spaces, all must match)
-    and the filters beside the search box (a shown column equal to a value)."""
+    and the filters beside the search box (a shown column equal to a value, or one of the
+    listing's named conditions)."""
     conditions: list[str] = []
     params: list[object] = []
+    named = dict(listing.conditions)
     for key, value in (filters or {}).items():
+        if key in named:
+            sql, values = named[key](listing, value)
+            conditions.append(f"({sql})")
+            params += values
+            continue
         listing.column(key)  # only shown columns: a KeyError for anything else
         conditions.append(f"{listing.expr(key)} = ?")
         params.append(value)

@@ -14,13 +14,22 @@ read and printed as they are; the manifest makes it a package for the program. I
   it counts every organisation once — and a township's block it already holds from elsewhere is
   kept or replaced by export time, never added twice;
 - the summary (.docx) and the ledger (.xlsx), as the clerk would export them; further parts
-  (the statistics workbook, evidence attachments) are listed the same way by name and kind.
+  (the statistics workbook) are listed the same way by name and kind;
+- with the clerk's choice, the evidence attachments: each file once, as
+  attachments/<sha256>.<type> (content-addressed like the attachment store, so a photo shared by
+  two activities or by a township and its county travels once), stored uncompressed (photos and
+  PDFs do not shrink); what each is (kind, caption, link, which activity/award by UUID) is in the
+  records of its organisation, beside the people's 职务 (positions).
 
 Reading one is reading untrusted input (CLARIFICATIONS "All issues"): the file and every part
 are bounded in size and compression ratio before anything is decompressed, entry names must be
 plain relative paths listed in the manifest, nothing is written to disk or executed, every hash
 is checked before any record is looked at, and the data are only changed, in one transaction,
 once the whole package has been read and checked. Every refusal says in Chinese what is wrong.
+Attachment files are the one thing written to disk on merging: streamed out of the zip (1 MB at
+a time) into the attachment store's folder, hashed again on the way, checked against their type
+by the attachment importer's own checks (an .exe named .jpg is refused), and only moved into
+place once every file of the package has passed — then the records in one transaction.
 """
 
 from __future__ import annotations
@@ -30,9 +39,12 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import re
 import stat
+import struct
 import tempfile
+import uuid as uuid_module
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +53,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from kexie_desktop import __version__
+from kexie_desktop.core import attachments as att
 from kexie_desktop.core.migrations import known_names
 from kexie_desktop.core.privacy import mask_id_number, mask_phone
 from kexie_desktop.core.safe_write import write_safely
@@ -55,18 +68,32 @@ MANIFEST = "manifest.json"
 MANIFEST_SUM = "manifest.sha256"
 
 # Bounds for a package read from outside. A real county year (5,000 activities, 3,000 people)
-# is under 5 MB of records and 2 MB of documents; these leave a hundredfold room.
-MAX_PACKAGE_BYTES = 1 << 30  # the file on the stick
-MAX_ENTRIES = 5000
+# is under 5 MB of records and 2 MB of documents; these leave a hundredfold room. With its
+# evidence a township's year is about 1 GB (300 photos of 3–4 MB and scans), a county passing
+# on its townships' more: the package is bounded by what one file can be on a FAT32 stick
+# (4 GiB less a byte) and by the number of files a zip directory of that size may sensibly list.
+MAX_PACKAGE_BYTES = (4 << 30) - 1  # the file on the stick
+MAX_ENTRIES = 50_000
+# The zip's central directory is read whole into memory by zipfile (and a ZipInfo made of each
+# entry) before anything can be counted: its size and count are read from the end record
+# first. 50,000 entries of the longest names are under 20 MB.
+MAX_DIRECTORY_BYTES = 32 << 20
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_RECORDS_BYTES = 64 << 20  # one organisation's records, uncompressed
-MAX_PART_BYTES = 512 << 20  # a document or attachment, uncompressed
-MAX_TOTAL_BYTES = 2 << 30  # all parts together, uncompressed
+MAX_PART_BYTES = 512 << 20  # a document, uncompressed
+MAX_ATTACHMENT_BYTES = att.MAX_FILE_BYTES  # an attachment: what the attachment importer accepts
+MAX_TOTAL_BYTES = 4 << 30  # all parts together, uncompressed
 # JSON and Office XML deflate 5–20 fold; a bomb does a thousand fold and more.
 MAX_RATIO = 200
 MAX_ORGANISATIONS = 2000
 MAX_ROWS = 500_000  # records of one kind in one block
 MAX_TEXT = 100_000  # characters in one field
+ATTACHMENTS_PREFIX = "attachments/"
+# Attachments refused at export: the package would not fit one FAT32 file with the records and
+# documents beside them.
+MAX_ATTACHMENTS_TOTAL = (4 << 30) - (256 << 20)
+# Above this the export dialog says writing will take a while (a USB 2 stick writes 10–20 MB/s).
+LARGE_PACKAGE_BYTES = 500 << 20
 
 KINDS = ("units", "people", "activities", "awards")
 KIND_LABELS = {"units": "基层组织", "people": "人员", "activities": "活动", "awards": "奖项"}
@@ -166,6 +193,8 @@ class PackageResult:
     counts: dict[str, int]
     organisations: int
     notes: list[str] = field(default_factory=list)
+    attachment_files: int = 0
+    attachment_bytes: int = 0
 
     def summary(self) -> str:
         size = (
@@ -175,6 +204,10 @@ class PackageResult:
         lines = [f"已写出报送包：{self.path}（{size}），含本组织{counts}。"]
         if self.organisations > 1:
             lines.append(f"另含{self.organisations - 1}个下级组织报送的数据。")
+        if self.attachment_files:
+            lines.append(
+                f"附带佐证材料文件{self.attachment_files}个（{size_text(self.attachment_bytes)}）。"
+            )
         lines.append("文件已读回检查，完整无误。")
         return "".join(lines) + "".join(f"\n提示：{note}" for note in self.notes)
 
@@ -201,6 +234,7 @@ def export_package(
     *,
     full_ids: bool = False,
     with_subordinates: bool = True,
+    with_attachments: bool = False,
     extra_parts: Sequence[ExtraPart] = (),
     today: dt.date | None = None,
     progress: Progress | None = None,
@@ -208,7 +242,10 @@ def export_package(
     """Write the year's package for the organisation to `target`, whole or not at all.
 
     `with_subordinates`: also carry the blocks received from subordinate organisations for the
-    year (a county passing its townships' data to the city)."""
+    year (a county passing its townships' data to the city). `with_attachments`: also carry
+    the evidence files and links of the year's activities and awards (of the subordinates'
+    blocks too, when they are carried); a file missing from the store or changed is left out
+    and named in the result's notes."""
     from kexie_desktop.core.export import export_ledger, export_stats, export_summary
     from kexie_desktop.core.stats import StatsRefused
     from kexie_desktop.core.summary import SummaryError
@@ -233,7 +270,10 @@ def export_package(
     own = {kind: store.package_rows(kind, year) for kind in KINDS}
     if not full_ids:
         _mask(own)
-    blocks.append((org, exported_at, own))
+    own_extra = {"positions": _own_positions(store)}
+    if with_attachments:
+        own_extra["attachments"] = _own_attachments(store, own)
+    blocks.append((org, exported_at, {**own, **own_extra}))
     if with_subordinates:
         for sub in store.active_sub_orgs(year):
             if sub["org_uuid"] == own_uuid:
@@ -244,11 +284,19 @@ def export_package(
             }
             if not full_ids:
                 _mask(rows)
+            rows["positions"] = _stored_extra(store, "sub_positions", _POSITION_FIELDS, sub["id"])
+            if with_attachments:
+                rows["attachments"] = _stored_extra(
+                    store, "sub_attachments", _ATTACHMENT_FIELDS, sub["id"]
+                )
             blocks.append((_org_of(sub), str(sub["exported_at"]), rows))
+    notes: list[str] = []
+    files: dict[str, tuple[Path, str, int]] = {}
+    if with_attachments:
+        files = _attachment_files(store, blocks, notes)
     if progress:
         progress(1, 4)
 
-    notes: list[str] = []
     parts: list[tuple[str, str, bytes | Path]] = []
     for block_org, block_at, rows in blocks:
         body = {
@@ -291,12 +339,17 @@ def export_package(
             with extra_path.open("wb") as f:
                 extra.write(f)
             parts.append((extra.name, extra.kind, extra_path))
+        for part_name, (stored, _sha, _size) in sorted(files.items()):
+            parts.append((part_name, "attachment", stored))
         if progress:
             progress(3, 4)
 
         listed = []
         for part_name, kind, content in parts:
-            digest, size = _digest(content)
+            if part_name in files:  # hashed already when chosen; not read a second time here
+                digest, size = files[part_name][1:]
+            else:
+                digest, size = _digest(content)
             listed.append({"name": part_name, "kind": kind, "size": size, "sha256": digest})
         manifest = {
             "format": FORMAT,
@@ -327,7 +380,8 @@ def export_package(
                 archive.writestr(MANIFEST, manifest_bytes)
                 archive.writestr(MANIFEST_SUM, hashlib.sha256(manifest_bytes).hexdigest() + "\n")
                 for part_name, kind, content in parts:
-                    # Office files are zips already: stored, not squeezed a second time.
+                    # Office files are zips already, photos and PDFs compressed: stored, not
+                    # squeezed a second time.
                     method = zipfile.ZIP_STORED if kind != "records" else zipfile.ZIP_DEFLATED
                     if isinstance(content, bytes):
                         archive.writestr(part_name, content, compress_type=method)
@@ -341,7 +395,141 @@ def export_package(
     if progress:
         progress(4, 4)
     counts = {kind: len(own[kind]) for kind in KINDS}
-    return PackageResult(path, path.stat().st_size, counts, len(blocks), notes)
+    return PackageResult(
+        path, path.stat().st_size, counts, len(blocks), notes,
+        len(files), sum(size for _p, _s, size in files.values()),
+    )  # fmt: skip
+
+
+_ATTACHMENT_FIELDS = ("uuid", "activity_uuid", "award_uuid", "kind", "caption", "original_name",
+                      "sha256", "file_type", "size", "url", "link_title", "link_date",
+                      "position", "created_at")  # fmt: skip
+_POSITION_FIELDS = ("person_uuid", "unit_uuid", "post", "background", "start_date", "end_date")
+
+
+def _own_positions(store: Store) -> list[dict[str, Any]]:
+    """People's 职务 (三长 as 兼职副主席…) with person and unit by UUID; the roster is whole, so
+    are its positions (their terms say which year they count in)."""
+    rows = store.conn.execute(
+        "SELECT p.uuid, u.uuid, x.post, x.background, x.start_date, x.end_date "
+        "FROM positions x JOIN people p ON p.id = x.person_id JOIN units u ON u.id = x.unit_id "
+        "ORDER BY x.id"
+    )
+    return [dict(zip(_POSITION_FIELDS, row, strict=True)) for row in rows]
+
+
+def _own_attachments(store: Store, own: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The attachments (files and links) of the year's activities and awards in `own`."""
+    activities = {row["uuid"] for row in own["activities"]}
+    awards = {row["uuid"] for row in own["awards"]}
+    rows = store.conn.execute(
+        "SELECT x.uuid, a.uuid, w.uuid, x.kind, x.caption, x.original_name, x.sha256, "
+        "x.file_type, x.size, x.url, x.link_title, x.link_date, x.position, x.created_at "
+        "FROM attachments x LEFT JOIN activities a ON a.id = x.activity_id "
+        "LEFT JOIN awards w ON w.id = x.award_id ORDER BY x.id"
+    )
+    out = []
+    for row in rows:
+        item = dict(zip(_ATTACHMENT_FIELDS, row, strict=True))
+        if item["activity_uuid"] in activities or item["award_uuid"] in awards:
+            out.append(item)
+    return out
+
+
+def _stored_extra(
+    store: Store, table: str, fields: Sequence[str], org_id: int
+) -> list[dict[str, Any]]:
+    assert table in ("sub_attachments", "sub_positions"), table
+    rows = store.conn.execute(
+        f"SELECT {', '.join(fields)} FROM {table} WHERE org_id = ? ORDER BY id", [org_id]
+    )
+    return [dict(zip(fields, row, strict=True)) for row in rows]
+
+
+def attachment_part(sha256: str, file_type: str) -> str:
+    return f"{ATTACHMENTS_PREFIX}{sha256}.{file_type}"
+
+
+def _attachment_files(
+    store: Store,
+    blocks: list[tuple[dict[str, Any], str, dict[str, list[dict[str, Any]]]]],
+    notes: list[str],
+) -> dict[str, tuple[Path, str, int]]:
+    """Part name → (stored file, sha256, size) of each file the blocks' attachments name, each
+    hashed once here. A file missing from the store or changed leaves its attachments out of
+    the package (a receiver refuses a row whose file is not there), named in `notes`."""
+    data_dir = store.data_folder
+    wanted: dict[str, tuple[str, str]] = {}
+    for _org, _at, rows in blocks:
+        for item in rows.get("attachments", []):
+            if item["sha256"]:
+                wanted[attachment_part(item["sha256"], item["file_type"])] = (
+                    item["sha256"], item["file_type"]
+                )  # fmt: skip
+    files: dict[str, tuple[Path, str, int]] = {}
+    total = 0
+    bad: set[str] = set()
+    for name, (sha, file_type) in sorted(wanted.items()):
+        if data_dir is None:
+            bad.add(sha)
+            continue
+        path = att.stored_path(data_dir, sha, file_type)
+        try:
+            digest, size = _digest(path)
+        except OSError:
+            bad.add(sha)
+            continue
+        if digest != sha:
+            bad.add(sha)
+            continue
+        total += size
+        files[name] = (path, sha, size)
+    if total > MAX_ATTACHMENTS_TOTAL:
+        raise PackageError(
+            f"附件文件共 {total / 2**30:.1f} GB，放进一个报送包太大（U盘常用的 FAT32 格式中"
+            "单个文件不能超过 4 GB）。请不带附件导出，或只导出本组织的数据（不转报下级组织的）。"
+        )
+    if bad:
+        for block_org, _at, rows in blocks:
+            if "attachments" in rows:
+                left = [a for a in rows["attachments"] if a["sha256"] in bad]
+                rows["attachments"] = [a for a in rows["attachments"] if a["sha256"] not in bad]
+                names = "、".join(f"“{a['caption'] or a['original_name']}”" for a in left[:5])
+                if left:
+                    notes.append(
+                        f"{block_org['name']}的{len(left)}个附件文件缺失或已改变，没有放进报送包"
+                        f"（{names}{'等' if len(left) > 5 else ''}）。"
+                    )
+    return files
+
+
+def attachments_estimate(
+    store: Store, year: int, *, with_subordinates: bool = True
+) -> tuple[int, int]:
+    """(files, bytes) the package's attachments would take: each file counted once."""
+    start, end = f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
+    sizes: dict[str, int] = dict(
+        store.conn.execute(
+            "SELECT x.sha256, max(x.size) FROM attachments x "
+            "LEFT JOIN activities a ON a.id = x.activity_id "
+            "LEFT JOIN awards w ON w.id = x.award_id WHERE x.sha256 IS NOT NULL AND "
+            "((a.start_date >= ? AND a.start_date < ?) OR "
+            "(w.award_date >= ? AND w.award_date < ?)) "
+            "GROUP BY x.sha256",
+            [start, end, start, end],
+        ).fetchall()
+    )
+    if with_subordinates:
+        own_uuid = store.org_uuid()
+        for sha, size in store.conn.execute(
+            "SELECT x.sha256, max(x.size) FROM sub_attachments x "
+            "JOIN sub_orgs o ON o.id = x.org_id "
+            "WHERE o.active = 1 AND o.year = ? AND o.org_uuid != ? AND x.sha256 IS NOT NULL "
+            "GROUP BY x.sha256",
+            [year, own_uuid],
+        ):
+            sizes.setdefault(sha, size)
+    return len(sizes), sum(int(size or 0) for size in sizes.values())
 
 
 def _digest(content: bytes | Path) -> tuple[str, int]:
@@ -396,6 +584,8 @@ class Block:
     digest: str
     counts: dict[str, int]
     rows: dict[str, list[dict[str, Any]]]
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    positions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -438,12 +628,28 @@ class Package:
                     f"  {b.org['name']}：活动{b.counts['activities']}条、"
                     f"人员{b.counts['people']}条、奖项{b.counts['awards']}条"
                 )
-        documents = [p for p in m["parts"] if p["kind"] != "records"]
+        documents = [p for p in m["parts"] if p["kind"] not in ("records", "attachment")]
         if documents:
             lines.append("附带文件：" + "、".join(p["name"] for p in documents))
+        files = [p for p in m["parts"] if p["kind"] == "attachment"]
+        links = sum(1 for b in self.blocks for a in b.attachments if not a["sha256"])
+        if files or links:
+            size = sum(p["size"] for p in files)
+            lines.append(
+                f"佐证材料：附件文件{len(files)}个（{size_text(size)}）"
+                + (f"、新闻链接{links}个" if links else "")
+            )
         if m.get("full_ids"):
             lines.append("注意：包中含完整的身份证号码和电话，请妥善保管。")
         return "\n".join(lines)
+
+
+def size_text(size: int) -> str:
+    if size < 1 << 20:
+        return f"{size / 1024:.0f} KB"
+    if size < 1 << 30:
+        return f"{size / 2**20:.1f} MB"
+    return f"{size / 2**30:.2f} GB"
 
 
 def addressed_elsewhere(store: Store, package: Package) -> str:
@@ -479,12 +685,39 @@ def read_package(path: Path, *, records: bool = True) -> Package:
     if size > MAX_PACKAGE_BYTES:
         raise PackageError(f"{label}有 {size / 2**20:.0f} MB，超过了报送包的上限，没有导入。")
     try:
+        _check_directory(path, size, label)
         with zipfile.ZipFile(path) as archive:
             return _read(archive, path, label, records)
     except zipfile.BadZipFile as exc:
         raise PackageError(f"{label}不是报送包，或者文件已损坏（{exc}）。没有导入。") from exc
     except (OSError, EOFError) as exc:
         raise PackageError(f"读取{label}时出错，文件可能已损坏：{exc}。没有导入。") from exc
+
+
+def _check_directory(path: Path, size: int, label: str) -> None:
+    """Refuse a zip whose central directory claims more entries or bytes than a package can
+    have, from its end records (the last 64 KB, and the Zip64 record they point to), before
+    zipfile reads the directory into memory. A file without an end record is left for zipfile
+    to refuse as not a zip."""
+    with path.open("rb") as f:
+        start = max(0, size - (1 << 16) - 22)
+        f.seek(start)
+        tail = f.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) < at + 22:
+            return
+        entries, directory = struct.unpack("<xxxxxxxxxxHI", tail[at : at + 16])
+        if at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":
+            (offset,) = struct.unpack("<Q", tail[at - 12 : at - 4])
+            if offset < size:
+                f.seek(offset)
+                record = f.read(56)
+                if len(record) == 56 and record[:4] == b"PK\x06\x06":
+                    entries, directory = struct.unpack("<QQ", record[32:48])
+    if entries > MAX_ENTRIES or directory > MAX_DIRECTORY_BYTES:
+        raise PackageError(
+            f"{label}的目录中有{entries}个文件（{directory / 2**20:.0f} MB），超过上限，没有导入。"
+        )
 
 
 def _read(archive: zipfile.ZipFile, path: Path, label: str, records: bool) -> Package:
@@ -531,7 +764,9 @@ def _read(archive: zipfile.ZipFile, path: Path, label: str, records: bool) -> Pa
         if name not in entries:
             raise PackageError(f"{label}中缺少“{name}”（清单上有），没有导入。")
         info = entries[name]
-        limit = MAX_RECORDS_BYTES if part["kind"] == "records" else MAX_PART_BYTES
+        limit = {"records": MAX_RECORDS_BYTES, "attachment": MAX_ATTACHMENT_BYTES}.get(
+            part["kind"], MAX_PART_BYTES
+        )
         if part["size"] != info.file_size:
             raise PackageError(
                 f"{label}中的“{name}”大小与清单不符：文件已损坏或被改动过，没有导入。"
@@ -753,7 +988,125 @@ def _block(data: bytes, entry: dict[str, Any], manifest: dict[str, Any], label: 
         k: str(entry.get(k, ""))
         for k in ("uuid", "name", "level", "place", "parent_name", "parent_uuid")
     }
-    return Block(org, entry["exported_at"], hashlib.sha256(data).hexdigest(), counts, rows)
+    files = {
+        part["name"]: part["size"] for part in manifest["parts"] if part["kind"] == "attachment"
+    }
+    attachments = _attachments(body.get("attachments", []), uuids, files, where)
+    positions = _positions(body.get("positions", []), uuids, where)
+    return Block(
+        org, entry["exported_at"], hashlib.sha256(data).hexdigest(), counts, rows,
+        attachments, positions,
+    )  # fmt: skip
+
+
+def _text(value: Any, limit: int, *, required: bool = False) -> str:
+    if value is None and not required:
+        return ""
+    if type(value) is not str or len(value) > limit or (required and not value.strip()):
+        raise _Bad
+    return value
+
+
+def _date(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if type(value) is not str or not _DATE.match(value):
+        raise _Bad
+    return value
+
+
+def _attachments(
+    items: Any, uuids: dict[str, set[str]], files: dict[str, int], where: str
+) -> list[dict[str, Any]]:
+    """The block's attachment rows, checked: each names an activity or award of the block, and
+    a file that is a part of the package (of the size the row says) or a web address."""
+    if not isinstance(items, list) or len(items) > MAX_ROWS:
+        raise PackageError(f"{where}中的附件部分格式不对，没有导入。")
+    out = []
+    seen: set[str] = set()
+    types = set(att.FILE_TYPES)
+    for n, item in enumerate(items, 1):
+        nth = f"{where}中第{n}个附件"
+        try:
+            if not isinstance(item, dict):
+                raise _Bad
+            uuid = _text(item.get("uuid"), 64, required=True)
+            activity = item.get("activity_uuid")
+            award = item.get("award_uuid")
+            if (activity is None) == (award is None):
+                raise _Bad
+            sha = item.get("sha256")
+            file_type = item.get("file_type") or ""
+            size = item.get("size")
+            url = _text(item.get("url"), 2000)
+            if sha is None:
+                if file_type or not url.lower().startswith(("http://", "https://")):
+                    raise _Bad
+                size = None
+            elif (
+                type(sha) is not str
+                or not re.fullmatch(r"[0-9a-f]{64}", sha)
+                or file_type not in types
+                or url
+                or type(size) is not int
+                or files.get(attachment_part(sha, file_type)) != size
+            ):
+                raise _Bad
+            position = item.get("position", 0)
+            if type(position) is not int or not 0 <= position < 10**9:
+                raise _Bad
+            row = {
+                "uuid": uuid,
+                "activity_uuid": _text(activity, 64) if activity is not None else None,
+                "award_uuid": _text(award, 64) if award is not None else None,
+                "kind": _text(item.get("kind"), 20, required=True),
+                "caption": _text(item.get("caption"), 1000),
+                "original_name": _text(item.get("original_name"), 255),
+                "sha256": sha,
+                "file_type": file_type,
+                "size": size,
+                "url": url,
+                "link_title": _text(item.get("link_title"), 1000),
+                "link_date": _date(item.get("link_date")),
+                "position": position,
+                "created_at": _text(item.get("created_at"), 40),
+            }
+        except _Bad:
+            raise PackageError(f"{nth}的内容不对，没有导入。") from None
+        owner = row["activity_uuid"] or row["award_uuid"]
+        kind = "activities" if row["activity_uuid"] else "awards"
+        if owner not in uuids[kind]:
+            raise PackageError(f"{nth}属于包中没有的{KIND_LABELS[kind]}，没有导入。")
+        if uuid in seen:
+            raise PackageError(f"{where}中有两个附件的识别码相同，没有导入。")
+        seen.add(uuid)
+        out.append(row)
+    return out
+
+
+def _positions(items: Any, uuids: dict[str, set[str]], where: str) -> list[dict[str, Any]]:
+    """People's 职务: person and unit of the block, a post, dates."""
+    if not isinstance(items, list) or len(items) > MAX_ROWS:
+        raise PackageError(f"{where}中的职务部分格式不对，没有导入。")
+    out = []
+    for n, item in enumerate(items, 1):
+        try:
+            if not isinstance(item, dict):
+                raise _Bad
+            row = {
+                "person_uuid": _text(item.get("person_uuid"), 64, required=True),
+                "unit_uuid": _text(item.get("unit_uuid"), 64, required=True),
+                "post": _text(item.get("post"), 50, required=True),
+                "background": _text(item.get("background"), 50),
+                "start_date": _date(item.get("start_date")),
+                "end_date": _date(item.get("end_date")),
+            }
+        except _Bad:
+            raise PackageError(f"{where}中第{n}条职务的内容不对，没有导入。") from None
+        if row["person_uuid"] not in uuids["people"] or row["unit_uuid"] not in uuids["units"]:
+            raise PackageError(f"{where}中第{n}条职务引用了包中没有的人员或组织，没有导入。")
+        out.append(row)
+    return out
 
 
 def _nth(where: str, n: int, kind: str) -> str:
@@ -904,9 +1257,14 @@ def merge_package(store: Store, package: Package) -> MergeResult:
         "manifest_json": json.dumps(package.manifest, ensure_ascii=False),
     }
     label = f"报送包：{org['name']}{package.year}年"
-    result = store.import_submission(
-        submission, blocks, file_name=package.path.name, batch_label=label
-    )
+    merged = [b for b in package.blocks if b.org["uuid"] != own]
+    receive_files(store.data_folder, package, _newer_blocks(store, package.year, merged))
+    with store.transaction():
+        result = store.import_submission(
+            submission, blocks, file_name=package.path.name, batch_label=label
+        )
+        if result["batch_id"] is not None:
+            _insert_extras(store, package, merged)
     return MergeResult(
         package,
         result["added"],
@@ -915,6 +1273,160 @@ def merge_package(store: Store, package: Package) -> MergeResult:
         result["removed"],
         result["batch_id"],
     )
+
+
+def _insert_extras(store: Store, package: Package, blocks: Sequence[Block]) -> None:
+    """Inside the import's transaction: the attachment rows and positions of the blocks the
+    import has just added (their sub_orgs rows carry the new submission's id; blocks kept as
+    they were are not among them). Deleted with their block when the import is undone."""
+    latest = store.latest_submission(package.org["uuid"], package.year)
+    assert latest is not None
+    new = dict(
+        store.conn.execute(
+            "SELECT org_uuid, id FROM sub_orgs WHERE submission_id = ?", [latest["id"]]
+        ).fetchall()
+    )
+    for block in blocks:
+        org_id = new.get(block.org["uuid"])
+        if org_id is None:
+            continue
+        for table, fields, rows in (
+            ("sub_attachments", _ATTACHMENT_FIELDS, block.attachments),
+            ("sub_positions", _POSITION_FIELDS, block.positions),
+        ):
+            if rows:
+                store.conn.executemany(
+                    f"INSERT INTO {table} (org_id, {', '.join(fields)}) "
+                    f"VALUES (?, {', '.join('?' for _ in fields)})",
+                    [(org_id, *(row[f] for f in fields)) for row in rows],
+                )
+
+
+def blocks_to_receive(store: Store, package: Package) -> list[Block]:
+    """The blocks whose attachment files merging the package would bring in: none when the
+    merge would change nothing (the same package again, an older one, our own)."""
+    own = store.org_uuid()
+    if package.org["uuid"] == own:
+        return []
+    previous = store.latest_submission(package.org["uuid"], package.year)
+    if previous is not None and (
+        previous["manifest_sha256"] == package.manifest_sha256
+        or previous["exported_at"] > package.exported_at
+    ):
+        return []
+    return _newer_blocks(store, package.year, [b for b in package.blocks if b.org["uuid"] != own])
+
+
+def _newer_blocks(store: Store, year: int, blocks: Sequence[Block]) -> list[Block]:
+    """The blocks the import will add or replace (newer than the one held, as
+    Store.import_submission decides): only their files are brought in."""
+    held = dict(
+        store.conn.execute(
+            "SELECT org_uuid, exported_at FROM sub_orgs WHERE year = ? AND active = 1", [year]
+        ).fetchall()
+    )
+    return [b for b in blocks if b.org["uuid"] not in held or held[b.org["uuid"]] < b.exported_at]
+
+
+def files_to_receive(blocks: Sequence[Block]) -> int:
+    return len({row["sha256"] for b in blocks for row in b.attachments if row["sha256"]})
+
+
+def receive_files(
+    data_dir: Path | None,
+    package: Package,
+    blocks: Sequence[Block],
+    progress: Progress | None = None,
+) -> int:
+    """Bring the package's attachment files the blocks name into the attachment store of the
+    data folder; returns how many were new. Each is streamed out of the zip into the store's
+    folder (never more than its listed size), hashed again on the way (the stick may have
+    changed since it was read), and checked with the attachment importer's checks (type from
+    name and first bytes, executables, image pixel limits); only when every one has passed are
+    they moved into place. A refused file refuses the package, naming the part; the store is
+    unchanged. Touches no database, so it may run off the GUI thread before merge_package
+    (which then finds the files in place)."""
+    wanted: dict[str, dict[str, Any]] = {}
+    for block in blocks:
+        for row in block.attachments:
+            if row["sha256"]:
+                wanted.setdefault(attachment_part(row["sha256"], row["file_type"]), row)
+    if not wanted:
+        return 0
+    if data_dir is None:
+        raise PackageError("内存数据库不能保存附件。")
+    needed = {
+        name: row
+        for name, row in wanted.items()
+        if not _present(att.stored_path(data_dir, row["sha256"], row["file_type"]), row["size"])
+    }
+    if not needed:
+        return 0
+    label = f"报送包“{package.path.name}”"
+    folder = data_dir / att.ATTACHMENTS_FOLDER
+    incoming: list[tuple[Path, Path]] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(package.path) as archive:
+            for n, (name, row) in enumerate(sorted(needed.items())):
+                if progress:
+                    progress(n, len(needed))
+                temporary = folder / f".incoming-{uuid_module.uuid4().hex}.{row['file_type']}"
+                incoming.append(
+                    (temporary, att.stored_path(data_dir, row["sha256"], row["file_type"]))
+                )
+                _extract(archive, name, row, temporary, label)
+                try:
+                    att.check_file(temporary)
+                except att.AttachmentError as exc:
+                    shown = row["original_name"] or name
+                    reason = str(exc).replace(temporary.name, shown).removesuffix("没有添加。")
+                    raise PackageError(
+                        f"{label}中的附件“{shown}”（{name}）不能接收：{reason}整个报送包没有导入。"
+                    ) from exc
+        for temporary, final in incoming:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temporary, final)
+            with contextlib.suppress(OSError):
+                final.chmod(0o444)  # as the attachment store keeps its files
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise PackageError(f"无法把{label}中的附件保存到数据文件夹：{exc}。没有导入。") from exc
+    finally:
+        for temporary, _final in incoming:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+    return len(incoming)
+
+
+def _present(path: Path, size: int | None) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == size
+    except OSError:
+        return False
+
+
+def _extract(
+    archive: zipfile.ZipFile, name: str, row: dict[str, Any], target: Path, label: str
+) -> None:
+    """Stream one part to `target` (created new), checking its size and hash on the way."""
+    digest = hashlib.sha256()
+    written = 0
+    cap = min(int(row["size"]), MAX_ATTACHMENT_BYTES)
+    damaged = f"{label}中的“{name}”（佐证材料）校验不符：文件已损坏或被改动过，没有导入。"
+    try:
+        with archive.open(name) as stream, target.open("xb") as out:
+            while chunk := stream.read(min(1 << 20, cap + 1 - written)):
+                written += len(chunk)
+                if written > cap:
+                    raise PackageError(damaged)
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except (KeyError, zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
+        raise PackageError(damaged) from exc
+    if written != row["size"] or digest.hexdigest() != row["sha256"]:
+        raise PackageError(damaged)
 
 
 # -- statistics including subordinates ----------------------------------------------------------
@@ -932,9 +1444,10 @@ def subordinates_included(store: Store, year: int) -> Iterator[None]:
     statistics (whose queries name those tables) are computed including subordinates without
     a second set of queries. Ids of subordinates' rows are negative (they match no own row);
     a reference is kept only as present or absent; fields the subordinates' tables do not have
-    come from the records' extra fields (the statistics fields travel there). Not carried:
-    people's 职务 (positions), so the 「三长」 figure counts the own units only. Nothing may
-    write while inside; the views are dropped on the way out."""
+    come from the records' extra fields (the statistics fields travel there). People's 职务
+    (`positions`) join their unit and person by those negative ids, so the 「三长」 figure
+    counts a subordinate's 乡镇（街道）科协 by its own positions. Nothing may write while
+    inside; the views are dropped on the way out."""
     conn = store.conn
     made = []
     try:
@@ -961,6 +1474,17 @@ def subordinates_included(store: Store, year: int) -> Iterator[None]:
                 f"JOIN main.sub_orgs o ON o.id = a.org_id WHERE {which}"
             )
             made.append(table)
+        conn.execute(
+            "CREATE TEMP VIEW positions (id, person_id, unit_id, post, background, start_date, "
+            "end_date) AS SELECT id, person_id, unit_id, post, background, start_date, end_date "
+            "FROM main.positions UNION ALL SELECT -x.id, -p.id, -u.id, x.post, x.background, "
+            "x.start_date, x.end_date FROM main.sub_positions x "
+            "JOIN main.sub_orgs o ON o.id = x.org_id "
+            "JOIN main.sub_units u ON u.org_id = x.org_id AND u.uuid = x.unit_uuid "
+            "JOIN main.sub_people p ON p.org_id = x.org_id AND p.uuid = x.person_uuid "
+            f"WHERE o.active = 1 AND o.year = {int(year)}"
+        )
+        made.append("positions")
         yield
     finally:
         for table in made:
@@ -1031,9 +1555,13 @@ __all__ = [
     "PackageError",
     "PackageResult",
     "addressed_elsewhere",
+    "attachments_estimate",
+    "blocks_to_receive",
     "export_package",
+    "files_to_receive",
     "merge_package",
     "read_package",
+    "receive_files",
     "submission_status",
     "subordinates_included",
     "suggested_filename",

@@ -98,6 +98,21 @@ TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
     "people": {"name": "姓名", "title": "职称"},
     "activities": {"title": "活动名称", "unit_id": "主办单位"},
     "awards": {"name": "奖项名称", "unit_id": "获奖单位", "person_id": "获奖人员"},
+    # The change log's details of an attachment (the 附件 area of a form, `attach`).
+    "attachments": {
+        "activity_id": "所属活动（编号）",
+        "award_id": "所属奖项（编号）",
+        "kind": "类别",
+        "caption": "说明",
+        "original_name": "文件名",
+        "sha256": "文件指纹（SHA-256）",
+        "file_type": "文件类型",
+        "size": "大小（字节）",
+        "url": "网址",
+        "link_title": "报道标题",
+        "link_date": "发布日期",
+        "in_summary": "印在年度总结中",
+    },
     "positions": {
         "person_id": "人员",
         "unit_id": "任职单位",

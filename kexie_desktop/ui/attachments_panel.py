@@ -1,12 +1,13 @@
 """The 附件 area of the activity and award forms: files and news links, with thumbnails.
 
-Adding and removing take effect at once (and are in the change log): a removed attachment waits
-in the 回收站 like a deleted record. Files are copied into the data folder on a background thread
-(50 phone photos take a few seconds), thumbnails are made on Qt's thread pool and appear as they
-are ready; a double-click opens a read-only copy with the system's viewer, so an edit in Word
-can never change the stored original (its name is its hash).
+The area edits a draft (core/attachment_edits.py) that the form saves with its record on 确定 —
+each change then an entry of the change log, a removed attachment in the 回收站 — and that 取消
+drops; Ctrl+Z or 撤销 takes back the last step. Files are copied into the data folder at once, on
+a background thread (50 phone photos take a few seconds); thumbnails are made on Qt's thread
+pool and appear as they are ready; a double-click opens a read-only copy with the system's
+viewer, so an edit in Word can never change the stored original (its name is its hash).
 
-A form for a record not yet saved keeps the chosen files and attaches them once it is saved.
+A form for a record not yet saved works the same way: the rows are written once it has an id.
 """
 
 from __future__ import annotations
@@ -45,8 +46,14 @@ from PySide6.QtWidgets import (
 )
 
 from kexie_desktop.core import attachments as att
+from kexie_desktop.core.attachment_edits import (
+    AppliedChanges,
+    AttachmentDraft,
+    DraftItem,
+    StageResult,
+    stage_files,
+)
 from kexie_desktop.core.store import Store, StoreError
-from kexie_desktop.ui import ask
 
 _ICON = 96
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -81,6 +88,8 @@ class _ThumbnailJob(QRunnable):
 
 
 class AttachmentsPanel(QWidget):
+    """Shows and edits the form's AttachmentDraft; the form saves it with the record."""
+
     changed = Signal()
 
     def __init__(
@@ -89,11 +98,10 @@ class AttachmentsPanel(QWidget):
         super().__init__(parent)
         self.store = store
         self.table = table
-        self.owner_id = owner_id
-        self.pending: list[Path] = []
-        self.data_dir = store.path.parent if store.path is not None else None
-        self.attachments: dict[int, att.Attachment] = {}
+        self.draft = AttachmentDraft(store, table, owner_id)
+        self.data_dir = store.data_folder
         self._task: object = None
+        self.busy = False
         self.setAcceptDrops(True)
 
         self.list = QListWidget()
@@ -117,6 +125,8 @@ class AttachmentsPanel(QWidget):
         self.open_button.clicked.connect(lambda: self.open_item(self.list.currentItem()))
         self.remove_button = QPushButton("移除")
         self.remove_button.clicked.connect(self.remove_selected)
+        self.undo_button = QPushButton("撤销")
+        self.undo_button.clicked.connect(self.undo)
         self.kind_combo = QComboBox()
         self.kind_combo.addItems(att.KINDS)
         self.kind_combo.activated.connect(self._save_details)
@@ -129,14 +139,16 @@ class AttachmentsPanel(QWidget):
         )
         self.summary_box.toggled.connect(self._summary_toggled)
         self.hint = QLabel(
-            "可以把照片或文件拖到这里，或复制图片后按 Ctrl+V 粘贴。添加和移除立即生效，"
-            "移除的附件在回收站中。"
+            "可以把照片或文件拖到这里，或复制图片后按 Ctrl+V 粘贴。附件的添加、修改和移除"
+            "在点“确定”时随表单一起保存（移除的附件放入回收站），点“取消”则都不保存；"
+            "填写中按 Ctrl+Z 或“撤销”可退回上一步附件改动。"
         )
         self.hint.setWordWrap(True)
         self.hint.setObjectName("hint")
 
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.link_button, self.open_button, self.remove_button):
+        for button in (self.add_button, self.link_button, self.open_button, self.remove_button,
+                       self.undo_button):  # fmt: skip
             buttons.addWidget(button)
         buttons.addStretch(1)
         details = QHBoxLayout()
@@ -164,26 +176,34 @@ class AttachmentsPanel(QWidget):
 
     # -- showing ---------------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def refresh(self, select: list[str] | None = None) -> None:
+        chosen = set(select if select is not None else self._selected_keys())
+        self.list.blockSignals(True)
         self.list.clear()
-        self.attachments = {}
-        if self.owner_id is not None:
-            for a in att.list_attachments(self.store, self.table, self.owner_id):
-                self.attachments[a.id] = a
-                self.list.addItem(self._item(a))
-        for path in self.pending:
-            item = QListWidgetItem(self._file_icon(), f"{path.name}\n（保存时添加）")
-            item.setToolTip(str(path))
-            self.list.addItem(item)
-        self.link_button.setEnabled(self.owner_id is not None)
+        for item in self.draft.items:
+            row = self._item(item)
+            self.list.addItem(row)
+            row.setSelected(item.key in chosen)
+        self.list.blockSignals(False)
+        self.undo_button.setEnabled(self.draft.can_undo())
+        self.undo_button.setToolTip(
+            f"撤销{self.draft.undo_text()}（Ctrl+Z）" if self.draft.can_undo()
+            else "撤销上一步附件改动（Ctrl+Z）"
+        )  # fmt: skip
         self._selection_changed()
 
-    def _item(self, a: att.Attachment) -> QListWidgetItem:
+    def _item(self, a: DraftItem) -> QListWidgetItem:
         text = f"{a.kind}\n{a.label}"
         icon = self._file_icon(link=a.is_link)
         item = QListWidgetItem(icon, text)
-        item.setData(_ID_ROLE, a.id)
+        item.setData(_ID_ROLE, a.key)
         tip = a.url if a.is_link else f"{a.original_name}（{(a.size or 0) / 2**20:.1f} MB）"
+        if a.is_new:
+            # Not saved yet: in italics, as a document's unsaved part; the tip says when.
+            tip += "\n点“确定”后保存"
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
         item.setToolTip(tip)
         if a.is_image and a.sha256 and self.data_dir is not None:
             thumb = att.thumbnail_path(self.data_dir, a.sha256)
@@ -201,15 +221,18 @@ class AttachmentsPanel(QWidget):
         return self.style().standardIcon(pixmap)
 
     def _thumbnail_ready(self, sha256: str, path: str) -> None:
+        keys = {i.key for i in self.draft.items if i.sha256 == sha256}
         for row in range(self.list.count()):
             item = self.list.item(row)
-            a = self.attachments.get(item.data(_ID_ROLE))
-            if a is not None and a.sha256 == sha256:
+            if item.data(_ID_ROLE) in keys:
                 item.setIcon(QIcon(QPixmap(path)))
 
-    def selected(self) -> list[att.Attachment]:
-        ids = [i.data(_ID_ROLE) for i in self.list.selectedItems()]
-        return [self.attachments[i] for i in ids if i in self.attachments]
+    def _selected_keys(self) -> list[str]:
+        return [str(i.data(_ID_ROLE)) for i in self.list.selectedItems()]
+
+    def selected(self) -> list[DraftItem]:
+        keys = set(self._selected_keys())
+        return [i for i in self.draft.items if i.key in keys]
 
     def _selection_changed(self) -> None:
         chosen = self.selected()
@@ -225,7 +248,7 @@ class AttachmentsPanel(QWidget):
             self.caption_edit.clear()
         photo = one is not None and one.is_image and self.table == "activities"
         self.summary_box.blockSignals(True)
-        self.summary_box.setChecked(bool(photo and one and att.in_summary(self.store, one.id)))
+        self.summary_box.setChecked(bool(photo and one and one.in_summary))
         self.summary_box.blockSignals(False)
         self.summary_box.setEnabled(bool(photo))
 
@@ -234,9 +257,14 @@ class AttachmentsPanel(QWidget):
         if len(picked) != 1:
             return
         try:
-            att.set_summary_photo(self.store, picked[0].id, chosen)
+            self.draft.set_in_summary(picked[0].key, chosen)
         except StoreError as exc:
-            QMessageBox.warning(self, "没有保存", str(exc))
+            QMessageBox.warning(self, "不能选择", str(exc))
+        self._after_step()
+
+    def _after_step(self, select: list[str] | None = None) -> None:
+        self.refresh(select)
+        self.changed.emit()
 
     # -- adding ----------------------------------------------------------------------------
 
@@ -275,55 +303,40 @@ class AttachmentsPanel(QWidget):
                 self.add_files([path])
 
     def add_files(self, paths: list[Path]) -> None:
-        if self.owner_id is None:
-            # Checked now (the clerk hears at once), attached when the record is saved.
-            refused = []
-            for path in paths:
-                try:
-                    att.check_file(path)
-                    self.pending.append(path)
-                except att.AttachmentError as exc:
-                    refused.append(str(exc))
-            self.refresh()
-            if refused:
-                QMessageBox.warning(self, "有文件没有添加", "\n".join(refused))
+        """Check and copy the files into the data folder off the GUI thread; they join the
+        draft (and are saved with the record on 确定)."""
+        from kexie_desktop.ui.background import BackgroundTask
+
+        data_dir = self.data_dir
+        if data_dir is None:
+            QMessageBox.warning(self, "附件没有添加", "内存数据库不能保存附件。")
             return
-        self._attach_in_background(paths)
 
-    def _attach_in_background(self, paths: list[Path]) -> None:
-        from kexie_desktop.ui.background import run_on_store
+        def job(progress: object) -> StageResult:
+            return stage_files(data_dir, paths, progress)  # type: ignore[arg-type]
 
-        table, owner_id = self.table, self.owner_id
-        assert owner_id is not None
-        self._task = run_on_store(
-            self,
-            self.store,
-            f"正在添加{len(paths)}个文件……",
-            lambda own, progress: att.attach_files(own, table, owner_id, paths, progress=progress),
-            success=self._attached,
-            failure=lambda exc: QMessageBox.warning(self, "附件没有添加", str(exc)),
-        )
+        task = BackgroundTask(self, f"正在添加{len(paths)}个文件……", job)
+        task.done.connect(self._staged)
+        task.error.connect(self._stage_failed)
+        self._task = task
+        self.busy = True
+        task.start()
 
-    def _attached(self, result: object) -> None:
-        assert isinstance(result, att.AttachResult)
-        self.refresh()
-        self.changed.emit()
+    def _stage_failed(self, exc: object) -> None:
+        self.busy = False
+        QMessageBox.warning(self, "附件没有添加", str(exc))
+
+    def _staged(self, result: object) -> None:
+        assert isinstance(result, StageResult)
+        self.busy = False
+        added = self.draft.add_files(result.staged)
+        self._after_step([i.key for i in added])
         if result.refused:
             QMessageBox.warning(
                 self, "有文件没有添加", "\n".join(why for _name, why in result.refused)
             )
 
-    def attach_pending(self, owner_id: int) -> att.AttachResult:
-        """After the record is saved: attach the files chosen before it had an id."""
-        self.owner_id = owner_id
-        paths, self.pending = self.pending, []
-        result = att.attach_files(self.store, self.table, owner_id, paths)
-        self.refresh()
-        return result
-
     def add_link(self) -> None:
-        if self.owner_id is None:
-            return
         url, ok = QInputDialog.getText(
             self, "添加新闻链接", "网址（以 http:// 或 https:// 开头）："
         )
@@ -336,15 +349,13 @@ class AttachmentsPanel(QWidget):
         if not ok:
             return
         try:
-            att.add_link(self.store, self.table, self.owner_id, url, title=title,
-                         date=date.strip() or None)  # fmt: skip
+            item = self.draft.add_link(url, title=title, date=date.strip() or None)
         except StoreError as exc:
             QMessageBox.warning(self, "没有添加", str(exc))
             return
-        self.refresh()
-        self.changed.emit()
+        self._after_step([item.key])
 
-    # -- changing, opening, removing -------------------------------------------------------
+    # -- changing, opening, removing, undoing ----------------------------------------------
 
     def _save_details(self) -> None:
         chosen = self.selected()
@@ -354,19 +365,13 @@ class AttachmentsPanel(QWidget):
         kind, caption = self.kind_combo.currentText(), self.caption_edit.text().strip()
         if (kind, caption) == (a.kind, a.caption):
             return
-        try:
-            updated = att.update_attachment(self.store, a.id, kind=kind, caption=caption)
-        except StoreError as exc:
-            QMessageBox.warning(self, "没有保存", str(exc))
-            return
-        self.attachments[a.id] = updated
-        item = self.list.selectedItems()[0]
-        item.setText(f"{updated.kind}\n{updated.label}")
+        self.draft.set_details(a.key, kind=kind, caption=caption)
+        self._after_step([a.key])
 
     def open_item(self, item: QListWidgetItem | None) -> None:
         if item is None or self.data_dir is None:
             return
-        a = self.attachments.get(item.data(_ID_ROLE))
+        a = next((i for i in self.draft.items if i.key == item.data(_ID_ROLE)), None)
         if a is None:
             return
         if a.is_link:
@@ -386,16 +391,24 @@ class AttachmentsPanel(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
 
     def remove_selected(self) -> None:
+        # No question: nothing is final before 确定, and Ctrl+Z / 撤销 brings it back.
         chosen = self.selected()
         if not chosen:
             return
-        if not ask.confirm(
-            self, "移除附件", f"移除所选的{len(chosen)}个附件吗？移除后可以在“回收站”中恢复。"
-        ):
-            return
-        att.remove_attachments(self.store, [a.id for a in chosen])
-        self.refresh()
-        self.changed.emit()
+        self.draft.remove(i.key for i in chosen)
+        self._after_step([])
+
+    def undo(self) -> None:
+        """Ctrl+Z in the form (outside a text box, which keeps its own Ctrl+Z) and 撤销."""
+        text = self.draft.undo()
+        if text:
+            self._after_step()
+
+    def apply(self, owner_id: int) -> AppliedChanges:
+        """On 确定, inside the record's transaction."""
+        if self.busy:
+            raise att.AttachmentError("附件还在复制中，请等添加完成后再点“确定”。")
+        return self.draft.apply(self.store, owner_id)
 
 
 class _CheckSignals(QObject):

@@ -13,6 +13,7 @@ must be on screen as fast as an empty Qt window (even `Qt`'s enums take 40 ms to
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from kexie_desktop.ui.background import BackgroundTask
     from kexie_desktop.ui.tabs.activities_tab import ActivitiesTab
     from kexie_desktop.ui.tabs.awards_tab import AwardsTab
+    from kexie_desktop.ui.tabs.overview_tab import Link, OverviewTab
     from kexie_desktop.ui.tabs.people_tab import PeopleTab
     from kexie_desktop.ui.tabs.record_tab import RecordTab
     from kexie_desktop.ui.tabs.units_tab import UnitsTab
@@ -42,7 +44,22 @@ if TYPE_CHECKING:
 ALL_YEARS = 0
 
 
-TAB_TITLES = ("活动", "人员", "奖项", "基层组织")
+# The tabs by key, in their order. Code and window.ini name a tab by its key, never by its
+# position: the 概览 came in front of the lists, and a position kept from before would now
+# point at the wrong tab.
+TABS = (
+    ("overview", "概览"),
+    ("activities", "活动"),
+    ("people", "人员"),
+    ("awards", "奖项"),
+    ("units", "基层组织"),
+)
+TAB_TITLES = tuple(title for _key, title in TABS)
+# window.ini's "tab" before the 概览: an index into this order.
+_OLD_TAB_ORDER = ("activities", "people", "awards", "units")
+# Where a first start opens: the list a clerk works in (the 概览 is a click away, and is
+# never computed while the window starts).
+DEFAULT_TAB = "activities"
 _WINDOW_FILE = "window.ini"
 
 
@@ -58,12 +75,13 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self._pages: list[QWidget] = []
-        for title in TAB_TITLES:
+        self._pages: dict[str, QWidget] = {}
+        for key, title in TABS:
             page = QWidget()
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
-            self._pages.append(page)
+            self._pages[key] = page
             self.tabs.addTab(page, title)
+        self.tabs.setCurrentWidget(self._pages[DEFAULT_TAB])
         self.setCentralWidget(self.tabs)
 
         self.year_combo = QComboBox()
@@ -101,6 +119,7 @@ class MainWindow(QMainWindow):
         """Fill the window from the opened store."""
         from kexie_desktop.ui.tabs.activities_tab import ActivitiesTab
         from kexie_desktop.ui.tabs.awards_tab import AwardsTab
+        from kexie_desktop.ui.tabs.overview_tab import OverviewTab
         from kexie_desktop.ui.tabs.people_tab import PeopleTab
         from kexie_desktop.ui.tabs.units_tab import UnitsTab
         from kexie_desktop.ui.undo_history import UndoHistory
@@ -108,14 +127,19 @@ class MainWindow(QMainWindow):
         self.store = store
         # This session's edits and deletions: what Ctrl+Z takes back and Ctrl+Y does again.
         self.history = UndoHistory(self)
+        # Built empty: its figures are computed when it is first shown (never at start-up).
+        self.overview_tab: OverviewTab = OverviewTab(store)
         self.activities_tab: ActivitiesTab = ActivitiesTab(store)
         self.people_tab: PeopleTab = PeopleTab(store)
         self.awards_tab: AwardsTab = AwardsTab(store)
         self.units_tab: UnitsTab = UnitsTab(store)
-        for page, tab in zip(self._pages, self.record_tabs(), strict=True):
-            page_layout = page.layout()
+        for key, widget in self.tab_widgets().items():
+            page_layout = self._pages[key].layout()
             assert page_layout is not None
-            page_layout.addWidget(tab)
+            page_layout.addWidget(widget)
+        self.overview_tab.link_activated.connect(self.open_link)
+        self.overview_tab.status_changed.connect(lambda _t: self._show_status())
+        for tab in self.record_tabs():
             tab.records_changed.connect(self._records_changed)
             tab.status_changed.connect(self._tab_status_changed)
             tab.year_wanted.connect(self.show_year)
@@ -139,11 +163,11 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.new_action = QAction("新增(&N)", self)
-        self.new_action.triggered.connect(lambda: self.current_tab().new_record())
+        self.new_action.triggered.connect(lambda: self._on_list(lambda t: t.new_record()))
         self.edit_action = QAction("修改(&E)", self)
-        self.edit_action.triggered.connect(lambda: self.current_tab().edit_current())
+        self.edit_action.triggered.connect(lambda: self._on_list(lambda t: t.edit_current()))
         self.delete_action = QAction("删除(&D)", self)
-        self.delete_action.triggered.connect(lambda: self.current_tab().delete_selected())
+        self.delete_action.triggered.connect(lambda: self._on_list(lambda t: t.delete_selected()))
         self.undo_action = QAction("撤销(&U)", self)
         self.undo_action.triggered.connect(lambda: self.history.undo_last())
         self.redo_action = QAction("重做(&R)", self)
@@ -153,12 +177,12 @@ class MainWindow(QMainWindow):
         self.previous_tab_action = QAction("上一页", self)
         self.previous_tab_action.triggered.connect(lambda: self._switch_tab(-1))
         self.export_list_action = QAction("导出当前列表(&C)…", self)
-        self.export_list_action.triggered.connect(lambda: self.current_tab().export_list())
+        self.export_list_action.triggered.connect(lambda: self._on_list(lambda t: t.export_list()))
         self.print_action = QAction("打印当前列表(&P)…", self)
-        self.print_action.triggered.connect(lambda: self.current_tab().print_list())
+        self.print_action.triggered.connect(lambda: self._on_list(lambda t: t.print_list()))
         self.print_preview_action = QAction("打印预览(&V)…", self)
         self.print_preview_action.triggered.connect(
-            lambda: self.current_tab().print_list(preview=True)
+            lambda: self._on_list(lambda t: t.print_list(preview=True))
         )
         self.help_action = QAction("使用说明(&H)", self)
         self.help_action.triggered.connect(self.show_help)
@@ -167,7 +191,7 @@ class MainWindow(QMainWindow):
         self.audit_action = QAction("操作记录(&L)…", self)
         self.audit_action.triggered.connect(self.open_audit_log)
         self.find_action = QAction("查找(&F)", self)
-        self.find_action.triggered.connect(lambda: self.current_tab().focus_search())
+        self.find_action.triggered.connect(lambda: self._on_list(lambda t: t.focus_search()))
         self.profile_action = QAction("组织信息(&O)…", self)
         self.profile_action.triggered.connect(self.edit_profile)
         self.import_action = QAction("导入 Excel/CSV 文件(&I)…", self)
@@ -293,11 +317,68 @@ class MainWindow(QMainWindow):
     def record_tabs(self) -> list[RecordTab]:
         return [self.activities_tab, self.people_tab, self.awards_tab, self.units_tab]
 
-    def show_tab(self, tab: RecordTab) -> None:
-        self.tabs.setCurrentIndex(self.record_tabs().index(tab))
+    def tab_widgets(self) -> dict[str, QWidget]:
+        """Every tab's widget by its key (TABS)."""
+        return {
+            "overview": self.overview_tab,
+            "activities": self.activities_tab,
+            "people": self.people_tab,
+            "awards": self.awards_tab,
+            "units": self.units_tab,
+        }
 
-    def current_tab(self) -> RecordTab:
-        return self.record_tabs()[self.tabs.currentIndex()]
+    def show_tab(self, tab: QWidget | str) -> None:
+        """Show a tab, given by its widget or its key."""
+        if isinstance(tab, str):
+            key = tab
+        else:
+            key = next(k for k, w in self.tab_widgets().items() if w is tab)
+        self.tabs.setCurrentWidget(self._pages[key])
+
+    def current_key(self) -> str:
+        page = self.tabs.currentWidget()
+        return next((k for k, p in self._pages.items() if p is page), DEFAULT_TAB)
+
+    def current_tab(self) -> RecordTab | None:
+        """The record list on show; None on the 概览."""
+        from kexie_desktop.ui.tabs.record_tab import RecordTab
+
+        widget = self.tab_widgets()[self.current_key()]
+        return widget if isinstance(widget, RecordTab) else None
+
+    def _on_list(self, act: Callable[[RecordTab], object]) -> None:
+        """An action of the list on show (新增, 查找, 打印…); none on the 概览."""
+        tab = self.current_tab()
+        if tab is not None:
+            act(tab)
+
+    def open_link(self, link: Link) -> None:
+        """A figure of the 概览 was opened: its list, with its year and drop-downs."""
+        from kexie_desktop.ui.tabs.record_tab import RecordTab
+
+        tab = self.tab_widgets()[link.tab]
+        assert isinstance(tab, RecordTab)
+        if link.year is not None and link.year != self.selected_year():
+            self.refresh_years(select=link.year)
+            self._year_changed()
+        tab.show_filtered(link.filters)
+        self.show_tab(tab)
+        tab.view.setFocus()
+        self._show_status()
+
+    def _overview_year(self) -> tuple[int, str]:
+        year = self.selected_year()
+        if year:
+            return year, ""
+        newest = self.export_year()
+        return newest, f"全部年度时，概览显示最近有记录的{newest}年。"
+
+    def _mark_stale(self, keep: QWidget | None = None) -> None:
+        """Records changed: every tab but `keep` reloads now if on show, else when shown."""
+        for tab in self.record_tabs():
+            if tab is not keep:
+                tab.mark_stale()
+        self.overview_tab.mark_stale()
 
     def _default_year(self) -> int:
         this_year = dt.date.today().year
@@ -334,16 +415,14 @@ class MainWindow(QMainWindow):
         year = self.selected_year()
         self.activities_tab.set_year(year)
         self.awards_tab.set_year(year)
-        from kexie_desktop.ui.table_models import UnitsModel
-
-        units = self.units_tab.model
-        if isinstance(units, UnitsModel):  # 本年新建 is about the selected year
-            units.set_selected_year(year)
+        self.units_tab.set_selected_year(year)  # 本年新建, 本年无活动
+        self.overview_tab.set_year(*self._overview_year())
         self._show_status()
 
     def _records_changed(self) -> None:
         # A new unit shows in the people tab's unit column, a deleted person in awards, etc.
-        self.reload_all(except_tab=self.sender())
+        sender = self.sender()
+        self.reload_all(except_tab=sender if isinstance(sender, QWidget) else None)
 
     def _tab_status_changed(self, text: str) -> None:
         if text.startswith(("已复制", "已把")):
@@ -357,13 +436,21 @@ class MainWindow(QMainWindow):
     def _tab_changed(self) -> None:
         self._show_status()
         self._selection_changed()
+        if self.current_tab() is None:
+            self.overview_tab.take_focus()
 
     def _selection_changed(self, _count: int = 0) -> None:
-        # The tool bar's 修改/删除 follow the selection of the tab on show.
+        # The tool bar's 修改/删除 follow the selection of the tab on show; on the 概览 the
+        # list actions have nothing to act on.
         tab = self.current_tab()
-        count = len(tab.selected_ids())
+        count = len(tab.selected_ids()) if tab is not None else 0
         self.edit_action.setEnabled(count == 1)
         self.delete_action.setEnabled(count > 0)
+        for action in (
+            self.new_action, self.find_action, self.export_list_action, self.print_action,
+            self.print_preview_action,
+        ):  # fmt: skip
+            action.setEnabled(tab is not None)
 
     def show_help(self) -> None:
         """The clerk's guide (the README's first part, shipped with the program), offline."""
@@ -392,6 +479,9 @@ class MainWindow(QMainWindow):
 
     def _show_status(self) -> None:
         tab = self.current_tab()
+        if tab is None:
+            self.status_label.setText(self.overview_tab.status_text())
+            return
         tab.ensure_loaded()
         text = tab.status_text()
         if tab.model.listing.year_key and self.selected_year():
@@ -471,13 +561,13 @@ class MainWindow(QMainWindow):
         years = self.store.years()
         return years[0] if years else dt.date.today().year
 
-    def reload_all(self, *, except_tab: object = None, select_year: int | None = None) -> None:
+    def reload_all(
+        self, *, except_tab: QWidget | None = None, select_year: int | None = None
+    ) -> None:
         """After the data changed underneath the lists (an import, undo, a restore, the 回收站,
-        another program): every list reloads when next shown, the years are counted again.
+        another program): every list and the 概览 reload, the years are counted again.
         `except_tab` is the tab that made the change and is up to date already."""
-        for tab in self.record_tabs():
-            if tab is not except_tab:
-                tab.mark_stale()
+        self._mark_stale(keep=except_tab)
         self.refresh_years(select=select_year)
         self._year_changed()
 
@@ -555,7 +645,12 @@ class MainWindow(QMainWindow):
     def open_package_import(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        from kexie_desktop.ui.dialogs.package_dialogs import PackageImportDialog
+        from kexie_desktop.ui.background import BackgroundTask
+        from kexie_desktop.ui.dialogs.package_dialogs import (
+            Checked,
+            PackageImportDialog,
+            read_packages,
+        )
         from kexie_desktop.ui.exporting import default_folder
 
         chosen, _ = QFileDialog.getOpenFileNames(
@@ -563,10 +658,24 @@ class MainWindow(QMainWindow):
         )
         if not chosen:
             return
-        dialog = PackageImportDialog(self.store, [Path(p) for p in chosen], self)
-        dialog.exec()
-        if dialog.changed:
-            self.statusBar().showMessage("报送包已导入，可在“文件 → 报送情况”中查看。", 15_000)
+        paths = [Path(p) for p in chosen]
+
+        def show(checked: Checked) -> None:
+            dialog = PackageImportDialog(self.store, paths, self, checked=checked)
+            dialog.exec()
+            if dialog.changed:
+                self.statusBar().showMessage("报送包已导入，可在“文件 → 报送情况”中查看。", 15_000)
+
+        # Checking reads and hashes every byte (a package with photos may be a gigabyte on a
+        # slow stick): in the background, the window stays responsive.
+        self.package_task = BackgroundTask(
+            self, "正在检查报送包……", lambda progress: read_packages(paths, progress)
+        )
+        self.package_task.done.connect(show)
+        self.package_task.error.connect(
+            lambda exc: QMessageBox.warning(self, "导入报送包", f"检查报送包时出现意外问题：{exc}")
+        )
+        self.package_task.start()
 
     def open_submissions(self) -> None:
         from kexie_desktop.ui.dialogs.package_dialogs import SubmissionsDialog
@@ -602,9 +711,7 @@ class MainWindow(QMainWindow):
             tab.restore_header_state(
                 self.window_settings.value(f"columns/{tab.model.listing.table}")
             )
-        last = self.window_settings.value("tab")
-        if isinstance(last, str) and last.isdigit() and int(last) < self.tabs.count():
-            self.tabs.setCurrentIndex(int(last))
+        self.show_tab(remembered_tab(self.window_settings.value("tab")))
 
     def _remembered_year(self) -> int | None:
         year = self.window_settings.value("year")
@@ -631,7 +738,18 @@ class MainWindow(QMainWindow):
                 self.window_settings.setValue(
                     f"columns/{tab.model.listing.table}", tab.header_state()
                 )
-            self.window_settings.setValue("tab", str(self.tabs.currentIndex()))
+            self.window_settings.setValue("tab", self.current_key())
             self.window_settings.setValue("year", str(self.year_combo.currentData() or 0))
         self.window_settings.sync()
         super().closeEvent(event)
+
+
+def remembered_tab(value: object) -> str:
+    """The tab window.ini remembers: a key; from before the 概览, an index into the old order
+    (so an old "0" is still 活动, not the 概览 now in front); anything else, the default."""
+    keys = [key for key, _title in TABS]
+    if isinstance(value, str) and value in keys:
+        return value
+    if isinstance(value, str) and value.isdigit() and int(value) < len(_OLD_TAB_ORDER):
+        return _OLD_TAB_ORDER[int(value)]
+    return DEFAULT_TAB

@@ -53,7 +53,8 @@ class UndoHistory:
 
     # -- what the tabs report ------------------------------------------------------------
 
-    def remember_save(self, before: object, saved: object) -> None:
+    def remember_save(self, before: object, saved: object, changes: object = None) -> None:
+        from kexie_desktop.core.attachment_edits import AppliedChanges
         from kexie_desktop.core.records import Record
 
         assert isinstance(saved, Record) and saved.id is not None
@@ -62,6 +63,30 @@ class UndoHistory:
         store = self.window.store
         if isinstance(before, Record):
             after = saved
+            if isinstance(changes, AppliedChanges) and changes:
+                # The form's attachment changes are part of the same step: one 撤销 takes
+                # back what one 确定 saved. Added attachments go to the 回收站 on undo (and
+                # come back on redo); removed ones come out of it.
+                attached = changes
+
+                def undo_edit() -> None:
+                    with store.transaction():
+                        attached.undo(store)
+                        store.save(before)
+
+                def redo_edit() -> None:
+                    with store.transaction():
+                        store.save(after)
+                        attached.redo(store)
+
+                self.push(
+                    Step(
+                        f"修改{kind}“{label}”（{attached.describe()}）", undo_edit, redo_edit,
+                        undo_entries=attached.removed_entries,
+                        redo_entries=attached.added_entries,
+                    )
+                )  # fmt: skip
+                return
             self.push(
                 Step(f"修改{kind}“{label}”", lambda: store.save(before), lambda: store.save(after))
             )

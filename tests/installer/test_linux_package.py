@@ -16,7 +16,7 @@ import windows_build
 
 from kexie_desktop import __version__
 from kexie_desktop.selftest import SelfTest
-from tests.installer.conftest import ROOT, need_tool
+from tests.installer.conftest import ROOT, assert_unused_parts_left_out, need_tool
 
 pytestmark = [
     pytest.mark.installer,
@@ -210,6 +210,7 @@ def test_the_bundle_holds_only_what_the_program_uses(built: Built) -> None:
     assert (plugins / "printsupport" / "libcupsprintersupport.so").is_file()
     # No dangling links left by the libraries that were dropped.
     assert [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()] == []
+    assert_unused_parts_left_out(internal)
 
 
 def test_the_menu_entry_command_and_icons(built: Built) -> None:

@@ -31,7 +31,7 @@ import pytest
 import windows_build
 
 from kexie_desktop import __version__
-from tests.installer.conftest import ROOT, need_tool
+from tests.installer.conftest import ROOT, assert_unused_parts_left_out, need_tool
 
 pytestmark = [
     pytest.mark.windows_build,
@@ -190,6 +190,10 @@ def test_the_icuuc_stand_in_is_in_neither_bundle_nor_installer(
         listing = subprocess.run(["7z", "l", str(installer)], capture_output=True, text=True)
         assert "Qt6Core.dll" in listing.stdout
         assert "icuuc.dll" not in listing.stdout.lower()
+
+
+def test_the_installed_bundle_leaves_out_what_the_program_never_uses(machine: Machine) -> None:
+    assert_unused_parts_left_out(machine.install_dir / "_internal")
 
 
 def test_the_prefix_is_windows_10_with_the_chinese_code_page(machine: Machine) -> None:

@@ -17,7 +17,6 @@ from kexie_desktop.ui.dialogs.activity_dialog import ActivityDialog
 from kexie_desktop.ui.dialogs.award_dialog import WINNER_TEAM, AwardDialog
 from kexie_desktop.ui.widgets import set_combo_value
 from tests.core import evidence_files as files
-from tests.ui.conftest import Questions
 
 
 def _activity(store: Store) -> Activity:
@@ -28,10 +27,13 @@ def _wait_for_items(qtbot: Any, dialog: Any, n: int) -> None:
     qtbot.waitUntil(lambda: dialog.attachments_panel.list.count() == n, timeout=20_000)
 
 
+def _ok(dialog: Any) -> None:
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+
 def test_files_added_by_button_get_thumbnails_kind_caption_and_can_go(
-    store: Store, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    questions: Questions,
-) -> None:  # fmt: skip
+    store: Store, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     activity = _activity(store)
     dialog = ActivityDialog(store, activity)
     qtbot.addWidget(dialog)
@@ -50,10 +52,12 @@ def test_files_added_by_button_get_thumbnails_kind_caption_and_can_go(
     _wait_for_items(qtbot, dialog, 1)
     qtbot.waitUntil(lambda: bool(warnings), timeout=20_000)
     assert "实际上是Windows 可执行程序" in warnings[0]
-    [a] = att.list_attachments(store, "activities", activity.id or 0)
-    assert a.sha256 is not None and store.path is not None
+    # Copied into the store at once (so the thumbnail can be made), attached on 确定.
+    [item] = panel.draft.items
+    assert item.sha256 is not None and store.path is not None
+    assert att.list_attachments(store, "activities", activity.id or 0) == []
     # The thumbnail is made off the GUI thread and then shown.
-    qtbot.waitUntil(lambda: att.thumbnail_path(store.path.parent, a.sha256).is_file(),  # type: ignore[union-attr,arg-type]
+    qtbot.waitUntil(lambda: att.thumbnail_path(store.path.parent, item.sha256).is_file(),  # type: ignore[union-attr,arg-type]
                     timeout=20_000)  # fmt: skip
 
     panel.list.setCurrentRow(0)
@@ -61,8 +65,6 @@ def test_files_added_by_button_get_thumbnails_kind_caption_and_can_go(
     panel.kind_combo.activated.emit(panel.kind_combo.currentIndex())
     panel.caption_edit.setText("签到表第1页")
     panel.caption_edit.editingFinished.emit()
-    changed = att.get_attachment(store, a.id)
-    assert (changed.kind, changed.caption) == ("签到表", "签到表第1页")
     assert panel.list.item(0).text() == "签到表\n签到表第1页"
 
     opened: list[QUrl] = []
@@ -71,12 +73,21 @@ def test_files_added_by_button_get_thumbnails_kind_caption_and_can_go(
     copy = Path(opened[0].toLocalFile())
     assert copy.name == "现场.jpg" and copy.read_bytes() == photo.read_bytes()
     assert copy.stat().st_mode & 0o222 == 0  # read-only: the stored file cannot be edited
+    _ok(dialog)
+    [a] = att.list_attachments(store, "activities", activity.id or 0)
+    assert (a.kind, a.caption, a.original_name) == ("签到表", "签到表第1页", "现场.jpg")
 
-    panel.list.setCurrentRow(0)
-    panel.remove_button.click()
-    assert panel.list.count() == 0
-    assert questions.asked[0][0] == "移除附件"
+    again = ActivityDialog(store, store.get(Activity, activity.id or 0))
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.attachments_panel.list.item(0).font().italic()
+    again.attachments_panel.list.setCurrentRow(0)
+    again.attachments_panel.remove_button.click()
+    assert again.attachments_panel.list.count() == 0
+    assert store.recycle_bin() == []  # not before 确定
+    _ok(again)
     assert [e["table_name"] for e in store.recycle_bin()] == ["attachments"]
+    assert att.list_attachments(store, "activities", activity.id or 0) == []
 
 
 def test_drop_and_paste_add_files(
@@ -98,6 +109,7 @@ def test_drop_and_paste_add_files(
     QApplication.clipboard().setImage(image)
     panel.paste()
     _wait_for_items(qtbot, dialog, 2)
+    _ok(dialog)
     kinds = [(a.original_name[:5], a.file_type, a.kind)
              for a in att.list_attachments(store, "activities", activity.id or 0)]  # fmt: skip
     assert kinds == [("方案.pd", "pdf", "其他"), ("粘贴的图片", "png", "照片")]
@@ -112,11 +124,13 @@ def test_a_new_record_attaches_its_files_when_saved(
     dialog.name_edit.insert("优秀科普基地")
     set_combo_value(dialog.level_combo, "市级")
     dialog.attachments_panel.add_files([files.photo(tmp_path / "证书.jpg")])
-    assert dialog.attachments_panel.list.item(0).text() == "证书.jpg\n（保存时添加）"
-    assert not dialog.attachments_panel.link_button.isEnabled()
+    _wait_for_items(qtbot, dialog, 1)
+    assert dialog.attachments_panel.list.item(0).text() == "证书\n证书.jpg"
+    assert "点“确定”后保存" in dialog.attachments_panel.list.item(0).toolTip()
+    assert dialog.attachments_panel.list.item(0).font().italic()  # not saved yet
     dialog.winner_kind.button(WINNER_TEAM).click()
     dialog.team_edit.setText("科普小组")
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    _ok(dialog)
     assert dialog.saved is not None
     [a] = att.list_attachments(store, "awards", dialog.saved.id or 0)
     assert (a.kind, a.original_name) == ("证书", "证书.jpg")
@@ -240,10 +254,12 @@ def test_a_photo_is_chosen_for_the_summary_from_the_form(
     panel.list.setCurrentRow(0)
     assert panel.summary_box.isEnabled() and not panel.summary_box.isChecked()
     panel.summary_box.setChecked(True)
-    assert att.in_summary(store, photo.id)
     panel.list.setCurrentRow(1)
     panel.list.setCurrentRow(0)
     assert panel.summary_box.isChecked()
+    assert not att.in_summary(store, photo.id)  # saved with the form
+    _ok(dialog)
+    assert att.in_summary(store, photo.id)
     award = store.save(Award(name="奖", level="市级", team="小组"))
     award_dialog = AwardDialog(store, award)
     qtbot.addWidget(award_dialog)
@@ -258,6 +274,7 @@ def test_cancelling_a_new_record_with_chosen_files_asks_first(
     dialog.show()
     assert not dialog.has_changes()
     dialog.attachments_panel.add_files([files.photo(tmp_path / "现场.jpg")])
+    _wait_for_items(qtbot, dialog, 1)
     asked: list[bool] = []
     monkeypatch.setattr(dialog, "confirm_discard", lambda: asked.append(True) or False)
     dialog.reject()

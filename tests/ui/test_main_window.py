@@ -20,7 +20,7 @@ from tests.ui.conftest import Questions, trigger_and_wait
 
 def test_tabs_year_and_status(window: MainWindow, demo_store: Store) -> None:
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "活动", "人员", "奖项", "基层组织",
+        "概览", "活动", "人员", "奖项", "基层组织",
     ]  # fmt: skip
     assert window.selected_year() == 2025
     assert window.windowTitle().startswith("青江市厂矿科协联合会")

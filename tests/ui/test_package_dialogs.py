@@ -122,3 +122,150 @@ def test_export_import_and_status(
     qtbot.waitUntil(lambda: onward.task is not None and onward.task.finished, timeout=60_000)
     package = pk.read_package(stick / "青江县科协2025年报送包.zip")
     assert [b.org["name"] for b in package.blocks] == ["青江县科协", "青江市厂矿科协联合会"]
+
+
+def test_package_carries_attachments_only_when_ticked(
+    demo_store: Store,
+    county: Store,
+    qtbot: Any,
+    messages: list[tuple[str, str]],
+    stick: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kexie_desktop.core import attachments as att
+    from tests.core.evidence_files import photo
+
+    activity = demo_store.conn.execute(
+        "SELECT id FROM activities WHERE start_date LIKE '2025-%' ORDER BY id LIMIT 1"
+    ).fetchone()[0]
+    picture = photo(stick.parent / "现场.jpg")
+    att.attach_files(demo_store, "activities", activity, [picture])
+    export = PackageExportDialog(demo_store, 2025)
+    qtbot.addWidget(export)
+    assert export.attachments_box.isVisibleTo(export) and not export.attachments_box.isChecked()
+    size = pk.size_text(picture.stat().st_size)
+    assert export.attachments_box.text() == f"附带佐证材料（附件文件1个，约{size}）"
+    assert not export.attachments_note.isVisibleTo(export)
+    export.attachments_box.setChecked(True)
+    assert export.attachments_note.isVisibleTo(export)
+    assert export.attachments_note.text() == "注意：签到表等扫描件中的姓名、电话不会被隐藏。"
+    monkeypatch.setattr(pk, "LARGE_PACKAGE_BYTES", 1000)
+    export._update_attachments()
+    assert "写到U盘需要一些时间" in export.attachments_note.text()
+    export.export()
+    qtbot.waitUntil(lambda: export.task is not None and export.task.finished, timeout=60_000)
+    assert messages[-1][0] == "导出完成", messages
+    assert "附带佐证材料文件1个" in messages[-1][1]
+    written = stick / "青江市厂矿科协联合会2025年报送包.zip"
+    dialog = PackageImportDialog(county, [written])
+    qtbot.addWidget(dialog)
+    assert "佐证材料：附件文件1个" in dialog.text.toPlainText()
+    dialog.merge()  # the files are stored in the background, then the records merged
+    assert dialog.task is not None
+    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=60_000)
+    assert dialog.changed and "已导入" in messages[-1][1]
+    # A forged package (hashes right, a program inside named .jpg): refused after the
+    # background check, with the county's data unchanged.
+    from tests.core.test_package_attachments import _forge, _swap_file
+
+    forged = stick / "forged.zip"
+    _forge(written, forged, _swap_file(demo_store.org_uuid(), b"MZ" + b"\x00" * 500))
+    other = Store.open(stick.parent / "other-county")
+    try:
+        other.save_profile(Profile(org_name="白沙县科协", org_level="县级"))
+        dialog = PackageImportDialog(other, [forged])
+        qtbot.addWidget(dialog)
+        dialog.merge()
+        qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=60_000)
+        assert "不能导入" in messages[-1][1] and "Windows 可执行程序" in messages[-1][1]
+        assert not dialog.changed and other.import_batches() == []
+    finally:
+        other.close()
+    held = county.conn.execute("SELECT count(*) FROM sub_attachments").fetchone()[0]
+    assert held == 1
+    # The county passing it on sees the township's file in its own estimate.
+    onward = PackageExportDialog(county, 2025)
+    qtbot.addWidget(onward)
+    assert "附件文件1个" in onward.attachments_box.text()
+    onward.subordinates_box.setChecked(False)
+    assert onward.attachments_box.text() == "附带佐证材料（新闻链接等；没有附件文件）"
+
+
+def test_statistics_window_offers_the_subordinates(
+    demo_store: Store,
+    county: Store,
+    qtbot: Any,
+    tmp_path: Path,
+    stick: Path,
+    messages: list[tuple[str, str]],
+) -> None:
+    from kexie_desktop.core import stats
+    from kexie_desktop.ui.dialogs.stats_dialog import StatsDialog
+
+    alone = StatsDialog(demo_store, 2025)
+    qtbot.addWidget(alone)
+    assert not alone.subordinates_box.isVisibleTo(alone)  # nothing received
+    package = tmp_path / "township.zip"
+    pk.export_package(demo_store, 2025, package)
+    pk.merge_package(county, pk.read_package(package))
+    dialog = StatsDialog(county, 2025)
+    qtbot.addWidget(dialog)
+    assert dialog.subordinates_box.isVisibleTo(dialog)
+    assert not dialog.subordinates_box.isChecked()
+    own = stats.computed(county, 2025, "year")
+    township = stats.computed(demo_store, 2025, "year")
+    for key in ("AK.units", "EKX.people", "EKX.activities"):
+        assert dialog.value_items[key].text() == str(own[key][0])
+    dialog.subordinates_box.setChecked(True)
+    for key in ("AK.units", "EKX.people", "EKX.activities"):
+        assert dialog.value_items[key].text() == str(own[key][0] + township[key][0]), key
+    assert township["EKX.activities"][0] > 0
+    dialog.subordinates_box.setChecked(False)
+    assert dialog.value_items["EKX.people"].text() == str(own["EKX.people"][0])
+    # Nothing of the views is left on the county's connection.
+    assert stats.computed(county, 2025, "year") == own
+    # Exported with the box ticked: the workbook has the figures with the subordinates.
+    from openpyxl import load_workbook
+
+    for key, indicator in stats.BY_KEY.items():
+        if indicator.source is None:
+            dialog.value_items[key].setText("1")
+    dialog.subordinates_box.setChecked(True)
+    dialog.recompute()
+    for edit in dialog.explain_edits.values():  # with the townships, figures moved
+        edit.setText("含下级组织报送的数据")
+        edit.editingFinished.emit()
+    dialog.export()
+    assert dialog.task is not None, messages
+    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=60_000)
+    assert messages[-1][0] == "导出完成", messages
+    sheet = load_workbook(next(stick.glob("*统计年报数据.xlsx")))["AK表1-1 组织建设"]
+    assert sheet["D4"].value == own["AK.units"][0] + township["AK.units"][0]
+
+
+def test_main_window_checks_packages_in_the_background(
+    window: Any,
+    county: Store,
+    qtbot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    messages: list[tuple[str, str]],
+) -> None:
+    """文件 → 导入报送包: the chosen files are read and hashed off the GUI thread, then shown."""
+    package = tmp_path / "county.zip"
+    pk.export_package(county, 2025, package)
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", lambda *_a: ([str(package), str(tmp_path / "无.zip")], "")
+    )
+    shown: list[PackageImportDialog] = []
+
+    def fake_exec(dialog: PackageImportDialog) -> int:
+        shown.append(dialog)
+        return 0
+
+    monkeypatch.setattr(PackageImportDialog, "exec", fake_exec)
+    window.open_package_import()
+    qtbot.waitUntil(lambda: bool(shown), timeout=60_000)
+    assert [p.org["name"] for p in shown[0].packages] == ["青江县科协"]
+    assert len(shown[0].refused) == 1 and "无.zip" in shown[0].refused[0]
+    shown[0].deleteLater()

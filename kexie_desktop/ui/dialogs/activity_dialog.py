@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QWidget,
@@ -113,7 +112,7 @@ class ActivityDialog(RecordDialog[Activity]):
         self.notes_edit = QLineEdit()
         self.add_field("notes", self.notes_edit, caption="备注")
         self.attachments_panel = AttachmentsPanel(self.store, "activities", self.record.id)
-        self.add_field("attachments", self.attachments_panel, caption="附件")
+        self.add_attachments(self.attachments_panel)
         self.end_edit.page_hint = self.start_edit.value
 
     def load(self, record: Activity) -> None:
@@ -165,15 +164,3 @@ class ActivityDialog(RecordDialog[Activity]):
         for name, spin in self.outcome_spins.items():
             setattr(activity, name, spin.value())
         return activity
-
-    def has_changes(self) -> bool:
-        # Files chosen for a record not yet saved are lost on 取消 too: ask first.
-        return super().has_changes() or bool(self.attachments_panel.pending)
-
-    def after_save(self, saved: Activity) -> None:
-        if self.attachments_panel.pending and saved.id is not None:
-            result = self.attachments_panel.attach_pending(saved.id)
-            if result.refused:
-                QMessageBox.warning(
-                    self, "有文件没有添加", "\n".join(why for _name, why in result.refused)
-                )

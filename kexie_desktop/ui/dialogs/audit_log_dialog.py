@@ -28,6 +28,11 @@ ACTIONS = {
     "attach": "添加附件",
     "restore-backup": "从备份恢复全部数据",
 }  # fmt: skip
+# An attachment's entries say what happened to the attachment, not to a record.
+ATTACHMENT_ACTIONS = {
+    "attach": "添加附件", "update": "修改附件", "delete": "移除附件（放入回收站）",
+    "restore": "从回收站恢复附件",
+}  # fmt: skip
 TABLES = {**{t: c.KIND_LABEL for t, c in RECORD_TYPES.items()}, "import_batches": "导入",
           "recycle_bin": "回收站", "attachments": "附件"}  # fmt: skip
 
@@ -74,7 +79,7 @@ class AuditLogDialog(QDialog):
         fill(self.table, [
             (
                 local_time(str(e["at"])),
-                ACTIONS.get(str(e["action"]), str(e["action"])),
+                action_text(str(e["action"]), str(e["table_name"])),
                 TABLES.get(str(e["table_name"]), str(e["table_name"])),
                 "" if e["record_id"] is None else str(e["record_id"]),
                 str(e["label"]),
@@ -93,7 +98,8 @@ class AuditLogDialog(QDialog):
         after = json.loads(str(entry["after_json"])) if entry["after_json"] else {}
         lines = []
         for key in dict.fromkeys([*before, *after]):
-            if key in ("id", "uuid", "created_at", "updated_at", "name_key", "team_key"):
+            if key in ("id", "uuid", "created_at", "updated_at", "name_key", "team_key",
+                       "position"):  # fmt: skip
                 continue
             old, new = before.get(key), after.get(key)
             if before and after and old == new:
@@ -123,7 +129,13 @@ class AuditLogDialog(QDialog):
         return str(value)
 
 
-_YES_NO = frozenset({"highlight", "founded_this_year"})
+_YES_NO = frozenset({"highlight", "founded_this_year", "in_summary"})
+
+
+def action_text(action: str, table: str) -> str:
+    if table == "attachments" and action in ATTACHMENT_ACTIONS:
+        return ATTACHMENT_ACTIONS[action]
+    return ACTIONS.get(action, action)
 
 
 def _empty(value: object) -> bool:

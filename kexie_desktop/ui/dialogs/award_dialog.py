@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QRadioButton,
     QStackedWidget,
     QVBoxLayout,
@@ -93,7 +92,7 @@ class AwardDialog(RecordDialog[Award]):
         self.notes_edit = QLineEdit()
         self.add_field("notes", self.notes_edit, caption="备注")
         self.attachments_panel = AttachmentsPanel(self.store, "awards", self.record.id)
-        self.add_field("attachments", self.attachments_panel, caption="附件")
+        self.add_attachments(self.attachments_panel)
 
     def _winner_kind_toggled(self, kind: int, on: bool) -> None:
         if on:
@@ -158,15 +157,3 @@ class AwardDialog(RecordDialog[Award]):
             activity_id=activity_id,
             notes=self.notes_edit.text(),
         )
-
-    def has_changes(self) -> bool:
-        # Files chosen for a record not yet saved are lost on 取消 too: ask first.
-        return super().has_changes() or bool(self.attachments_panel.pending)
-
-    def after_save(self, saved: Award) -> None:
-        if self.attachments_panel.pending and saved.id is not None:
-            result = self.attachments_panel.attach_pending(saved.id)
-            if result.refused:
-                QMessageBox.warning(
-                    self, "有文件没有添加", "\n".join(why for _name, why in result.refused)
-                )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -64,6 +65,19 @@ class PackageExportDialog(QDialog):
         )
         self.subordinates_box.setChecked(True)
         self.subordinates_box.setVisible(bool(subordinates))
+        # Off by default: a year's photos make the package a thousand times larger, and a
+        # scanned 签到表 carries names and phone numbers the masking above cannot reach.
+        self.attachments_box = QCheckBox()
+        self.attachments_box.setToolTip(
+            "附带活动和奖项的照片、签到表、通知等附件文件和新闻链接，每个文件只放一份。"
+            "签到表等扫描件中的个人信息不会被隐藏。"
+        )
+        self.attachments_note = QLabel()
+        self.attachments_note.setWordWrap(True)
+        self.attachments_note.setObjectName("fieldError")
+        self.attachments_box.toggled.connect(self._update_attachments)
+        self.subordinates_box.toggled.connect(self._update_attachments)
+        self._update_attachments()
         if not profile.parent_name:
             hint = QLabel("提示：“设置 → 组织信息”中还没有填写上级组织。")
             hint.setObjectName("fieldError")
@@ -79,12 +93,34 @@ class PackageExportDialog(QDialog):
             layout.addWidget(hint)
         layout.addWidget(self.full_ids)
         layout.addWidget(self.subordinates_box)
+        layout.addWidget(self.attachments_box)
+        layout.addWidget(self.attachments_note)
         layout.addWidget(buttons)
         self.resize(580, self.sizeHint().height())
+
+    def _update_attachments(self) -> None:
+        """The box says how many files and how much they add, for what would be carried."""
+        files, size = pk.attachments_estimate(
+            self.store, self.year, with_subordinates=self.subordinates_box.isChecked()
+        )
+        self.attachments_box.setText(
+            f"附带佐证材料（附件文件{files}个，约{pk.size_text(size)}）"
+            if files
+            else "附带佐证材料（新闻链接等；没有附件文件）"
+        )
+        ticked = self.attachments_box.isChecked()
+        text = "注意：签到表等扫描件中的姓名、电话不会被隐藏。" if ticked and files else ""
+        if ticked and size > pk.LARGE_PACKAGE_BYTES:
+            text += (
+                f"报送包将有{pk.size_text(size)}以上，写到U盘需要一些时间，请确认U盘有足够的空间。"
+            )
+        self.attachments_note.setText(text)
+        self.attachments_note.setVisible(bool(text))
 
     def export(self) -> None:
         year = self.year
         full, subs = self.full_ids.isChecked(), self.subordinates_box.isChecked()
+        files = self.attachments_box.isChecked()
         self.task = export_to(
             self,
             self.store,
@@ -93,31 +129,63 @@ class PackageExportDialog(QDialog):
             file_filter="报送包 (*.zip)",
             label="正在写出报送包……",
             op=lambda own, target, progress: pk.export_package(
-                own, year, target, full_ids=full, with_subordinates=subs, progress=progress
+                own,
+                year,
+                target,
+                full_ids=full,
+                with_subordinates=subs,
+                with_attachments=files,
+                progress=progress,
             ),
             on_done=lambda _r: self.accept(),
         )
 
 
-class PackageImportDialog(QDialog):
-    """What the chosen packages hold, checked in full, before anything is merged."""
+Checked = tuple[list[pk.Package], list[str]]
 
-    def __init__(self, store: Store, paths: list[Path], parent: QWidget | None = None):
+
+def read_packages(paths: list[Path], progress: Callable[[int, int], None] | None = None) -> Checked:
+    """Every chosen package read and checked in full (no database: may run off the GUI thread,
+    as the main window does — a package with a year's photos is a gigabyte to hash)."""
+    packages: list[pk.Package] = []
+    refused: list[str] = []
+    for n, path in enumerate(paths):
+        if progress:
+            progress(n, len(paths))
+        try:
+            packages.append(pk.read_package(path))
+        except pk.PackageError as exc:
+            refused.append(str(exc))
+    return packages, refused
+
+
+class PackageImportDialog(QDialog):
+    """What the chosen packages hold, checked in full, before anything is merged.
+
+    `checked`: the packages already read (read_packages, in the background); else they are
+    read here. Merging stores the packages' attachment files in the background first (the
+    file work touches no database), then merges the records on the GUI thread's connection."""
+
+    def __init__(
+        self,
+        store: Store,
+        paths: list[Path],
+        parent: QWidget | None = None,
+        *,
+        checked: Checked | None = None,
+    ):
         super().__init__(parent)
         self.store = store
-        self.packages: list[pk.Package] = []
-        self.refused: list[str] = []
         self.results: list[pk.MergeResult] = []
+        self.task: BackgroundTask | None = None
         self.setWindowTitle("导入报送包")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            for path in paths:
-                try:
-                    self.packages.append(pk.read_package(path))
-                except pk.PackageError as exc:
-                    self.refused.append(str(exc))
-        finally:
-            QApplication.restoreOverrideCursor()
+        if checked is None:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                checked = read_packages(paths)
+            finally:
+                QApplication.restoreOverrideCursor()
+        self.packages, self.refused = checked
         parts = [
             "\n".join(filter(None, [p.describe(), pk.addressed_elsewhere(store, p)]))
             for p in self.packages
@@ -147,10 +215,43 @@ class PackageImportDialog(QDialog):
         self.resize(640, 480)
 
     def merge(self) -> None:
+        plans = [pk.blocks_to_receive(self.store, package) for package in self.packages]
+        total = sum(pk.files_to_receive(blocks) for blocks in plans)
+        if not total:
+            self._merge_all({})
+            return
+        data_dir, packages = self.store.data_folder, list(self.packages)
+
+        def job(progress: Callable[[int, int], None]) -> dict[int, str]:
+            refused: dict[int, str] = {}
+            for n, (package, blocks) in enumerate(zip(packages, plans, strict=True)):
+                try:
+                    pk.receive_files(data_dir, package, blocks)
+                except pk.PackageError as exc:
+                    refused[n] = str(exc)
+                progress(n + 1, len(packages))
+            return refused
+
+        self.ok.setEnabled(False)
+        self.task = BackgroundTask(
+            self, f"正在核对并存入报送包中的佐证材料（{total}个文件）……", job
+        )
+        self.task.done.connect(self._merge_all)
+        self.task.error.connect(self._failed)
+        self.task.start()
+
+    def _failed(self, exc: object) -> None:
+        QMessageBox.warning(self, "导入报送包", f"存入佐证材料时出现意外问题，没有导入：{exc}")
+        self.reject()
+
+    def _merge_all(self, refused: dict[int, str]) -> None:
         messages = []
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            for package in self.packages:
+            for n, package in enumerate(self.packages):
+                if n in refused:
+                    messages.append(f"不能导入：{refused[n]}")
+                    continue
                 try:
                     result = pk.merge_package(self.store, package)
                 except (pk.PackageError, StoreError) as exc:

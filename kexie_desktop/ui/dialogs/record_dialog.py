@@ -8,7 +8,7 @@ field is right again.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -40,6 +40,10 @@ from kexie_desktop.ui import ask
 from kexie_desktop.ui.sizing import fit_to_screen
 from kexie_desktop.ui.widgets import ChoicePicker
 
+if TYPE_CHECKING:
+    from kexie_desktop.core.attachment_edits import AppliedChanges
+    from kexie_desktop.ui.attachments_panel import AttachmentsPanel
+
 R = TypeVar("R", bound=Record)
 
 
@@ -57,6 +61,9 @@ class RecordDialog(QDialog, Generic[R]):
         self.store = store
         self.record: R = record if record is not None else self.RECORD_TYPE()  # type: ignore[assignment]
         self.saved: R | None = None
+        # The form's 附件 area (activities, awards) and what 确定 did to the attachments.
+        self.attachments_panel: AttachmentsPanel | None = None
+        self.attachment_changes: AppliedChanges | None = None
         self.is_new = self.record.id is None
         action = "新增" if self.is_new else "修改"
         self.setWindowTitle(f"{action}{self.RECORD_TYPE.KIND_LABEL}")
@@ -163,6 +170,15 @@ class RecordDialog(QDialog, Generic[R]):
         self.fields[name] = widget
         self.error_labels[name] = error
 
+    def add_attachments(self, panel: AttachmentsPanel) -> None:
+        """The 附件 area as the form's last row. Not a field: what it shows is its draft (its
+        caption box follows the selected photo, which is no change), and it is saved with the
+        record in one transaction. Ctrl+Z in the form takes back its last step, except in a
+        text box, which keeps its own Ctrl+Z for the typing."""
+        self.attachments_panel = panel
+        self.form.addRow(QLabel("附件："), panel)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, panel.undo)
+
     # -- saving --------------------------------------------------------------------------
 
     def show_errors(self, errors: dict[str, str]) -> None:
@@ -218,23 +234,32 @@ class RecordDialog(QDialog, Generic[R]):
         return [_widget_state(widget) for widget in self.fields.values()]
 
     def has_changes(self) -> bool:
-        return self.form_state() != self._loaded_state
+        panel = self.attachments_panel
+        attachments = panel is not None and (panel.draft.changed() or panel.busy)
+        return self.form_state() != self._loaded_state or attachments
 
     def accept(self) -> None:
         try:
             record = self.collect()
-            self.saved = self.store.save(record)
+            self.saved = self.save_record(record)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
         except StoreError as exc:
             QMessageBox.warning(self, "无法保存", str(exc))
             return
-        self.after_save(self.saved)
         super().accept()
 
-    def after_save(self, saved: R) -> None:
-        """What a form does once its record is saved (the attachments chosen for a new one)."""
+    def save_record(self, record: R) -> R:
+        """The record, and the attachments of the form, in one transaction: all or nothing."""
+        panel = self.attachments_panel
+        if panel is None:
+            return self.store.save(record)
+        with self.store.transaction():
+            saved = self.store.save(record)
+            assert saved.id is not None
+            self.attachment_changes = panel.apply(saved.id)
+        return saved
 
     def reject(self) -> None:
         # Esc, 取消 and the window's close button all come here: typed work is never lost

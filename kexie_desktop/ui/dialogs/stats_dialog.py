@@ -5,15 +5,23 @@ ones are edited in place and kept for the year as soon as they are whole numbers
 not stays as typed, shown in red, and blocks the export). Hard-check failures are listed; each
 soft check gets a one-line explanation field, kept for the year. The export itself runs in the
 background, like the other exports, after the same checks as on the command line.
+
+「包括下级组织报送的数据」 (shown only when the year has subordinates' data, unticked by default,
+like the summary's and ledger's option; `export stats --with-subordinates` on the command line)
+computes every figure over the own records and the subordinates' held for the year
+(package.subordinates_included); the typed figures and explanations are the year's either way.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QCloseEvent, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,13 +41,17 @@ from PySide6.QtWidgets import (
 )
 
 from kexie_desktop.core import stats
+from kexie_desktop.core.package import subordinates_included
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.validation import ValidationError
 from kexie_desktop.ui.background import BackgroundTask
 from kexie_desktop.ui.exporting import export_to
 
 if TYPE_CHECKING:
-    pass
+    from pathlib import Path
+
+    from kexie_desktop.core.export import ExportResult
+    from kexie_desktop.ui.background import Progress
 
 VALUE_COLUMN = 2
 TYPED_COLOUR = QColor("#fff8d6")  # the cells the clerk fills
@@ -84,6 +96,15 @@ class StatsDialog(QDialog):
         settings.addWidget(self.threshold_spin)
         settings.addWidget(QLabel("须写明原因"))
         settings.addStretch(1)
+        subordinates = store.active_sub_orgs(year)
+        self.subordinates_box = QCheckBox(f"包括已导入的{len(subordinates)}个下级组织报送的数据")
+        self.subordinates_box.setToolTip(
+            "勾选后，各项计算数值为本组织与下级组织记录的合计"
+            "（与命令行 --with-subordinates 相同）；填写的数值和说明不变。"
+        )
+        self.subordinates_box.setVisible(bool(subordinates))
+        self.subordinates_box.toggled.connect(self._subordinates_changed)
+        settings.addWidget(self.subordinates_box)
 
         self.tabs = QTabWidget()
         self.tables: dict[str, QTableWidget] = {}
@@ -140,8 +161,22 @@ class StatsDialog(QDialog):
 
     # -- the tables ----------------------------------------------------------------------
 
+    @property
+    def with_subordinates(self) -> bool:
+        return self.subordinates_box.isChecked()
+
+    @contextlib.contextmanager
+    def _scope(self) -> Iterator[None]:
+        """The records the figures are computed over: the own, or with the subordinates'."""
+        if self.with_subordinates:
+            with subordinates_included(self.store, self.year):
+                yield
+        else:
+            yield
+
     def _fill_tables(self) -> None:
-        report = stats.compute(self.store, self.year)
+        with self._scope():
+            report = stats.compute(self.store, self.year)
         self.report = report
         self._filling = True
         for code, _name, figures in report.tables():
@@ -203,6 +238,10 @@ class StatsDialog(QDialog):
         self.store.set_setting(stats.THRESHOLD_KEY, str(value))
         self._recompute_timer.start()
 
+    def _subordinates_changed(self) -> None:
+        self.report = None  # computed over other records: nothing to reuse
+        self._refresh_computed()
+
     def _refresh_computed(self) -> None:
         self.recompute()
         assert self.report is not None
@@ -231,13 +270,14 @@ class StatsDialog(QDialog):
         self.explanations = self._explanation_texts()
         # The computed figures change only with the period (the records cannot change while
         # this modal window is open): a typed figure only re-runs the checks.
-        report = stats.compute(
-            self.store,
-            self.year,
-            typed=dict(self.typed_texts()),
-            explanations=self.explanations,
-            reuse=self.report,
-        )
+        with self._scope():
+            report = stats.compute(
+                self.store,
+                self.year,
+                typed=dict(self.typed_texts()),
+                explanations=self.explanations,
+                reuse=self.report,
+            )
         self.report = report
         self._filling = True
         for key, item in self.value_items.items():
@@ -306,7 +346,7 @@ class StatsDialog(QDialog):
     # -- export --------------------------------------------------------------------------
 
     def export(self) -> None:
-        from kexie_desktop.core.export import export_stats, suggested_filename
+        from kexie_desktop.core.export import suggested_filename
 
         if not all([self._save_explanation(k, e) for k, e in self.explain_edits.items()]):
             return
@@ -320,7 +360,7 @@ class StatsDialog(QDialog):
                 "统计数据未通过检查，请先处理：\n" + "\n".join(f"· {p}" for p in problems),
             )
             return
-        year = self.year
+        year, subs = self.year, self.with_subordinates
         self.task = export_to(
             self,
             self.store,
@@ -328,6 +368,18 @@ class StatsDialog(QDialog):
             filename=suggested_filename(self.store, year, "stats"),
             file_filter="Excel 工作簿 (*.xlsx)",
             label="正在写出统计年报数据……",
-            op=lambda own, target, progress: export_stats(own, year, target, progress=progress),
+            op=lambda own, target, progress: _export_stats(own, year, target, subs, progress),
             on_done=lambda _r: self.accept(),
         )
+
+
+def _export_stats(
+    store: Store, year: int, target: Path, with_subordinates: bool, progress: Progress
+) -> ExportResult:
+    """The export on its own connection; with the subordinates' records counted in when the
+    clerk chose so (subordinates_included)."""
+    from kexie_desktop.core.export import export_stats
+
+    scope = subordinates_included(store, year) if with_subordinates else contextlib.nullcontext()
+    with scope:
+        return export_stats(store, year, target, progress=progress)

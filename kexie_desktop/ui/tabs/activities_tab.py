@@ -13,7 +13,12 @@ if TYPE_CHECKING:
 class ActivitiesTab(RecordTab):
     MODEL_TYPE = ActivitiesModel
     UNIT_WORD = "项"
-    FILTERS = (("category", "类别", CATEGORIES), ("unit_name", "主办单位", ()))
+    FILTERS = (
+        ("category", "类别", CATEGORIES),
+        ("unit_name", "主办单位", ()),
+        ("month", "月份", tuple((f"{m}月", f"{m:02d}") for m in range(1, 13))),
+    )
+    FILTER_ALL_TEXT: ClassVar[dict[str, str]] = {"month": "全年"}
     SEARCH_HINT = "搜索活动名称、类别、单位、地点、参与人员"
     STRETCH_COLUMN = ActivitiesModel.COL_TITLE
     NAME_COLUMN = ActivitiesModel.COL_TITLE
@@ -36,6 +41,13 @@ class ActivitiesTab(RecordTab):
         assert isinstance(self.model, ActivitiesModel)
         self.missing_box.toggled.connect(self.model.set_missing_evidence_only)
         self.top_bar.insertWidget(1, self.missing_box)
+
+    def clear_extra_filters(self) -> None:
+        self.missing_box.blockSignals(True)
+        self.missing_box.setChecked(False)
+        self.missing_box.blockSignals(False)
+        assert isinstance(self.model, ActivitiesModel)
+        self.model.set_missing_evidence_only(False)
 
     def make_dialog(self, record: Record | None) -> RecordDialog:  # type: ignore[type-arg]
         # Imported on first use: the form and its widgets are not needed to show the window.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from kexie_desktop.core.records import PERSON_STATUSES, TITLES, Record
+from kexie_desktop.core.records import PERSON_STATUSES, ROLES, TITLES, Record
 from kexie_desktop.ui.table_models import PeopleModel
 from kexie_desktop.ui.tabs.record_tab import RecordTab
 
@@ -17,6 +17,7 @@ class PeopleTab(RecordTab):
         ("unit_name", "单位", ()),
         ("title", "职称", TITLES),
         ("status", "状态", PERSON_STATUSES),
+        ("role", "身份", ROLES),
     )
     SEARCH_HINT = "搜索姓名、单位、职称、身份、电话"
     STRETCH_COLUMN = PeopleModel.COL_UNIT

@@ -53,17 +53,20 @@ class RecordTab(QWidget):
     STRETCH_COLUMN: ClassVar[int] = 1
     # The column that names a record (its title, a person's name) in messages.
     NAME_COLUMN: ClassVar[int] = 0
-    # Drop-downs beside the search box: (column key, label, fixed choices or () for the
-    # names of the units).
-    FILTERS: ClassVar[tuple[tuple[str, str, tuple[str, ...]], ...]] = ()
+    # Drop-downs beside the search box: (column or condition key, label, fixed choices or ()
+    # for the names of the units). A choice is its value, or (shown text, value).
+    FILTERS: ClassVar[tuple[tuple[str, str, tuple[str | tuple[str, str], ...]], ...]] = ()
+    # The first item of a drop-down, where "类别：全部" would be needlessly wide (月份: 全年).
+    FILTER_ALL_TEXT: ClassVar[dict[str, str]] = {}
 
     # Emitted when records were added, changed or deleted, so other tabs can refresh.
     records_changed = Signal()
     status_changed = Signal(str)
     # A record was saved in a year other than the one shown: the window should switch to it.
     year_wanted = Signal(int)
-    # For the window's undo (Ctrl+Z): (record as it was before, or None if new; record saved).
-    saved = Signal(object, object)
+    # For the window's undo (Ctrl+Z): (record as it was before, or None if new; record saved;
+    # what the form did to its attachments, an AppliedChanges or None).
+    saved = Signal(object, object, object)
     # Records just deleted: (recycle-bin entries, words for 撤销, record type, ids).
     deleted = Signal(list, str, object, list)
     # Several records changed at once (records before, records after, words for 撤销).
@@ -150,10 +153,15 @@ class RecordTab(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(2 * len(caption) + 6)  # CJK: two average widths
-            combo.addItem(f"{caption}：全部", None)
+            all_text = self.FILTER_ALL_TEXT.get(key, f"{caption}：全部")
+            combo.setMinimumContentsLength(max(2 * len(all_text), 5))  # CJK: two average widths
+            combo.addItem(all_text, None)
+            # On a narrow window the drop-downs give way (their text cut short) rather than
+            # make the whole window wider than a 1024 px screen.
+            combo.setMinimumWidth(combo.minimumSizeHint().width() * 3 // 5)
             for choice in choices:
-                combo.addItem(choice or "本会", choice)
+                text, value = choice if isinstance(choice, tuple) else (choice, choice)
+                combo.addItem(text or "本会", value)
             combo.currentIndexChanged.connect(lambda _i, k=key: self._filter_changed(k))
             self.filter_combos[key] = combo
             top.addWidget(combo)
@@ -202,8 +210,46 @@ class RecordTab(QWidget):
 
     def _filter_changed(self, key: str) -> None:
         data = self.filter_combos[key].currentData()
-        self.model.set_filter(key, None if data is None else str(data))
+        self.model.set_filter(key, self.filter_value(key, data))
         self._update_buttons()
+
+    def filter_value(self, key: str, data: object) -> str | None:
+        """What the model filters on for a drop-down's chosen item (None: everything)."""
+        return None if data is None else str(data)
+
+    def show_filtered(self, filters: dict[str, str]) -> None:
+        """The list with exactly these drop-downs chosen (by item value), every other
+        drop-down, the search box and any extra box cleared: where a figure of the 概览
+        leads. Reloads once, not once per drop-down."""
+        was_loaded = self.model.loaded
+        self.model.loaded = False
+        self._search_timer.stop()
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.model.set_search("")
+        self.clear_extra_filters()
+        for key, combo in self.filter_combos.items():
+            wanted = filters.get(key)
+            if wanted is not None and combo.findData(wanted) < 0 and combo.count() <= 1:
+                self.refresh_filter_choices()  # unit names are read on first use
+            index = 0 if wanted is None else combo.findData(wanted)
+            if index < 0:
+                # A value outside the usual choices (a category another tool wrote): the
+                # drop-down gets it too, so the list still shows what the figure counted.
+                combo.addItem(str(wanted), wanted)
+                index = combo.count() - 1
+            combo.blockSignals(True)
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
+            self.model.set_filter(key, self.filter_value(key, combo.currentData()))
+        if was_loaded:
+            self.reload()
+        self._update_buttons()
+        self._update_status()
+
+    def clear_extra_filters(self) -> None:
+        """For subclasses: clear boxes other than the drop-downs (缺照片/签到表)."""
 
     def refresh_filter_choices(self) -> None:
         """The unit drop-downs list today's units (a unit added or renamed since)."""
@@ -481,7 +527,7 @@ class RecordTab(QWidget):
             dialog.set_default_year(self.model.year or dt.date.today().year)
         if dialog.exec() and dialog.saved is not None:
             saved = dialog.saved
-            self.saved.emit(record, saved)
+            self.saved.emit(record, saved, dialog.attachment_changes)
             year = self.record_year(saved)
             if year is not None and self.model.year not in (None, year):
                 # Otherwise a record dated in another year would seem to vanish on saving.
