@@ -2,9 +2,10 @@
 
 The window declares its actions and hands each to whoever does the work: the dialogs
 (ui/dialogs/), the whole-data workflows — backup, restore, the import template, the demo data
-(ui/workflows.py) — and 撤销/重做 (ui/undo_history.py). Most of its ~600 lines are that
-declaration (actions, menus, tool bar) and one-line hand-offs; after any change underneath the
-lists it calls its one reload_all().
+(ui/workflows.py) — and 撤销/重做 (ui/undo_history.py). Its ~750 lines are that declaration
+(actions, menus, tool bar), the tabs by key with the 概览, the year selector, the window's
+remembered state and one-line hand-offs: all about the window itself. After any change underneath
+the lists it calls its one reload_all().
 
 What the window needs only once the data is open is imported there, not at the top: the frame
 must be on screen as fast as an empty Qt window (even `Qt`'s enums take 40 ms to build).
