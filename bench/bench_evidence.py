@@ -77,7 +77,9 @@ def bench_attach(count: int) -> dict[str, float]:
         path.write_bytes(_distinct(base, n))
         paths.append(path)
     store = Store.open(folder / "data")
-    activity = store.save(Activity(title="科普日", category="科学普及", start_date="2025-09-20"))
+    activity = store.records.save(
+        Activity(title="科普日", category="科学普及", start_date="2025-09-20")
+    )
     assert activity.id is not None
     start = time.perf_counter()
     result = att.attach_files(store, "activities", activity.id, paths)
@@ -106,7 +108,7 @@ def _bench_form(store: object, folder: Path, base: bytes, count: int) -> tuple[f
         path = folder / "photos" / f"FORM_{n:04d}.jpg"
         path.write_bytes(_distinct(base, count + n))
         paths.append(path)
-    activity = store.save(  # type: ignore[attr-defined]
+    activity = store.records.save(  # type: ignore[attr-defined]
         Activity(title="科普周", category="科学普及", start_date="2025-05-20")
     )
     start = time.perf_counter()
@@ -133,7 +135,7 @@ def prepare_year(photos: int) -> None:
     store = Store.open(folder / "data")
     per_activity = 5
     for n in range(photos // per_activity):
-        activity = store.save(Activity(
+        activity = store.records.save(Activity(
             title=f"第{n + 1}次科普活动", category="科学普及",
             start_date=f"2025-{n % 12 + 1:02d}-{n % 28 + 1:02d}", participants=50,
             description="活动情况说明。" * 10,

@@ -45,23 +45,20 @@ def write_packages(townships: int, activities: int) -> list[Path]:
 
     source = HERE / "out" / f"township-{activities}"
     generate(source, activities, 600, 60)
-    store = Store.open(source)
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     paths = []
-    started = time.perf_counter()
-    try:
+    with Store.open(source) as store:
+        started = time.perf_counter()
         for n in range(townships):
-            store.set_setting("org_uuid", str(uuid.uuid4()))
+            store.settings.set("org_uuid", str(uuid.uuid4()))
             name = f"青江县第{n + 1:02d}镇科协"
-            store.save_profile(
+            store.settings.save_profile(
                 Profile(org_name=name, org_level="乡镇(街道)", parent_name="青江县科协")
             )
             path = OUT / f"{name}2025年报送包.zip"
             export_package(store, 2025, path)
             paths.append(path)
-    finally:
-        store.close()
     elapsed = time.perf_counter() - started
     size = sum(p.stat().st_size for p in paths) / 2**20
     print(
@@ -79,7 +76,7 @@ def import_all(paths: list[str]) -> dict[str, float]:
     folder = Path(tempfile.mkdtemp(prefix="kexie-bench-county-"))
     try:
         store = Store.open(folder)
-        store.save_profile(Profile(org_name="青江县科协", org_level="县级"))
+        store.settings.save_profile(Profile(org_name="青江县科协", org_level="县级"))
         started = time.perf_counter()
         read = merge = 0.0
         for path in paths:
@@ -139,9 +136,8 @@ def write_with_photos(photos: int, megabytes: float) -> tuple[Path, float, int]:
     shutil.rmtree(source, ignore_errors=True)
     generate(source, 300, 100, 10)
     files = _photos(HERE / "out" / "photos", photos, megabytes)
-    store = Store.open(source)
-    try:
-        store.save_profile(Profile(org_name="青江县影像镇科协", parent_name="青江县科协"))
+    with Store.open(source) as store:
+        store.settings.save_profile(Profile(org_name="青江县影像镇科协", parent_name="青江县科协"))
         ids = [
             r[0]
             for r in store.conn.execute(
@@ -155,8 +151,6 @@ def write_with_photos(photos: int, megabytes: float) -> tuple[Path, float, int]:
         started = time.perf_counter()
         export_package(store, 2025, path, with_attachments=True)
         elapsed = time.perf_counter() - started
-    finally:
-        store.close()
     total = sum(f.stat().st_size for f in (source / "attachments").rglob("*.jpg"))
     return path, elapsed, total
 
@@ -169,15 +163,14 @@ def import_with_photos(path: str) -> dict[str, float]:
 
     folder = Path(tempfile.mkdtemp(prefix="kexie-bench-county-"))
     try:
-        store = Store.open(folder)
-        store.save_profile(Profile(org_name="青江县科协", org_level="县级"))
-        t0 = time.perf_counter()
-        package = read_package(Path(path))
-        t1 = time.perf_counter()
-        merge_package(store, package)
-        t2 = time.perf_counter()
-        files = store.conn.execute("SELECT count(*) FROM sub_attachments").fetchone()[0]
-        store.close()
+        with Store.open(folder) as store:
+            store.settings.save_profile(Profile(org_name="青江县科协", org_level="县级"))
+            t0 = time.perf_counter()
+            package = read_package(Path(path))
+            t1 = time.perf_counter()
+            merge_package(store, package)
+            t2 = time.perf_counter()
+            files = store.conn.execute("SELECT count(*) FROM sub_attachments").fetchone()[0]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

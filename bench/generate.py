@@ -47,7 +47,7 @@ def generate(data_dir: Path, activities: int, people: int, awards: int, seed: in
         old.unlink()
     rng = random.Random(seed)
     store = Store.open(data_dir)
-    store.save_profile(Profile(org_name="青江市厂矿科协联合会", org_level="市级"))
+    store.settings.save_profile(Profile(org_name="青江市厂矿科协联合会", org_level="市级"))
     now = "2025-12-31T00:00:00+00:00"
     db = store.db.conn
     started = time.perf_counter()
@@ -112,7 +112,7 @@ def generate(data_dir: Path, activities: int, people: int, awards: int, seed: in
                 for _ in range(awards)
             ],
         )
-    store.fill_sort_keys()
+    store.lists.fill_sort_keys()
     store.db.execute("ANALYZE")
     store.close()
     marker.write_text(f"{time.perf_counter() - started:.1f} s\n", encoding="utf-8")

@@ -71,8 +71,8 @@ EXCLUDED_MODULES = [
     "_pydecimal",
     # email and importlib.metadata: pluggy reads installed packages' entry points with them when
     # sqlite-utils loads its plugins, which the program turns off (Database(...,
-    # execute_plugins=False) in core/store.py and core/backup.py); tarfile: shutil's archive
-    # functions; difflib: click's "did you mean" for a mistyped option; dateutil.rrule:
+    # execute_plugins=False) in core/store/__init__.py and core/backup.py); tarfile: shutil's
+    # archive functions; difflib: click's "did you mean" for a mistyped option; dateutil.rrule:
     # recurrence rules (sqlite-utils imports only dateutil.parser); _zoneinfo: zoneinfo's C
     # class, which falls back to its Python twin, and the program never looks a zone up.
     "email",

@@ -367,8 +367,7 @@ def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
     try:
-        store = _open_store(data_dir, writes=args.command == "restore")
-        try:
+        with _open_store(data_dir, writes=args.command == "restore") as store:
             if args.command == "backup":
                 info = copy_database(store.conn, args.out)
                 print(f"已备份到：{info.path}（已检查完整）")
@@ -391,8 +390,6 @@ def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
                           "（备份旁应有 attachments 文件夹），这些附件会显示为缺失。",
                           file=sys.stderr)  # fmt: skip
                     return 1
-        finally:
-            store.close()
     except (StoreError, BackupError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -409,7 +406,7 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    try:
+    with store:
         try:
             plan = check(store, args.file, kind=args.kind)
         except ImportFailed as exc:
@@ -448,8 +445,6 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
             return 1
         print(result.summary())
         return 1 if problems else 0
-    finally:
-        store.close()
 
 
 def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
@@ -470,7 +465,7 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
             # organisation's UUID made there would differ at every export. Upgrade it for real.
             store.close()
             store = _open_store(data_dir, writes=True)
-        try:
+        with store:
             if args.what == "package":
                 from kexie_desktop.core.package import export_package
 
@@ -493,7 +488,7 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                 for part in summary.missing_narratives(store, args.year):
                     print(f"提示：{args.year}年的“{part}”尚未填写，总结中的这一部分是程序根据"
                           "记录起草的草稿，请审阅修改。", file=sys.stderr)  # fmt: skip
-                if undated := store.undated_awards():
+                if undated := store.figures.undated_awards():
                     print(f"提示：有{undated}个奖项没有获奖日期，未计入任何年度。", file=sys.stderr)
             elif args.what == "evidence":
                 from kexie_desktop.core.evidence_export import export_evidence
@@ -514,8 +509,6 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
                     full_ids=args.full_ids,
                     with_subordinates=args.with_subordinates,
                 )
-        finally:
-            store.close()
     except (StoreError, summary.SummaryError, ExportError, PackageError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -534,14 +527,11 @@ def _run_attach(args: argparse.Namespace, data_dir: Path) -> int:
         ("activities", args.activity) if args.activity is not None else ("awards", args.award)
     )
     try:
-        store = _open_store(data_dir, writes=True)
-        try:
+        with _open_store(data_dir, writes=True) as store:
             result = attachments.attach_files(
                 store, table, owner_id, args.files,
                 kind=args.attachment_kind, caption=args.caption,
             )  # fmt: skip
-        finally:
-            store.close()
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -563,8 +553,7 @@ def _run_detach(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
     try:
-        store = _open_store(data_dir, writes=True)
-        try:
+        with _open_store(data_dir, writes=True) as store:
             found, missing = [], []
             for attachment_id in args.attachment_ids:
                 try:
@@ -572,8 +561,6 @@ def _run_detach(args: argparse.Namespace, data_dir: Path) -> int:
                 except attachments.AttachmentError:
                     missing.append(attachment_id)
             attachments.remove_attachments(store, [a.id for a in found])
-        finally:
-            store.close()
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -620,11 +607,11 @@ def _export_stats(store: Store, args: argparse.Namespace) -> Any:
             raise ValueError(f"--set {key}：{value}")
         checked[key] = value if isinstance(value, int) else None
     if args.period:
-        store.set_setting(stats.PERIOD_KEY, args.period)
+        store.settings.set(stats.PERIOD_KEY, args.period)
     if checked:
-        store.save_stats_values(args.year, checked)
+        store.typed_stats.save_values(args.year, checked)
     if explanations:
-        store.save_stats_explanations(args.year, explanations)
+        store.typed_stats.save_explanations(args.year, explanations)
     if args.with_subordinates:
         from kexie_desktop.core.package import subordinates_included
 
@@ -637,11 +624,8 @@ def _run_demo(data_dir: Path) -> int:
     from kexie_desktop.core.demo import load_demo
 
     try:
-        store = _open_store(data_dir, writes=True)
-        try:
+        with _open_store(data_dir, writes=True) as store:
             result = load_demo(store)
-        finally:
-            store.close()
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -657,23 +641,20 @@ def _run_profile(args: argparse.Namespace, data_dir: Path) -> int:
     changes = {dest: getattr(args, dest) for _, dest, _ in _PROFILE_OPTIONS}
     changes = {k: v for k, v in changes.items() if v is not None}
     try:
-        store = _open_store(data_dir, writes=bool(changes))
-        try:
-            profile = store.profile()
+        with _open_store(data_dir, writes=bool(changes)) as store:
+            profile = store.settings.profile()
             if changes:
                 for name, value in changes.items():
                     setattr(profile, name, value)
-                store.save_profile(profile)
-                profile = store.profile()
+                store.settings.save_profile(profile)
+                profile = store.settings.profile()
                 print("已保存本组织信息：")
             for name, label in _PROFILE_LABELS.items():
                 print(f"{label}：{getattr(profile, name) or '（未填写）'}")
             # Read-only stores cannot make it; a database opened before 0008 always has it.
             # A database read through an upgraded copy in memory has no lasting UUID yet.
-            uuid = store.get_setting("org_uuid") if store.path is not None else None
+            uuid = store.settings.get("org_uuid") if store.path is not None else None
             print(f"本组织识别码：{uuid or '（程序下次打开时生成）'}")
-        finally:
-            store.close()
     except ValidationError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -699,7 +680,7 @@ def _run_import_packages(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     failed = 0
-    try:
+    with store:
         for path in files:
             try:
                 package = read_package(path)
@@ -714,8 +695,6 @@ def _run_import_packages(args: argparse.Namespace, data_dir: Path) -> int:
                 failed += 1
                 print(f"错误：{exc}", file=sys.stderr)
             print()
-    finally:
-        store.close()
     return 1 if failed else 0
 
 
@@ -726,11 +705,8 @@ def _run_submissions(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
         return 1
     try:
-        store = _open_store(data_dir, writes=False)
-        try:
+        with _open_store(data_dir, writes=False) as store:
             status = submission_status(store, args.year)
-        finally:
-            store.close()
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

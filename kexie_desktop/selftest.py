@@ -152,7 +152,7 @@ class SelfTest:
         assert self.store is not None
         result = load_demo(self.store)
         self.year = result.year
-        self.counts = self.store.counts()
+        self.counts = self.store.records.counts()
         if not all(self.counts.values()):
             raise CheckFailed(f"演示数据没有全部载入：{self.counts}")
         return result.summary()
@@ -213,15 +213,12 @@ class SelfTest:
         from kexie_desktop.core.store import Store
 
         assert self.ledger is not None
-        other = Store.open(self.folder / "导入")
-        try:
+        with Store.open(self.folder / "导入") as other:
             plan = check(other, self.ledger)
             if plan.problems:
                 raise CheckFailed(f"台账读回时报告了问题：{plan.problems[0].text()}")
             result = apply(other, plan)
-            counts = other.counts()
-        finally:
-            other.close()
+            counts = other.records.counts()
         for table in ("activities", "people", "awards"):
             if counts[table] != self.counts[table]:
                 have, want = counts[table], self.counts[table]
@@ -251,7 +248,7 @@ class SelfTest:
         Image.effect_noise((2000, 1500), 40).convert("RGB").save(photo, "JPEG", quality=90)
         fake = self.folder / "伪装.jpg"
         fake.write_bytes(b"MZ" + bytes(200))
-        activity = self.store.list_ids("activities", year=self.year)[0]
+        activity = self.store.lists.ids("activities", year=self.year)[0]
         result = att.attach_files(self.store, "activities", activity, [photo, fake])
         if len(result.added) != 1 or len(result.refused) != 1:
             raise CheckFailed(f"附件检查不对：{result.summary()}")

@@ -14,8 +14,8 @@ from tests.test_cli import run
 def test_attach_then_export_evidence(tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = Store.open(data)
-    activity = store.save(Activity(title="科普大篷车进校园", category="科学普及",
-                                   start_date="2025-05-20"))  # fmt: skip
+    activity = store.records.save(Activity(title="科普大篷车进校园", category="科学普及",
+                                           start_date="2025-05-20"))  # fmt: skip
     store.close()
     photo = files.photo(tmp_path / "现场.jpg")
     fake = tmp_path / "照片2.jpg"
@@ -51,7 +51,7 @@ def test_attach_then_export_evidence(tmp_path: Path) -> None:
 def test_attach_is_logged_and_detach_takes_it_back_to_the_bin(tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = Store.open(data)
-    activity = store.save(Activity(title="科普讲座", category="科学普及",
+    activity = store.records.save(Activity(title="科普讲座", category="科学普及",
                                    start_date="2025-05-20"))  # fmt: skip
     store.close()
     photos = [files.photo(tmp_path / "a.jpg"), files.photo(tmp_path / "b.jpg", seed=4)]
@@ -60,7 +60,7 @@ def test_attach_is_logged_and_detach_takes_it_back_to_the_bin(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert "如需撤销：kexie-desktop detach 1 2（附件放入回收站" in result.stdout
     store = Store.open(data)
-    log = store.audit_entries(table="attachments")
+    log = store.change_log.entries(table="attachments")
     assert [(e["action"], e["label"]) for e in log] == [
         ("attach", "科普讲座的附件“b.jpg”"), ("attach", "科普讲座的附件“a.jpg”"),
     ]  # fmt: skip
@@ -72,10 +72,10 @@ def test_attach_is_logged_and_detach_takes_it_back_to_the_bin(tmp_path: Path) ->
     assert "没有编号为7的附件" in result.stderr and "Traceback" not in result.stderr
     store = Store.open(data)
     assert [a.id for a in att.list_attachments(store, "activities", activity.id or 0)] == [1]
-    [entry] = store.recycle_bin()
-    assert store.audit_entries(table="attachments")[0]["action"] == "delete"
+    [entry] = store.recycle_bin.entries()
+    assert store.change_log.entries(table="attachments")[0]["action"] == "delete"
     path = att.stored_path(data, att.file_hash(photos[1]), "jpg")
     assert att.collect_garbage(store) == 0 and path.is_file()  # kept: the bin names it
-    store.restore_deleted([int(entry["id"])])  # the way back, as the 回收站 does
+    store.recycle_bin.restore([int(entry["id"])])  # the way back, as the 回收站 does
     assert [a.id for a in att.list_attachments(store, "activities", activity.id or 0)] == [1, 2]
     store.close()

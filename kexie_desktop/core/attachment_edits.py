@@ -394,7 +394,7 @@ class AppliedChanges:
     def _restore(store: Store, entries: list[int]) -> None:
         if not entries:
             return
-        if store.restore_deleted(list(entries)) != len(entries):
+        if store.recycle_bin.restore(list(entries)) != len(entries):
             raise StoreError("回收站中已没有这些附件（回收站可能已被清空），无法撤销。")
 
 

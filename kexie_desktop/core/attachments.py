@@ -4,8 +4,8 @@ Files are copied into ``DIR/attachments/<first two hex digits>/<sha256>.<type>``
 content, so the same photo attached to two activities (or twice) is stored once, and a file can be
 checked against its name at any time (start-up self-check, restore). The original on the stick may
 be removed after attaching. The rows live in the ``attachments`` table (0012_evidence_attachments);
-this module is the store's part for them: it writes them through the store's transaction and audit
-log like the store's own methods do.
+this module is the store's part for them: it writes them through the store's transaction and change
+log (store.change_log) like the store's own parts in core/store/ do.
 
 Every file from outside is untrusted: its type comes from its extension *and* its first bytes
 (a JPEG named .docx, or an .exe named .jpg, is refused with a Chinese message), it is read in
@@ -621,8 +621,8 @@ def remove_attachments(store: Store, attachment_ids: Iterable[int]) -> list[int]
             assert cursor.lastrowid is not None
             entries.append(cursor.lastrowid)
             store.db.execute("DELETE FROM attachments WHERE id = ?", [attachment_id])
-            store._audit("delete", None, row, table="attachments", record_id=record_id,
-                         label=label)  # fmt: skip
+            store.change_log.add("delete", None, row, table="attachments", record_id=record_id,
+                                 label=label)  # fmt: skip
     return entries
 
 
@@ -866,14 +866,14 @@ def in_summary(store: Store, attachment_id: int) -> bool:
 
 
 def required_kinds(store: Store) -> tuple[str, ...]:
-    value = store.get_setting(REQUIRED_KINDS_SETTING)
+    value = store.settings.get(REQUIRED_KINDS_SETTING)
     if value is None:
         return DEFAULT_REQUIRED_KINDS
     return tuple(k for k in value.split("、") if k in KINDS)
 
 
 def set_required_kinds(store: Store, kinds: Sequence[str]) -> None:
-    store.set_setting(REQUIRED_KINDS_SETTING, "、".join(k for k in KINDS if k in kinds))
+    store.settings.set(REQUIRED_KINDS_SETTING, "、".join(k for k in KINDS if k in kinds))
 
 
 def missing_evidence_sql(kinds: Sequence[str]) -> tuple[str, list[object]]:

@@ -368,7 +368,7 @@ def _build(backup: Path, target: Path, *, page_size: int, note: str) -> None:
         except StoreError as exc:
             raise BackupError(f"备份中的数据无法升级到当前版本，不能用来恢复：{exc}") from exc
         with store.transaction():
-            store._audit("restore-backup", None, None, table="", label=note or "从备份恢复")
+            store.change_log.add("restore-backup", None, None, table="", label=note or "从备份恢复")
         # Built here from checked rows: the quicker check (no index cross-check) suffices to
         # catch a disk that failed while writing it.
         if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":

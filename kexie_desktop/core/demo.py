@@ -39,7 +39,7 @@ def demo_path() -> Path:
 
 def demo_loaded(store: Store) -> bool:
     """Loaded and still there: a demo removed through 导入记录与撤销 may be loaded again."""
-    value = store.get_setting(DEMO_LOADED_KEY)
+    value = store.settings.get(DEMO_LOADED_KEY)
     if not value:
         return False
     if not value.startswith("batch:") or not value[6:].isdigit():
@@ -60,17 +60,17 @@ def load_demo(store: Store, path: Path | None = None) -> DemoResult:
         raise StoreError(f"演示数据文件无法读取：{exc}") from exc
 
     with store.transaction():
-        batch = store.begin_import_batch(DEMO_BATCH_NAME)
+        batch = store.imports.begin_batch(DEMO_BATCH_NAME)
         added: list[Unit | Person | Activity | Award] = []
-        if not store.has_profile():
-            store.save_profile(Profile(**data["profile"]))
+        if not store.settings.has_profile():
+            store.settings.save_profile(Profile(**data["profile"]))
         unit_ids: dict[str, int] = {}
         for item in data["units"]:
-            existing = store.unit_id_by_name(item["name"])
+            existing = store.lists.unit_id_by_name(item["name"])
             if existing is not None:
                 unit_ids[item["name"]] = existing
                 continue
-            unit = store.save(Unit(**item))
+            unit = store.records.save(Unit(**item))
             added.append(unit)
             assert unit.id is not None
             unit_ids[unit.name] = unit.id
@@ -80,7 +80,7 @@ def load_demo(store: Store, path: Path | None = None) -> DemoResult:
             fields = dict(item)
             unit_name = fields.pop("unit")
             fields["unit_id"] = unit_ids[unit_name] if unit_name else None
-            person = store.save(Person(**fields))
+            person = store.records.save(Person(**fields))
             added.append(person)
             assert person.id is not None
             person_ids[person.name] = person.id
@@ -91,7 +91,7 @@ def load_demo(store: Store, path: Path | None = None) -> DemoResult:
             organiser = fields.pop("organiser")
             fields["unit_id"] = unit_ids[organiser] if organiser else None
             fields["person_ids"] = [person_ids[name] for name in fields.pop("people")]
-            activity = store.save(Activity(**fields))
+            activity = store.records.save(Activity(**fields))
             added.append(activity)
             assert activity.id is not None
             activity_ids[activity.title] = activity.id
@@ -104,15 +104,15 @@ def load_demo(store: Store, path: Path | None = None) -> DemoResult:
             fields["unit_id"] = unit_ids[unit_name] if unit_name else None
             crowned = fields.pop("crowned", "")  # the activity whose work the award crowned
             fields["activity_id"] = activity_ids[crowned] if crowned else None
-            added.append(store.save(Award(**fields)))
-        store.record_import_changes(batch, [(record, None) for record in added])
+            added.append(store.records.save(Award(**fields)))
+        store.imports.record_changes(batch, [(record, None) for record in added])
         # finish_import_batch stamps the batch when it ends, so the demo stays removable.
-        store.finish_import_batch(
+        store.imports.finish_batch(
             batch,
             f"演示数据：基层组织{len(data['units'])}个、人员{len(data['people'])}人、"
             f"活动{len(data['activities'])}项、奖项{len(data['awards'])}项",
         )
-        store.set_setting(DEMO_LOADED_KEY, f"batch:{batch}")
+        store.settings.set(DEMO_LOADED_KEY, f"batch:{batch}")
 
     return DemoResult(
         units=len(data["units"]),

@@ -83,10 +83,10 @@ def export_evidence(
     """Write the year's 图文台账 to `target`, whole or not at all."""
     data_dir = att._data_dir(store)
     activities = [
-        row for row in store.ledger_rows("activities", year) if _has_attachments(store, row["id"])
+        row for row in store.ledger.rows("activities", year) if _has_attachments(store, row["id"])
     ]
-    total_activities = store.ledger_count("activities", year)
-    awards = [row for row in store.ledger_rows("awards", year) if _has_attachments(
+    total_activities = store.ledger.count("activities", year)
+    awards = [row for row in store.ledger.rows("awards", year) if _has_attachments(
         store, row["id"], "awards")]  # fmt: skip
     items = [("activities", row) for row in activities] + [("awards", row) for row in awards]
     counts = {"photos": 0}
@@ -98,7 +98,7 @@ def export_evidence(
     def write(f: BinaryIO) -> None:
         from kexie_desktop.core.docx_export import new_document
 
-        org = store.profile().org_name
+        org = store.settings.profile().org_name
         doc = new_document(f"{org}{year}年图文台账", org)
         _define_styles(doc)
         with _PrintCopies(data_dir, photos) as copies:

@@ -43,7 +43,7 @@ class ExportResult:
 
 def suggested_filename(store: Store, year: int, kind: str) -> str:
     """「青江市厂矿科协联合会2025年工作总结.docx」 — characters Windows forbids removed."""
-    org = _UNSAFE_IN_NAMES.sub("", store.profile().org_name) or "科协"
+    org = _UNSAFE_IN_NAMES.sub("", store.settings.profile().org_name) or "科协"
     if kind == "summary":
         return f"{org}{year}年工作总结.docx"
     if kind == "stats":
@@ -182,7 +182,7 @@ def export_stats(
     problems = report.problems()
     if problems:
         raise stats.StatsRefused(problems)
-    org = store.profile().org_name or "本会"
+    org = store.settings.profile().org_name or "本会"
     if progress:
         progress(1, 2)
     path = write_safely(

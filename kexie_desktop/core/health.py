@@ -50,10 +50,10 @@ def check_database(data_dir: Path) -> None:
         raise DamagedDatabase(_damaged_message(path, "文件是空的（0字节）"))
     if head != _SQLITE_HEADER:
         raise DamagedDatabase(_damaged_message(path, "它不是数据库文件"))
-    from kexie_desktop.core.store import _connect_read_only
+    from kexie_desktop.core.store.opening import connect_read_only
 
     try:
-        conn = _connect_read_only(path)
+        conn = connect_read_only(path)
     except sqlite3.DatabaseError as exc:
         if exc.sqlite_errorcode & 0xFF in _DAMAGE_CODES:
             raise DamagedDatabase(_damaged_message(path, f"完整性检查未通过：{exc}")) from exc

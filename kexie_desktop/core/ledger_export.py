@@ -620,9 +620,9 @@ def write_ledger(
     write to a temporary file (see safe_write); this writes straight through. `notes` receives
     what the clerk should know about the result (texts cut to Excel's limit).
     """
-    org = store.profile().org_name
+    org = store.settings.profile().org_name
     specs = _SHEETS + _SUBORDINATES if with_subordinates else _SHEETS
-    total = sum(store.ledger_count(s.kind, year if s.yearly else None) for s in specs)
+    total = sum(store.ledger.count(s.kind, year if s.yearly else None) for s in specs)
     frame, paths, style_ids = _frame(org, year, full_ids, specs)
 
     written: dict[str, int] = {}
@@ -678,7 +678,7 @@ def _data_rows(
         writer.cut = cut
     values = sheet.values
     parts: list[str] = []
-    for n, row in enumerate(store.ledger_rows(sheet.kind, year if sheet.yearly else None), 1):
+    for n, row in enumerate(store.ledger.rows(sheet.kind, year if sheet.yearly else None), 1):
         parts.append(writer.row(n + 2, values(n, row, full_ids)))
         if len(parts) == _CHUNK_ROWS:
             yield _encode(parts), len(parts)

@@ -202,7 +202,7 @@ def compute(store: Store, year: int) -> Overview:
         "", sum(a.this_year for a in award_lines), sum(a.last_year for a in award_lines)
     )
 
-    units = store.unit_figures(year)
+    units = store.figures.units(year)
     people, members, new_members = _people(store, year)
     return Overview(
         year=year,
@@ -212,7 +212,7 @@ def compute(store: Store, year: int) -> Overview:
         months=tuple(months),
         last_months=tuple(last_months),
         units=int(units["total"]),
-        idle_units=tuple(store.units_without_activity(year)),
+        idle_units=tuple(store.figures.units_without_activity(year)),
         new_units=len(units["new"]),
         people=people,
         members=members,

@@ -223,7 +223,7 @@ class ExtraPart:
 
 
 def suggested_filename(store: Store, year: int) -> str:
-    org = _UNSAFE_IN_NAMES.sub("", store.profile().org_name) or "科协"
+    org = _UNSAFE_IN_NAMES.sub("", store.settings.profile().org_name) or "科协"
     return f"{org}{year}年报送包{SUFFIX}"
 
 
@@ -253,10 +253,10 @@ def export_package(
     if store.read_only and store.path is None:
         # An older database read through an upgraded copy in memory: its UUID is not kept.
         raise PackageError("数据库还没有升级到当前版本，请先打开一次程序窗口，再导出报送包。")
-    profile = store.profile()
+    profile = store.settings.profile()
     if not profile.org_name:
         raise PackageError("请先在“设置 → 组织信息”中填写组织名称，再导出报送包。")
-    own_uuid = store.org_uuid()
+    own_uuid = store.settings.org_uuid()
     exported_at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     org = {
         "uuid": own_uuid,
@@ -267,7 +267,7 @@ def export_package(
         "parent_uuid": profile.parent_uuid,
     }
     blocks: list[tuple[dict[str, Any], str, dict[str, list[dict[str, Any]]]]] = []
-    own = {kind: store.package_rows(kind, year) for kind in KINDS}
+    own = {kind: store.packages.rows(kind, year) for kind in KINDS}
     if not full_ids:
         _mask(own)
     own_extra = {"positions": _own_positions(store)}
@@ -275,11 +275,13 @@ def export_package(
         own_extra["attachments"] = _own_attachments(store, own)
     blocks.append((org, exported_at, {**own, **own_extra}))
     if with_subordinates:
-        for sub in store.active_sub_orgs(year):
+        for sub in store.packages.active_orgs(year):
             if sub["org_uuid"] == own_uuid:
                 continue
             rows = {
-                kind: [_from_stored(r) for r in store.sub_rows(sub["id"], _SUB_TABLE[kind])]
+                kind: [
+                    _from_stored(r) for r in store.packages.org_rows(sub["id"], _SUB_TABLE[kind])
+                ]
                 for kind in KINDS
             }
             if not full_ids:
@@ -520,7 +522,7 @@ def attachments_estimate(
         ).fetchall()
     )
     if with_subordinates:
-        own_uuid = store.org_uuid()
+        own_uuid = store.settings.org_uuid()
         for sha, size in store.conn.execute(
             "SELECT x.sha256, max(x.size) FROM sub_attachments x "
             "JOIN sub_orgs o ON o.id = x.org_id "
@@ -658,7 +660,7 @@ def addressed_elsewhere(store: Store, package: Package) -> str:
     the clerk may be gathering for a neighbour — but never without being told."""
     org = package.org
     parent_uuid = org.get("parent_uuid", "")
-    if parent_uuid and parent_uuid != store.org_uuid():
+    if parent_uuid and parent_uuid != store.settings.org_uuid():
         return (
             f"注意：这个报送包写明的上级组织是“{org.get('parent_name') or '（未写名称）'}”"
             f"（识别码 {parent_uuid}），不是本组织。请确认应由本组织导入。"
@@ -1216,13 +1218,13 @@ class MergeResult:
 
 def merge_package(store: Store, package: Package) -> MergeResult:
     """Merge a checked package (read_package) as one undoable batch."""
-    own = store.org_uuid()
+    own = store.settings.org_uuid()
     org = package.org
     if org["uuid"] == own:
         raise PackageError(
             f"“{package.path.name}”是本组织自己导出的报送包，不能导入到本组织的数据中。"
         )
-    previous = store.latest_submission(org["uuid"], package.year)
+    previous = store.packages.latest_submission(org["uuid"], package.year)
     if previous is not None:
         if previous["manifest_sha256"] == package.manifest_sha256:
             return MergeResult(package, [], [], [], [], None)
@@ -1260,7 +1262,7 @@ def merge_package(store: Store, package: Package) -> MergeResult:
     merged = [b for b in package.blocks if b.org["uuid"] != own]
     receive_files(store.data_folder, package, _newer_blocks(store, package.year, merged))
     with store.transaction():
-        result = store.import_submission(
+        result = store.packages.import_submission(
             submission, blocks, file_name=package.path.name, batch_label=label
         )
         if result["batch_id"] is not None:
@@ -1279,7 +1281,7 @@ def _insert_extras(store: Store, package: Package, blocks: Sequence[Block]) -> N
     """Inside the import's transaction: the attachment rows and positions of the blocks the
     import has just added (their sub_orgs rows carry the new submission's id; blocks kept as
     they were are not among them). Deleted with their block when the import is undone."""
-    latest = store.latest_submission(package.org["uuid"], package.year)
+    latest = store.packages.latest_submission(package.org["uuid"], package.year)
     assert latest is not None
     new = dict(
         store.conn.execute(
@@ -1305,10 +1307,10 @@ def _insert_extras(store: Store, package: Package, blocks: Sequence[Block]) -> N
 def blocks_to_receive(store: Store, package: Package) -> list[Block]:
     """The blocks whose attachment files merging the package would bring in: none when the
     merge would change nothing (the same package again, an older one, our own)."""
-    own = store.org_uuid()
+    own = store.settings.org_uuid()
     if package.org["uuid"] == own:
         return []
-    previous = store.latest_submission(package.org["uuid"], package.year)
+    previous = store.packages.latest_submission(package.org["uuid"], package.year)
     if previous is not None and (
         previous["manifest_sha256"] == package.manifest_sha256
         or previous["exported_at"] > package.exported_at
@@ -1521,7 +1523,7 @@ def _plain(name: str) -> str:
 
 def submission_status(store: Store, year: int) -> Status:
     """Who has submitted for the year, when and with what; which reporting units have not."""
-    subs = store.active_sub_orgs(year)
+    subs = store.packages.active_orgs(year)
     submitted = []
     for sub in subs:
         via = "" if sub["via_uuid"] == sub["org_uuid"] else str(sub["via_name"])
@@ -1539,7 +1541,7 @@ def submission_status(store: Store, year: int) -> Status:
     by_uuid = {s.org_uuid: s for s in submitted}
     by_name = {_plain(s.name): s for s in submitted}
     missing = []
-    for unit in store.reporting_units():
+    for unit in store.packages.reporting_units():
         match = by_uuid.get(unit["linked_uuid"] or "") or by_name.get(_plain(unit["name"]))
         if match is None:
             missing.append(unit)

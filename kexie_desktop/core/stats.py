@@ -255,13 +255,13 @@ _WORDS = {"activities": "项活动", "units": "个组织", "people": "人", "awa
 
 
 def period(store: Store) -> str:
-    value = store.get_setting(PERIOD_KEY, "year")
+    value = store.settings.get(PERIOD_KEY, "year")
     return value if value in PERIODS else "year"
 
 
 def threshold(store: Store) -> int:
     try:
-        return max(1, int(store.get_setting(THRESHOLD_KEY) or DEFAULT_THRESHOLD))
+        return max(1, int(store.settings.get(THRESHOLD_KEY) or DEFAULT_THRESHOLD))
     except ValueError:
         return DEFAULT_THRESHOLD
 
@@ -412,11 +412,11 @@ def compute(
     `reuse`: an earlier report of the same year and period whose computed figures still hold
     (the window, after a typed figure changed: a year of 100,000 activities takes seconds)."""
     mode = mode or period(store)
-    stored = store.stats_values(year)
-    before = store.stats_values(year - 1)
+    stored = store.typed_stats.values(year)
+    before = store.typed_stats.values(year - 1)
     typed_now: dict[str, object] = {**stored, **(typed or {})}
     report = Report(year, mode, threshold(store), [])
-    report.explanations = {**store.stats_explanations(year), **(explanations or {})}
+    report.explanations = {**store.typed_stats.explanations(year), **(explanations or {})}
     if reuse is not None and (reuse.year, reuse.mode) == (year, mode):
         now, then = reuse.computed
     else:

@@ -278,15 +278,15 @@ def change_phrase(now: int, before: int, unit: str) -> str:
 
 def load_narratives(store: Store, year: int) -> Narratives:
     return Narratives(
-        opening=store.narrative(year, OPENING),
-        shortcomings=store.narrative(year, SHORTCOMINGS),
-        plans=store.narrative(year, PLANS),
+        opening=store.narratives.get(year, OPENING),
+        shortcomings=store.narratives.get(year, SHORTCOMINGS),
+        plans=store.narratives.get(year, PLANS),
     )
 
 
 def sign_date(store: Store, year: int) -> dt.date | None:
     """The 落款 date the clerk set for the year, if any."""
-    text = store.narrative(year, SIGN_DATE)
+    text = store.narratives.get(year, SIGN_DATE)
     try:
         return dt.date.fromisoformat(text) if text else None
     except ValueError:
@@ -337,13 +337,13 @@ def compose_summary(
     `with_subordinates` adds a section on the work of the subordinate organisations whose
     packages were imported for the year; without it nothing of theirs is read."""
     texts = narratives or load_narratives(store, year)
-    org = store.profile().org_name or "本会"
+    org = store.settings.profile().org_name or "本会"
     records = _Year(
-        activities=store.summary_activities(year),
-        figures={row["category"]: row for row in store.category_figures(year)},
-        previous={row["category"]: row for row in store.category_figures(year - 1)},
+        activities=store.figures.activities(year),
+        figures={row["category"]: row for row in store.figures.categories(year)},
+        previous={row["category"]: row for row in store.figures.categories(year - 1)},
         awards=sorted(
-            store.summary_awards(year),
+            store.figures.awards(year),
             key=lambda a: (LEVEL_RANK.get(str(a["level"]), 99), str(a["award_date"]), a["id"]),
         ),
     )
@@ -366,7 +366,7 @@ def compose_summary(
         doc.blocks.append(Block("body", opening, key="opening"))
 
     number = 0
-    edits = store.summary_edits(year) if edits is None else edits
+    edits = store.narratives.edits(year) if edits is None else edits
     for section in sections:
         number += 1
         heading = Block("heading1", section.heading, heading1_number(number),
@@ -390,7 +390,7 @@ def compose_summary(
 
 def section_order(store: Store, year: int) -> list[str]:
     """The clerk's order of the year's sections (their keys), or [] for the order by weight."""
-    text = store.narrative(year, SECTION_ORDER)
+    text = store.narratives.get(year, SECTION_ORDER)
     try:
         order = json.loads(text) if text else []
     except ValueError:
@@ -399,7 +399,7 @@ def section_order(store: Store, year: int) -> list[str]:
 
 
 def save_section_order(store: Store, year: int, order: list[str] | None) -> None:
-    store.save_narrative(
+    store.narratives.save(
         year, SECTION_ORDER, json.dumps(order, ensure_ascii=False) if order else None
     )
 
@@ -795,8 +795,8 @@ def _subordinate_section(store: Store, year: int) -> _Section | None:
     """The subordinates' work from the records they reported: who reported, their totals by
     category (largest first) and outcomes, then their 重点 activities by the same weight as
     the own ones (outcomes, then 人次), the few that weigh most named."""
-    orgs = store.active_sub_orgs(year)
-    figures = store.sub_category_figures(year)
+    orgs = store.packages.active_orgs(year)
+    figures = store.figures.sub_categories(year)
     if not orgs:
         return None
     section = _Section(SUBORDINATES, SUBORDINATES_HEADING)
@@ -825,7 +825,7 @@ def _subordinate_section(store: Store, year: int) -> _Section | None:
         Block("body", _sentence(text), key=f"{SUBORDINATES}/figures", digest=digest)
     )
     highlights = sorted(
-        store.sub_summary_activities(year), key=lambda r: _activity_weight(r, []), reverse=True
+        store.figures.sub_activities(year), key=lambda r: _activity_weight(r, []), reverse=True
     )
     for item in highlights[:MAX_NAMED]:
         title = _with_verb(_event_verb(str(item["title"]).strip(), "开展"), str(item["title"]))
@@ -853,8 +853,8 @@ def _subordinate_section(store: Store, year: int) -> _Section | None:
 
 
 def _organisation_blocks(store: Store, year: int) -> list[Block]:
-    units = store.unit_figures(year)
-    people = store.people_figures(year)
+    units = store.figures.units(year)
+    people = store.figures.people(year)
     sentences = []
     if units["total"]:
         kinds = [(kind, units["by_kind"][kind]) for kind in UNIT_KINDS if kind in units["by_kind"]]
@@ -978,7 +978,7 @@ def draft_narratives(
         ]  # fmt: skip
         if down:
             points.append(_join(down[:3]) + "，工作力度有所减弱")
-    idle = store.units_without_activity(year)
+    idle = store.figures.units_without_activity(year)
     if idle:
         names = _join(short_unit(u) for u in idle[:3])
         more = f"等{len(idle)}个基层组织" if len(idle) > 3 else ""

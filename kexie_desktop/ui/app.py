@@ -351,7 +351,7 @@ def _run_window(data_dir: Path, *, warning: str = "") -> int:
         from kexie_desktop.ui.attachments_panel import check_attachments_in_background
 
         check_attachments_in_background(window, store)
-        if not store.has_profile():
+        if not store.settings.has_profile():
             window.first_start()
 
     if os.environ.get(STARTUP_PROBE_ENV):

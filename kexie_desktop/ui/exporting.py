@@ -25,7 +25,7 @@ def default_folder(store: Store) -> Path:
     drives = removable_drives()
     if drives:
         return drives[0]
-    last = store.get_setting(LAST_FOLDER_KEY)
+    last = store.settings.get(LAST_FOLDER_KEY)
     if last and Path(last).is_dir():
         return Path(last)
     documents = Path.home() / "Documents"
@@ -66,7 +66,7 @@ def ask_target(
     suffix = Path(filename).suffix
     if path.suffix.lower() != suffix:
         path = path.with_name(path.name + suffix)
-    store.set_setting(LAST_FOLDER_KEY, str(path.parent))
+    store.settings.set(LAST_FOLDER_KEY, str(path.parent))
     return path
 
 

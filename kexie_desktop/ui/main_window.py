@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
 
     def _default_year(self) -> int:
         this_year = dt.date.today().year
-        years = self.store.years()
+        years = self.store.lists.years()
         if not years or this_year in years:
             return this_year
         # A clerk opening the program in January still works on last year's records.
@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
 
     def refresh_years(self, select: int | None = None) -> None:
         current = select if select is not None else self.selected_year()
-        years = set(self.store.years()) | {dt.date.today().year}
+        years = set(self.store.lists.years()) | {dt.date.today().year}
         if current:
             years.add(current)
         self.year_combo.blockSignals(True)
@@ -496,7 +496,7 @@ class MainWindow(QMainWindow):
     # -- settings, demo, about -----------------------------------------------------------
 
     def update_title(self) -> None:
-        org = self.store.profile().org_name
+        org = self.store.settings.profile().org_name
         self.setWindowTitle(f"{org} — {APP_NAME}" if org else APP_NAME)
 
     def edit_profile(self) -> bool:
@@ -559,7 +559,7 @@ class MainWindow(QMainWindow):
         year = self.selected_year()
         if year:
             return year
-        years = self.store.years()
+        years = self.store.lists.years()
         return years[0] if years else dt.date.today().year
 
     def reload_all(

@@ -107,7 +107,7 @@ class RecordTableModel(QAbstractTableModel):
             )
 
     def _query_ids(self, limit: int = -1, offset: int = 0) -> list[int]:
-        return self.store.list_ids(
+        return self.store.lists.ids(
             self.listing.table,
             search=self._search,
             year=self._year,
@@ -125,7 +125,7 @@ class RecordTableModel(QAbstractTableModel):
             self._ids = self._query_ids()
             self._count = len(self._ids)
         else:
-            self._count = self.store.list_count(
+            self._count = self.store.lists.count(
                 self.listing.table, year=self._year, filters=self._filters
             )
             self._ids = self._query_ids(limit=_ID_SLICE)
@@ -138,7 +138,7 @@ class RecordTableModel(QAbstractTableModel):
         self._load_ids()
         self.endResetModel()
         if self._search.split() or self._filters:
-            self._total = self.store.list_count(self.listing.table, year=self._year)
+            self._total = self.store.lists.count(self.listing.table, year=self._year)
         else:
             self._total = self._count
         self.counts_changed.emit(self._count, self._total)
@@ -176,7 +176,7 @@ class RecordTableModel(QAbstractTableModel):
             return record_id
         if role == RecordRole:
             try:
-                return self.store.get(self.RECORD_TYPE, record_id)
+                return self.store.records.get(self.RECORD_TYPE, record_id)
             except RecordNotFound:
                 return None
         column = self.listing.columns[index.column()]
@@ -270,7 +270,7 @@ class RecordTableModel(QAbstractTableModel):
             if self.id_at(last) < 0:
                 return None
             ids = self._ids[page_no * _PAGE : last + 1]
-            page = self.store.list_rows(self.listing.table, ids)
+            page = self.store.lists.rows(self.listing.table, ids)
             self._pages[page_no] = page
         return page.get(self._ids[row])
 
@@ -285,7 +285,7 @@ class RecordTableModel(QAbstractTableModel):
         result: list[list[str]] = []
         for start in range(0, len(ids), 2000):
             chunk = ids[start : start + 2000]
-            rows = self.store.list_rows(self.listing.table, chunk)
+            rows = self.store.lists.rows(self.listing.table, chunk)
             for record_id in chunk:
                 row = rows.get(record_id)
                 if row is not None:
@@ -340,7 +340,7 @@ class ActivitiesModel(RecordTableModel):
     def reload(self) -> None:
         super().reload()
         if self.missing_evidence_only:
-            self._total = self.store.list_count(self.listing.table, year=self._year)
+            self._total = self.store.lists.count(self.listing.table, year=self._year)
             self.counts_changed.emit(self._count, self._total)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008

@@ -72,11 +72,11 @@ class UndoHistory:
                 def undo_edit() -> None:
                     with store.transaction():
                         attached.undo(store)
-                        store.save(before)
+                        store.records.save(before)
 
                 def redo_edit() -> None:
                     with store.transaction():
-                        store.save(after)
+                        store.records.save(after)
                         attached.redo(store)
 
                 self.push(
@@ -88,20 +88,24 @@ class UndoHistory:
                 )  # fmt: skip
                 return
             self.push(
-                Step(f"修改{kind}“{label}”", lambda: store.save(before), lambda: store.save(after))
+                Step(
+                    f"修改{kind}“{label}”",
+                    lambda: store.records.save(before),
+                    lambda: store.records.save(after),
+                )
             )
         else:
             record_type, record_id = type(saved), saved.id
             bin_entries: list[int] = []
 
             def undo_new() -> None:
-                bin_entries[:] = store.delete(record_type, [record_id])
+                bin_entries[:] = store.records.delete(record_type, [record_id])
 
             self.push(
                 Step(
                     f"新增{kind}“{label}”",
                     undo_new,
-                    lambda: store.restore_deleted(bin_entries),
+                    lambda: store.recycle_bin.restore(bin_entries),
                     redo_entries=bin_entries,
                 )
             )
@@ -112,7 +116,7 @@ class UndoHistory:
         def save_all(records: list[object]) -> None:
             with store.transaction():
                 for record in records:
-                    store.save(record)  # type: ignore[type-var]
+                    store.records.save(record)  # type: ignore[type-var]
 
         self.push(Step(text, lambda: save_all(befores), lambda: save_all(afters)))
 
@@ -123,12 +127,12 @@ class UndoHistory:
         bin_entries = list(entries)
 
         def redo_delete() -> None:
-            bin_entries[:] = store.delete(record_type, ids)  # type: ignore[arg-type]
+            bin_entries[:] = store.records.delete(record_type, ids)  # type: ignore[arg-type]
 
         self.push(
             Step(
                 text,
-                lambda: store.restore_deleted(bin_entries),
+                lambda: store.recycle_bin.restore(bin_entries),
                 redo_delete,
                 undo_entries=bin_entries,
             )
@@ -163,7 +167,7 @@ class UndoHistory:
     def drop_stale_steps(self) -> None:
         """After the 回收站 restored or emptied entries, a step that would take them out of
         it again can no longer do anything: it goes, rather than claim to undo and do nothing."""
-        in_bin = {int(str(e["id"])) for e in self.window.store.recycle_bin()}
+        in_bin = {int(str(e["id"])) for e in self.window.store.recycle_bin.entries()}
         self.undo_stack[:] = [
             s for s in self.undo_stack if s.undo_entries is None or set(s.undo_entries) <= in_bin
         ]

@@ -254,7 +254,7 @@ class PersonPicker(QLineEdit):
         if not text.strip():
             self._model.setStringList([])
             return
-        choices = self.store.person_choices(text)
+        choices = self.store.lists.person_choices(text)
         self._ids.update({label: record_id for record_id, label in choices})
         self._model.setStringList([label for _, label in choices])
         completer = self.completer()
@@ -283,7 +283,7 @@ class PersonPicker(QLineEdit):
             return []
         if text in self._ids:
             return [(self._ids[text], text)]
-        found = self.store.person_choices(text)
+        found = self.store.lists.person_choices(text)
         self._ids.update({label: record_id for record_id, label in found})
         for same in (
             [(rid, label) for rid, label in found if label == text],
@@ -329,7 +329,7 @@ class PersonPicker(QLineEdit):
         if text in self._ids:
             return self._ids[text]
         # Typed rather than picked: the full label, or a name that only one person has.
-        found = self.store.person_choices(text)
+        found = self.store.lists.person_choices(text)
         exact = [rid for rid, label in found if label == text]
         if not exact:
             exact = [rid for rid, label in found if label.split("（")[0] == text]
@@ -341,7 +341,7 @@ class PersonPicker(QLineEdit):
         if record_id is None:
             self.clear()
             return
-        label = self.store.person_labels([record_id]).get(record_id, "")
+        label = self.store.lists.person_labels([record_id]).get(record_id, "")
         self._ids[label] = record_id
         self.setText(label)
 
@@ -415,7 +415,7 @@ class PeopleListPicker(QWidget):
     def add_person(self, record_id: int) -> None:
         if record_id in self.person_ids():
             return
-        label = self.input.store.person_labels([record_id]).get(record_id, str(record_id))
+        label = self.input.store.lists.person_labels([record_id]).get(record_id, str(record_id))
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, record_id)
         self.list.addItem(item)
@@ -431,7 +431,7 @@ class PeopleListPicker(QWidget):
 
     def set_person_ids(self, ids: Sequence[int]) -> None:
         self.list.clear()
-        labels = self.input.store.person_labels(ids)
+        labels = self.input.store.lists.person_labels(ids)
         for record_id in ids:
             item = QListWidgetItem(labels.get(record_id, str(record_id)))
             item.setData(Qt.ItemDataRole.UserRole, record_id)

@@ -27,13 +27,13 @@ def fill(store: Store, name: str, level: str, parent: str, seed: int, activities
     """A small year: units, people with ID numbers and phones, activities (some with unknown
     人次, some 重点, some with people), awards of each winner kind, and one of the year before."""
     rng = random.Random(seed)
-    store.save_profile(
+    store.settings.save_profile(
         Profile(org_name=name, org_level=level, org_place="湖南省青江市", parent_name=parent)
     )
     prefix = name.removesuffix("科协")
     units = [
-        store.save(Unit(name=SHARED_UNIT, kind="其他", contact_phone="13812345678")).id,
-        store.save(Unit(name=f"{prefix}农技协", kind="农技协", member_count=40)).id,
+        store.records.save(Unit(name=SHARED_UNIT, kind="其他", contact_phone="13812345678")).id,
+        store.records.save(Unit(name=f"{prefix}农技协", kind="农技协", member_count=40)).id,
     ]
     people = []
     for i in range(6):
@@ -45,7 +45,7 @@ def fill(store: Store, name: str, level: str, parent: str, seed: int, activities
             unit_id=units[i % 2],
             roles=["会员"],
         )
-        people.append(store.save(person).id)
+        people.append(store.records.save(person).id)
     ids = []
     for i in range(activities):
         activity = Activity(
@@ -61,8 +61,8 @@ def fill(store: Store, name: str, level: str, parent: str, seed: int, activities
             technologies_promoted=i % 4,
             person_ids=[people[i % 6], people[(i + 1) % 6]] if i % 2 else [],
         )
-        ids.append(store.save(activity).id)
-    store.save(
+        ids.append(store.records.save(activity).id)
+    store.records.save(
         Activity(
             title=f"{prefix}上年活动",
             category="科学普及",
@@ -70,7 +70,7 @@ def fill(store: Store, name: str, level: str, parent: str, seed: int, activities
             participants=50,
         )
     )
-    store.save(
+    store.records.save(
         Award(
             name="优秀科普员",
             level="县级",
@@ -79,7 +79,7 @@ def fill(store: Store, name: str, level: str, parent: str, seed: int, activities
             activity_id=ids[0],
         )
     )
-    store.save(
+    store.records.save(
         Award(
             name="先进集体",
             level="市级",
@@ -88,7 +88,7 @@ def fill(store: Store, name: str, level: str, parent: str, seed: int, activities
             unit_id=units[0],
         )
     )
-    store.save(
+    store.records.save(
         Award(name="示范农技协", level="省部级", award_date=f"{YEAR}-11-11", unit_id=units[1])
     )
 

@@ -20,20 +20,27 @@ NEW_UNITS = ("湘临华兴电子有限公司科协", "湘临星辰材料有限�
 
 def build_year(store: Store) -> dict[str, int]:
     """Fill `store`; returns ids of the records the tests point at."""
-    store.save_profile(Profile(org_name=ORG, org_level="市级", org_place="湖南省湘临市"))
+    store.settings.save_profile(Profile(org_name=ORG, org_level="市级", org_place="湖南省湘临市"))
     units = {}
     for name, founded in (
         (RUBBER, "1986-05-12"), (PAPER, "1991-09-20"), (GASKET, "1994-04-08"),
         (IDLE, "1999-03-01"), (NEW_UNITS[1], f"{YEAR}-08-18"), (NEW_UNITS[0], f"{YEAR}-03-26"),
     ):  # fmt: skip
-        units[name] = store.save(Unit(name=name, kind="企业科协", established_date=founded)).id
-    peng = store.save(Person(name="彭志文", unit_id=units[RUBBER], roles=["会员"], title="副高级"))
-    store.save(Person(name="梁静", unit_id=units[PAPER], roles=["会员"], title="中级",
-                      join_date=f"{YEAR}-05-01"))  # fmt: skip
-    store.save(Person(name="谭建华", unit_id=units[GASKET], roles=["秘书长"], title="中级"))
+        units[name] = store.records.save(
+            Unit(name=name, kind="企业科协", established_date=founded)
+        ).id
+    peng = store.records.save(
+        Person(name="彭志文", unit_id=units[RUBBER], roles=["会员"], title="副高级")
+    )
+    store.records.save(Person(
+        name="梁静", unit_id=units[PAPER], roles=["会员"], title="中级",
+        join_date=f"{YEAR}-05-01"))  # fmt: skip
+    store.records.save(Person(name="谭建华", unit_id=units[GASKET], roles=["秘书长"], title="中级"))
 
     def activity(title: str, category: str, date: str, **fields: object) -> int:
-        record = store.save(Activity(title=title, category=category, start_date=date, **fields))
+        record = store.records.save(
+            Activity(title=title, category=category, start_date=date, **fields)
+        )
         assert record.id is not None
         return record.id
 
@@ -79,21 +86,25 @@ def build_year(store: Store) -> dict[str, int]:
     # A line of work with one ordinary activity: folded into 日常工作, not a section.
     activity("企业科协工作信息报送", "科技传播", f"{YEAR}-07-31", articles=20)
 
-    ids["award_youth"] = store.save(Award(
+    ids["award_youth"] = store.records.save(Award(
         name="湖南省青年科技奖", level="省部级", award_date=f"{YEAR}-12-04", person_id=peng.id,
         issuer="中共湖南省委组织部、湖南省人事厅、湖南省科协", activity_id=ids["youth"],
         note="这是我市首次有科技工作者获得湖南省青年科技奖",
     )).id  # fmt: skip
     for team in ("火焰切割机下料质量改进QC小组", "平板硫化机液压缸铸造质量QC小组"):
-        store.save(Award(name="湖南省优秀质量管理小组", level="省部级", award_date=f"{YEAR}-09-26",
-                         team=team, unit_id=units[RUBBER], issuer="湖南省质量协会",
-                         activity_id=ids["press"]))  # fmt: skip
-    store.save(Award(name="湘临市先进企业科协", level="市级", award_date=f"{YEAR}-12-20",
-                     unit_id=units[PAPER], issuer="湘临市科学技术协会"))  # fmt: skip
-    store.save(Award(name="全国优秀科技社团工作者", level="国家级", award_date=f"{YEAR}-11-02",
-                     person_id=peng.id, issuer="中国科学技术协会"))  # fmt: skip
-    store.save(Award(name="区优秀科技工作者", level="县级", award_date=f"{YEAR}-05-28",
-                     team="气缸垫技术攻关组", unit_id=units[GASKET]))  # fmt: skip
+        store.records.save(Award(
+            name="湖南省优秀质量管理小组", level="省部级", award_date=f"{YEAR}-09-26",
+            team=team, unit_id=units[RUBBER], issuer="湖南省质量协会",
+            activity_id=ids["press"]))  # fmt: skip
+    store.records.save(Award(
+        name="湘临市先进企业科协", level="市级", award_date=f"{YEAR}-12-20",
+        unit_id=units[PAPER], issuer="湘临市科学技术协会"))  # fmt: skip
+    store.records.save(Award(
+        name="全国优秀科技社团工作者", level="国家级", award_date=f"{YEAR}-11-02",
+        person_id=peng.id, issuer="中国科学技术协会"))  # fmt: skip
+    store.records.save(Award(
+        name="区优秀科技工作者", level="县级", award_date=f"{YEAR}-05-28",
+        team="气缸垫技术攻关组", unit_id=units[GASKET]))  # fmt: skip
 
     # The year before: 学术交流 this year lacks, fewer 攻关, the same meetings.
     before = YEAR - 1

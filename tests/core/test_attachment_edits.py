@@ -16,7 +16,7 @@ from tests.core import evidence_files as files
 
 
 def _activity(store: Store, title: str = "科普进社区") -> Activity:
-    return store.save(Activity(title=title, category="科学普及", start_date="2025-09-20"))
+    return store.records.save(Activity(title=title, category="科学普及", start_date="2025-09-20"))
 
 
 def _state(store: Store, activity_id: int) -> list[tuple[Any, ...]]:
@@ -45,11 +45,11 @@ def test_staging_copies_the_file_but_writes_no_row(store: Store, tmp_path: Path)
     assert att.stored_path(_data_dir(store), staged.sha256, "jpg").is_file()
     assert "实际上是Windows 可执行程序" in result.refused[0][1]
     assert _state(store, activity.id or 0) == []
-    log = len(store.audit_entries())
+    log = len(store.change_log.entries())
     draft = AttachmentDraft(store, "activities", activity.id)
     draft.add_files(result.staged)
     assert draft.changed() and _state(store, activity.id or 0) == []
-    assert len(store.audit_entries()) == log  # nothing written before 确定
+    assert len(store.change_log.entries()) == log  # nothing written before 确定
 
 
 def test_undo_in_the_draft_steps_back_exactly(store: Store, tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_apply_logs_each_change_and_undo_redo_restore_exact_states(
     ).added  # fmt: skip
     att.set_summary_photo(store, first.id, True)
     before = _state(store, aid)
-    log_before = store.audit_entries()[0]["id"]
+    log_before = store.change_log.entries()[0]["id"]
 
     draft = AttachmentDraft(store, "activities", aid)
     staged = stage_files(_data_dir(store), [files.pdf(tmp_path / "签到.pdf")]).staged
@@ -107,7 +107,7 @@ def test_apply_logs_each_change_and_undo_redo_restore_exact_states(
     after = _state(store, aid)
 
     assert changes.describe() == "添加2个附件、移除1个附件、修改1个附件的类别或说明"
-    entries = [e for e in store.audit_entries() if e["id"] > log_before]
+    entries = [e for e in store.change_log.entries() if e["id"] > log_before]
     assert sorted((e["action"], e["label"]) for e in entries) == sorted([
         ("attach", "科普进社区的附件“签到.pdf”"),
         ("attach", "科普进社区的附件“日报报道”"),
@@ -117,23 +117,23 @@ def test_apply_logs_each_change_and_undo_redo_restore_exact_states(
     update = next(e for e in entries if e["action"] == "update")
     assert json.loads(update["before_json"])["kind"] == "照片"
     assert json.loads(update["after_json"])["in_summary"] == 1
-    assert [e["table_name"] for e in store.recycle_bin()] == ["attachments"]
-    assert changes.removed_entries == [store.recycle_bin()[0]["id"]]
+    assert [e["table_name"] for e in store.recycle_bin.entries()] == ["attachments"]
+    assert changes.removed_entries == [store.recycle_bin.entries()[0]["id"]]
 
     changes.undo(store)
     assert _state(store, aid) == before  # same ids, kinds, captions, summary mark
     # The added ones wait in the 回收站 for a redo; the removed one is out of it.
-    assert sorted(e["label"] for e in store.recycle_bin()) == [
+    assert sorted(e["label"] for e in store.recycle_bin.entries()) == [
         "科普进社区的附件“日报报道”", "科普进社区的附件“签到.pdf”",
     ]  # fmt: skip
     assert changes.removed_entries == [] and len(changes.added_entries) == 2
     # Each step of the undo is in the log too: 2 to the bin, 1 back, 1 changed back.
-    undo_log = [e["action"] for e in store.audit_entries()[:4]]
+    undo_log = [e["action"] for e in store.change_log.entries()[:4]]
     assert sorted(undo_log) == ["delete", "delete", "restore", "update"]
 
     changes.redo(store)
     assert _state(store, aid) == after
-    assert [e["label"] for e in store.recycle_bin()] == ["科普进社区的附件“a.jpg”"]
+    assert [e["label"] for e in store.recycle_bin.entries()] == ["科普进社区的附件“a.jpg”"]
     changes.undo(store)
     assert _state(store, aid) == before
 
@@ -166,7 +166,7 @@ def test_an_undo_after_the_bin_was_emptied_is_refused_cleanly(store: Store, tmp_
     draft = AttachmentDraft(store, "activities", aid)
     draft.remove([draft.items[0].key])
     changes = draft.apply(store, aid)
-    store.empty_recycle_bin()
+    store.recycle_bin.empty()
     with pytest.raises(StoreError, match="回收站"):
         changes.undo(store)
     assert _state(store, aid) == [] != before  # nothing half done

@@ -16,7 +16,7 @@ from tests.core import evidence_files as files
 
 
 def _activity(store: Store, title: str = "科普进社区", date: str = "2025-09-20") -> int:
-    saved = store.save(Activity(title=title, category="科学普及", start_date=date))
+    saved = store.records.save(Activity(title=title, category="科学普及", start_date=date))
     assert saved.id is not None
     return saved.id
 
@@ -34,7 +34,7 @@ def test_attach_copies_the_file_in_by_content_and_logs_it(store: Store, tmp_path
     # The original may go: the data folder has its own copy.
     source.unlink()
     assert stored.is_file()
-    log = store.audit_entries(table="attachments")
+    log = store.change_log.entries(table="attachments")
     assert [(e["action"], e["label"]) for e in log] == [("attach", "科普进社区的附件“现场讲解”")]
     assert json.loads(log[0]["after_json"])["sha256"] == added.sha256
 
@@ -111,7 +111,7 @@ def test_a_file_over_100_mb_is_refused(store: Store, tmp_path: Path) -> None:
 
 
 def test_awards_take_certificates_and_links_are_text_only(store: Store, tmp_path: Path) -> None:
-    award = store.save(
+    award = store.records.save(
         Award(name="科普工作先进集体", level="市级", award_date="2025-11-02", team="科普小组")
     )
     assert award.id is not None
@@ -137,7 +137,7 @@ def test_kind_and_caption_changes_are_logged(store: Store, tmp_path: Path) -> No
     [a] = att.attach_files(store, "activities", activity, [files.photo(tmp_path / "x.jpg")]).added
     changed = att.update_attachment(store, a.id, kind="签到表", caption="签到表第1页")
     assert (changed.kind, changed.caption) == ("签到表", "签到表第1页")
-    entry = store.audit_entries(table="attachments")[0]
+    entry = store.change_log.entries(table="attachments")[0]
     assert entry["action"] == "update" and json.loads(entry["before_json"])["kind"] == "照片"
     with pytest.raises(att.AttachmentError, match="类别"):
         att.update_attachment(store, a.id, kind="视频")
@@ -167,17 +167,17 @@ def test_removed_attachment_goes_to_the_bin_and_comes_back(store: Store, tmp_pat
     data_dir = store.path.parent  # type: ignore[union-attr]
     entries = att.remove_attachments(store, [a.id])
     assert att.list_attachments(store, "activities", activity) == []
-    [entry] = store.recycle_bin()
+    [entry] = store.recycle_bin.entries()
     assert (entry["table_name"], entry["label"]) == ("attachments", "科普进社区的附件“x.jpg”")
     # Still referred to by the bin: the file stays.
     assert att.collect_garbage(store) == 0
-    assert store.restore_deleted(entries) == 1
+    assert store.recycle_bin.restore(entries) == 1
     assert att.list_attachments(store, "activities", activity) == [a]
-    assert [e["action"] for e in store.audit_entries(table="attachments")] == [
+    assert [e["action"] for e in store.change_log.entries(table="attachments")] == [
         "restore", "delete", "attach"]  # fmt: skip
     # Removed and the bin emptied: nothing refers to the file, so it goes.
     att.remove_attachments(store, [a.id])
-    store.empty_recycle_bin()
+    store.recycle_bin.empty()
     assert list(att.stored_files(data_dir)) == []
 
 
@@ -187,20 +187,20 @@ def test_a_deleted_activity_takes_its_attachments_along(store: Store, tmp_path: 
     before = att.attach_files(store, "activities", activity, [photo]).added
     att.add_link(store, "activities", activity, "https://example.cn/news", title="报道")
     att.attach_files(store, "activities", other, [photo])
-    entries = store.delete(Activity, [activity])
+    entries = store.records.delete(Activity, [activity])
     assert store.conn.execute("SELECT count(*) FROM attachments").fetchone()[0] == 1
-    back = store.restore_deleted(entries)
+    back = store.recycle_bin.restore(entries)
     assert back == 1
     restored = att.list_attachments(store, "activities", activity)
     assert [r.label for r in restored] == ["x.jpg", "报道"] and restored[0] == before[0]
     # Delete both, empty the bin once one is gone for good: the file is kept while the other
     # activity (in the bin) still refers to it, and goes with the last reference.
     data_dir = store.path.parent  # type: ignore[union-attr]
-    store.delete(Activity, [activity])
+    store.records.delete(Activity, [activity])
     assert att.collect_garbage(store) == 0
     assert len(list(att.stored_files(data_dir))) == 1
-    store.delete(Activity, [other])
-    store.empty_recycle_bin()
+    store.records.delete(Activity, [other])
+    store.recycle_bin.empty()
     assert list(att.stored_files(data_dir)) == []
 
 
@@ -210,10 +210,10 @@ def test_an_attachment_whose_activity_is_in_the_bin_waits_for_it(
     activity = _activity(store)
     [a] = att.attach_files(store, "activities", activity, [files.photo(tmp_path / "x.jpg")]).added
     entries = att.remove_attachments(store, [a.id])
-    store.delete(Activity, [activity])
+    store.records.delete(Activity, [activity])
     with pytest.raises(StoreError, match="请先从回收站恢复那条活动记录"):
-        store.restore_deleted(entries)
-    assert len(store.recycle_bin()) == 2  # nothing changed
+        store.recycle_bin.restore(entries)
+    assert len(store.recycle_bin.entries()) == 2  # nothing changed
 
 
 def test_missing_and_changed_files_are_reported(store: Store, tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def content_hash(conn: sqlite3.Connection) -> str:
 
 def test_a_backup_is_a_checked_consistent_copy(demo_store: Store, tmp_path: Path) -> None:
     info = copy_database(demo_store.conn, tmp_path / "备份.db")
-    assert info.counts == demo_store.counts()
+    assert info.counts == demo_store.records.counts()
     assert info.organisation == "青江市厂矿科协联合会"
     assert "人员65条" in info.describe()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["备份.db"]
@@ -39,12 +39,12 @@ def test_a_backup_is_a_checked_consistent_copy(demo_store: Store, tmp_path: Path
 def test_restore_round_trip_and_its_undo(demo_store: Store, tmp_path: Path) -> None:
     before = content_hash(demo_store.conn)
     copy_database(demo_store.conn, tmp_path / "备份.db")
-    demo_store.save(Person(name="备份之后加的人"))
+    demo_store.records.save(Person(name="备份之后加的人"))
     changed = content_hash(demo_store.conn)
     safety, described = demo_store.restore(tmp_path / "备份.db")
     assert content_hash(demo_store.conn) == before
     assert "人员65条" in described
-    assert demo_store.list_ids("people", search="备份之后") == []  # the lists follow
+    assert demo_store.lists.ids("people", search="备份之后") == []  # the lists follow
     demo_store.restore(safety)  # the restore itself undone
     assert content_hash(demo_store.conn) == changed
 
@@ -96,7 +96,7 @@ def test_seven_daily_and_twelve_monthly_copies_are_kept(tmp_path: Path) -> None:
 
 def test_a_migration_is_preceded_by_a_backup(data_dir: Path) -> None:
     store = Store.open(data_dir)
-    store.save(Person(name="张三"))
+    store.records.save(Person(name="张三"))
     # As if the database were from the version before import batches existed.
     store.db.execute("DROP TABLE import_changes")
     store.db.execute("DROP TABLE import_batches")
@@ -106,7 +106,7 @@ def test_a_migration_is_preceded_by_a_backup(data_dir: Path) -> None:
     copies = list((data_dir / "backups").glob("kexie-before-migration-*.db"))
     assert len(copies) == 1
     assert inspect_backup(copies[0]).counts["people"] == 1
-    assert store.import_batches() == []
+    assert store.imports.batches() == []
     store.close()
 
 

@@ -51,10 +51,10 @@ CHILD = textwrap.dedent(
         action = rng.choice(("save", "save", "edit", "import"))
         ids = [r[0] for r in store.conn.execute("SELECT id FROM people ORDER BY id DESC LIMIT 50")]
         if action == "edit" and ids:
-            person = store.get(Person, rng.choice(ids))
+            person = store.records.get(Person, rng.choice(ids))
             # Edits count upwards across runs: a later (unreported) edit may only raise it.
             person.notes = str(run * 1_000_000 + i)
-            store.save(person)
+            store.records.save(person)
             print(f"edit {person.uuid} {person.notes}", flush=True)
         elif action == "import":
             names = [f"导入{tag}y{j}" for j in range(3)]
@@ -65,7 +65,7 @@ CHILD = textwrap.dedent(
             assert result.added == 3, result
             print("import " + " ".join(names), flush=True)
         else:
-            person = store.save(Person(name=f"保存{tag}", gender="女"))
+            person = store.records.save(Person(name=f"保存{tag}", gender="女"))
             print(f"save {person.uuid}", flush=True)
     """
 )
@@ -136,7 +136,7 @@ def test_killed_at_random_moments_nothing_reported_is_lost(tmp_path: Path) -> No
     assert set(batches.values()) == {3}
     store = Store.open(data_dir)
     try:
-        assert store.counts()["people"] == len(uuids)
-        assert store.list_count("people") == len(uuids)  # the derived list table agrees
+        assert store.records.counts()["people"] == len(uuids)
+        assert store.lists.count("people") == len(uuids)  # the derived list table agrees
     finally:
         store.close()

@@ -14,7 +14,9 @@ from tests.core import evidence_files as files
 
 
 def _with_photos(store: Store, tmp_path: Path, n: int = 3) -> int:
-    activity = store.save(Activity(title="科技周", category="科学普及", start_date="2025-05-18"))
+    activity = store.records.save(
+        Activity(title="科技周", category="科学普及", start_date="2025-05-18")
+    )
     assert activity.id is not None
     photos = [files.photo(tmp_path / f"p{i}.jpg", seed=i) for i in range(n)]
     att.attach_files(store, "activities", activity.id, photos)
@@ -88,7 +90,7 @@ def test_daily_backups_copy_no_files_and_keep_them_alive(store: Store, tmp_path:
     # The photo removed and the bin emptied: yesterday's backup still refers to it, so it stays.
     [a] = att.list_attachments(store, "activities", activity)
     att.remove_attachments(store, [a.id])
-    store.empty_recycle_bin()
+    store.recycle_bin.empty()
     assert len(list(att.stored_files(data_dir))) == 1
     store.restore(made)
     assert att.check_stored_files(store) == []
@@ -96,5 +98,5 @@ def test_daily_backups_copy_no_files_and_keep_them_alive(store: Store, tmp_path:
     att.remove_attachments(store, [a.id])
     for path in (data_dir / "backups").glob("*.db"):
         path.unlink()
-    store.empty_recycle_bin()
+    store.recycle_bin.empty()
     assert list(att.stored_files(data_dir)) == []

@@ -20,19 +20,23 @@ from tests.core import evidence_files as files
 @pytest.fixture
 def year_with_photos(store: Store, tmp_path: Path) -> dict[str, int]:
     profile = Profile(org_name="青江市科协", org_level="市级", org_place="湖南省青江市")
-    store.save_profile(profile)
-    unit = store.save(Unit(name="青江市科普协会", kind="学会"))
-    science_day = store.save(Activity(
+    store.settings.save_profile(profile)
+    unit = store.records.save(Unit(name="青江市科普协会", kind="学会"))
+    science_day = store.records.save(Activity(
         title="全国科普日主场活动", category="科学普及", start_date="2025-09-20",
         end_date="2025-09-21", unit_id=unit.id, co_organisers="青江市教育局", place="市民广场",
         audience=["社区居民"], participants=1200, highlight=True,
         description="设展位12个，发放资料3000份。",
     ))  # fmt: skip
-    lecture = store.save(Activity(title="农技讲座", category="科技服务",
-                                  start_date="2025-04-02", participants=None))  # fmt: skip
-    store.save(Activity(title="没有附件的会议", category="自身建设", start_date="2025-05-06"))
-    award = store.save(Award(name="科普工作先进集体", level="省部级", award_date="2025-12-01",
-                             team="科普小组", issuer="省科协"))  # fmt: skip
+    lecture = store.records.save(Activity(
+        title="农技讲座", category="科技服务",
+        start_date="2025-04-02", participants=None))  # fmt: skip
+    store.records.save(
+        Activity(title="没有附件的会议", category="自身建设", start_date="2025-05-06")
+    )
+    award = store.records.save(Award(
+        name="科普工作先进集体", level="省部级", award_date="2025-12-01",
+        team="科普小组", issuer="省科协"))  # fmt: skip
     assert science_day.id and lecture.id and award.id
     big = files.photo(tmp_path / "IMG_4000x3000.jpg", (4000, 3000), seed=3)  # 12 megapixels
     tall = files.photo(tmp_path / "竖拍.jpg", (1200, 900), seed=4, orientation=6)
@@ -150,5 +154,5 @@ def test_the_summary_prints_a_chosen_photo_under_its_highlight_only(
     assert document.paragraphs[at].style.name == "图片说明"
     assert document.paragraphs[at - 1].style.name == "图片"
     assert texts[at - 2] == "设展位12个，发放资料3000份。"
-    log = [e["action"] for e in store.audit_entries(table="attachments")]
+    log = [e["action"] for e in store.change_log.entries(table="attachments")]
     assert log.count("update") >= 4

@@ -46,7 +46,7 @@ def test_a_year_without_records_writes_nothing(demo_store: Store, tmp_path: Path
 
 def test_ledger_export_writes_a_checked_xlsx(demo_store: Store, tmp_path: Path) -> None:
     result = export_ledger(demo_store, 2025, tmp_path / "台账.xlsx")
-    assert result.rows["活动台账"] == demo_store.ledger_count("activities", 2025)
+    assert result.rows["活动台账"] == demo_store.ledger.count("activities", 2025)
     with zipfile.ZipFile(result.path) as archive:
         assert "xl/workbook.xml" in archive.namelist()
 

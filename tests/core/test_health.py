@@ -125,6 +125,6 @@ def test_a_backup_is_put_in_place_only_where_there_is_no_database(
     original.close()
     rebuilt.close()
     store = Store.open(data_dir)
-    assert store.counts()["people"] == 65
-    assert store.audit_entries()[0]["label"] == "数据文件损坏后从备份恢复：备份.db"
+    assert store.records.counts()["people"] == 65
+    assert store.change_log.entries()[0]["label"] == "数据文件损坏后从备份恢复：备份.db"
     store.close()

@@ -88,7 +88,7 @@ def test_a_messy_roster_is_checked_then_imported(store: Store, tmp_path: Path) -
 
     result = apply(store, plan)
     assert (result.added, result.units_created) == (7, 2)
-    people = {p.name: p for p in (store.get(Person, i) for i in store.list_ids("people"))}
+    people = {p.name: p for p in (store.records.get(Person, i) for i in store.lists.ids("people"))}
     assert sorted(people) == ["张三", "李四", "王五"]
     zhang = people["张三"]
     assert zhang.id_number.endswith("X")
@@ -96,10 +96,11 @@ def test_a_messy_roster_is_checked_then_imported(store: Store, tmp_path: Path) -
     assert people["李四"].phone == "13800000002"
     assert people["王五"].birth_date == "1975-03"
     assert people["王五"].gender == "女"
-    units = {store.get(Unit, i).name for i in store.list_ids("units")}
+    units = {store.records.get(Unit, i).name for i in store.lists.ids("units")}
     assert units == {"青江纸业科协", "新建的街道科协"}
     dates = {
-        store.get(Activity, i).title: store.get(Activity, i) for i in store.list_ids("activities")
+        store.records.get(Activity, i).title: store.records.get(Activity, i)
+        for i in store.lists.ids("activities")
     }
     assert dates["学术年会"].start_date == "2025-04-18"
     assert dates["学术年会"].participants == 120
@@ -126,7 +127,7 @@ def test_an_id_stored_as_a_number_is_flagged_and_blocks_the_import(
     assert dump(store) == before  # byte for byte as it was
     result = apply(store, plan, skip_invalid=True)
     assert result.added == 7 and result.skipped == 1
-    assert store.people_named("赵六") == []
+    assert store.imports.people_named("赵六") == []
 
 
 def test_the_same_file_twice_changes_nothing(store: Store, tmp_path: Path) -> None:
@@ -145,15 +146,17 @@ def test_the_same_file_twice_changes_nothing(store: Store, tmp_path: Path) -> No
 
 
 def test_undo_restores_the_state_before_the_import(store: Store, tmp_path: Path) -> None:
-    unit = store.save(Unit(name="青江纸业科协", kind="企业科协"))
-    store.save(Person(name="李四", id_number=GOOD_ID_2, unit_id=unit.id, speciality="造纸"))
+    unit = store.records.save(Unit(name="青江纸业科协", kind="企业科协"))
+    store.records.save(Person(name="李四", id_number=GOOD_ID_2, unit_id=unit.id, speciality="造纸"))
     before = dump(store)
     plan = check(store, messy_roster(tmp_path / "花名册.xlsx"))
     li = next(r for r in plan.sheets[0].rows if r.record and r.record.name == "李四")
     assert li.action == "update"
     result = apply(store, plan)
-    assert store.get(Person, store.people_named("李四")[0]).speciality == "造纸"  # blank kept
-    store.undo_import_batch(result.batch_id)
+    assert (
+        store.records.get(Person, store.imports.people_named("李四")[0]).speciality == "造纸"
+    )  # blank kept
+    store.imports.undo(result.batch_id)
 
     # The same schema and rows; the list triggers, made anew by the import, dump in another order.
     # Id counters (sqlite_sequence) move on by design: an undone id is never given out again.
@@ -167,9 +170,9 @@ def test_undo_restores_the_state_before_the_import(store: Store, tmp_path: Path)
 def test_a_blank_cell_never_overwrites_and_two_matches_are_a_problem(
     store: Store, tmp_path: Path
 ) -> None:
-    store.save(Person(name="张三", phone="13800000001", title="正高级"))
-    store.save(Person(name="王五", birth_date="1975-03"))
-    store.save(Person(name="王五", birth_date="1975-03", phone="13900000000"))
+    store.records.save(Person(name="张三", phone="13800000001", title="正高级"))
+    store.records.save(Person(name="王五", birth_date="1975-03"))
+    store.records.save(Person(name="王五", birth_date="1975-03", phone="13900000000"))
     wb = Workbook()
     ws = wb.active
     ws.append(["姓名", "手机", "职称", "出生日期"])
@@ -191,7 +194,10 @@ def test_gb18030_csv_and_forced_kind(store: Store, tmp_path: Path) -> None:
     plan = check(store, path, kind="units")
     assert plan.sheets[0].kind == "units"
     apply(store, plan)
-    kinds = {store.get(Unit, i).name: store.get(Unit, i).kind for i in store.list_ids("units")}
+    kinds = {
+        store.records.get(Unit, i).name: store.records.get(Unit, i).kind
+        for i in store.lists.ids("units")
+    }
     assert kinds == {"青江锑业科协": "企业科协", "某街道科协": "乡镇（街道）科协"}
 
 
@@ -237,7 +243,7 @@ def test_the_template_example_rows_are_skipped_and_the_clerks_rows_imported(
     assert [r.action for s in plan.sheets for r in s.rows] == ["skipped"] * 4
     assert "工作表“活动”第2行是导入模板中的示例行，没有导入" in plan.report()
     assert apply(store, plan).added == 0
-    assert store.counts() == {"units": 0, "people": 0, "activities": 0, "awards": 0}
+    assert store.records.counts() == {"units": 0, "people": 0, "activities": 0, "awards": 0}
     # The example description does not invite repeating the date in the summary.
     sheet = load_workbook(path)["活动"]
     column = [c.value for c in sheet[1]].index("情况说明") + 1
@@ -335,7 +341,7 @@ def test_header_synonyms(kind: str, header: str, field: str) -> None:
 def test_a_clerks_own_awards_sheet_keeps_winners_units_and_flags(
     store: Store, tmp_path: Path
 ) -> None:
-    store.save(Unit(name="青江橡塑机械集团有限公司科协", kind="企业科协"))
+    store.records.save(Unit(name="青江橡塑机械集团有限公司科协", kind="企业科协"))
     wb = Workbook()
     units = wb.active
     units.title = "基层组织"
@@ -409,25 +415,25 @@ def _sheet(path: Path, header: list[str], *rows: list[object]) -> Path:
 def test_a_namesake_with_another_id_is_a_new_person(store: Store, tmp_path: Path) -> None:
     first = _valid_id("43090219800512001")
     other = _valid_id("43090219800512003")
-    store.save(Person(name="张三", id_number=first))
+    store.records.save(Person(name="张三", id_number=first))
     path = _sheet(tmp_path / "a.xlsx", ["姓名", "身份证号码"], ["张三", other])
     plan = check(store, path)
     assert plan.sheets[0].rows[0].action == "add"
     apply(store, plan)
-    ids = sorted(store.get(Person, i).id_number for i in store.people_named("张三"))
+    ids = sorted(store.records.get(Person, i).id_number for i in store.imports.people_named("张三"))
     assert ids == sorted([first, other])
 
 
 def test_a_new_unit_for_a_known_person_is_written(store: Store, tmp_path: Path) -> None:
-    store.save(Person(name="王五", phone="13800000005"))
+    store.records.save(Person(name="王五", phone="13800000005"))
     path = _sheet(
         tmp_path / "a.xlsx", ["姓名", "手机", "工作单位"], ["王五", "13800000005", "新单位科协"]
     )
     plan = check(store, path)
     assert plan.sheets[0].rows[0].action == "update"
     apply(store, plan)
-    wang = store.get(Person, store.people_named("王五")[0])
-    assert wang.unit_id == store.unit_id_by_name("新单位科协")
+    wang = store.records.get(Person, store.imports.people_named("王五")[0])
+    assert wang.unit_id == store.lists.unit_id_by_name("新单位科协")
 
 
 def test_undo_refuses_to_throw_away_later_work(store: Store, tmp_path: Path) -> None:
@@ -436,25 +442,25 @@ def test_undo_refuses_to_throw_away_later_work(store: Store, tmp_path: Path) -> 
     import time
 
     time.sleep(1.1)  # a later edit, a later second
-    li = store.get(Person, store.people_named("李四")[0])
+    li = store.records.get(Person, store.imports.people_named("李四")[0])
     li.speciality = "后来补填的专业"
-    store.save(li)
+    store.records.save(li)
     from kexie_desktop.core.store import StoreError
 
     with pytest.raises(StoreError, match="又被修改或删除过"):
-        store.undo_import_batch(result.batch_id)
-    assert store.get(Person, li.id or 0).speciality == "后来补填的专业"
+        store.imports.undo(result.batch_id)
+    assert store.records.get(Person, li.id or 0).speciality == "后来补填的专业"
 
 
 def test_ids_are_never_reused(store: Store) -> None:
-    first = store.save(Person(name="甲"))
-    store.delete(Person, [first.id or 0])
-    second = store.save(Person(name="乙"))
+    first = store.records.save(Person(name="甲"))
+    store.records.delete(Person, [first.id or 0])
+    second = store.records.save(Person(name="乙"))
     assert second.id != first.id
 
 
 def test_activity_people_split_on_list_marks_only(store: Store, tmp_path: Path) -> None:
-    store.save(Person(name="张三"))
+    store.records.save(Person(name="张三"))
     path = _sheet(
         tmp_path / "a.xlsx", ["活动名称", "类别", "日期", "参与人员"],
         ["讲座", "学术交流", "2025-03-05", "张  三，赵六"],
@@ -463,13 +469,13 @@ def test_activity_people_split_on_list_marks_only(store: Store, tmp_path: Path) 
     assert plan.sheets[0].rows[0].people_names == ["张三", "赵六"]
     assert any("“赵六”不在人员名单中" in note for note in plan.notes)
     apply(store, plan)
-    activity = store.get(Activity, store.list_ids("activities")[0])
-    assert activity.person_ids == store.people_named("张三")
+    activity = store.records.get(Activity, store.lists.ids("activities")[0])
+    assert activity.person_ids == store.imports.people_named("张三")
 
 
 def test_award_winners_are_resolved_or_reported(store: Store, tmp_path: Path) -> None:
-    store.save(Person(name="张伟", phone="13800000001"))
-    store.save(Person(name="张伟", phone="13800000002"))
+    store.records.save(Person(name="张伟", phone="13800000001"))
+    store.records.save(Person(name="张伟", phone="13800000002"))
     wb = Workbook()
     units = wb.active
     units.title = "基层组织"
@@ -488,7 +494,7 @@ def test_award_winners_are_resolved_or_reported(store: Store, tmp_path: Path) ->
     assert rows[2].action == "invalid" and "没有填写获奖者" in rows[2].problems[0].message
     apply(store, plan, skip_invalid=True)
     award = store.conn.execute("SELECT unit_id FROM awards").fetchone()
-    assert award[0] == store.unit_id_by_name("只在本文件中的科协")
+    assert award[0] == store.lists.unit_id_by_name("只在本文件中的科协")
 
 
 def test_excel_escapes_are_undone(store: Store, tmp_path: Path) -> None:
@@ -497,7 +503,7 @@ def test_excel_escapes_are_undone(store: Store, tmp_path: Path) -> None:
         ["讲座", "学术交流", "2025-03-05", "第一行_x000D_\n第二行"],
     )  # fmt: skip
     apply(store, check(store, path))
-    activity = store.get(Activity, store.list_ids("activities")[0])
+    activity = store.records.get(Activity, store.lists.ids("activities")[0])
     assert activity.description.startswith("第一行")
     assert "_x" not in activity.description and "\r" not in activity.description
 
@@ -516,7 +522,7 @@ def test_a_ledger_read_back_recreates_the_records_without_an_invented_unit(
         assert plan.problems == []
         assert "本会" not in plan.new_units
         apply(other, plan)
-        assert other.counts() == demo_store.counts()
+        assert other.records.counts() == demo_store.records.counts()
         own = "SELECT count(*) FROM activities WHERE unit_id IS NULL"
         assert other.conn.execute(own).fetchone() == demo_store.conn.execute(own).fetchone()
     finally:
@@ -527,7 +533,7 @@ def test_an_import_spanning_seconds_can_be_undone(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Every stamp a second later than the one before: the import runs across seconds.
-    import kexie_desktop.core.store as store_module
+    from kexie_desktop.core.store import changelog, imports, records
 
     clock = iter(range(10_000))
 
@@ -535,11 +541,12 @@ def test_an_import_spanning_seconds_can_be_undone(
         n = next(clock)
         return f"2025-06-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}+00:00"
 
-    monkeypatch.setattr(store_module, "now_iso", tick)
+    for module in (records, imports, changelog):
+        monkeypatch.setattr(module, "now_iso", tick)
     result = apply(store, check(store, messy_roster(tmp_path / "花名册.xlsx")))
-    assert store.count(Person) == 3
-    store.undo_import_batch(result.batch_id)
-    assert store.count(Person) == 0
+    assert store.records.count(Person) == 3
+    store.imports.undo(result.batch_id)
+    assert store.records.count(Person) == 0
 
 
 def test_a_join_year_and_month_is_kept_as_such(store: Store, tmp_path: Path) -> None:
@@ -552,12 +559,12 @@ def test_a_join_year_and_month_is_kept_as_such(store: Store, tmp_path: Path) -> 
     )
     apply(store, check(store, path))
     joined = {
-        store.get(Person, i).name: store.get(Person, i).join_date
+        store.records.get(Person, i).name: store.records.get(Person, i).join_date
         for n in ("甲", "乙", "丙")
-        for i in store.people_named(n)
+        for i in store.imports.people_named(n)
     }
     assert joined == {"甲": "2019-09", "乙": "2020-01", "丙": "2020-01-15"}
     # A year-month counts in its year, January included.
-    figures = store.people_figures(2020)
+    figures = store.figures.people(2020)
     assert figures["new_members"] == 2 and figures["members"] == 3
-    assert store.people_figures(2019)["members"] == 1
+    assert store.figures.people(2019)["members"] == 1

@@ -132,7 +132,7 @@ def test_sheets_titles_headers_and_row_counts(
 ) -> None:
     wb, rows = ledger
     assert wb.sheetnames == SHEETS
-    org = demo_store.profile().org_name
+    org = demo_store.settings.profile().org_name
     assert org
     counts = _db_counts(demo_store)
     assert all(counts.values())
@@ -353,10 +353,10 @@ def test_writes_to_an_open_binary_file(demo_store: Store, tmp_path: Path) -> Non
 
 
 def test_awkward_text_survives_and_stays_text(store: Store, tmp_path: Path) -> None:
-    activity = store.save(
+    activity = store.records.save(
         Activity(title="占位", category="学术交流", start_date=f"{YEAR}-02-03", participants=5)
     )
-    store.save(Person(name="王五", birth_date="1975-03", phone="0737-4221086"))
+    store.records.save(Person(name="王五", birth_date="1975-03", phone="0737-4221086"))
     with store.transaction() as db:
         db.execute(
             "UPDATE activities SET title = ?, description = ?, notes = ?, place = ? WHERE id = ?",

@@ -45,9 +45,9 @@ def test_upgrade_from_every_earlier_version_keeps_the_data(data_dir: Path, versi
     _database_at(data_dir / "kexie.db", version)
     store = Store.open(data_dir)
     assert store.applied_migrations() == NAMES
-    assert store.counts() == {"units": 1, "people": 1, "activities": 1, "awards": 0}
-    assert store.list_ids("people", search="老会员") != []
-    assert store.list_rows("people", store.list_ids("people"))[1]["unit_name"] == "老单位科协"
+    assert store.records.counts() == {"units": 1, "people": 1, "activities": 1, "awards": 0}
+    assert store.lists.ids("people", search="老会员") != []
+    assert store.lists.rows("people", store.lists.ids("people"))[1]["unit_name"] == "老单位科协"
     # A checked copy was made before the upgrade touched anything.
     copies = list((data_dir / "backups").glob("kexie-before-migration-*.db"))
     assert len(copies) == 1
@@ -76,7 +76,7 @@ def test_a_failed_migration_leaves_the_old_database_working(
     from kexie_desktop.core.store import StoreError
 
     store = Store.open(data_dir)
-    store.save(Person(name="张三"))
+    store.records.save(Person(name="张三"))
     store.close()
 
     def broken(db: Database) -> None:
@@ -90,7 +90,7 @@ def test_a_failed_migration_leaves_the_old_database_working(
         Store.open(data_dir)
     monkeypatch.undo()
     store = Store.open(data_dir)  # the program before the upgrade still opens it
-    assert store.people_named("张三") != []
+    assert store.imports.people_named("张三") != []
     assert (
         store.conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE name = 'half_done'"

@@ -20,11 +20,15 @@ def test_core_modules_do_not_mention_qt() -> None:
 
 
 def test_importing_core_and_cli_loads_no_qt_and_no_heavy_modules() -> None:
-    # Recursive: core/importing (and any later sub-package) is held to the same rule.
+    # Recursive: core/importing and core/store (and any later sub-package, its __init__ as
+    # the package itself) are held to the same rule.
     modules = [
         "kexie_desktop." + ".".join(p.relative_to(PACKAGE).with_suffix("").parts)
         for p in sorted((PACKAGE / "core").rglob("*.py"))
         if p.stem != "__init__"
+    ] + [
+        "kexie_desktop." + ".".join(p.parent.relative_to(PACKAGE).parts)
+        for p in sorted((PACKAGE / "core").rglob("__init__.py"))
     ]
     code = (
         "import sys\n"
@@ -39,3 +43,5 @@ def test_importing_core_and_cli_loads_no_qt_and_no_heavy_modules() -> None:
     assert result.stdout.strip() == ""
     assert len(modules) >= 7
     assert any(m.startswith("kexie_desktop.core.importing.") for m in modules)
+    assert "kexie_desktop.core.store" in modules
+    assert "kexie_desktop.core.store.records" in modules

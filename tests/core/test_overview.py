@@ -20,14 +20,18 @@ def year_store(tmp_path: Path) -> Store:
     is unknown, planned activities, a unit idle in the year, a unit founded after it, members
     joined by year-month, left people, awards of every kind of level."""
     store = Store.open(tmp_path / "data")
-    busy = store.save(Unit(name="青江电机科协", kind="企业科协", established_date="2001-05-01"))
-    idle = store.save(Unit(name="青江纸业科协", kind="企业科协"))
-    later = store.save(Unit(name="青江新材料科协", kind="企业科协", established_date="2026-03-01"))
-    store.save(Unit(name="青江老科协", kind="老科协", founded_this_year=True))
+    busy = store.records.save(
+        Unit(name="青江电机科协", kind="企业科协", established_date="2001-05-01")
+    )
+    idle = store.records.save(Unit(name="青江纸业科协", kind="企业科协"))
+    later = store.records.save(
+        Unit(name="青江新材料科协", kind="企业科协", established_date="2026-03-01")
+    )
+    store.records.save(Unit(name="青江老科协", kind="老科协", founded_this_year=True))
     assert busy.id and idle.id and later.id
 
     def activity(category: str, date: str, people: int | None, **fields: object) -> None:
-        store.save(
+        store.records.save(
             Activity(
                 title=f"{category}{date}", category=category, start_date=date,
                 participants=people, **fields,  # type: ignore[arg-type]
@@ -47,20 +51,22 @@ def year_store(tmp_path: Path) -> Store:
     activity("组织建设", f"{YEAR + 1}-01-01", 9)  # the year after: in neither column
     activity("组织建设", f"{YEAR - 2}-12-31", 9)  # two years before: in neither column
 
-    store.save(Person(name="张伟", roles=["会员"], join_date="2019-09"))
-    store.save(Person(name="王芳", roles=["会员", "科普志愿者"], join_date=f"{YEAR}-01"))
-    store.save(Person(name="李强", roles=["会员"], join_date=f"{YEAR}-12-31"))
-    store.save(Person(name="赵敏", roles=["会员"], join_date=f"{YEAR + 1}-02"))  # not yet
-    store.save(Person(name="刘洋", roles=["科普志愿者"]))
-    store.save(Person(name="陈静", roles=["会员"], status="退出"))
-    store.save(Person(name="杨帆", roles=["会员"]))  # no join date: a member all along
+    store.records.save(Person(name="张伟", roles=["会员"], join_date="2019-09"))
+    store.records.save(Person(name="王芳", roles=["会员", "科普志愿者"], join_date=f"{YEAR}-01"))
+    store.records.save(Person(name="李强", roles=["会员"], join_date=f"{YEAR}-12-31"))
+    store.records.save(Person(name="赵敏", roles=["会员"], join_date=f"{YEAR + 1}-02"))  # not yet
+    store.records.save(Person(name="刘洋", roles=["科普志愿者"]))
+    store.records.save(Person(name="陈静", roles=["会员"], status="退出"))
+    store.records.save(Person(name="杨帆", roles=["会员"]))  # no join date: a member all along
 
     for level, date in (
         ("省部级", f"{YEAR}-05-01"), ("市级", f"{YEAR}-06-01"), ("市级", f"{YEAR}-07-01"),
         ("国家级", f"{YEAR - 1}-08-01"), ("县级", f"{YEAR - 1}-08-02"),
         ("省部级", f"{YEAR + 1}-01-01"),
     ):  # fmt: skip
-        store.save(Award(name=f"{level}奖{date}", level=level, award_date=date, team="课题组"))
+        store.records.save(
+            Award(name=f"{level}奖{date}", level=level, award_date=date, team="课题组")
+        )
     return store
 
 
@@ -98,7 +104,7 @@ def test_activity_figures_match_plain_sql(year_store: Store) -> None:
         shown = figures.months if year == YEAR else figures.last_months
         assert shown == tuple(months.get(m, 0) for m in range(1, 13))
     # The summary's own per-category query agrees (same rules, one source of truth for clerks).
-    summary = {r["category"]: r["activities"] for r in year_store.category_figures(YEAR)}
+    summary = {r["category"]: r["activities"] for r in year_store.figures.categories(YEAR)}
     assert summary == {
         c.category: c.this_year.activities for c in figures.categories if c.this_year.activities
     }
@@ -143,7 +149,7 @@ def test_units_people_and_awards_match_plain_sql(year_store: Store) -> None:
     assert figures.units == 3  # 青江新材料科协 is founded in the year after
     assert figures.new_units == 1  # 青江老科协, undated and ticked 本年新建
     # The roster: the summary's own rules (Store.people_figures), year-month join dates too.
-    roster = year_store.people_figures(YEAR)
+    roster = year_store.figures.people(YEAR)
     assert (figures.people, figures.members, figures.new_members) == (
         roster["people"], roster["members"], roster["new_members"],
     )  # fmt: skip
@@ -169,20 +175,22 @@ def test_each_figure_is_what_its_filtered_list_counts(year_store: Store) -> None
     figures = compute(year_store, YEAR)
     for line in figures.categories:
         for year, tally in ((YEAR, line.this_year), (YEAR - 1, line.last_year)):
-            listed = year_store.list_count(
+            listed = year_store.lists.count(
                 "activities", year=year, filters={"category": line.category}
             )
             assert listed == tally.activities
     for month in (1, 3, 7):
-        listed = year_store.list_count("activities", year=YEAR, filters={"month": f"{month:02d}"})
+        listed = year_store.lists.count("activities", year=YEAR, filters={"month": f"{month:02d}"})
         assert listed == figures.months[month - 1]
-    assert year_store.list_count("people", filters={"status": "在册"}) == figures.people
+    assert year_store.lists.count("people", filters={"status": "在册"}) == figures.people
     # 赵敏 joins next year: a member in the list of today, not in the year's figure.
-    members = year_store.list_count("people", filters={"status": "在册", "role": "会员"})
+    members = year_store.lists.count("people", filters={"status": "在册", "role": "会员"})
     assert members == figures.members + 1
-    assert year_store.list_count("units", filters={"idle_in": str(YEAR)}) == len(figures.idle_units)
+    assert year_store.lists.count("units", filters={"idle_in": str(YEAR)}) == len(
+        figures.idle_units
+    )
     for award in figures.awards:
-        listed = year_store.list_count("awards", year=YEAR, filters={"level": award.level})
+        listed = year_store.lists.count("awards", year=YEAR, filters={"level": award.level})
         assert listed == award.this_year
 
 
@@ -199,7 +207,7 @@ def test_the_role_filter_matches_a_whole_role_only(year_store: Store) -> None:
     # A role typed in another tool (DB Browser) that contains the word 会员.
     with year_store.transaction():
         year_store.conn.execute("UPDATE people SET roles = '老会员' WHERE name = '刘洋'")
-    ids = year_store.list_ids("people", filters={"role": "会员"})
-    names = {year_store.get(Person, i).name for i in ids}
+    ids = year_store.lists.ids("people", filters={"role": "会员"})
+    names = {year_store.records.get(Person, i).name for i in ids}
     assert "刘洋" not in names and "王芳" in names
     assert compute(year_store, YEAR).members == 4

@@ -50,11 +50,11 @@ def orgs(tmp_path: Path) -> Iterator[Orgs]:
     b = open_org(tmp_path / "b", TOWNSHIPS[1], "乡镇(街道)", COUNTY, 2, 10)
     county = open_org(tmp_path / "county", COUNTY, "县级", "青江市科协", 3, 8)
     # The county's list of subordinate units: one matched by name, one by hand, one missing.
-    county.save(Unit(name="城关镇科协", kind="乡镇（街道）科协"))
-    county.save(Unit(name="河口科协", kind="乡镇（街道）科协"))
-    county.save(Unit(name="白沙镇科协", kind="乡镇（街道）科协"))
+    county.records.save(Unit(name="城关镇科协", kind="乡镇（街道）科协"))
+    county.records.save(Unit(name="河口科协", kind="乡镇（街道）科协"))
+    county.records.save(Unit(name="白沙镇科协", kind="乡镇（街道）科协"))
     city = Store.open(tmp_path / "city")
-    city.save_profile(Profile(org_name="青江市科协", org_level="市级"))
+    city.settings.save_profile(Profile(org_name="青江市科协", org_level="市级"))
     yield Orgs(tmp_path, a, b, county, city)
     for s in (a, b, county, city):
         s.close()
@@ -68,7 +68,7 @@ def test_county_totals_equal_sql_over_the_townships(orgs: Orgs) -> None:
     before = year_totals(orgs.county)
     for store, name in ((orgs.a, "a.zip"), (orgs.b, "b.zip")):
         result = _merge(orgs.county, orgs.export(store, name))
-        assert result.added == [store.profile().org_name]
+        assert result.added == [store.settings.profile().org_name]
     assert year_totals(orgs.county, sub=True) == add(year_totals(orgs.a), year_totals(orgs.b))
     assert link_count(orgs.county, sub=True) == link_count(orgs.a) + link_count(orgs.b)
     # Two townships' 中心学校科协 live side by side, and never among the county's own units.
@@ -78,7 +78,7 @@ def test_county_totals_equal_sql_over_the_townships(orgs: Orgs) -> None:
     assert shared == 2
     assert year_totals(orgs.county) == before
     # The summary figures by category equal SQL over both sources.
-    figures = {r["category"]: r for r in orgs.county.sub_category_figures(YEAR)}
+    figures = {r["category"]: r for r in orgs.county.figures.sub_categories(YEAR)}
     for category, row in figures.items():
         expected = sum(
             s.conn.execute(
@@ -95,19 +95,19 @@ def test_reimport_changes_nothing(orgs: Orgs) -> None:
     first = _merge(orgs.county, path)
     assert first.batch_id is not None
     totals = year_totals(orgs.county, sub=True)
-    batches = len(orgs.county.import_batches())
+    batches = len(orgs.county.imports.batches())
     again = _merge(orgs.county, path)
     assert again.batch_id is None
     assert "没有变化" in again.summary()
     assert year_totals(orgs.county, sub=True) == totals
-    assert len(orgs.county.import_batches()) == batches
+    assert len(orgs.county.imports.batches()) == batches
 
 
 def test_newer_package_replaces_older_as_one_undoable_batch(orgs: Orgs) -> None:
     old = orgs.export(orgs.a, "a-old.zip")
     _merge(orgs.county, old)
     old_totals = year_totals(orgs.county, sub=True)
-    orgs.a.save(
+    orgs.a.records.save(
         Activity(
             title="补录的活动", category="科学普及", start_date=f"{YEAR}-12-20", participants=77
         )
@@ -122,13 +122,13 @@ def test_newer_package_replaces_older_as_one_undoable_batch(orgs: Orgs) -> None:
     assert stale.batch_id is None and "较旧" in stale.summary()
     assert year_totals(orgs.county, sub=True) == year_totals(orgs.a)
     # The older batch cannot be undone while the newer one stands; the newer one can.
-    first, second = sorted(b["id"] for b in orgs.county.import_batches())
+    first, second = sorted(b["id"] for b in orgs.county.imports.batches())
     with pytest.raises(StoreError):
-        orgs.county.undo_import_batch(first)
+        orgs.county.imports.undo(first)
     assert result.batch_id == second
-    orgs.county.undo_import_batch(second)
+    orgs.county.imports.undo(second)
     assert year_totals(orgs.county, sub=True) == old_totals
-    orgs.county.undo_import_batch(first)
+    orgs.county.imports.undo(first)
     assert year_totals(orgs.county, sub=True)["activities"] == 0
     assert orgs.county.conn.execute("SELECT count(*) FROM sub_submissions").fetchone()[0] == 0
 
@@ -171,15 +171,15 @@ def test_own_exports_unchanged_without_subordinates(orgs: Orgs) -> None:
         rows = write_ledger(orgs.county, YEAR, ledger)
         with zipfile.ZipFile(ledger) as z:
             sheets = {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
-        lists = {t: orgs.county.list_count(t, year=YEAR) for t in ("activities", "awards")}
-        lists |= {t: orgs.county.list_count(t) for t in ("units", "people")}
+        lists = {t: orgs.county.lists.count(t, year=YEAR) for t in ("activities", "awards")}
+        lists |= {t: orgs.county.lists.count(t) for t in ("units", "people")}
         return (
             [(b.kind, b.text) for b in doc.blocks],
             rows,
             sheets,
             lists,
-            orgs.county.category_figures(YEAR),
-            orgs.county.years(),
+            orgs.county.figures.categories(YEAR),
+            orgs.county.lists.years(),
         )
 
     before = snapshot()
@@ -420,8 +420,8 @@ def test_status_names_who_submitted_and_who_is_missing(orgs: Orgs) -> None:
     matched = {s.name: s.unit for s in status.submitted}
     assert matched[TOWNSHIPS[0]] == "城关镇科协"
     # 河口科协 is 河口镇科协: matched by hand.
-    unit = next(u for u in orgs.county.reporting_units() if u["name"] == "河口科协")
-    orgs.county.link_unit(unit["uuid"], orgs.b.org_uuid())
+    unit = next(u for u in orgs.county.packages.reporting_units() if u["name"] == "河口科协")
+    orgs.county.packages.link_unit(unit["uuid"], orgs.b.settings.org_uuid())
     status = pk.submission_status(orgs.county, YEAR)
     assert {u["name"] for u in status.missing} == {"白沙镇科协", "青江县农技协"}
     counts = {s.name: s.counts["activities"] for s in status.submitted}
@@ -430,24 +430,24 @@ def test_status_names_who_submitted_and_who_is_missing(orgs: Orgs) -> None:
 
 
 def test_identity_and_parent(store: Store) -> None:
-    uuid = store.org_uuid()
-    assert len(uuid) == 36 and store.org_uuid() == uuid
+    uuid = store.settings.org_uuid()
+    assert len(uuid) == 36 and store.settings.org_uuid() == uuid
     fill(store, "城关镇科协", "乡镇(街道)", COUNTY, 5, 2)
-    profile = store.profile()
+    profile = store.settings.profile()
     profile.parent_uuid = "not a uuid"
     with pytest.raises(Exception, match="识别码"):
-        store.save_profile(profile)
+        store.settings.save_profile(profile)
     profile.parent_uuid = "1B4E28BA-2FA1-11D2-883F-0016D3CCA427"
-    store.save_profile(profile)
-    assert store.profile().parent_uuid == "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+    store.settings.save_profile(profile)
+    assert store.settings.profile().parent_uuid == "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
 
 
 def test_a_package_meant_for_another_parent_is_flagged(orgs: Orgs) -> None:
     path = orgs.export(orgs.a, "a.zip")
     assert pk.addressed_elsewhere(orgs.county, pk.read_package(path)) == ""
-    profile = orgs.a.profile()
-    profile.parent_uuid = orgs.city.org_uuid()
-    orgs.a.save_profile(profile)
+    profile = orgs.a.settings.profile()
+    profile.parent_uuid = orgs.city.settings.org_uuid()
+    orgs.a.settings.save_profile(profile)
     package = pk.read_package(orgs.export(orgs.a, "a2.zip"))
     assert "不是本组织" in pk.addressed_elsewhere(orgs.county, package)
     assert pk.addressed_elsewhere(orgs.city, package) == ""
@@ -518,11 +518,11 @@ def test_restoring_a_backup_brings_back_its_organisation(orgs: Orgs) -> None:
     rows) brings the backup's organisation back, not a second identity."""
     from kexie_desktop.core.backup import copy_database
 
-    identity = orgs.a.org_uuid()
+    identity = orgs.a.settings.org_uuid()
     backup = copy_database(orgs.a.conn, orgs.folder / "a-backup.db").path
     orgs.city.restore(backup)
-    assert orgs.city.org_uuid() == identity
-    assert orgs.city.profile().org_name == TOWNSHIPS[0]
+    assert orgs.city.settings.org_uuid() == identity
+    assert orgs.city.settings.profile().org_name == TOWNSHIPS[0]
 
 
 def test_the_statistics_workbook_goes_in_once_its_figures_pass(orgs: Orgs) -> None:
@@ -534,9 +534,9 @@ def test_the_statistics_workbook_goes_in_once_its_figures_pass(orgs: Orgs) -> No
     assert "stats" not in kinds
     # The clerk types the figures no record gives and explains the large changes.
     typed = {i.key: 0 for i in stats.INDICATORS if i.source is None}
-    orgs.a.save_stats_values(YEAR, typed)  # type: ignore[arg-type]
+    orgs.a.typed_stats.save_values(YEAR, typed)  # type: ignore[arg-type]
     report = stats.compute(orgs.a, YEAR)
-    orgs.a.save_stats_explanations(YEAR, {c.key: "新成立，上年没有。" for c in report.soft})
+    orgs.a.typed_stats.save_explanations(YEAR, {c.key: "新成立，上年没有。" for c in report.soft})
     assert stats.compute(orgs.a, YEAR).problems() == []
     result = pk.export_package(orgs.a, YEAR, orgs.folder / "with.zip")
     package = pk.read_package(result.path)
@@ -559,7 +559,7 @@ def test_a_subordinates_planned_activity_is_not_counted_as_done(orgs: Orgs) -> N
     )
     orgs.a.conn.commit()
     _merge(orgs.county, orgs.export(orgs.a, "a.zip"))
-    done = sum(f["activities"] for f in orgs.county.sub_category_figures(YEAR))
+    done = sum(f["activities"] for f in orgs.county.figures.sub_categories(YEAR))
     assert done == year_totals(orgs.a)["activities"] - 1
     figures = next(
         b.text

@@ -26,7 +26,7 @@ def orgs(tmp_path: Path) -> Iterator[Orgs]:
     b = open_org(tmp_path / "b", TOWNSHIPS[1], "乡镇(街道)", COUNTY, 2, 10)
     county = open_org(tmp_path / "county", COUNTY, "县级", CITY, 3, 8)
     city = Store.open(tmp_path / "city")
-    city.save_profile(Profile(org_name=CITY, org_level="市级"))
+    city.settings.save_profile(Profile(org_name=CITY, org_level="市级"))
     yield Orgs(tmp_path, a, b, county, city)
     for store in (a, b, county, city):
         store.close()
@@ -105,7 +105,7 @@ def test_attachments_travel_up_two_levels_each_once(orgs: Orgs) -> None:
     plain = orgs.export(orgs.a, "plain.zip")
     with zipfile.ZipFile(plain) as z:
         assert not [n for n in z.namelist() if n.startswith(pk.ATTACHMENTS_PREFIX)]
-        assert "attachments" not in json.loads(z.read(f"records/{orgs.a.org_uuid()}.json"))
+        assert "attachments" not in json.loads(z.read(f"records/{orgs.a.settings.org_uuid()}.json"))
 
     count, size = pk.attachments_estimate(orgs.a, YEAR)
     assert count == len(_digests(orgs.a)) == 4  # p1 once, though on two activities
@@ -269,7 +269,7 @@ def test_a_disguised_file_is_refused_with_the_store_unchanged(
     path = orgs.export(orgs.a, "a.zip", with_attachments=True)
     before = _files(orgs.county)
     forged = orgs.folder / "forged.zip"
-    _forge(path, forged, _swap_file(orgs.a.org_uuid(), content))
+    _forge(path, forged, _swap_file(orgs.a.settings.org_uuid(), content))
     package = pk.read_package(forged)  # the hashes are all right
     with pytest.raises(pk.PackageError, match=message) as caught:
         pk.merge_package(orgs.county, package)
@@ -294,7 +294,7 @@ def test_attachment_rows_that_do_not_fit_are_refused(orgs: Orgs, change: dict[st
     path = orgs.export(orgs.a, "a.zip", with_attachments=True)
 
     def edit(entries: dict[str, bytes]) -> None:
-        records = f"records/{orgs.a.org_uuid()}.json"
+        records = f"records/{orgs.a.settings.org_uuid()}.json"
         body = json.loads(entries[records])
         body["attachments"][0].update(change)
         entries[records] = json.dumps(body, ensure_ascii=False).encode()
@@ -321,7 +321,7 @@ def test_a_newer_package_replaces_the_older_ones_attachments(orgs: Orgs) -> None
         )
     ]
     att.remove_attachments(orgs.a, doomed)
-    orgs.a.empty_recycle_bin()
+    orgs.a.recycle_bin.empty()
     result = _merge(orgs.county, orgs.export(orgs.a, "new.zip", with_attachments=True))
     assert result.replaced == [TOWNSHIPS[0]] and result.batch_id is not None
 
@@ -341,11 +341,11 @@ def test_a_newer_package_replaces_the_older_ones_attachments(orgs: Orgs) -> None
     assert orgs.county.data_folder is not None
     att.collect_garbage(orgs.county)
     assert {p2, notice} <= _files(orgs.county)
-    orgs.county.undo_import_batch(result.batch_id)
+    orgs.county.imports.undo(result.batch_id)
     assert {p2, notice} <= active()
     # Undoing the first import too: nothing of the township's refers to the notice any more.
-    first = max(b["id"] for b in orgs.county.import_batches() if not b["undone_at"])
-    orgs.county.undo_import_batch(first)
+    first = max(b["id"] for b in orgs.county.imports.batches() if not b["undone_at"])
+    orgs.county.imports.undo(first)
     att.collect_garbage(orgs.county)
     assert notice not in _files(orgs.county)
     assert p2 in _files(orgs.county)  # still the county's own
@@ -380,10 +380,10 @@ def test_received_files_are_backed_up_and_restored(orgs: Orgs, tmp_path: Path) -
 
 
 def _three_heads(store: Store, unit_name: str) -> None:
-    unit = store.save(Unit(name=unit_name, kind="乡镇（街道）科协")).id
+    unit = store.records.save(Unit(name=unit_name, kind="乡镇（街道）科协")).id
     people = [int(r[0]) for r in store.conn.execute("SELECT id FROM people ORDER BY id LIMIT 3")]
     for person, head in zip(people, ("医院院长", "学校校长", "农技站站长"), strict=True):
-        store.set_positions(
+        store.positions.replace(
             person,
             [Position(unit_id=unit, post="兼职副主席", background=head,
                       start_date=f"{YEAR - 1}-01-01")],
@@ -418,7 +418,7 @@ def test_positions_travel_and_count_in_the_statistics_with_subordinates(orgs: Or
 
     # A position naming a person the block does not hold is refused.
     def edit(entries: dict[str, bytes]) -> None:
-        records = f"records/{orgs.a.org_uuid()}.json"
+        records = f"records/{orgs.a.settings.org_uuid()}.json"
         body = json.loads(entries[records])
         body["positions"][0]["person_uuid"] = "00000000-0000-4000-8000-000000000000"
         entries[records] = json.dumps(body, ensure_ascii=False).encode()

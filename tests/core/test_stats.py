@@ -47,7 +47,7 @@ def _year(store: Store, year: int, units: list[int], people: list[int], scale: i
         if participants is not None and "青少年" in audience and i % 3:
             youth = participants // (1 + i % 3)
         month = 1 + i % 12
-        store.save(
+        store.records.save(
             Activity(
                 title=f"{year}年活动{i}",
                 category=category,
@@ -68,7 +68,7 @@ def _year(store: Store, year: int, units: list[int], people: list[int], scale: i
             )
         )
     for i in range(8 * scale):
-        store.save(
+        store.records.save(
             Award(
                 name=f"{year}奖{i}",
                 level="市级",
@@ -88,7 +88,7 @@ def records(store: Store) -> Store:
              ("江南社区科协", "社区科协", "2026-02-01")]  # fmt: skip
     units = []
     for i, (name, kind, founded) in enumerate(kinds):
-        unit = store.save(
+        unit = store.records.save(
             Unit(
                 name=name, kind=kind, established_date=founded,
                 last_election_date=("2025-06-01", "2021-05-01", None)[i % 3],
@@ -98,7 +98,7 @@ def records(store: Store) -> Store:
         units.append(unit.id)
     people = []
     for i in range(12):
-        person = store.save(
+        person = store.records.save(
             Person(
                 name=f"人员{i}",
                 roles=["会员"] if i % 4 else [],
@@ -111,7 +111,7 @@ def records(store: Store) -> Store:
     # 城关镇: all three heads serving; 东山镇: the 农技站站长's term ended mid-2025;
     # 西湖街道: a 学校校长 serving as 委员, not 兼职副主席.
     heads = (("医院院长", None), ("学校校长", None), ("农技站站长", None))
-    store.set_positions(
+    store.positions.replace(
         people[0],
         [
             Position(
@@ -119,14 +119,14 @@ def records(store: Store) -> Store:
             )
         ],
     )
-    store.set_positions(
+    store.positions.replace(
         people[1],
         [
             Position(unit_id=units[1], post="兼职副主席", background="学校校长"),
             Position(unit_id=units[2], post="兼职副主席", background="学校校长"),
         ],
     )
-    store.set_positions(
+    store.positions.replace(
         people[2],
         [
             Position(unit_id=units[1], post="兼职副主席", background="农技站站长"),
@@ -135,10 +135,10 @@ def records(store: Store) -> Store:
             ),
         ],
     )
-    store.set_positions(people[3], [Position(unit_id=units[2], post="兼职副主席",
-                                             background="医院院长"),
-                                    Position(unit_id=units[3], post="委员",
-                                             background="学校校长")])  # fmt: skip
+    store.positions.replace(people[3], [Position(unit_id=units[2], post="兼职副主席",
+                                                 background="医院院长"),
+                                        Position(unit_id=units[3], post="委员",
+                                                 background="学校校长")])  # fmt: skip
     assert len(heads) == 3
     _year(store, 2024, units, people, 1)
     _year(store, 2025, units, people, 2)
@@ -259,8 +259,9 @@ def test_oct_period_counts_planned_november_and_december_only(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def add(title: str, date: str, planned: bool) -> None:
-        store.save(Activity(title=title, category="科学普及", start_date=date,
-                            planned=planned, participants=10))  # fmt: skip
+        store.records.save(Activity(
+            title=title, category="科学普及", start_date=date,
+            planned=planned, participants=10))  # fmt: skip
 
     add("十月已办", "2025-10-20", False)
     add("十月计划（过期未办）", "2025-10-25", True)
@@ -272,7 +273,7 @@ def test_oct_period_counts_planned_november_and_december_only(
            for m, r in figures.items()}  # fmt: skip
     assert ekx["year"].value == 2  # done only
     assert ekx["oct"].value == 4  # Jan–Oct done, Nov–Dec done or planned
-    store.set_setting(stats.PERIOD_KEY, "oct")
+    store.settings.set(stats.PERIOD_KEY, "oct")
     assert stats.compute(store, 2025).mode == "oct"
     # An earlier report is reused only for the same year and period.
     reused = stats.compute(store, 2025, mode="oct", reuse=figures["year"])
@@ -283,14 +284,16 @@ def test_oct_period_counts_planned_november_and_december_only(
 
 
 def test_planned_activities_never_count_in_the_summary(store: Store) -> None:
-    store.save(Activity(title="科普讲座进校园", category="科学普及", start_date="2025-04-01",
-                        participants=100))  # fmt: skip
-    store.save(Activity(title="冬季科普大篷车计划", category="科学普及",
-                        start_date="2025-12-10", participants=900, planned=True))  # fmt: skip
-    figures = {r["category"]: r for r in store.category_figures(2025)}
+    store.records.save(Activity(
+        title="科普讲座进校园", category="科学普及", start_date="2025-04-01",
+        participants=100))  # fmt: skip
+    store.records.save(Activity(
+        title="冬季科普大篷车计划", category="科学普及",
+        start_date="2025-12-10", participants=900, planned=True))  # fmt: skip
+    figures = {r["category"]: r for r in store.figures.categories(2025)}
     assert figures["科学普及"]["activities"] == 1
     assert figures["科学普及"]["participants"] == 100
-    assert [r["title"] for r in store.summary_activities(2025)] == ["科普讲座进校园"]
+    assert [r["title"] for r in store.figures.activities(2025)] == ["科普讲座进校园"]
     text = "\n".join(b.text for b in compose_summary(store, 2025).blocks)
     assert "大篷车" not in text and "900" not in text and "1000" not in text
 
@@ -328,8 +331,8 @@ def test_hard_checks_refuse_blank_non_integer_and_parts_above_totals(
 def test_soft_checks_ask_for_an_explanation_that_goes_into_the_workbook(
     records: Store, tmp_path: Path
 ) -> None:
-    records.save_stats_values(2025, dict(TYPED))
-    records.save_stats_values(2024, {**TYPED, "AK.staff": 2})  # 2 → 4: +100 %
+    records.typed_stats.save_values(2025, dict(TYPED))
+    records.typed_stats.save_values(2024, {**TYPED, "AK.staff": 2})  # 2 → 4: +100 %
     report = stats.compute(records, 2025)
     keys = {s.key for s in report.soft}
     assert "AK.staff" in keys
@@ -345,12 +348,12 @@ def test_soft_checks_ask_for_an_explanation_that_goes_into_the_workbook(
     assert f"{staff.message}，请写一句说明（--explain AK.staff=说明）" in str(refused.value)
     assert report.problems(command_line=False)[0].endswith("请写一句说明")
     # A higher threshold asks about fewer figures.
-    records.set_setting(stats.THRESHOLD_KEY, "1000")
+    records.settings.set(stats.THRESHOLD_KEY, "1000")
     assert stats.compute(records, 2025).soft == []
-    records.set_setting(stats.THRESHOLD_KEY, "30")
+    records.settings.set(stats.THRESHOLD_KEY, "30")
     explanations = {key: f"原因{key}" for key in keys}
     explanations["AK.staff"] = "=新增编制2人"  # text, never a formula
-    records.save_stats_explanations(2025, explanations)
+    records.typed_stats.save_explanations(2025, explanations)
     result = export_stats(records, 2025, target)
     assert result.path == target
     wb = load_workbook(target)
@@ -363,9 +366,9 @@ def test_soft_checks_ask_for_an_explanation_that_goes_into_the_workbook(
 
 
 def test_workbook_mirrors_the_tables_with_zeros_written(records: Store, tmp_path: Path) -> None:
-    records.save_stats_values(2025, dict(TYPED))
+    records.typed_stats.save_values(2025, dict(TYPED))
     report = stats.compute(records, 2025)
-    records.save_stats_explanations(2025, {s.key: "变化说明" for s in report.soft})
+    records.typed_stats.save_explanations(2025, {s.key: "变化说明" for s in report.soft})
     target = tmp_path / "stats.xlsx"
     export_stats(records, 2025, target)
     with zipfile.ZipFile(target) as archive:
@@ -395,35 +398,38 @@ def test_workbook_mirrors_the_tables_with_zeros_written(records: Store, tmp_path
 
 def test_validation_of_the_new_fields(store: Store) -> None:
     with pytest.raises(ValidationError) as error:
-        store.save(Activity(title="x", category="科学普及", start_date="2025-01-01",
-                            participants=10, youth_participants=11))  # fmt: skip
+        store.records.save(Activity(
+            title="x", category="科学普及", start_date="2025-01-01",
+            participants=10, youth_participants=11))  # fmt: skip
     assert error.value.errors == {"youth_participants": "不能多于参加人次（10）"}
     with pytest.raises(ValidationError) as error:
-        store.save(Activity(title="x", category="科学普及", start_date="2025-01-01",
-                            youth_participants=5, form="茶话会", campaigns=["植树节"]))  # fmt: skip
+        store.records.save(Activity(
+            title="x", category="科学普及", start_date="2025-01-01",
+            youth_participants=5, form="茶话会", campaigns=["植树节"]))  # fmt: skip
     assert error.value.errors["youth_participants"].startswith("请先填写参加人次")
     assert error.value.errors["form"].startswith("“茶话会”不在可选范围内")
     assert error.value.errors["campaigns"].startswith("“植树节”不在可选范围内")
     with pytest.raises(ValidationError) as error:
-        store.save(Unit(name="某科协", kind="企业科协", last_election_date="2025-06-01",
-                        next_election_due="2024-06-01"))  # fmt: skip
+        store.records.save(Unit(
+            name="某科协", kind="企业科协", last_election_date="2025-06-01",
+            next_election_due="2024-06-01"))  # fmt: skip
     assert error.value.errors == {"next_election_due": "应晚于上次换届日期"}
-    unit = store.save(Unit(name="某科协", kind="企业科协"))
-    person = store.save(Person(name="张三"))
+    unit = store.records.save(Unit(name="某科协", kind="企业科协"))
+    person = store.records.save(Person(name="张三"))
     assert person.id is not None and unit.id is not None
     with pytest.raises(ValidationError) as error:
-        store.set_positions(person.id, [Position(unit_id=unit.id, post="",
-                                                 start_date="2025-06-01",
-                                                 end_date="2024-01-01")])  # fmt: skip
+        store.positions.replace(person.id, [Position(unit_id=unit.id, post="",
+                                                     start_date="2025-06-01",
+                                                     end_date="2024-01-01")])  # fmt: skip
     assert error.value.errors == {"post": "必须选择", "end_date": "不能早于任职开始日期"}
-    assert store.positions(person_id=person.id) == []
+    assert store.positions.of(person_id=person.id) == []
 
 
 def test_positions_are_replaced_audited_and_go_with_their_person(store: Store) -> None:
-    unit = store.save(Unit(name="城关镇科协", kind=TOWNSHIP))
-    person = store.save(Person(name="李校长"))
+    unit = store.records.save(Unit(name="城关镇科协", kind=TOWNSHIP))
+    person = store.records.save(Person(name="李校长"))
     assert person.id is not None and unit.id is not None
-    store.set_positions(
+    store.positions.replace(
         person.id,
         [
             Position(
@@ -431,11 +437,11 @@ def test_positions_are_replaced_audited_and_go_with_their_person(store: Store) -
             )
         ],
     )
-    (saved,) = store.positions(person_id=person.id)
+    (saved,) = store.positions.of(person_id=person.id)
     assert (saved.post, saved.background, saved.person_id) == ("兼职副主席", "学校校长", person.id)
-    entry = store.audit_entries(table="positions")[0]
+    entry = store.change_log.entries(table="positions")[0]
     assert entry["record_id"] == person.id and entry["label"] == "李校长"
-    store.set_positions(
+    store.positions.replace(
         person.id,
         [
             Position(
@@ -443,15 +449,15 @@ def test_positions_are_replaced_audited_and_go_with_their_person(store: Store) -
             )
         ],
     )
-    assert len(store.audit_entries(table="positions")) == 1  # unchanged: nothing logged
-    entries = store.delete(Person, [person.id])
-    assert store.positions() == []
-    store.restore_deleted(entries)  # from the 回收站, with the positions
-    assert [(p.person_id, p.post) for p in store.positions()] == [(person.id, "兼职副主席")]
-    entries = store.delete(Unit, [unit.id])
-    assert store.positions() == []
-    store.restore_deleted(entries)
-    assert [(p.unit_id, p.background) for p in store.positions()] == [(unit.id, "学校校长")]
+    assert len(store.change_log.entries(table="positions")) == 1  # unchanged: nothing logged
+    entries = store.records.delete(Person, [person.id])
+    assert store.positions.of() == []
+    store.recycle_bin.restore(entries)  # from the 回收站, with the positions
+    assert [(p.person_id, p.post) for p in store.positions.of()] == [(person.id, "兼职副主席")]
+    entries = store.records.delete(Unit, [unit.id])
+    assert store.positions.of() == []
+    store.recycle_bin.restore(entries)
+    assert [(p.unit_id, p.background) for p in store.positions.of()] == [(unit.id, "学校校长")]
 
 
 def test_import_reads_the_new_columns(store: Store, tmp_path: Path) -> None:
@@ -486,12 +492,14 @@ def test_import_reads_the_new_columns(store: Store, tmp_path: Path) -> None:
 def test_ledger_complete_sheet_round_trips_the_new_fields(store: Store, tmp_path: Path) -> None:
     from kexie_desktop.core.export import export_ledger
 
-    store.save(Unit(name="城关镇科协", kind=TOWNSHIP, last_election_date="2022-06-18",
-                    next_election_due="2027-06-18"))  # fmt: skip
-    store.save(Activity(title="科普日主场", category="科学普及", start_date="2025-09-20",
-                        participants=800, youth_participants=300, form="展览",
-                        campaigns=["全国科普日/科普月"], materials=2000, papers=3,
-                        planned=True))  # fmt: skip
+    store.records.save(Unit(
+        name="城关镇科协", kind=TOWNSHIP, last_election_date="2022-06-18",
+        next_election_due="2027-06-18"))  # fmt: skip
+    store.records.save(Activity(
+        title="科普日主场", category="科学普及", start_date="2025-09-20",
+        participants=800, youth_participants=300, form="展览",
+        campaigns=["全国科普日/科普月"], materials=2000, papers=3,
+        planned=True))  # fmt: skip
     target = tmp_path / "ledger.xlsx"
     export_ledger(store, 2025, target)
     wb = load_workbook(target)
@@ -532,7 +540,7 @@ def test_cli_export_stats_refuses_then_takes_values_and_explanations(
     store = Store.open(data_dir)
     try:
         soft = stats.compute(store, 2025).soft
-        assert store.stats_values(2025) == TYPED  # kept for the year
+        assert store.typed_stats.values(2025) == TYPED  # kept for the year
     finally:
         store.close()
     if soft:
@@ -568,11 +576,11 @@ def test_every_indicator_is_in_a_known_table_and_units_are_the_tables(records: S
 
 
 def test_explanations_are_cleaned_and_bounded(store: Store) -> None:
-    store.save_stats_explanations(2025, {"AK.units": "新建\x07三个\n企业科协"})
-    assert store.stats_explanations(2025) == {"AK.units": "新建三个 企业科协"}
+    store.typed_stats.save_explanations(2025, {"AK.units": "新建\x07三个\n企业科协"})
+    assert store.typed_stats.explanations(2025) == {"AK.units": "新建三个 企业科协"}
     with pytest.raises(ValidationError) as error:
-        store.save_stats_explanations(2025, {"AK.units": "长" * 5000})
+        store.typed_stats.save_explanations(2025, {"AK.units": "长" * 5000})
     assert error.value.errors["text"].startswith("说明太长了")
-    assert store.stats_explanations(2025) == {"AK.units": "新建三个 企业科协"}
-    store.save_stats_explanations(2025, {"AK.units": "  "})
-    assert store.stats_explanations(2025) == {}
+    assert store.typed_stats.explanations(2025) == {"AK.units": "新建三个 企业科协"}
+    store.typed_stats.save_explanations(2025, {"AK.units": "  "})
+    assert store.typed_stats.explanations(2025) == {}

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+import kexie_desktop.core.store as store_package
 from kexie_desktop.core.migrations import known_names
 from kexie_desktop.core.records import Activity, Award, Person, Unit
 from kexie_desktop.core.store import NewerDatabaseError, RecordNotFound, Store, StoreError
@@ -54,6 +55,34 @@ def test_reopening_applies_nothing_twice(data_dir: Path) -> None:
     store.close()
 
 
+def test_a_store_is_a_context_manager_that_closes(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        store.records.save(Person(name="张三"))
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.conn.execute("SELECT 1")
+    # Closed on an error too, and the error goes on.
+    with pytest.raises(RecordNotFound), Store.open(data_dir, read_only=True) as reader:
+        assert reader.records.count(Person) == 1
+        reader.records.get(Person, 999)
+    with pytest.raises(sqlite3.ProgrammingError):
+        reader.conn.execute("SELECT 1")
+
+
+def test_the_store_only_opens_and_hands_the_work_to_one_part_per_subject(store: Store) -> None:
+    # The front must not grow back into a grab-bag: new work goes into a part (core/store/).
+    front = {name for name in vars(Store) if not name.startswith("_")}
+    parts = {"records", "change_log", "recycle_bin", "lists", "imports", "figures", "ledger",
+             "packages", "positions", "typed_stats", "narratives", "settings"}  # fmt: skip
+    opening = {"open", "open_memory", "reopen", "close", "transaction", "data_version", "db",
+               "restore", "applied_migrations", "data_folder", "read_only", "folder"}  # fmt: skip
+    assert front == parts | opening
+    for name in parts:
+        assert getattr(store, name).store is store
+    folder = Path(store_package.__file__).parent
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in folder.glob("*.py")}
+    assert max(sizes.values()) < 400, sizes
+
+
 def test_a_database_from_a_newer_program_is_refused(data_dir: Path) -> None:
     store = Store.open(data_dir)
     store.db.execute(
@@ -73,13 +102,13 @@ def test_an_unreadable_file_gives_a_chinese_error(data_dir: Path) -> None:
 
 
 def test_save_stamps_uuid_and_times_and_update_keeps_created(store: Store) -> None:
-    unit = store.save(Unit(name="青江橡塑集团科协", kind="企业科协"))
+    unit = store.records.save(Unit(name="青江橡塑集团科协", kind="企业科协"))
     assert unit.id is not None and len(unit.uuid) == 36
     created = unit.created_at
     unit.contact_person = "李四"
     unit.uuid = "tampered"
-    store.save(unit)
-    again = store.get(Unit, unit.id)
+    store.records.save(unit)
+    again = store.records.get(Unit, unit.id)
     assert again.contact_person == "李四"
     assert again.created_at == created
     assert len(again.uuid) == 36 and again.uuid != "tampered"
@@ -87,13 +116,15 @@ def test_save_stamps_uuid_and_times_and_update_keeps_created(store: Store) -> No
 
 
 def test_values_round_trip(store: Store) -> None:
-    unit = store.save(Unit(name="甲学会", kind="学会", founded_this_year=True, member_count=30))
-    person = store.save(
+    unit = store.records.save(
+        Unit(name="甲学会", kind="学会", founded_this_year=True, member_count=30)
+    )
+    person = store.records.save(
         Person(
             name="王芳", id_number="11010519491231002x", roles=["会员", "秘书长"], unit_id=unit.id
         )
     )
-    activity = store.save(
+    activity = store.records.save(
         Activity(
             title="科技活动周",
             category="科学普及",
@@ -108,55 +139,57 @@ def test_values_round_trip(store: Store) -> None:
             person_ids=[person.id or 0],
         )
     )
-    assert store.get(Unit, unit.id or 0).founded_this_year is True
-    got_person = store.get(Person, person.id or 0)
+    assert store.records.get(Unit, unit.id or 0).founded_this_year is True
+    got_person = store.records.get(Person, person.id or 0)
     assert got_person.roles == ["会员", "秘书长"]
     assert (got_person.birth_date, got_person.gender) == ("1949-12-31", "女")
-    got = store.get(Activity, activity.id or 0)
+    got = store.records.get(Activity, activity.id or 0)
     assert got == activity
 
 
 def test_invalid_record_writes_nothing(store: Store) -> None:
     with pytest.raises(ValidationError):
-        store.save(
+        store.records.save(
             Activity(title="x", category="学术交流", start_date="2025-03-05", participants=-1)
         )
-    assert store.count(Activity) == 0
+    assert store.records.count(Activity) == 0
 
 
 def test_duplicate_unit_names_are_refused(store: Store) -> None:
-    store.save(Unit(name="甲学会", kind="学会"))
+    store.records.save(Unit(name="甲学会", kind="学会"))
     with pytest.raises(ValidationError, match="已有名为“甲学会”"):
-        store.save(Unit(name=" 甲学会 ", kind="学会"))
-    other = store.save(Unit(name="乙学会", kind="学会"))
+        store.records.save(Unit(name=" 甲学会 ", kind="学会"))
+    other = store.records.save(Unit(name="乙学会", kind="学会"))
     other.name = "甲学会"
     with pytest.raises(ValidationError):
-        store.save(other)
+        store.records.save(other)
     # Saving a unit under its own name is not a duplicate.
-    same = store.get(Unit, other.id or 0)
-    store.save(same)
+    same = store.records.get(Unit, other.id or 0)
+    store.records.save(same)
 
 
 def test_references_to_missing_records_are_refused(store: Store) -> None:
     with pytest.raises(ValidationError, match="已不存在"):
-        store.save(Person(name="张三", unit_id=99))
+        store.records.save(Person(name="张三", unit_id=99))
     with pytest.raises(ValidationError, match="已不存在"):
-        store.save(Activity(title="x", category="其他", start_date="2025-01-01", person_ids=[42]))
+        store.records.save(
+            Activity(title="x", category="其他", start_date="2025-01-01", person_ids=[42])
+        )
 
 
 def test_updating_a_deleted_record_says_so(store: Store) -> None:
-    unit = store.save(Unit(name="甲", kind="学会"))
-    store.delete(Unit, [unit.id or 0])
+    unit = store.records.save(Unit(name="甲", kind="学会"))
+    store.records.delete(Unit, [unit.id or 0])
     with pytest.raises(RecordNotFound, match="已不存在"):
-        store.save(unit)
+        store.records.save(unit)
     with pytest.raises(RecordNotFound):
-        store.get(Unit, unit.id or 0)
+        store.records.get(Unit, unit.id or 0)
 
 
 def test_delete_clears_links_and_reports_references(store: Store) -> None:
-    unit = store.save(Unit(name="甲", kind="学会"))
-    person = store.save(Person(name="张三", unit_id=unit.id))
-    activity = store.save(
+    unit = store.records.save(Unit(name="甲", kind="学会"))
+    person = store.records.save(Person(name="张三", unit_id=unit.id))
+    activity = store.records.save(
         Activity(
             title="a",
             category="其他",
@@ -165,146 +198,150 @@ def test_delete_clears_links_and_reports_references(store: Store) -> None:
             person_ids=[person.id or 0],
         )
     )
-    award = store.save(Award(name="奖", level="市级", person_id=person.id))
-    assert store.references(Unit, [unit.id or 0]) == {"人员": 1, "活动": 1}
-    assert store.references(Person, [person.id or 0]) == {"活动": 1, "奖项": 1}
-    assert len(store.delete(Unit, [unit.id or 0])) == 1
-    assert store.get(Person, person.id or 0).unit_id is None
-    assert store.get(Activity, activity.id or 0).unit_id is None
-    store.delete(Person, [person.id or 0])
-    assert store.get(Activity, activity.id or 0).person_ids == []
-    assert store.get(Award, award.id or 0).person_id is None
+    award = store.records.save(Award(name="奖", level="市级", person_id=person.id))
+    assert store.records.references(Unit, [unit.id or 0]) == {"人员": 1, "活动": 1}
+    assert store.records.references(Person, [person.id or 0]) == {"活动": 1, "奖项": 1}
+    assert len(store.records.delete(Unit, [unit.id or 0])) == 1
+    assert store.records.get(Person, person.id or 0).unit_id is None
+    assert store.records.get(Activity, activity.id or 0).unit_id is None
+    store.records.delete(Person, [person.id or 0])
+    assert store.records.get(Activity, activity.id or 0).person_ids == []
+    assert store.records.get(Award, award.id or 0).person_id is None
 
 
 def test_a_failing_action_rolls_back_as_a_whole(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction():
-        store.save(Unit(name="甲", kind="学会"))
-        store.save(Unit(name="乙", kind="学会"))
+        store.records.save(Unit(name="甲", kind="学会"))
+        store.records.save(Unit(name="乙", kind="学会"))
         raise RuntimeError("power cut")
-    assert store.count(Unit) == 0
+    assert store.records.count(Unit) == 0
 
 
 def test_profile_round_trip(store: Store) -> None:
     from kexie_desktop.core.records import Profile
 
-    assert not store.has_profile()
-    store.save_profile(Profile(org_name=" 青江市厂矿科协联合会 ", org_level="市级"))
-    assert store.has_profile()
-    assert store.profile().org_name == "青江市厂矿科协联合会"
+    assert not store.settings.has_profile()
+    store.settings.save_profile(Profile(org_name=" 青江市厂矿科协联合会 ", org_level="市级"))
+    assert store.settings.has_profile()
+    assert store.settings.profile().org_name == "青江市厂矿科协联合会"
 
 
 @pytest.fixture
 def listed(store: Store) -> Store:
-    unit = store.save(Unit(name="青江纸业科协", kind="企业科协"))
+    unit = store.records.save(Unit(name="青江纸业科协", kind="企业科协"))
     for name, phone in (("张三", "13800000001"), ("张三丰", ""), ("李四", ""), ("欧阳张三", "")):
-        store.save(Person(name=name, phone=phone, unit_id=unit.id if name == "李四" else None))
+        store.records.save(
+            Person(name=name, phone=phone, unit_id=unit.id if name == "李四" else None)
+        )
     for day, title, category in (
         ("2024-12-30", "年终总结会", "自身建设"),
         ("2025-01-05", "纸业节能技术交流", "学术交流"),
         ("2025-06-01", "科普进社区", "科学普及"),
         ("2025-03-01", "100%达标_检查", "其他"),
     ):
-        store.save(Activity(title=title, category=category, start_date=day, unit_id=unit.id))
+        store.records.save(
+            Activity(title=title, category=category, start_date=day, unit_id=unit.id)
+        )
     return store
 
 
 def _names(store: Store, table: str, ids: list[int]) -> list[str]:
-    rows = store.list_rows(table, ids)
+    rows = store.lists.rows(table, ids)
     key = "title" if table == "activities" else "name"
     return [rows[i][key] for i in ids]
 
 
 def test_search_matches_two_character_chinese_names(listed: Store) -> None:
-    ids = listed.list_ids("people", search="张三", sort_key="name")
+    ids = listed.lists.ids("people", search="张三", sort_key="name")
     assert sorted(_names(listed, "people", ids)) == sorted(["张三", "张三丰", "欧阳张三"])
-    assert _names(listed, "people", listed.list_ids("people", search="青江纸业")) == ["李四"]
-    assert listed.list_ids("people", search="张三 丰") == listed.list_ids("people", search="三丰")
+    assert _names(listed, "people", listed.lists.ids("people", search="青江纸业")) == ["李四"]
+    assert listed.lists.ids("people", search="张三 丰") == listed.lists.ids("people", search="三丰")
 
 
 def test_search_treats_like_wildcards_literally(listed: Store) -> None:
-    assert _names(listed, "activities", listed.list_ids("activities", search="100%")) == [
+    assert _names(listed, "activities", listed.lists.ids("activities", search="100%")) == [
         "100%达标_检查"
     ]
-    assert listed.list_ids("activities", search="%") != []
-    assert len(listed.list_ids("activities", search="_")) == 1
+    assert listed.lists.ids("activities", search="%") != []
+    assert len(listed.lists.ids("activities", search="_")) == 1
 
 
 def test_year_scope_and_sorting(listed: Store) -> None:
-    ids = listed.list_ids("activities", year=2025, sort_key="start_date")
+    ids = listed.lists.ids("activities", year=2025, sort_key="start_date")
     assert _names(listed, "activities", ids) == ["纸业节能技术交流", "100%达标_检查", "科普进社区"]
-    desc = listed.list_ids("activities", year=2025, sort_key="start_date", descending=True)
+    desc = listed.lists.ids("activities", year=2025, sort_key="start_date", descending=True)
     assert desc == ids[::-1]
-    assert len(listed.list_ids("activities")) == 4
-    assert listed.list_count("activities", year=2024) == 1
-    assert listed.years() == [2025, 2024]
+    assert len(listed.lists.ids("activities")) == 4
+    assert listed.lists.count("activities", year=2024) == 1
+    assert listed.lists.years() == [2025, 2024]
 
 
 def test_choices_for_pickers(listed: Store) -> None:
-    assert [name for _, name in listed.unit_choices()] == ["青江纸业科协"]
-    labels = [label for _, label in listed.person_choices("青江")]
+    assert [name for _, name in listed.lists.unit_choices()] == ["青江纸业科协"]
+    labels = [label for _, label in listed.lists.person_choices("青江")]
     assert labels == ["李四（青江纸业科协）"]
 
 
 def test_lists_follow_renames_and_deletes_of_linked_records(store: Store) -> None:
-    unit = store.save(Unit(name="旧名科协", kind="企业科协"))
-    person = store.save(Person(name="张三", unit_id=unit.id))
-    activity = store.save(
+    unit = store.records.save(Unit(name="旧名科协", kind="企业科协"))
+    person = store.records.save(Person(name="张三", unit_id=unit.id))
+    activity = store.records.save(
         Activity(title="交流会", category="学术交流", start_date="2025-01-01", unit_id=unit.id)
     )
-    award = store.save(Award(name="青年科技奖", level="省部级", person_id=person.id))
+    award = store.records.save(Award(name="青年科技奖", level="省部级", person_id=person.id))
     unit.name = "新名科协"
-    store.save(unit)
+    store.records.save(unit)
     assert (
-        store.list_rows("activities", [activity.id or 0])[activity.id or 0]["unit_name"]
+        store.lists.rows("activities", [activity.id or 0])[activity.id or 0]["unit_name"]
         == "新名科协"
     )
-    assert store.list_rows("people", [person.id or 0])[person.id or 0]["unit_name"] == "新名科协"
-    assert store.list_ids("activities", search="新名") == [activity.id]
-    assert store.list_ids("activities", search="旧名") == []
+    assert store.lists.rows("people", [person.id or 0])[person.id or 0]["unit_name"] == "新名科协"
+    assert store.lists.ids("activities", search="新名") == [activity.id]
+    assert store.lists.ids("activities", search="旧名") == []
     person.name = "张三丰"
-    store.save(person)
-    assert store.list_rows("awards", [award.id or 0])[award.id or 0]["winner"] == "张三丰"
-    store.delete(Unit, [unit.id or 0])
-    assert store.list_rows("activities", [activity.id or 0])[activity.id or 0]["unit_name"] == ""
-    store.delete(Activity, [activity.id or 0])
-    assert store.list_ids("activities") == []
+    store.records.save(person)
+    assert store.lists.rows("awards", [award.id or 0])[award.id or 0]["winner"] == "张三丰"
+    store.records.delete(Unit, [unit.id or 0])
+    assert store.lists.rows("activities", [activity.id or 0])[activity.id or 0]["unit_name"] == ""
+    store.records.delete(Activity, [activity.id or 0])
+    assert store.lists.ids("activities") == []
     # The list tables agree with a fresh computation from the records.
     for table in ("activities", "people", "awards"):
         n = store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        assert store.list_count(table) == n
+        assert store.lists.count(table) == n
 
 
 def test_search_ignores_latin_case(store: Store) -> None:
-    award = store.save(Award(name="优秀质量管理小组", level="省部级", team="液压缸QC小组"))
-    assert store.list_ids("awards", search="qc") == [award.id]
+    award = store.records.save(Award(name="优秀质量管理小组", level="省部级", team="液压缸QC小组"))
+    assert store.lists.ids("awards", search="qc") == [award.id]
 
 
 def test_list_tables_are_rebuilt_when_missing_or_changed(data_dir: Path) -> None:
     store = Store.open(data_dir)
-    store.save(Person(name="王芳"))
+    store.records.save(Person(name="王芳"))
     store.db.execute("DROP TABLE people_list")
     store.db.execute("UPDATE settings SET value = 'old' WHERE key = 'listing.definition'")
     store.close()
     store = Store.open(data_dir)
-    assert store.list_count("people", search="王芳") == 1
+    assert store.lists.count("people", search="王芳") == 1
     store.close()
 
 
 def test_names_sort_by_pinyin(store: Store) -> None:
     for name in ("赵四", "张三", "李四", "王五", "阿福", "欧阳明"):
-        store.save(Person(name=name))
-    ids = store.list_ids("people", sort_key="name")
+        store.records.save(Person(name=name))
+    ids = store.lists.ids("people", sort_key="name")
     assert _names(store, "people", ids) == ["阿福", "李四", "欧阳明", "王五", "张三", "赵四"]
     for name in ("青江纸业科协", "安化茶业科协", "长沙学会"):
-        store.save(Unit(name=name, kind="其他"))
-    ids = store.list_ids("units", sort_key="name")
+        store.records.save(Unit(name=name, kind="其他"))
+    ids = store.lists.ids("units", sort_key="name")
     assert _names(store, "units", ids) == ["安化茶业科协", "长沙学会", "青江纸业科协"]
 
 
 def test_names_changed_by_other_tools_get_their_sort_key_back(data_dir: Path) -> None:
     store = Store.open(data_dir)
-    store.save(Person(name="张三"))
-    store.save(Person(name="李四"))
+    store.records.save(Person(name="张三"))
+    store.records.save(Person(name="李四"))
     store.close()
     # Another program renames a person and adds one, knowing nothing of name_key.
     with sqlite3.connect(data_dir / "kexie.db") as conn:
@@ -313,7 +350,7 @@ def test_names_changed_by_other_tools_get_their_sort_key_back(data_dir: Path) ->
             "INSERT INTO people (uuid, created_at, updated_at, name) VALUES ('u', 't', 't', '赵六')"
         )
     store = Store.open(data_dir)
-    ids = store.list_ids("people", sort_key="name")
+    ids = store.lists.ids("people", sort_key="name")
     assert _names(store, "people", ids) == ["阿福", "李四", "赵六"]
     assert (
         store.conn.execute("SELECT count(*) FROM people WHERE name_key IS NULL").fetchone()[0] == 0
@@ -322,31 +359,31 @@ def test_names_changed_by_other_tools_get_their_sort_key_back(data_dir: Path) ->
 
 
 def test_activities_are_found_by_the_people_involved(store: Store) -> None:
-    zhang = store.save(Person(name="张三"))
-    li = store.save(Person(name="李四"))
-    activity = store.save(
+    zhang = store.records.save(Person(name="张三"))
+    li = store.records.save(Person(name="李四"))
+    activity = store.records.save(
         Activity(
             title="交流会", category="学术交流", start_date="2025-01-01", person_ids=[zhang.id or 0]
         )
     )
-    assert store.list_ids("activities", search="张三") == [activity.id]
+    assert store.lists.ids("activities", search="张三") == [activity.id]
     activity.person_ids = [li.id or 0]
-    store.save(activity)
-    assert store.list_ids("activities", search="张三") == []
-    assert store.list_ids("activities", search="李四") == [activity.id]
+    store.records.save(activity)
+    assert store.lists.ids("activities", search="张三") == []
+    assert store.lists.ids("activities", search="李四") == [activity.id]
     li.name = "李四光"
-    store.save(li)
-    assert store.list_ids("activities", search="四光") == [activity.id]
-    store.delete(Person, [li.id or 0])
-    assert store.list_ids("activities", search="李四") == []
+    store.records.save(li)
+    assert store.lists.ids("activities", search="四光") == [activity.id]
+    store.records.delete(Person, [li.id or 0])
+    assert store.lists.ids("activities", search="李四") == []
 
 
 def test_full_width_letters_and_digits_are_stored_and_searched_half_width(store: Store) -> None:
-    award = store.save(Award(name="省优秀ＱＣ小组", level="省部级", team="液压缸ＱＣ小组"))
-    assert store.get(Award, award.id or 0).name == "省优秀QC小组"
+    award = store.records.save(Award(name="省优秀ＱＣ小组", level="省部级", team="液压缸ＱＣ小组"))
+    assert store.records.get(Award, award.id or 0).name == "省优秀QC小组"
     for term in ("ＱＣ", "qc", "QC", "ｑｃ"):
-        assert store.list_ids("awards", search=term) == [award.id], term
-    activity = store.save(
+        assert store.lists.ids("awards", search=term) == [award.id], term
+    activity = store.records.save(
         Activity(
             title="第１２期讲座",
             category="其他",
@@ -354,21 +391,21 @@ def test_full_width_letters_and_digits_are_stored_and_searched_half_width(store:
             description="原样保留：第１２期，（全角括号）。",
         )
     )
-    again = store.get(Activity, activity.id or 0)
+    again = store.records.get(Activity, activity.id or 0)
     assert again.title == "第12期讲座"
     assert again.description == "原样保留：第１２期，（全角括号）。"
 
 
 def test_award_winners_sort_by_pinyin_whoever_they_are(store: Store) -> None:
-    zhang = store.save(Person(name="张三"))
-    an = store.save(Unit(name="安化茶业科协", kind="其他"))
+    zhang = store.records.save(Person(name="张三"))
+    an = store.records.save(Unit(name="安化茶业科协", kind="其他"))
     for award in (
         Award(name="甲", level="市级", person_id=zhang.id),
         Award(name="乙", level="市级", unit_id=an.id),
         Award(name="丙", level="市级", team="QC小组"),
         Award(name="丁", level="市级", team="李家湾QC小组"),
     ):
-        store.save(award)
-    ids = store.list_ids("awards", sort_key="winner")
-    winners = [store.list_rows("awards", ids)[i]["winner"] for i in ids]
+        store.records.save(award)
+    ids = store.lists.ids("awards", sort_key="winner")
+    winners = [store.lists.rows("awards", ids)[i]["winner"] for i in ids]
     assert winners == ["QC小组", "安化茶业科协", "李家湾QC小组", "张三"]

@@ -164,11 +164,12 @@ def test_ordinary_activities_are_named_by_kind_with_their_counts(
 
 
 def test_a_busy_year_names_the_few_that_matter_and_counts_the_rest(store: Store) -> None:
-    store.save_profile(Profile(org_name="某县科协"))
+    store.settings.save_profile(Profile(org_name="某县科协"))
     kinds = ("座谈会", "讲座", "培训班", "调研", "竞赛", "研讨会", "宣传", "咨询", "年会")
     for i in range(300):
-        store.save(Activity(title=f"第{i}号{kinds[i % len(kinds)]}", category="学术交流",
-                            start_date="2025-03-01", participants=i))  # fmt: skip
+        store.records.save(Activity(
+            title=f"第{i}号{kinds[i % len(kinds)]}", category="学术交流",
+            start_date="2025-03-01", participants=i))  # fmt: skip
     doc = compose_summary(store, 2025, today=TODAY)
     named = next(b.text for b in doc.blocks if b.key == "学术交流/figures")
     assert named.count("第") <= 2 * 6  # the two heaviest titles of at most six kinds
@@ -237,7 +238,7 @@ def test_drafted_shortcomings_and_plans_are_present_and_marked(year_store: Store
     assert plans.draft and "继续深入开展“讲创新、比贡献”活动" in plans.text
     assert missing_narratives(year_store, YEAR) == ["存在的不足", "下一年工作打算"]
     # What the clerk writes replaces the draft, unmarked.
-    year_store.save_narrative(YEAR, SHORTCOMINGS, "一是发展不平衡。")
+    year_store.narratives.save(YEAR, SHORTCOMINGS, "一是发展不平衡。")
     doc = compose_summary(year_store, YEAR, today=TODAY)
     block = doc.blocks[[b.text for b in doc.blocks].index("存在的不足") + 1]
     assert (block.text, block.draft) == ("一是发展不平衡。", False)
@@ -306,7 +307,7 @@ def test_the_signature_date_is_settable_and_leaves_room_for_a_seal(
 ) -> None:
     texts = _docx_texts(year_store, tmp_path, signed=dt.date(2024, 12, 28))
     assert texts[-5:] == ["", "", "", ORG, "2024年12月28日"]
-    year_store.save_narrative(YEAR, SIGN_DATE, "2024-12-30")
+    year_store.narratives.save(YEAR, SIGN_DATE, "2024-12-30")
     assert compose_summary(year_store, YEAR, today=TODAY).signature.date_text == "2024年12月30日"  # type: ignore[union-attr]
 
 
@@ -318,7 +319,7 @@ def test_an_edited_paragraph_is_kept_by_what_it_tells_and_flagged_when_its_recor
 ) -> None:
     doc = compose_summary(year_store, YEAR, today=TODAY)
     survey = next(b for b in doc.blocks if b.key.endswith(f"activity-{1}") and b.kind == "body")
-    year_store.save_summary_edit(
+    year_store.narratives.save_edit(
         YEAR, survey.key, survey.digest, "年初，联合会承担了课题调研。\n第二段。"
     )
     doc = compose_summary(year_store, YEAR, today=TODAY)
@@ -327,38 +328,39 @@ def test_an_edited_paragraph_is_kept_by_what_it_tells_and_flagged_when_its_recor
     assert all(b.edited and not b.stale for b in edited)
     # Records elsewhere change and a heavier section comes first: the edit follows its key,
     # not its position, and is not flagged.
-    year_store.save(Activity(title="全省学术年会", category="学术交流", start_date=f"{YEAR}-10-10",
-                             highlight=True, participants=500, reports=9,
-                             description="年会。"))  # fmt: skip
+    year_store.records.save(Activity(
+        title="全省学术年会", category="学术交流", start_date=f"{YEAR}-10-10",
+        highlight=True, participants=500, reports=9,
+        description="年会。"))  # fmt: skip
     doc = compose_summary(year_store, YEAR, today=TODAY)
     edited = [b for b in doc.blocks if b.key == survey.key]
     assert edited[0].text == "年初，联合会承担了课题调研。" and not edited[0].stale
     # Its own record changes: still the clerk's text, flagged for review.
-    record = year_store.get(Activity, 1)
+    record = year_store.records.get(Activity, 1)
     record.participants = 13
-    year_store.save(record)
+    year_store.records.save(record)
     doc = compose_summary(year_store, YEAR, today=TODAY)
     edited = [b for b in doc.blocks if b.key == survey.key]
     assert edited[0].text == "年初，联合会承担了课题调研。" and edited[0].stale
     # The activity's own description is untouched.
-    assert year_store.get(Activity, 1).description.startswith("年初，市科协安排联合会")
+    assert year_store.records.get(Activity, 1).description.startswith("年初，市科协安排联合会")
     # Back to the generated text.
-    year_store.save_summary_edit(YEAR, survey.key, "", None)
+    year_store.narratives.save_edit(YEAR, survey.key, "", None)
     doc = compose_summary(year_store, YEAR, today=TODAY)
     assert [b.text for b in doc.blocks if b.key == survey.key] == [survey.text]
-    assert year_store.summary_edits(YEAR) == {}
+    assert year_store.narratives.edits(YEAR) == {}
 
 
 def test_headings_and_figures_can_be_edited_too(year_store: Store) -> None:
     doc = compose_summary(year_store, YEAR, today=TODAY)
     heading = next(b for b in doc.blocks if b.key == "科技服务/heading")
-    year_store.save_summary_edit(
+    year_store.narratives.save_edit(
         YEAR, heading.key, heading.digest, "组织企业科技人员开展“讲创新、比贡献”活动"
     )
     doc = compose_summary(year_store, YEAR, today=TODAY)
     assert doc.blocks[1].full_text == "一、组织企业科技人员开展“讲创新、比贡献”活动"
     # Kept for that year only.
-    assert year_store.summary_edits(YEAR - 1) == {}
+    assert year_store.narratives.edits(YEAR - 1) == {}
 
 
 def test_the_clerks_section_order_is_kept_per_year(year_store: Store) -> None:
@@ -453,15 +455,15 @@ def test_demo_organisation_and_award_figures(demo_store: Store) -> None:
 
 def test_narratives_are_kept_per_year_and_used(demo_store: Store) -> None:
     assert missing_narratives(demo_store, 2025) == ["存在的不足", "下一年工作打算"]
-    demo_store.save_narrative(2025, SHORTCOMINGS, "一是发展不平衡。\n二是活动不多。")
-    demo_store.save_narrative(2025, PLANS, "加大力度。")
+    demo_store.narratives.save(2025, SHORTCOMINGS, "一是发展不平衡。\n二是活动不多。")
+    demo_store.narratives.save(2025, PLANS, "加大力度。")
     doc = _doc(demo_store)
     texts = [b.text for b in doc.blocks]
     at = texts.index("存在的不足")
     assert texts[at + 1 : at + 3] == ["一是发展不平衡。", "二是活动不多。"]
     assert texts[texts.index("2026年工作打算") + 1] == "加大力度。"
     assert missing_narratives(demo_store, 2025) == []
-    assert demo_store.narrative(2024, SHORTCOMINGS) is None
+    assert demo_store.narratives.get(2024, SHORTCOMINGS) is None
     # Unsaved edits from the preview override what is stored.
     doc = compose_summary(
         demo_store, 2025, today=TODAY, narratives=Narratives("自己写的开头。", None, None)
@@ -469,8 +471,8 @@ def test_narratives_are_kept_per_year_and_used(demo_store: Store) -> None:
     assert doc.blocks[0].text == "自己写的开头。"
     at = [b.text for b in doc.blocks].index("存在的不足")
     assert doc.blocks[at + 1].draft
-    demo_store.save_narrative(2025, PLANS, None)
-    assert demo_store.narrative(2025, PLANS) is None
+    demo_store.narratives.save(2025, PLANS, None)
+    assert demo_store.narratives.get(2025, PLANS) is None
 
 
 def test_a_year_without_records_says_so(demo_store: Store) -> None:
@@ -479,12 +481,15 @@ def test_a_year_without_records_says_so(demo_store: Store) -> None:
 
 
 def test_a_small_year(store: Store) -> None:
-    store.save_profile(Profile(org_name="某县科协"))
-    unit = store.save(Unit(name="某学会", kind="学会"))
-    store.save(Person(name="张三", roles=["会员"], join_date="2025-02-01", unit_id=unit.id))
-    store.save(Activity(title="科普讲座", category="科学普及", start_date="2025-03-01",
-                        participants=50))  # fmt: skip
-    store.save(Award(name="优秀学会", level="市级", unit_id=unit.id, award_date="2025-06-01"))
+    store.settings.save_profile(Profile(org_name="某县科协"))
+    unit = store.records.save(Unit(name="某学会", kind="学会"))
+    store.records.save(Person(name="张三", roles=["会员"], join_date="2025-02-01", unit_id=unit.id))
+    store.records.save(Activity(
+        title="科普讲座", category="科学普及", start_date="2025-03-01",
+        participants=50))  # fmt: skip
+    store.records.save(
+        Award(name="优秀学会", level="市级", unit_id=unit.id, award_date="2025-06-01")
+    )
     doc = compose_summary(store, 2025, today=TODAY)
     assert [b.full_text for b in doc.blocks if b.kind == "heading1"] == [
         "一、基层组织和科技工作者队伍建设", "二、获奖情况", "三、做好日常工作",
@@ -497,30 +502,32 @@ def test_a_small_year(store: Store) -> None:
 
 
 def test_figures_are_as_of_the_year(store: Store) -> None:
-    store.save_profile(Profile(org_name="某县科协"))
-    store.save(
+    store.settings.save_profile(Profile(org_name="某县科协"))
+    store.records.save(
         Unit(name="旧科协", kind="学会", established_date="2023-01-01", founded_this_year=True)
     )
-    store.save(Unit(name="明年科协", kind="学会", established_date="2026-02-01"))
-    store.save(Person(name="老会员", roles=["会员"], join_date="2020-01-01"))
-    store.save(Person(name="明年会员", roles=["会员"], join_date="2026-03-01"))
-    store.save(Activity(title="讲座", category="科学普及", start_date="2025-03-01"))
-    store.save(Award(name="无日期奖", level="市级", team="某小组"))
+    store.records.save(Unit(name="明年科协", kind="学会", established_date="2026-02-01"))
+    store.records.save(Person(name="老会员", roles=["会员"], join_date="2020-01-01"))
+    store.records.save(Person(name="明年会员", roles=["会员"], join_date="2026-03-01"))
+    store.records.save(Activity(title="讲座", category="科学普及", start_date="2025-03-01"))
+    store.records.save(Award(name="无日期奖", level="市级", team="某小组"))
     text = compose_summary(store, 2025, today=TODAY).plain_text()
     assert "共有学会1个。" in text  # the 2026 one is not there yet
     assert "本年新建" not in text  # a 2023 unit's stale flag does not count
     assert "其中会员1人" in text
-    assert store.undated_awards() == 1
+    assert store.figures.undated_awards() == 1
 
 
 def test_participants_are_named_by_audience_only_when_all_were_for_it(store: Store) -> None:
-    store.save_profile(Profile(org_name="某县科协"))
+    store.settings.save_profile(Profile(org_name="某县科协"))
     for title, audience in (("航模讲座", ["青少年"]), ("科技营", ["青少年"])):
-        store.save(Activity(title=title, category="青少年科技教育", start_date="2025-07-01",
-                            participants=100, audience=audience))  # fmt: skip
+        store.records.save(Activity(
+            title=title, category="青少年科技教育", start_date="2025-07-01",
+            participants=100, audience=audience))  # fmt: skip
     text = compose_summary(store, 2025, today=TODAY).plain_text()
     assert "开展青少年科技教育活动2次，参加青少年200人次" in text
-    store.save(Activity(title="家长课堂", category="青少年科技教育", start_date="2025-08-01",
-                        participants=50, audience=["社区居民"]))  # fmt: skip
+    store.records.save(Activity(
+        title="家长课堂", category="青少年科技教育", start_date="2025-08-01",
+        participants=50, audience=["社区居民"]))  # fmt: skip
     text = compose_summary(store, 2025, today=TODAY).plain_text()
     assert "开展青少年科技教育活动3次，参加250人次" in text

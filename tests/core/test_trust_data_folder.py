@@ -129,13 +129,13 @@ def test_a_lock_that_fails_otherwise_refuses(
 
 
 def test_a_full_disk_while_saving_is_said_in_chinese_and_changes_nothing(store: Store) -> None:
-    store.save(Person(name="张三"))
+    store.records.save(Person(name="张三"))
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk is full"
     before = list(store.conn.iterdump())
     with pytest.raises(StoreError, match="空间已满") as caught, store.transaction():
         for n in range(300):
-            store.save(Person(name=f"人{n}", notes="很长的备注" * 200), checked=True)
+            store.records.save(Person(name=f"人{n}", notes="很长的备注" * 200), checked=True)
     assert "没有保存" in str(caught.value)
     assert list(store.conn.iterdump()) == before
 
@@ -157,17 +157,27 @@ def test_reading_commands_never_migrate_or_write(data_dir: Path, tmp_path: Path)
         return sorted(p.name for p in data_dir.iterdir() if not p.name.endswith(("-wal", "-shm")))
 
     listing = listing_now()
+    csv = tmp_path / "人员.csv"
+    csv.write_text("姓名,性别\n新来的人,男\n", encoding="utf-8")
     for args in (
         ("export", "ledger", "--year", "2025", "--out", str(tmp_path / "台账.xlsx")),
         ("export", "summary", "--year", "2025", "--out", str(tmp_path / "总结.docx")),
+        ("export", "evidence", "--year", "2025", "--out", str(tmp_path / "佐证.docx")),
         ("backup", "--out", str(tmp_path / "备份.db")),
+        ("profile",),
+        ("submissions", "--year", "2025"),
+        ("import", str(csv), "--dry-run"),
     ):
         result = run_cli(*args, "--data-dir", str(data_dir))
-        assert result.returncode == 0, result.stderr
+        assert result.returncode == 0, (args, result.stderr)
+    # Refused for the figures nobody typed, but read all the same.
+    result = run_cli("export", "stats", "--year", "2025", "--out", str(tmp_path / "统计.xlsx"),
+                     "--data-dir", str(data_dir))  # fmt: skip
+    assert "统计数据未通过检查" in result.stderr and "Traceback" not in result.stderr
     assert file_hash(db) == before
     assert listing_now() == listing
     store = Store.open(data_dir, read_only=True)
-    assert store.count(Person) == 65
+    assert store.records.count(Person) == 65
     store.close()
 
 

@@ -25,7 +25,7 @@ HOSTILE_ORG = "=青江\x00市\x0b科协\x01"
 
 def set_org_directly(store: Store, name: str) -> None:
     """As an older version, another tool or a restored backup may have stored it."""
-    store.set_setting("profile.org_name", name)
+    store.settings.set("profile.org_name", name)
 
 
 def test_control_characters_in_the_organisation_name_do_not_break_either_export(
@@ -47,11 +47,11 @@ def test_control_characters_in_the_organisation_name_do_not_break_either_export(
 
 
 def test_the_profile_and_the_forms_strip_what_xml_cannot_hold(store: Store) -> None:
-    store.save_profile(Profile(org_name=HOSTILE_ORG, contact_person="张\x08三"))
-    profile = store.profile()
+    store.settings.save_profile(Profile(org_name=HOSTILE_ORG, contact_person="张\x08三"))
+    profile = store.settings.profile()
     assert profile.org_name == "=青江市科协"
     assert profile.contact_person == "张三"
-    activity = store.save(
+    activity = store.records.save(
         Activity(
             title="科普\x0c讲座",
             category="学术交流",
@@ -65,14 +65,14 @@ def test_the_profile_and_the_forms_strip_what_xml_cannot_hold(store: Store) -> N
 
 def test_texts_too_long_are_refused_where_they_are_entered(store: Store) -> None:
     with pytest.raises(ValidationError, match="情况说明：太长了：共3000000个字，最多10000个字"):
-        store.save(Activity(title="讲座", category="学术交流", start_date="2025-03-01",
-                            description="长" * 3_000_000))  # fmt: skip
+        store.records.save(Activity(title="讲座", category="学术交流", start_date="2025-03-01",
+                                    description="长" * 3_000_000))  # fmt: skip
     with pytest.raises(ValidationError, match="名称：太长了"):
-        store.save_profile(Profile(org_name="科" * 501))
+        store.settings.save_profile(Profile(org_name="科" * 501))
     with pytest.raises(ValidationError, match="太长了"):
-        store.save_narrative(2025, "opening", "字" * 20_001)
-    store.save_narrative(2025, "opening", "开头\x00。")
-    assert store.narrative(2025, "opening") == "开头。"
+        store.narratives.save(2025, "opening", "字" * 20_001)
+    store.narratives.save(2025, "opening", "开头\x00。")
+    assert store.narratives.get(2025, "opening") == "开头。"
 
 
 def test_a_ledger_cell_cut_to_excels_limit_is_said(demo_store: Store, tmp_path: Path) -> None:

@@ -49,9 +49,9 @@ def hostile_backup(source: Store, path: Path, *statements: str) -> Path:
 def other_store(tmp_path: Path) -> Store:
     """The data a backup was made from: not the clerk's live data."""
     store = Store.open(tmp_path / "elsewhere")
-    unit = store.save(Unit(name="备份里的单位", kind="企业科协"))
-    store.save(Person(name="备份里的人", unit_id=unit.id))
-    store.save(Activity(title="备份里的活动", category="学术交流", start_date="2025-03-01"))
+    unit = store.records.save(Unit(name="备份里的单位", kind="企业科协"))
+    store.records.save(Person(name="备份里的人", unit_id=unit.id))
+    store.records.save(Activity(title="备份里的活动", category="学术交流", start_date="2025-03-01"))
     return store
 
 
@@ -82,11 +82,11 @@ def test_triggers_views_and_extra_tables_are_not_carried_in(
     names = [r[0] for r in demo_store.conn.execute("SELECT name FROM people")]
     assert names == ["备份里的人"]
     # Ordinary work afterwards touches nothing else.
-    demo_store.save(Person(name="恢复之后加的人"))
-    activity = demo_store.get(Activity, demo_store.list_ids("activities")[0])
+    demo_store.records.save(Person(name="恢复之后加的人"))
+    activity = demo_store.records.get(Activity, demo_store.lists.ids("activities")[0])
     activity.place = "会议室"
-    demo_store.save(activity)
-    assert demo_store.count(Activity) == 1
+    demo_store.records.save(activity)
+    assert demo_store.records.count(Activity) == 1
     assert safety.exists()
     source.close()
 
@@ -95,10 +95,10 @@ def test_the_restore_itself_is_recorded_once_and_the_backups_log_kept(
     demo_store: Store, tmp_path: Path
 ) -> None:
     source = other_store(tmp_path)
-    source_log = source.audit_entries()
+    source_log = source.change_log.entries()
     backup = hostile_backup(source, tmp_path / "备份.db")
     demo_store.restore(backup)
-    log = demo_store.audit_entries()
+    log = demo_store.change_log.entries()
     assert log[0]["action"] == "restore-backup"
     assert log[0]["label"] == "从备份恢复：备份.db"
     assert [e["id"] for e in log[1:]] == [e["id"] for e in source_log]
@@ -201,7 +201,7 @@ def test_a_trigger_that_raises_during_the_upgrade_of_an_old_backup_is_not_run(
     source.close()
     demo_store.restore(backup)
     assert [r[0] for r in demo_store.conn.execute("SELECT name FROM people")] == ["备份里的人"]
-    assert demo_store.audit_entries()[0]["action"] == "restore-backup"
+    assert demo_store.change_log.entries()[0]["action"] == "restore-backup"
     assert ("trigger", "stop") not in objects(demo_store.conn)
 
 
@@ -231,7 +231,7 @@ def test_a_failure_while_replacing_leaves_the_live_database_as_it_was(
     # full disk): SQLite's own "database or disk is full" mid-copy.
     with source.transaction():
         for n in range(400):
-            source.save(Person(name=f"人{n}", notes="备注" * 400), checked=True)
+            source.records.save(Person(name=f"人{n}", notes="备注" * 400), checked=True)
     backup = hostile_backup(source, tmp_path / "大.db")
     source.close()
     assert demo_store.path is not None

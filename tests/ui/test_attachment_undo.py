@@ -20,7 +20,9 @@ from tests.core import evidence_files as files
 
 
 def _activity(store: Store) -> Activity:
-    return store.save(Activity(title="科普进社区", category="科学普及", start_date="2025-09-20"))
+    return store.records.save(
+        Activity(title="科普进社区", category="科学普及", start_date="2025-09-20")
+    )
 
 
 def _state(store: Store, activity_id: int) -> list[tuple[Any, ...]]:
@@ -75,7 +77,7 @@ def test_ctrl_z_and_the_undo_button_take_back_the_last_attachment_step(
     panel.undo_button.click()
     assert panel.list.count() == 1 and not dialog.has_changes()
     assert not panel.undo_button.isEnabled()
-    assert store.recycle_bin() == []
+    assert store.recycle_bin.entries() == []
 
 
 def test_cancel_asks_and_then_leaves_every_attachment_as_it_was(
@@ -84,7 +86,7 @@ def test_cancel_asks_and_then_leaves_every_attachment_as_it_was(
     activity = _activity(store)
     aid = activity.id or 0
     att.attach_files(store, "activities", aid, [files.photo(tmp_path / "a.jpg")])
-    before, log = _state(store, aid), store.audit_entries()
+    before, log = _state(store, aid), store.change_log.entries()
     dialog = ActivityDialog(store, activity)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -109,7 +111,7 @@ def test_cancel_asks_and_then_leaves_every_attachment_as_it_was(
     dialog.reject()
     assert asked == [True, True] and not dialog.isVisible()
     assert _state(store, aid) == before
-    assert store.audit_entries() == log and store.recycle_bin() == []
+    assert store.change_log.entries() == log and store.recycle_bin.entries() == []
 
 
 def test_the_window_undoes_and_redoes_a_forms_attachments_with_its_fields(
@@ -121,7 +123,7 @@ def test_the_window_undoes_and_redoes_a_forms_attachments_with_its_fields(
     tab.ensure_loaded()
     activity_id = tab.model.id_at(0)
     att.attach_files(demo_store, "activities", activity_id, [files.photo(tmp_path / "旧.jpg")])
-    old_place = demo_store.get(Activity, activity_id).place
+    old_place = demo_store.records.get(Activity, activity_id).place
     before = _state(demo_store, activity_id)
 
     def fill(dialog: ActivityDialog) -> None:
@@ -139,17 +141,17 @@ def test_the_window_undoes_and_redoes_a_forms_attachments_with_its_fields(
 
     window.undo_action.trigger()
     assert _state(demo_store, activity_id) == before
-    assert demo_store.get(Activity, activity_id).place == old_place
-    assert [e["label"].endswith("“新.jpg”") for e in demo_store.recycle_bin()] == [True]
+    assert demo_store.records.get(Activity, activity_id).place == old_place
+    assert [e["label"].endswith("“新.jpg”") for e in demo_store.recycle_bin.entries()] == [True]
     window.redo_action.trigger()
     assert _state(demo_store, activity_id) == after  # the same attachment ids come back
-    assert demo_store.get(Activity, activity_id).place == "社区广场"
+    assert demo_store.records.get(Activity, activity_id).place == "社区广场"
     window.undo_action.trigger()
     assert _state(demo_store, activity_id) == before
 
     # Emptying the 回收站 takes the added photo's entry: the redo can do nothing any more and
     # goes; the file nothing names any more is collected, the one still attached is kept.
-    demo_store.empty_recycle_bin()
+    demo_store.recycle_bin.empty()
     window.history.drop_stale_steps()
     assert not window.redo_action.isEnabled()
     [kept] = att.list_attachments(demo_store, "activities", activity_id)
@@ -177,7 +179,10 @@ def test_a_new_records_attachments_go_and_come_back_with_it(
     assert saved is not None
     assert len(att.list_attachments(demo_store, "activities", saved.id)) == 1
     window.undo_action.trigger()
-    assert demo_store.count(Activity) and att.counts(demo_store, "activities", [saved.id]) == {}
+    assert (
+        demo_store.records.count(Activity)
+        and att.counts(demo_store, "activities", [saved.id]) == {}
+    )
     window.redo_action.trigger()
     assert [a.original_name for a in att.list_attachments(demo_store, "activities", saved.id)] \
         == ["新.jpg"]  # fmt: skip

@@ -20,7 +20,9 @@ from tests.core import evidence_files as files
 
 
 def _activity(store: Store) -> Activity:
-    return store.save(Activity(title="科普进社区", category="科学普及", start_date="2025-09-20"))
+    return store.records.save(
+        Activity(title="科普进社区", category="科学普及", start_date="2025-09-20")
+    )
 
 
 def _wait_for_items(qtbot: Any, dialog: Any, n: int) -> None:
@@ -77,16 +79,16 @@ def test_files_added_by_button_get_thumbnails_kind_caption_and_can_go(
     [a] = att.list_attachments(store, "activities", activity.id or 0)
     assert (a.kind, a.caption, a.original_name) == ("签到表", "签到表第1页", "现场.jpg")
 
-    again = ActivityDialog(store, store.get(Activity, activity.id or 0))
+    again = ActivityDialog(store, store.records.get(Activity, activity.id or 0))
     qtbot.addWidget(again)
     again.show()
     assert not again.attachments_panel.list.item(0).font().italic()
     again.attachments_panel.list.setCurrentRow(0)
     again.attachments_panel.remove_button.click()
     assert again.attachments_panel.list.count() == 0
-    assert store.recycle_bin() == []  # not before 确定
+    assert store.recycle_bin.entries() == []  # not before 确定
     _ok(again)
-    assert [e["table_name"] for e in store.recycle_bin()] == ["attachments"]
+    assert [e["table_name"] for e in store.recycle_bin.entries()] == ["attachments"]
     assert att.list_attachments(store, "activities", activity.id or 0) == []
 
 
@@ -134,7 +136,7 @@ def test_a_new_record_attaches_its_files_when_saved(
     assert dialog.saved is not None
     [a] = att.list_attachments(store, "awards", dialog.saved.id or 0)
     assert (a.kind, a.original_name) == ("证书", "证书.jpg")
-    assert store.get(Award, dialog.saved.id or 0).name == "优秀科普基地"
+    assert store.records.get(Award, dialog.saved.id or 0).name == "优秀科普基地"
 
 
 def test_export_menu_writes_the_evidence_ledger_in_the_background(
@@ -144,8 +146,8 @@ def test_export_menu_writes_the_evidence_ledger_in_the_background(
 
     from kexie_desktop.core import removable
 
-    year = demo_store.years()[0]
-    [first] = demo_store.list_ids("activities", year=year, limit=1)
+    year = demo_store.lists.years()[0]
+    [first] = demo_store.lists.ids("activities", year=year, limit=1)
     att.attach_files(demo_store, "activities", first, [files.photo(tmp_path / "现场.jpg")])
     gone = att.attach_files(
         demo_store, "activities", first, [files.photo(tmp_path / "b.jpg", seed=5)]
@@ -205,8 +207,8 @@ def test_activity_list_shows_the_paper_clip_and_filters_missing_evidence(
 ) -> None:
     from kexie_desktop.ui.table_models import ActivitiesModel, IdRole
 
-    year = demo_store.years()[0]
-    first, second = demo_store.list_ids("activities", year=year, limit=2)
+    year = demo_store.lists.years()[0]
+    first, second = demo_store.lists.ids("activities", year=year, limit=2)
     photo = files.photo(tmp_path / "a.jpg")
     att.attach_files(demo_store, "activities", first, [photo])
     att.attach_files(demo_store, "activities", first, [files.pdf(tmp_path / "s.pdf")],
@@ -260,7 +262,7 @@ def test_a_photo_is_chosen_for_the_summary_from_the_form(
     assert not att.in_summary(store, photo.id)  # saved with the form
     _ok(dialog)
     assert att.in_summary(store, photo.id)
-    award = store.save(Award(name="奖", level="市级", team="小组"))
+    award = store.records.save(Award(name="奖", level="市级", team="小组"))
     award_dialog = AwardDialog(store, award)
     qtbot.addWidget(award_dialog)
     assert award_dialog.attachments_panel.summary_box.isHidden()

@@ -14,7 +14,7 @@ def test_success_with_progress_on_its_own_connection(store: Store, qtbot: Any) -
 
     parent = QWidget()
     qtbot.addWidget(parent)
-    store.save(Person(name="张三"))
+    store.records.save(Person(name="张三"))
     seen: dict[str, Any] = {}
     progress_seen: list[tuple[int, int]] = []
     results: list[object] = []
@@ -24,7 +24,7 @@ def test_success_with_progress_on_its_own_connection(store: Store, qtbot: Any) -
         seen["store"], seen["thread"] = own, threading.get_ident()
         for step in (1, 2, 3):
             progress(step, 3)
-        return own.count(Person)
+        return own.records.count(Person)
 
     def success(result: int) -> None:
         results.append(result)
@@ -81,7 +81,7 @@ def test_failure_reaches_the_failure_callback_and_the_connection_closes(
     else:
         raise AssertionError("the operation's connection is still open")
     # The window's own connection is untouched.
-    assert store.count(Person) == 0
+    assert store.records.count(Person) == 0
 
 
 def test_a_connection_that_cannot_open_is_a_failure_too(qtbot: Any) -> None:

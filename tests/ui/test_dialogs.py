@@ -28,8 +28,8 @@ def test_buttons_are_in_chinese(store: Store, qtbot: Any) -> None:
 
 
 def test_new_activity_is_saved_with_its_people(store: Store, qtbot: Any) -> None:
-    unit = store.save(Unit(name="青江纸业科协", kind="企业科协"))
-    person = store.save(Person(name="张三", unit_id=unit.id))
+    unit = store.records.save(Unit(name="青江纸业科协", kind="企业科协"))
+    person = store.records.save(Person(name="张三", unit_id=unit.id))
     dialog = ActivityDialog(store)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -54,7 +54,7 @@ def test_new_activity_is_saved_with_its_people(store: Store, qtbot: Any) -> None
     dialog.outcome_spins["technologies_promoted"].setValue(2)
     _ok(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    saved = store.get(Activity, dialog.saved.id)
+    saved = store.records.get(Activity, dialog.saved.id)
     assert (saved.title, saved.category, saved.start_date, saved.end_date) == (
         "纸机节能技术交流会", "学术交流", "2025-03-05", None,
     )  # fmt: skip
@@ -73,7 +73,7 @@ def test_participants_may_be_unknown(store: Store, qtbot: Any) -> None:
     set_combo_value(dialog.category_combo, "科技传播")
     dialog.start_edit.set_value("2025-06-03")
     _ok(dialog)
-    saved = store.get(Activity, dialog.saved.id)
+    saved = store.records.get(Activity, dialog.saved.id)
     assert saved.participants is None
     row = store.conn.execute("SELECT participants FROM activities WHERE id = ?", [saved.id])
     assert row.fetchone()[0] is None
@@ -82,7 +82,7 @@ def test_participants_may_be_unknown(store: Store, qtbot: Any) -> None:
     assert dialog.participants_spin.text() == "不详"
     dialog.participants_spin.setValue(0)
     _ok(dialog)
-    assert store.get(Activity, saved.id).participants == 0
+    assert store.records.get(Activity, saved.id).participants == 0
 
 
 def test_a_highlight_asks_for_its_description(store: Store, qtbot: Any) -> None:
@@ -119,21 +119,21 @@ def test_invalid_activity_keeps_the_dialog_open_with_messages(store: Store, qtbo
     assert dialog.error_labels["end_date"].text() == "不能早于开始日期"
     assert not dialog.error_labels["place"].isVisibleTo(dialog)
     assert dialog.place_edit.text() == "市科协三楼"
-    assert store.count(Activity) == 0
+    assert store.records.count(Activity) == 0
     # Correcting the fields lets it through and clears the messages.
     dialog.title_edit.insert("交流会")
     set_combo_value(dialog.category_combo, "学术交流")
     dialog.end_edit.set_value(None)
     _ok(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert store.count(Activity) == 1
+    assert store.records.count(Activity) == 1
 
 
 def test_editing_an_activity_shows_and_saves_its_values(demo_store: Store, qtbot: Any) -> None:
     record_id = demo_store.db.execute("SELECT activity_id FROM activity_people LIMIT 1").fetchone()[
         0
     ]
-    original = demo_store.get(Activity, record_id)
+    original = demo_store.records.get(Activity, record_id)
     dialog = ActivityDialog(demo_store, original)
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "修改活动"
@@ -142,7 +142,7 @@ def test_editing_an_activity_shows_and_saves_its_values(demo_store: Store, qtbot
     assert dialog.people_picker.person_ids() == original.person_ids
     dialog.title_edit.setText(original.title + "（修订）")
     _ok(dialog)
-    again = demo_store.get(Activity, record_id)
+    again = demo_store.records.get(Activity, record_id)
     assert again.title == original.title + "（修订）"
     assert again.person_ids == original.person_ids
     assert again.created_at == original.created_at
@@ -159,7 +159,7 @@ def test_person_id_number_fills_birth_date_and_gender(store: Store, qtbot: Any) 
     assert dialog.birth_edit.value() == "1949-12-31"
     assert dialog.gender_combo.currentData() == "女"
     _ok(dialog)
-    saved = store.get(Person, dialog.saved.id)
+    saved = store.records.get(Person, dialog.saved.id)
     assert (saved.birth_date, saved.gender, saved.status) == ("1949-12-31", "女", "在册")
 
 
@@ -174,7 +174,7 @@ def test_person_bad_id_and_phone_are_shown_beside_the_fields(store: Store, qtbot
     assert dialog.isVisible()
     assert "校验码不正确" in dialog.error_labels["id_number"].text()
     assert dialog.error_labels["phone"].text() == "手机号码应为11位，现为10位"
-    assert store.count(Person) == 0
+    assert store.records.count(Person) == 0
 
 
 def test_birth_month_only(store: Store, qtbot: Any) -> None:
@@ -182,11 +182,11 @@ def test_birth_month_only(store: Store, qtbot: Any) -> None:
     qtbot.addWidget(dialog)
     assert dialog.birth_edit.value() == "1975-03"
     _ok(dialog)
-    assert store.get(Person, dialog.saved.id).birth_date == "1975-03"
+    assert store.records.get(Person, dialog.saved.id).birth_date == "1975-03"
 
 
 def test_award_to_a_team_and_to_a_unit(store: Store, qtbot: Any) -> None:
-    unit = store.save(Unit(name="青江橡机科协", kind="企业科协"))
+    unit = store.records.save(Unit(name="青江橡机科协", kind="企业科协"))
     dialog = AwardDialog(store)
     qtbot.addWidget(dialog)
     dialog.name_edit.setText("省优秀质量管理小组")
@@ -195,13 +195,13 @@ def test_award_to_a_team_and_to_a_unit(store: Store, qtbot: Any) -> None:
     assert dialog.winner_stack.currentWidget().isAncestorOf(dialog.team_edit)
     dialog.team_edit.setText("液压缸铸造质量QC小组")
     _ok(dialog)
-    saved = store.get(Award, dialog.saved.id)
+    saved = store.records.get(Award, dialog.saved.id)
     assert (saved.team, saved.person_id, saved.unit_id) == ("液压缸铸造质量QC小组", None, None)
 
     # The team's unit, the award's note and the work it crowned.
-    work = store.save(Activity(title="液压缸铸造质量攻关", category="科技服务",
-                               start_date="2025-03-04", highlight=True,
-                               description="攻关。"))  # fmt: skip
+    work = store.records.save(Activity(title="液压缸铸造质量攻关", category="科技服务",
+                                       start_date="2025-03-04", highlight=True,
+                                       description="攻关。"))  # fmt: skip
     dialog = AwardDialog(store, saved)
     qtbot.addWidget(dialog)
     assert dialog.winner_kind.checkedId() == WINNER_TEAM
@@ -209,7 +209,7 @@ def test_award_to_a_team_and_to_a_unit(store: Store, qtbot: Any) -> None:
     dialog.note_edit.setText("这是我市首次获得该奖项")
     dialog.activity_picker.setEditText("2025-03-04 液压缸铸造质量攻关")
     _ok(dialog)
-    saved = store.get(Award, saved.id)
+    saved = store.records.get(Award, saved.id)
     assert (saved.team, saved.unit_id, saved.note, saved.activity_id) == (
         "液压缸铸造质量QC小组", unit.id, "这是我市首次获得该奖项", work.id,
     )  # fmt: skip
@@ -222,7 +222,7 @@ def test_award_to_a_team_and_to_a_unit(store: Store, qtbot: Any) -> None:
     dialog.winner_kind.button(WINNER_UNIT).click()
     dialog.unit_picker.setEditText("青江橡机科协")
     _ok(dialog)
-    again = store.get(Award, saved.id)
+    again = store.records.get(Award, saved.id)
     assert (again.team, again.unit_id) == ("", unit.id)
 
 
@@ -237,11 +237,11 @@ def test_award_without_winner_or_with_unknown_person(store: Store, qtbot: Any) -
     dialog.person_picker.setText("查无此人")
     _ok(dialog)
     assert dialog.error_labels["winner"].text() == "名单中没有“查无此人”，请从下拉列表中选择"
-    assert store.count(Award) == 0
+    assert store.records.count(Award) == 0
 
 
 def test_unit_duplicate_name(store: Store, qtbot: Any) -> None:
-    store.save(Unit(name="甲学会", kind="学会"))
+    store.records.save(Unit(name="甲学会", kind="学会"))
     dialog = UnitDialog(store)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -251,7 +251,7 @@ def test_unit_duplicate_name(store: Store, qtbot: Any) -> None:
     assert dialog.error_labels["name"].text() == "已有名为“甲学会”的基层组织"
     dialog.name_edit.setText("乙学会")
     _ok(dialog)
-    assert store.count(Unit) == 2
+    assert store.records.count(Unit) == 2
 
 
 def test_escape_closes_a_dialog_without_saving(
@@ -268,7 +268,7 @@ def test_escape_closes_a_dialog_without_saving(
     assert asked == [True]  # typed work is not thrown away without asking
     assert not dialog.isVisible()
     assert dialog.result() == QDialog.DialogCode.Rejected
-    assert store.count(Unit) == 0
+    assert store.records.count(Unit) == 0
 
 
 def test_empty_date_opens_its_calendar_on_today(store: Store, qtbot: Any) -> None:
@@ -316,7 +316,7 @@ def test_typed_birth_month(store: Store, qtbot: Any) -> None:
     dialog.name_edit.setText("李四")
     dialog.birth_edit.line.setText("1975年3月")
     _ok(dialog)
-    assert store.get(Person, dialog.saved.id).birth_date == "1975-03"
+    assert store.records.get(Person, dialog.saved.id).birth_date == "1975-03"
 
 
 def test_a_bad_typed_date_is_reported_beside_the_field(store: Store, qtbot: Any) -> None:
@@ -331,16 +331,16 @@ def test_a_bad_typed_date_is_reported_beside_the_field(store: Store, qtbot: Any)
 
 
 def test_two_people_with_the_same_name_and_unit_stay_apart(store: Store, qtbot: Any) -> None:
-    unit = store.save(Unit(name="机械厂科协", kind="企业科协"))
-    first = store.save(Person(name="张伟", unit_id=unit.id, birth_date="1970-01-01"))
-    second = store.save(Person(name="张伟", unit_id=unit.id, birth_date="1980-01-01"))
-    award = store.save(Award(name="奖", level="市级", person_id=second.id))
+    unit = store.records.save(Unit(name="机械厂科协", kind="企业科协"))
+    first = store.records.save(Person(name="张伟", unit_id=unit.id, birth_date="1970-01-01"))
+    second = store.records.save(Person(name="张伟", unit_id=unit.id, birth_date="1980-01-01"))
+    award = store.records.save(Award(name="奖", level="市级", person_id=second.id))
     dialog = AwardDialog(store, award)
     qtbot.addWidget(dialog)
     assert dialog.person_picker.text() == f"张伟（机械厂科协，1980年生，编号{second.id}）"
     _ok(dialog)
-    assert store.get(Award, award.id or 0).person_id == second.id
-    labels = dict(store.person_choices("张伟"))
+    assert store.records.get(Award, award.id or 0).person_id == second.id
+    labels = dict(store.lists.person_choices("张伟"))
     assert labels[first.id or 0] != labels[second.id or 0]
     activity = ActivityDialog(store)
     qtbot.addWidget(activity)
@@ -350,9 +350,9 @@ def test_two_people_with_the_same_name_and_unit_stay_apart(store: Store, qtbot: 
 
 
 def test_an_ambiguous_typed_name_is_refused(store: Store, qtbot: Any) -> None:
-    store.save(Person(name="张伟"))
-    store.save(Person(name="张伟"))
-    only = store.save(Person(name="王芳"))
+    store.records.save(Person(name="张伟"))
+    store.records.save(Person(name="张伟"))
+    only = store.records.save(Person(name="王芳"))
     dialog = AwardDialog(store)
     qtbot.addWidget(dialog)
     dialog.name_edit.setText("奖")
@@ -362,13 +362,13 @@ def test_an_ambiguous_typed_name_is_refused(store: Store, qtbot: Any) -> None:
     assert "名单中没有“张伟”" in dialog.error_labels["winner"].text()
     dialog.person_picker.setText("王芳")
     _ok(dialog)
-    assert store.get(Award, dialog.saved.id).person_id == only.id
+    assert store.records.get(Award, dialog.saved.id).person_id == only.id
 
 
 def test_the_person_picker_asks_the_database_as_you_type(store: Store, qtbot: Any) -> None:
     for i in range(120):
-        store.save(Person(name=f"张{i:03d}"))
-    store.save(Person(name="李四"))
+        store.records.save(Person(name=f"张{i:03d}"))
+    store.records.save(Person(name="李四"))
     dialog = AwardDialog(store)
     qtbot.addWidget(dialog)
     picker = dialog.person_picker
@@ -392,4 +392,4 @@ def test_profile_dialog_requires_a_name(store: Store, qtbot: Any) -> None:
     dialog.demo_box.setChecked(True)
     dialog.accept()
     assert dialog.wants_demo
-    assert store.profile() == Profile(org_name="青江市厂矿科协联合会")
+    assert store.settings.profile() == Profile(org_name="青江市厂矿科协联合会")

@@ -51,8 +51,8 @@ def test_preview_shows_the_composed_summary_and_follows_edits(
     assert "存在的不足" in dialog.preview.toPlainText()
     dialog.editors[PLANS].setPlainText("加大力度。")
     dialog.close_button.click()
-    assert demo_store.narrative(2025, SHORTCOMINGS) == "一是企业之间发展不平衡。"
-    assert demo_store.narrative(2025, PLANS) == "加大力度。"
+    assert demo_store.narratives.get(2025, SHORTCOMINGS) == "一是企业之间发展不平衡。"
+    assert demo_store.narratives.get(2025, PLANS) == "加大力度。"
 
 
 def _click(dialog: SummaryDialog, text: str) -> None:
@@ -88,17 +88,17 @@ def test_any_paragraph_is_edited_in_place_and_restored_only_when_confirmed(
     assert key == "学术交流/figures"
     dialog.paragraph_editor.setPlainText("全年共组织学术交流活动12次，反响良好。")
     qtbot.waitUntil(lambda: "反响良好" in dialog.preview.toPlainText())
-    assert demo_store.summary_edits(2025)[key][1] == "全年共组织学术交流活动12次，反响良好。"
+    assert demo_store.narratives.edits(2025)[key][1] == "全年共组织学术交流活动12次，反响良好。"
     assert _shade(dialog, "全年共组织学术交流活动12次") == EDITED_COLOUR.upper()
     assert dialog.restore_button.isEnabled()
 
     # Restoring asks first; 取消 keeps the clerk's text.
     questions.default = False
     dialog.restore_button.click()
-    assert "撤销恢复" in questions.texts[-1] and key in demo_store.summary_edits(2025)
+    assert "撤销恢复" in questions.texts[-1] and key in demo_store.narratives.edits(2025)
     questions.default = True
     dialog.restore_button.click()
-    assert key not in demo_store.summary_edits(2025)
+    assert key not in demo_store.narratives.edits(2025)
     assert "反响良好" not in dialog.preview.toPlainText()
     assert dialog.paragraph_editor.toPlainText().startswith("全年共开展学术交流活动")
     # ... and it can be had back.
@@ -111,9 +111,9 @@ def test_any_paragraph_is_edited_in_place_and_restored_only_when_confirmed(
     first = demo_store.conn.execute(
         "SELECT id FROM activities WHERE category = '学术交流' ORDER BY id LIMIT 1"
     ).fetchone()[0]
-    record = demo_store.get(Activity, first)
+    record = demo_store.records.get(Activity, first)
     record.participants = (record.participants or 0) + 1
-    demo_store.save(record)
+    demo_store.records.save(record)
     dialog.refresh_preview()
     assert _shade(dialog, "全年共组织学术交流活动12次") == STALE_COLOUR.upper()
     assert "请复核" in dialog.status.text()
@@ -130,7 +130,7 @@ def test_default_opening_asks_and_can_be_undone(
     demo_store: Store, qtbot: Any, questions: Questions
 ) -> None:
     questions.replies = [False, True]
-    demo_store.save_narrative(2025, "opening", "我自己写的开头。")
+    demo_store.narratives.save(2025, "opening", "我自己写的开头。")
     dialog = SummaryDialog(demo_store, 2025)
     qtbot.addWidget(dialog)
     editor = dialog.editors["opening"]
@@ -173,7 +173,7 @@ def test_section_order_and_signature_date_are_kept_per_year(demo_store: Store, q
 
     again.sign_date_edit.set_value("2025-12-28")
     qtbot.waitUntil(lambda: again.preview.toPlainText().endswith("2025年12月28日"))
-    assert demo_store.narrative(2025, "sign_date") == "2025-12-28"
+    assert demo_store.narratives.get(2025, "sign_date") == "2025-12-28"
 
 
 def test_a_year_without_records_cannot_be_exported(demo_store: Store, qtbot: Any) -> None:
@@ -217,8 +217,8 @@ def test_the_export_writes_the_document_the_preview_shows(
     from kexie_desktop.core.docx_export import write_docx
     from kexie_desktop.ui.dialogs import summary_dialog
 
-    demo_store.save_narrative(2025, SHORTCOMINGS, "不足。")
-    demo_store.save_narrative(2025, PLANS, "打算。")
+    demo_store.narratives.save(2025, SHORTCOMINGS, "不足。")
+    demo_store.narratives.save(2025, PLANS, "打算。")
     dialog = SummaryDialog(demo_store, 2025)
     qtbot.addWidget(dialog)
     previewed = dialog.document

@@ -52,15 +52,15 @@ def test_check_then_import(
     assert "未识别、不导入的列：“说明”（有数据）" in dialog.summary.toPlainText()
     assert dialog.problems.rowCount() == 0
     assert dialog.import_button.isEnabled()
-    assert store.count(Person) == 0  # checking wrote nothing
+    assert store.records.count(Person) == 0  # checking wrote nothing
     # The 说明 column holds data nothing will import: asked first; 否 imports nothing.
     dialog.import_button.click()
     assert "工作表“花名册”的“说明”有数据" in questions.texts[0]
-    assert store.count(Person) == 0 and dialog.import_result is None
+    assert store.records.count(Person) == 0 and dialog.import_result is None
     dialog.import_button.click()
     _wait(qtbot, dialog)
     assert messages[-1][0] == "导入完成"
-    assert store.count(Person) == 2
+    assert store.records.count(Person) == 2
     assert dialog.import_result is not None and dialog.import_result.added == 2
 
 
@@ -76,11 +76,11 @@ def test_problems_are_listed_and_block_unless_skipped(
     assert "不是有效的手机号码" in cells[3]
     dialog.import_button.click()
     assert messages[-1][0] == "有问题，未导入"
-    assert store.count(Person) == 0
+    assert store.records.count(Person) == 0
     dialog.skip_invalid.setChecked(True)
     dialog.import_button.click()
     _wait(qtbot, dialog)
-    assert store.count(Person) == 1
+    assert store.records.count(Person) == 1
 
 
 def test_the_clerk_can_correct_the_column_mapping(
@@ -100,7 +100,7 @@ def test_the_clerk_can_correct_the_column_mapping(
     _wait(qtbot, dialog)
     dialog.import_button.click()
     _wait(qtbot, dialog)
-    zhang = store.get(Person, store.people_named("张三")[0])
+    zhang = store.records.get(Person, store.imports.people_named("张三")[0])
     assert zhang.notes == "老会员"
 
 
@@ -130,7 +130,7 @@ def test_undo_from_the_history(
     assert history.table.item(0, 1).text() == "花名册.xlsx"
     history.table.selectRow(0)
     history.undo_button.click()
-    assert store.count(Person) == 0
+    assert store.records.count(Person) == 0
     assert history.undone and "撤销" in history.table.item(0, 3).text()
     assert not history.undo_button.isEnabled()
 

@@ -24,15 +24,15 @@ def test_tabs_year_and_status(window: MainWindow, demo_store: Store) -> None:
     ]  # fmt: skip
     assert window.selected_year() == 2025
     assert window.windowTitle().startswith("青江市厂矿科协联合会")
-    total = demo_store.list_count("activities", year=2025)
+    total = demo_store.lists.count("activities", year=2025)
     assert window.activities_tab.model.rowCount() == total
     assert window.status_label.text() == f"活动：共 {total} 项　（2025年）"
     window.show_tab(window.people_tab)
-    assert window.status_label.text() == f"人员：共 {demo_store.count(Person)} 人"
+    assert window.status_label.text() == f"人员：共 {demo_store.records.count(Person)} 人"
 
 
 def test_year_selector_scopes_activities_and_awards(window: MainWindow, demo_store: Store) -> None:
-    demo_store.save(Activity(title="上年度活动", category="其他", start_date="2024-06-01"))
+    demo_store.records.save(Activity(title="上年度活动", category="其他", start_date="2024-06-01"))
     window.refresh_years()
     years = [window.year_combo.itemText(i) for i in range(window.year_combo.count())]
     assert "2024年" in years and years[-1] == "全部年度"
@@ -44,10 +44,10 @@ def test_year_selector_scopes_activities_and_awards(window: MainWindow, demo_sto
     assert window.awards_tab.model.rowCount() == 0
     assert window.status_label.text() == "奖项：共 0 项　（2024年）"
     window.show_tab(window.people_tab)
-    assert window.people_tab.model.rowCount() == demo_store.count(Person)
+    assert window.people_tab.model.rowCount() == demo_store.records.count(Person)
     window.show_tab(window.activities_tab)
     window.year_combo.setCurrentIndex(years.index("全部年度"))
-    assert window.activities_tab.model.rowCount() == demo_store.count(Activity)
+    assert window.activities_tab.model.rowCount() == demo_store.records.count(Activity)
 
 
 def test_search_filters_as_the_clerk_types(window: MainWindow, qtbot: Any) -> None:
@@ -62,7 +62,7 @@ def test_search_filters_as_the_clerk_types(window: MainWindow, qtbot: Any) -> No
     assert 1 <= shown < tab.model.total
     shown_names = [tab.model.data(tab.model.index(r, 0)) for r in range(shown)]
     assert name in shown_names
-    expected = tab.store.list_ids("people", search=name[:2])
+    expected = tab.store.lists.ids("people", search=name[:2])
     assert [tab.model.id_at(r) for r in range(shown)] == expected
     assert window.status_label.text() == f"人员：找到 {shown} 人（共 {tab.model.total} 人）"
     tab.search_edit.clear()
@@ -79,10 +79,10 @@ def test_ctrl_n_adds_a_record_in_the_current_tab(
         set_combo_value(dialog.kind_combo, "乡镇（街道）科协")
 
     opened = drive_dialog(UnitDialog, fill)
-    before = demo_store.count(Unit)
+    before = demo_store.records.count(Unit)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert len(opened) == 1 and opened[0].windowTitle() == "新增基层组织"
-    assert demo_store.count(Unit) == before + 1
+    assert demo_store.records.count(Unit) == before + 1
     tab = window.units_tab
     current = tab.view.currentIndex()
     assert tab.model.data(tab.model.index(current.row(), 0)) == "新建的街道科协"
@@ -99,7 +99,7 @@ def test_enter_and_double_click_edit_the_current_record(
     record_id = tab.model.data(tab.model.index(2, 1), IdRole)
     qtbot.keyClick(tab.view, Qt.Key.Key_Return)
     assert len(opened) == 1 and opened[0].windowTitle() == "修改活动"
-    assert demo_store.get(Activity, record_id).title == "改过的名称"
+    assert demo_store.records.get(Activity, record_id).title == "改过的名称"
     # The edited record stays selected after the list is reloaded.
     assert tab.model.data(tab.view.currentIndex(), IdRole) == record_id
     tab.view.doubleClicked.emit(tab.view.currentIndex())
@@ -118,10 +118,10 @@ def test_invalid_input_in_a_dialog_changes_nothing(
         assert dialog.isVisible()
 
     drive_dialog(ActivityDialog, fill, press_ok=False)
-    before = demo_store.count(Activity)
+    before = demo_store.records.count(Activity)
     window.activities_tab.new_record()
     assert seen == ["必须选择"]
-    assert demo_store.count(Activity) == before
+    assert demo_store.records.count(Activity) == before
 
 
 def test_delete_asks_first(
@@ -135,14 +135,14 @@ def test_delete_asks_first(
 
     questions.default = False
     qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
-    assert demo_store.get(Unit, unit_id)
+    assert demo_store.records.get(Unit, unit_id)
     assert questions.texts[0].startswith("确定删除基层组织“")
     assert "关联" in questions.texts[0]
 
     questions.default = True
-    before = demo_store.count(Unit)
+    before = demo_store.records.count(Unit)
     tab.delete_button.click()
-    assert demo_store.count(Unit) == before - 1
+    assert demo_store.records.count(Unit) == before - 1
     assert tab.model.row_of(unit_id) == -1
     assert window.status_label.text() == f"基层组织：共 {before - 1} 个"
 
@@ -153,10 +153,10 @@ def test_deleting_several_people(
     tab = window.people_tab
     window.show_tab(tab)
     tab.view.selectAll()
-    count = demo_store.count(Person)
+    count = demo_store.records.count(Person)
     assert tab.delete_message(tab.selected_ids()).startswith(f"确定删除选中的 {count} 人人员吗？")
     tab.delete_selected()
-    assert demo_store.count(Person) == 0
+    assert demo_store.records.count(Person) == 0
     assert tab.model.rowCount() == 0
 
 
@@ -172,8 +172,8 @@ def test_first_start_asks_for_the_profile_and_offers_demo(
 
     drive_dialog(ProfileDialog, fill)
     win.first_start()
-    assert store.profile().org_name == "某县科协"
-    assert store.count(Activity) >= 80
+    assert store.settings.profile().org_name == "某县科协"
+    assert store.records.count(Activity) >= 80
     assert win.activities_tab.model.rowCount() > 0
     assert win.windowTitle().startswith("某县科协")
 
@@ -241,13 +241,13 @@ def test_backup_and_restore_from_the_window(
     trigger_and_wait(qtbot, window, window.backup_action)
     assert shown[-1][0] == "备份完成" and target.exists()
 
-    demo_store.save(Person(name="备份后新增"))
+    demo_store.records.save(Person(name="备份后新增"))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(target), ""))
     trigger_and_wait(qtbot, window, window.restore_action)
     assert shown[-1][0] == "已恢复"
-    assert demo_store.people_named("备份后新增") == []
+    assert demo_store.imports.people_named("备份后新增") == []
     window.show_tab(window.people_tab)
-    assert window.people_tab.model.rowCount() == demo_store.count(Person)
+    assert window.people_tab.model.rowCount() == demo_store.records.count(Person)
 
     bad = tmp_path / "坏.db"
     bad.write_bytes(b"garbage" * 100)

@@ -34,7 +34,7 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def _year(store: Store) -> int:
-    return store.years()[0]
+    return store.lists.years()[0]
 
 
 def _show_overview(window: MainWindow, qtbot: Any) -> None:
@@ -177,7 +177,7 @@ def test_keyboard_reaches_and_opens_the_figures(
     assert window.current_tab() is people
     assert people.filter_combos["status"].currentData() == "在册"
     assert people.filter_combos["role"].currentData() == "会员"
-    assert people.model.rowCount() == demo_store.list_count(
+    assert people.model.rowCount() == demo_store.lists.count(
         "people", filters={"status": "在册", "role": "会员"}
     )
     assert year == figures.year
@@ -193,7 +193,7 @@ def test_awards_previous_year_and_idle_units_links(
             "UPDATE activities SET unit_id = NULL WHERE unit_id = "
             "(SELECT min(unit_id) FROM activities)"
         )
-    demo_store.save(
+    demo_store.records.save(
         Activity(title="上年的讲座", category="科学普及", start_date=f"{year - 1}-05-04")
     )
     window.reload_all()
@@ -234,7 +234,9 @@ def test_refreshed_when_records_or_year_change_while_shown_only(
     _show_overview(window, qtbot)
     figures = window.overview_tab.figures
     assert figures is not None and computed == [year]
-    demo_store.save(Activity(title="新加的讲座", category="科学普及", start_date=f"{year}-05-04"))
+    demo_store.records.save(
+        Activity(title="新加的讲座", category="科学普及", start_date=f"{year}-05-04")
+    )
     window.reload_all()  # what an import, undo or restore calls
     qtbot.waitUntil(lambda: len(computed) == 2)
     after = window.overview_tab.figures
@@ -325,7 +327,7 @@ def test_ctrl_tab_to_the_overview_puts_the_focus_on_its_first_figure(
 
 def test_changes_are_coloured(window: MainWindow, demo_store: Store, qtbot: Any) -> None:
     year = _year(demo_store)
-    demo_store.save(
+    demo_store.records.save(
         Activity(title="上年的讲座", category="科学普及", start_date=f"{year - 1}-05-04")
     )
     window.reload_all()

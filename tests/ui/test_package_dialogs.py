@@ -36,27 +36,27 @@ def stick(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 @pytest.fixture
 def county(tmp_path: Path) -> Any:
     store = Store.open(tmp_path / "county")
-    store.save_profile(Profile(org_name="青江县科协", org_level="县级"))
-    store.save(Unit(name="青江市厂矿科协联合会", kind="企业科协"))
-    store.save(Unit(name="白沙镇科协", kind="乡镇（街道）科协"))
+    store.settings.save_profile(Profile(org_name="青江县科协", org_level="县级"))
+    store.records.save(Unit(name="青江市厂矿科协联合会", kind="企业科协"))
+    store.records.save(Unit(name="白沙镇科协", kind="乡镇（街道）科协"))
     yield store
     store.close()
 
 
 def test_profile_dialog_keeps_the_parent_and_shows_the_identity(store: Store, qtbot: Any) -> None:
-    store.save_profile(Profile(org_name="城关镇科协"))
+    store.settings.save_profile(Profile(org_name="城关镇科协"))
     dialog = ProfileDialog(store)
     qtbot.addWidget(dialog)
-    assert dialog.uuid_field.text() == store.org_uuid() and dialog.uuid_field.isReadOnly()
+    assert dialog.uuid_field.text() == store.settings.org_uuid() and dialog.uuid_field.isReadOnly()
     dialog.parent_edit.setText("青江县科协")
     dialog.parent_uuid_edit.setText("not-a-uuid")
     dialog.accept()
     assert dialog.error_labels["parent_uuid"].isVisibleTo(dialog)
-    assert store.profile().parent_name == ""
+    assert store.settings.profile().parent_name == ""
     dialog.parent_uuid_edit.setText("1b4e28ba-2fa1-11d2-883f-0016d3cca427")
     dialog.accept()
-    assert store.profile().parent_name == "青江县科协"
-    assert store.profile().parent_uuid == "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+    assert store.settings.profile().parent_name == "青江县科协"
+    assert store.settings.profile().parent_uuid == "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
 
 
 def test_export_import_and_status(
@@ -85,7 +85,7 @@ def test_export_import_and_status(
     assert dialog.ok.text() == "导入1个报送包"
     dialog.merge()
     assert dialog.changed and "已导入青江市厂矿科协联合会2025年报送包" in messages[-1][1]
-    assert county.count(Unit) == 2  # the township's units stay out of the county's own
+    assert county.records.count(Unit) == 2  # the township's units stay out of the county's own
 
     status = SubmissionsDialog(county, 2025)
     qtbot.addWidget(status)
@@ -169,16 +169,16 @@ def test_package_carries_attachments_only_when_ticked(
     from tests.core.test_package_attachments import _forge, _swap_file
 
     forged = stick / "forged.zip"
-    _forge(written, forged, _swap_file(demo_store.org_uuid(), b"MZ" + b"\x00" * 500))
+    _forge(written, forged, _swap_file(demo_store.settings.org_uuid(), b"MZ" + b"\x00" * 500))
     other = Store.open(stick.parent / "other-county")
     try:
-        other.save_profile(Profile(org_name="白沙县科协", org_level="县级"))
+        other.settings.save_profile(Profile(org_name="白沙县科协", org_level="县级"))
         dialog = PackageImportDialog(other, [forged])
         qtbot.addWidget(dialog)
         dialog.merge()
         qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=60_000)
         assert "不能导入" in messages[-1][1] and "Windows 可执行程序" in messages[-1][1]
-        assert not dialog.changed and other.import_batches() == []
+        assert not dialog.changed and other.imports.batches() == []
     finally:
         other.close()
     held = county.conn.execute("SELECT count(*) FROM sub_attachments").fetchone()[0]

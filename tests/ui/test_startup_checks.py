@@ -27,7 +27,7 @@ def damaged_with_a_backup(data_dir: Path) -> bytes:
     load_demo(store)
     (data_dir / "backups").mkdir()
     copy_database(store.conn, data_dir / "backups" / "kexie-2025-03-01.db")
-    store.save(Person(name="备份之后加的人"))
+    store.records.save(Person(name="备份之后加的人"))
     store.close()
     db = data_dir / "kexie.db"
     data = bytearray(db.read_bytes())
@@ -51,7 +51,7 @@ def test_a_damaged_database_is_kept_aside_and_the_newest_backup_restored(
     store = app_module.open_data(window, data_dir)
     assert store is not None
     try:
-        assert store.counts()["people"] == 65  # the backup's data, without the later person
+        assert store.records.counts()["people"] == 65  # the backup's data, without the later person
         window.show_tab(window.people_tab)
         assert window.people_tab.model.rowCount() == 65
     finally:

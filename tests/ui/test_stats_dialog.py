@@ -75,13 +75,13 @@ def test_typed_cells_checks_explanations_and_export(
     staff.setText("3.5")
     dialog.recompute()
     assert "“3.5”不是整数" in dialog.hard_label.text()
-    assert demo_store.stats_values(2025) == {}  # not a whole number: not kept
+    assert demo_store.typed_stats.values(2025) == {}  # not a whole number: not kept
     for key, text in TYPED.items():
         _item(dialog, key).setText(text)
     dialog.recompute()
     assert not dialog.hard_label.isVisibleTo(dialog)
     assert staff.background().color() == TYPED_COLOUR
-    assert demo_store.stats_values(2025) == {k: int(v) for k, v in TYPED.items()}
+    assert demo_store.typed_stats.values(2025) == {k: int(v) for k, v in TYPED.items()}
 
     # Soft checks: one explanation field each, kept for the year.
     assert dialog.report is not None and dialog.report.soft
@@ -94,7 +94,7 @@ def test_typed_cells_checks_explanations_and_export(
     for key, edit in dialog.explain_edits.items():
         edit.setText(f"说明{key}")
         edit.editingFinished.emit()
-    assert demo_store.stats_explanations(2025) == {k: f"说明{k}" for k in keys}
+    assert demo_store.typed_stats.explanations(2025) == {k: f"说明{k}" for k in keys}
     dialog.export()
     qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=60_000)
     assert messages[-1][0] == "导出完成"
@@ -110,10 +110,10 @@ def test_period_and_threshold_are_settings(demo_store: Store, qtbot: Any) -> Non
     dialog = StatsDialog(demo_store, 2025)
     qtbot.addWidget(dialog)
     dialog.period_combo.setCurrentIndex(dialog.period_combo.findData("oct"))
-    assert demo_store.get_setting(stats.PERIOD_KEY) == "oct"
+    assert demo_store.settings.get(stats.PERIOD_KEY) == "oct"
     dialog.threshold_spin.setValue(1000)
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.report.threshold == 1000)
-    assert demo_store.get_setting(stats.THRESHOLD_KEY) == "1000"
+    assert demo_store.settings.get(stats.THRESHOLD_KEY) == "1000"
     assert dialog.report is not None and dialog.report.soft == []
     assert dialog.explain_edits == {}
     assert "均未超过1000%" in dialog.soft_title.text()
@@ -138,7 +138,7 @@ def test_activity_form_saves_the_statistics_fields(store: Store, qtbot: Any) -> 
     dialog.planned_box.setChecked(True)
     dialog.accept()
     assert dialog.saved is not None and dialog.saved.id is not None
-    saved = store.get(Activity, dialog.saved.id)
+    saved = store.records.get(Activity, dialog.saved.id)
     assert (saved.form, saved.campaigns, saved.youth_participants) == (
         "展览", ["全国科普日/科普月"], 300
     )  # fmt: skip
@@ -161,12 +161,12 @@ def test_unit_form_saves_election_dates(store: Store, qtbot: Any) -> None:
     dialog.next_election_edit.set_value("2027-06-18")
     dialog.accept()
     assert dialog.saved is not None and dialog.saved.id is not None
-    unit = store.get(Unit, dialog.saved.id)
+    unit = store.records.get(Unit, dialog.saved.id)
     assert (unit.last_election_date, unit.next_election_due) == ("2022-06-18", "2027-06-18")
 
 
 def test_person_form_keeps_positions(store: Store, qtbot: Any) -> None:
-    unit = store.save(Unit(name="城关镇科协", kind="企业科协"))
+    unit = store.records.save(Unit(name="城关镇科协", kind="企业科协"))
     dialog = PersonDialog(store)
     qtbot.addWidget(dialog)
     dialog.name_edit.setText("李校长")
@@ -177,7 +177,7 @@ def test_person_form_keeps_positions(store: Store, qtbot: Any) -> None:
     dialog.accept()
     assert dialog.saved is None
     assert dialog.error_labels["positions"].text().startswith("第1行：")
-    assert store.count(Person) == 0
+    assert store.records.count(Person) == 0
     table.cellWidget(0, 0).set_selected_id(unit.id)  # type: ignore[union-attr]
     post = table.cellWidget(0, 1)
     post.setCurrentIndex(post.findData("兼职副主席"))  # type: ignore[union-attr]
@@ -188,14 +188,14 @@ def test_person_form_keeps_positions(store: Store, qtbot: Any) -> None:
     start.setText("2023.1.5")
     dialog.accept()
     assert dialog.saved is not None and dialog.saved.id is not None
-    assert store.positions(person_id=dialog.saved.id) == [
-        Position(store.positions()[0].id, dialog.saved.id, unit.id, "兼职副主席", "学校校长",
+    assert store.positions.of(dialog.saved.id) == [
+        Position(store.positions.of()[0].id, dialog.saved.id, unit.id, "兼职副主席", "学校校长",
                  "2023-01-05", None)
     ]  # fmt: skip
-    again = PersonDialog(store, store.get(Person, dialog.saved.id))
+    again = PersonDialog(store, store.records.get(Person, dialog.saved.id))
     qtbot.addWidget(again)
     assert again.positions_editor.table.rowCount() == 1
     again.positions_editor.table.selectRow(0)
     again.positions_editor.remove_button.click()
     again.accept()
-    assert store.positions(person_id=dialog.saved.id) == []
+    assert store.positions.of(dialog.saved.id) == []

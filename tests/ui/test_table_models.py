@@ -61,7 +61,7 @@ def test_record_role_returns_the_record(demo_store: Store) -> None:
 
 def test_search_filters_in_the_database_and_counts(store: Store, qtbot: Any) -> None:
     for name in ("张三", "张三丰", "李四", "王五"):
-        store.save(Person(name=name))
+        store.records.save(Person(name=name))
     model = _loaded(PeopleModel(store))
     with qtbot.waitSignal(model.counts_changed) as signal:
         model.set_search("张三")
@@ -76,7 +76,7 @@ def test_search_filters_in_the_database_and_counts(store: Store, qtbot: Any) -> 
 
 def test_sorting_is_done_by_the_database(store: Store) -> None:
     for day in ("2025-03-01", "2025-01-01", "2025-02-01"):
-        store.save(Activity(title=day, category="其他", start_date=day))
+        store.records.save(Activity(title=day, category="其他", start_date=day))
     model = _loaded(ActivitiesModel(store))
     model.sort(ActivitiesModel.COL_DATE, Qt.SortOrder.AscendingOrder)
     assert [model.data(model.index(r, 0)) for r in range(3)] == [
@@ -94,7 +94,7 @@ def test_sorting_is_done_by_the_database(store: Store) -> None:
 
 def test_year_scopes_activities(store: Store) -> None:
     for day in ("2024-12-31", "2025-01-01", "2025-12-31", "2026-01-01"):
-        store.save(Activity(title=day, category="其他", start_date=day))
+        store.records.save(Activity(title=day, category="其他", start_date=day))
     model = _loaded(ActivitiesModel(store))
     model.set_year(2025)
     assert model.rowCount() == 2
@@ -105,7 +105,9 @@ def test_year_scopes_activities(store: Store) -> None:
 def test_rows_beyond_the_first_page_are_fetched(store: Store) -> None:
     with store.transaction():
         for i in range(650):
-            store.save(Activity(title=f"活动{i:04d}", category="其他", start_date="2025-01-01"))
+            store.records.save(
+                Activity(title=f"活动{i:04d}", category="其他", start_date="2025-01-01")
+            )
     model = _loaded(ActivitiesModel(store))
     model.sort(ActivitiesModel.COL_TITLE, Qt.SortOrder.AscendingOrder)
     assert model.data(model.index(0, 1)) == "活动0000"
@@ -114,8 +116,8 @@ def test_rows_beyond_the_first_page_are_fetched(store: Store) -> None:
 
 
 def test_private_numbers_are_masked_unless_asked(store: Store) -> None:
-    store.save(Person(name="王芳", id_number="11010519491231002X", phone="13812345678"))
-    store.save(Unit(name="甲", kind="学会", contact_phone="13912345678"))
+    store.records.save(Person(name="王芳", id_number="11010519491231002X", phone="13812345678"))
+    store.records.save(Unit(name="甲", kind="学会", contact_phone="13912345678"))
     people = _loaded(PeopleModel(store))
     assert people.data(people.index(0, PeopleModel.COL_ID_NUMBER)) == "110105********002X"
     assert people.data(people.index(0, PeopleModel.COL_PHONE)) == "138****5678"
@@ -126,15 +128,15 @@ def test_private_numbers_are_masked_unless_asked(store: Store) -> None:
 
 
 def test_display_words(store: Store) -> None:
-    store.save(Activity(title="x", category="其他", start_date="2025-01-01", highlight=True,
-                        description="说明。"))  # fmt: skip
+    store.records.save(Activity(title="x", category="其他", start_date="2025-01-01", highlight=True,
+                                description="说明。"))  # fmt: skip
     model = _loaded(ActivitiesModel(store))
     assert model.data(model.index(0, ActivitiesModel.COL_HIGHLIGHT)) == "★ 重点"
     assert model.data(model.index(0, ActivitiesModel.COL_UNIT)) == "本会"
 
 
 def test_a_model_reads_nothing_until_loaded(store: Store) -> None:
-    store.save(Person(name="王芳"))
+    store.records.save(Person(name="王芳"))
     model = PeopleModel(store)
     model.set_search("王")
     assert model.rowCount() == 0 and not model.loaded
@@ -145,7 +147,7 @@ def test_a_model_reads_nothing_until_loaded(store: Store) -> None:
 def test_ids_come_in_slices_without_a_search(store: Store) -> None:
     with store.transaction():
         for i in range(4500):
-            store.save(Person(name=f"人员{i:04d}"))
+            store.records.save(Person(name=f"人员{i:04d}"))
     model = _loaded(PeopleModel(store))
     assert model.rowCount() == 4500
     assert len(model._ids) == 2000  # only the first slice so far
@@ -159,7 +161,7 @@ def test_writes_by_another_program_lead_to_a_reload_not_an_error(store: Store, q
 
     with store.transaction():
         for i in range(3000):
-            store.save(Person(name=f"人员{i:04d}"))
+            store.records.save(Person(name=f"人员{i:04d}"))
     model = _loaded(PeopleModel(store))
     assert store.path is not None
     with sqlite3.connect(store.path) as other:  # DB Browser deletes a hundred people

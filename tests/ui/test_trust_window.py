@@ -39,7 +39,7 @@ def test_a_restore_that_fails_while_copying_leaves_a_working_window(
     with sqlite3.connect(backup) as conn:
         conn.execute("UPDATE people SET notes = CAST(x'ff' AS TEXT) WHERE id = 3")
     conn.close()
-    demo_store.save(Person(name="恢复前最后加的人"))
+    demo_store.records.save(Person(name="恢复前最后加的人"))
     before = list(demo_store.conn.iterdump())
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, t, m: shown.append((t, m)))
@@ -51,7 +51,7 @@ def test_a_restore_that_fails_while_copying_leaves_a_working_window(
     assert "UTF-8" in text
     assert list(demo_store.conn.iterdump()) == before  # what the message says is true
     window.show_tab(window.people_tab)
-    assert window.people_tab.model.rowCount() == demo_store.count(Person)
+    assert window.people_tab.model.rowCount() == demo_store.records.count(Person)
     # ...and a good backup restores afterwards.
     good = tmp_path / "好.db"
     copy_database(demo_store.conn, good)
@@ -76,7 +76,7 @@ def test_an_empty_kexie_db_is_kept_aside_and_the_newest_backup_offered(
     opened = app_module.open_data(window, data_dir)
     assert opened is not None
     try:
-        assert opened.counts()["people"] == 65
+        assert opened.records.counts()["people"] == 65
     finally:
         opened.close()
     (asked,) = questions.texts

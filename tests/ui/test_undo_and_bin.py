@@ -22,24 +22,24 @@ def test_ctrl_z_takes_back_a_delete_an_edit_and_a_new_record(
 ) -> None:  # fmt: skip
     tab = window.units_tab
     window.show_tab(tab)
-    count = demo_store.count(Unit)
+    count = demo_store.records.count(Unit)
     tab.view.selectRow(0)
     unit_id = tab.model.id_at(0)
     tab.delete_selected()
-    assert demo_store.count(Unit) == count - 1
+    assert demo_store.records.count(Unit) == count - 1
     assert window.undo_action.isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert demo_store.count(Unit) == count
-    assert demo_store.get(Unit, unit_id)
+    assert demo_store.records.count(Unit) == count
+    assert demo_store.records.get(Unit, unit_id)
     assert not window.undo_action.isEnabled()
 
-    original = demo_store.get(Unit, unit_id).contact_person
+    original = demo_store.records.get(Unit, unit_id).contact_person
     drive_dialog(UnitDialog, lambda d: d.contact_edit.setText("改过的联系人"))
     tab.select_id(unit_id)
     tab.edit_current()
-    assert demo_store.get(Unit, unit_id).contact_person == "改过的联系人"
+    assert demo_store.records.get(Unit, unit_id).contact_person == "改过的联系人"
     window.undo_action.trigger()
-    assert demo_store.get(Unit, unit_id).contact_person == original
+    assert demo_store.records.get(Unit, unit_id).contact_person == original
 
     def fill(dialog: UnitDialog) -> None:
         dialog.name_edit.setText("撤销用的新单位")
@@ -49,17 +49,17 @@ def test_ctrl_z_takes_back_a_delete_an_edit_and_a_new_record(
 
     drive_dialog(UnitDialog, fill)
     tab.new_record()
-    assert demo_store.unit_id_by_name("撤销用的新单位") is not None
+    assert demo_store.lists.unit_id_by_name("撤销用的新单位") is not None
     window.undo_action.trigger()
-    assert demo_store.unit_id_by_name("撤销用的新单位") is None
+    assert demo_store.lists.unit_id_by_name("撤销用的新单位") is None
 
 
 def test_the_recycle_bin_dialog(
     demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch, questions: Questions
 ) -> None:
-    person_id = demo_store.list_ids("people")[0]
-    name = demo_store.get(Person, person_id).name
-    demo_store.delete(Person, [person_id])
+    person_id = demo_store.lists.ids("people")[0]
+    name = demo_store.records.get(Person, person_id).name
+    demo_store.records.delete(Person, [person_id])
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, t, m: shown.append(t))
     dialog = RecycleBinDialog(demo_store)
@@ -69,8 +69,8 @@ def test_the_recycle_bin_dialog(
     dialog.table.selectRow(0)
     dialog.restore_button.click()
     assert shown == ["已恢复"] and dialog.changed
-    assert demo_store.get(Person, person_id).name == name
-    demo_store.delete(Person, [person_id])
+    assert demo_store.records.get(Person, person_id).name == name
+    demo_store.records.delete(Person, [person_id])
     dialog.refresh()
     questions.default = False
     dialog.empty_button.click()
@@ -81,10 +81,10 @@ def test_the_recycle_bin_dialog(
 
 
 def test_the_change_log_dialog(store: Store, qtbot: Any) -> None:
-    person = store.save(Person(name="王五"))
+    person = store.records.save(Person(name="王五"))
     person.phone = "13800000005"
-    store.save(person)
-    store.save(Unit(name="某学会", kind="学会"))
+    store.records.save(person)
+    store.records.save(Unit(name="某学会", kind="学会"))
     dialog = AuditLogDialog(store)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 3
@@ -100,17 +100,17 @@ def test_the_change_log_dialog(store: Store, qtbot: Any) -> None:
 def test_the_change_log_speaks_chinese(store: Store, qtbot: Any) -> None:
     from kexie_desktop.core.records import Activity
 
-    unit = store.save(Unit(name="某学会", kind="学会"))
-    a = store.save(Person(name="甲"))
-    b = store.save(Person(name="乙"))
-    activity = store.save(
+    unit = store.records.save(Unit(name="某学会", kind="学会"))
+    a = store.records.save(Person(name="甲"))
+    b = store.records.save(Person(name="乙"))
+    activity = store.records.save(
         Activity(title="讲座", category="学术交流", start_date="2025-03-05", unit_id=unit.id,
                  person_ids=[a.id, b.id])
     )  # fmt: skip
     activity.highlight = True
     activity.description = "讲座情况。"  # a 重点 activity needs its description
     activity.co_organisers = "某协会"
-    store.save(activity)
+    store.records.save(activity)
     dialog = AuditLogDialog(store)
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("activities"))

@@ -27,18 +27,18 @@ def _open(dialog: QDialog, qtbot: Any) -> None:
 
 @pytest.fixture
 def namesakes(store: Store) -> tuple[Person, Person]:
-    a = store.save(Unit(name="青江纸业科协", kind="企业科协"))
-    b = store.save(Unit(name="城关中学科协", kind="企业科协"))
+    a = store.records.save(Unit(name="青江纸业科协", kind="企业科协"))
+    b = store.records.save(Unit(name="城关中学科协", kind="企业科协"))
     return (
-        store.save(Person(name="张伟", unit_id=a.id, birth_date="1980-01-01")),
-        store.save(Person(name="张伟", unit_id=b.id, birth_date="1990-01-01")),
+        store.records.save(Person(name="张伟", unit_id=a.id, birth_date="1980-01-01")),
+        store.records.save(Person(name="张伟", unit_id=b.id, birth_date="1990-01-01")),
     )
 
 
 def test_enter_in_the_people_box_adds_and_keeps_the_form_open(
     store: Store, namesakes: tuple[Person, Person], qtbot: Any
 ) -> None:
-    only = store.save(Person(name="李四"))
+    only = store.records.save(Person(name="李四"))
     dialog = ActivityDialog(store)
     _open(dialog, qtbot)
     dialog.title_edit.setText("科普讲座")
@@ -48,7 +48,7 @@ def test_enter_in_the_people_box_adds_and_keeps_the_form_open(
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.people_picker.person_ids() == [only.id]
-    assert store.count(Activity) == 0
+    assert store.records.count(Activity) == 0
 
 
 def test_an_ambiguous_name_asks_which_one(
@@ -70,7 +70,7 @@ def test_an_ambiguous_name_asks_which_one(
     # Told apart by unit: never two identical lines to choose from.
     assert len(set(asked[0])) == 2 and all(item.startswith("张伟（") for item in asked[0])
     chosen = [pid for pid in (namesakes[0].id, namesakes[1].id)
-              if store.person_labels([pid])[pid] == asked[0][1]]  # fmt: skip
+              if store.lists.person_labels([pid])[pid] == asked[0][1]]  # fmt: skip
     assert dialog.people_picker.person_ids() == chosen
     assert dialog.isVisible()
 
@@ -120,7 +120,7 @@ def test_esc_on_a_changed_form_asks_before_discarding(store: Store, qtbot: Any) 
 def test_esc_on_an_unchanged_form_closes_at_once(
     store: Store, namesakes: tuple[Person, Person], qtbot: Any
 ) -> None:
-    dialog = PersonDialog(store, store.get(Person, namesakes[0].id))
+    dialog = PersonDialog(store, store.records.get(Person, namesakes[0].id))
     _open(dialog, qtbot)
     assert not dialog.has_changes()
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
@@ -152,7 +152,7 @@ def test_tab_leaves_the_description_and_ctrl_enter_saves(store: Store, qtbot: An
     text.setFocus()
     qtbot.keyClick(text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    saved = store.get(Activity, dialog.saved.id)
+    saved = store.records.get(Activity, dialog.saved.id)
     assert saved.description == "line 1\nline 2"
 
 
@@ -165,7 +165,7 @@ def test_ctrl_s_saves_and_ok_has_its_alt_key(store: Store, qtbot: Any) -> None:
     dialog.kind_combo.setCurrentIndex(1)
     qtbot.keyClick(dialog.fields["name"], Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert store.count(Unit) == 1
+    assert store.records.count(Unit) == 1
 
 
 def test_a_red_message_goes_when_the_field_is_right(store: Store, qtbot: Any) -> None:
@@ -180,8 +180,8 @@ def test_a_red_message_goes_when_the_field_is_right(store: Store, qtbot: Any) ->
 
 
 def test_part_of_a_unit_name_and_tab_picks_the_only_match(store: Store, qtbot: Any) -> None:
-    unit = store.save(Unit(name="青江纸业科协", kind="企业科协"))
-    store.save(Unit(name="城关中学科协", kind="学校科协"))
+    unit = store.records.save(Unit(name="青江纸业科协", kind="企业科协"))
+    store.records.save(Unit(name="城关中学科协", kind="学校科协"))
     dialog = PersonDialog(store)
     _open(dialog, qtbot)
     picker = dialog.unit_picker
@@ -209,12 +209,12 @@ def test_adding_a_second_person_of_the_same_name_warns(
     dialog.accept()
     (asked,) = questions.texts
     assert "2 位“张伟”" in asked and "青江纸业科协" in asked
-    assert dialog.isVisible() and len(store.people_named("张伟")) == 2
+    assert dialog.isVisible() and len(store.imports.people_named("张伟")) == 2
     questions.default = True
     dialog.accept()
-    assert len(store.people_named("张伟")) == 3
+    assert len(store.imports.people_named("张伟")) == 3
     # Editing one of them (name unchanged) does not ask.
-    again = PersonDialog(store, store.get(Person, namesakes[0].id))
+    again = PersonDialog(store, store.records.get(Person, namesakes[0].id))
     _open(again, qtbot)
     again.phone_edit.setText("13800000000")
     again.accept()

@@ -173,8 +173,8 @@ def test_undo_says_what_it_undoes_and_redo_does_it_again(
     window.show_tab(tab)
     tab.view.selectRow(0)
     person_id = tab.selected_ids()[0]
-    name = demo_store.get(Person, person_id).name
-    count = demo_store.count(Person)
+    name = demo_store.records.get(Person, person_id).name
+    count = demo_store.records.count(Person)
     tab.delete_selected()
     assert window.undo_action.text() == f"撤销 删除人员“{name}”(&U)"
     tab.view.selectRow(0)
@@ -187,14 +187,14 @@ def test_undo_says_what_it_undoes_and_redo_does_it_again(
     assert window.undo_action.text() == "撤销 删除2名人员(&U)"
     window.undo_action.trigger()
     window.undo_action.trigger()
-    assert demo_store.count(Person) == count
+    assert demo_store.records.count(Person) == count
     assert window.redo_action.text() == f"重做 删除人员“{name}”(&R)"
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
-    assert demo_store.count(Person) == count - 1
+    assert demo_store.records.count(Person) == count - 1
     window.undo_action.trigger()
-    assert demo_store.count(Person) == count
+    assert demo_store.records.count(Person) == count
 
 
 def test_after_restoring_from_the_bin_undo_does_not_claim_the_deletion(
@@ -219,7 +219,7 @@ def test_after_restoring_from_the_bin_undo_does_not_claim_the_deletion(
 
 
 def test_the_recycle_bin_defaults_to_restore(demo_store: Store, qtbot: Any) -> None:
-    demo_store.delete(Unit, [demo_store.list_ids("units")[0]])
+    demo_store.records.delete(Unit, [demo_store.lists.ids("units")[0]])
     dialog = RecycleBinDialog(demo_store)
     qtbot.addWidget(dialog)
     assert dialog.restore_button.isDefault()
@@ -366,9 +366,9 @@ def test_founded_this_year_follows_the_selected_year(
 ) -> None:
     from kexie_desktop.ui.table_models import UnitsModel
 
-    demo_store.save(Unit(name="甲新科协", kind="企业科协", established_date="2024-05-01"))
-    demo_store.save(Unit(name="乙老科协", kind="老科协", established_date="2019-05-01",
-                         founded_this_year=True))  # fmt: skip
+    demo_store.records.save(Unit(name="甲新科协", kind="企业科协", established_date="2024-05-01"))
+    demo_store.records.save(Unit(name="乙老科协", kind="老科协", established_date="2019-05-01",
+                                 founded_this_year=True))  # fmt: skip
     win = MainWindow(demo_store, data_dir)
     qtbot.addWidget(win)
     win.show()
@@ -391,8 +391,8 @@ def test_deleting_a_winner_says_the_name_stays_on_the_award(
 ) -> None:
     from kexie_desktop.core.records import Award
 
-    person = demo_store.save(Person(name="获奖的李四"))
-    demo_store.save(Award(name="科普先进个人", level="市级", person_id=person.id))
+    person = demo_store.records.save(Person(name="获奖的李四"))
+    demo_store.records.save(Award(name="科普先进个人", level="市级", person_id=person.id))
     tab = window.people_tab
     window.show_tab(tab)
     tab.reload()
@@ -410,7 +410,7 @@ def test_restore_offers_the_automatic_backups(
     from kexie_desktop.ui.dialogs.restore_dialog import RestoreDialog
 
     automatic_backup(demo_store.conn, window.data_dir)
-    demo_store.save(Person(name="备份后才加的人"))
+    demo_store.records.save(Person(name="备份后才加的人"))
     listed: list[list[str]] = []
 
     def pick_first(dialog: RestoreDialog) -> int:
@@ -423,7 +423,7 @@ def test_restore_offers_the_automatic_backups(
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
     trigger_and_wait(qtbot, window, window.restore_action)
     assert listed[0][1] == "每日自动备份" and "活动" in listed[0][2]
-    assert demo_store.people_named("备份后才加的人") == []
+    assert demo_store.imports.people_named("备份后才加的人") == []
 
 
 def test_set_the_status_of_several_people_as_one_undo_step(
@@ -435,21 +435,21 @@ def test_set_the_status_of_several_people_as_one_undo_step(
     window.show_tab(tab)
     tab.view.selectAll()
     ids = tab.selected_ids()
-    before = {i: demo_store.get(Person, i).status for i in ids}
+    before = {i: demo_store.records.get(Person, i).status for i in ids}
     assert "退出" not in set(before.values()) or len(set(before.values())) > 1
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a: ("退出", True))
     tab._context_menu(tab.view.visualRect(tab.model.index(0, 0)).center())
     entry = next(a for a in tab._menu.actions() if a.text() == "设置所选人员的状态…")
     tab._menu.close()
     entry.trigger()
-    assert {demo_store.get(Person, i).status for i in ids} == {"退出"}
+    assert {demo_store.records.get(Person, i).status for i in ids} == {"退出"}
     assert window.undo_action.text().startswith("撤销 把") and "状态设为“退出”" in (
         window.undo_action.text()
     )
     window.undo_action.trigger()
-    assert {i: demo_store.get(Person, i).status for i in ids} == before
+    assert {i: demo_store.records.get(Person, i).status for i in ids} == before
     window.redo_action.trigger()
-    assert {demo_store.get(Person, i).status for i in ids} == {"退出"}
+    assert {demo_store.records.get(Person, i).status for i in ids} == {"退出"}
 
 
 def test_set_the_unit_of_several_people(
@@ -457,7 +457,7 @@ def test_set_the_unit_of_several_people(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    unit_id, unit_name = demo_store.unit_choices()[0]
+    unit_id, unit_name = demo_store.lists.unit_choices()[0]
     tab = window.people_tab
     window.show_tab(tab)
     tab.view.selectRow(0)
@@ -469,7 +469,7 @@ def test_set_the_unit_of_several_people(
     ids = tab.selected_ids()
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a: (unit_name, True))
     tab.set_unit_of_selected()
-    assert {demo_store.get(Person, i).unit_id for i in ids} == {unit_id}
+    assert {demo_store.records.get(Person, i).unit_id for i in ids} == {unit_id}
 
 
 def test_print_the_list_a4_landscape(window: MainWindow, tmp_path: Path) -> None:

@@ -396,7 +396,7 @@ class _Planner:
             plan.action = "invalid"
             return plan
         if matches:
-            existing = self.store.get(RECORD_TYPES[kind], matches[0])
+            existing = self.store.records.get(RECORD_TYPES[kind], matches[0])
             merged = _merge(existing, record, cells)
             try:
                 self.validate(merged)  # in place: the ID number's full birth date wins
@@ -444,7 +444,7 @@ class _Planner:
             return False
         wanted = set(existing.person_ids)
         for name in plan.people_names:
-            ids = self.store.people_named(name)
+            ids = self.store.imports.people_named(name)
             if len(ids) == 1:
                 wanted.add(ids[0])
             elif not ids and name in self.people_in_file:
@@ -453,15 +453,15 @@ class _Planner:
 
     def matches(self, kind: str, record: Record, plan: RowPlan) -> list[int]:
         if isinstance(record, Person):
-            return self.store.match_person(
+            return self.store.imports.match_person(
                 id_number=record.id_number, name=record.name,
                 birth_date=record.birth_date, phone=record.phone,
             )  # fmt: skip
         if isinstance(record, Activity):
-            return self.store.match_activity(record.title, record.start_date)
+            return self.store.imports.match_activity(record.title, record.start_date)
         if isinstance(record, Award):
             winner = plan.winner_person or record.team or plan.unit_name
-            return self.store.match_award(record.name, record.award_date, winner)
+            return self.store.imports.match_award(record.name, record.award_date, winner)
         if isinstance(record, Unit):
             found = self.unit_id(record.name)
             return [] if found is None else [found]
@@ -551,7 +551,10 @@ class _Planner:
             # Names are split on list marks only: 「张  三」 padded in Excel is one person.
             plan.people_names = ["".join(n.split()) for n in listed.split("、") if n.strip()]
             for name in plan.people_names:
-                if len(self.store.people_named(name)) != 1 and name not in self.people_in_file:
+                if (
+                    len(self.store.imports.people_named(name)) != 1
+                    and name not in self.people_in_file
+                ):
                     self.plan.notes.append(
                         f"活动“{values.get('title', '')}”的参与人员“{name}”不在人员名单中"
                         "或有同名的人，未关联"
@@ -610,7 +613,7 @@ class _Planner:
             if (
                 plan.winner_person
                 and not self.person_known(plan.winner_person)
-                and len(self.store.people_named(plan.winner_person, winner_unit)) != 1
+                and len(self.store.imports.people_named(plan.winner_person, winner_unit)) != 1
             ):
                 problem("winner", f"人员名单中没有“{plan.winner_person}”，或有同名的多人")
                 ok = False
@@ -636,7 +639,7 @@ class _Planner:
     def person_known(self, name: str) -> bool:
         """Exactly one person can be meant by the name: one stored (the file's row, if any,
         being that same person), or none stored and one in the file."""
-        stored = self.store.people_named(name)
+        stored = self.store.imports.people_named(name)
         if name in self.people_in_file:
             in_file = self.people_in_file[name]
             return (not stored and in_file == 0) or (len(stored) == 1 and in_file == stored[0])
@@ -644,7 +647,7 @@ class _Planner:
 
     def unit_id(self, name: str) -> int | None:
         if name not in self.unit_ids:
-            self.unit_ids[name] = self.store.unit_id_by_name(name)
+            self.unit_ids[name] = self.store.lists.unit_id_by_name(name)
         return self.unit_ids[name]
 
     def note_unit(self, name: str) -> None:
@@ -764,12 +767,12 @@ def apply(
     counts: Counter[str] = Counter()
     try:
         with store.transaction():
-            batch = store.begin_import_batch(plan.path.name)
-            with store.lists_refreshed_after(batch):
+            batch = store.imports.begin_batch(plan.path.name)
+            with store.imports.lists_refreshed_after(batch):
                 _write_rows(store, plan, rows, batch, counts, total, progress)
             invalid = sum(1 for s in plan.sheets for r in s.rows if r.action == "invalid")
             result = ImportResult(batch, counts["add"], counts["update"], counts["unit"], invalid)
-            store.finish_import_batch(batch, result.summary())
+            store.imports.finish_batch(batch, result.summary())
     except validation.ValidationError as exc:
         raise ImportFailed(f"写入时发现问题，没有导入任何数据：{exc}") from exc
     except (StoreError, sqlite3.Error) as exc:
@@ -786,9 +789,9 @@ def _write_rows(
     units: dict[str, int] = {}
     defined = _units_defined_in_file(plan)
     for name, unit in plan.new_units.items():
-        if store.unit_id_by_name(name) is None and name not in defined:
-            new_unit = store.save(_copy(unit))
-            store.record_import_change(batch, new_unit, None)
+        if store.lists.unit_id_by_name(name) is None and name not in defined:
+            new_unit = store.records.save(_copy(unit))
+            store.imports.record_change(batch, new_unit, None)
             assert new_unit.id is not None
             units[name] = new_unit.id
             counts["unit"] += 1
@@ -798,10 +801,10 @@ def _write_rows(
         record = _copy(row.record)
         assert record is not None and sheet.kind is not None
         _resolve_links(store, sheet.kind, record, row, units, people)
-        saved = store.save(record, checked=True)
+        saved = store.records.save(record, checked=True)
         changes.append((saved, row.before))
         if len(changes) >= 1000:
-            store.record_import_changes(batch, changes)
+            store.imports.record_changes(batch, changes)
             changes.clear()
         counts[row.action] += 1
         if isinstance(saved, Unit) and saved.id is not None:
@@ -810,7 +813,7 @@ def _write_rows(
             people.setdefault(saved.name, saved.id)
         if progress and done % 500 == 0:
             progress(done, total)
-    store.record_import_changes(batch, changes)
+    store.imports.record_changes(batch, changes)
 
 
 def _units_defined_in_file(plan: ImportPlan) -> set[str]:
@@ -828,7 +831,7 @@ def _resolve_links(
     people: dict[str, int],
 ) -> None:  # fmt: skip
     def unit_id(name: str) -> int | None:
-        return units.get(name) or store.unit_id_by_name(name)
+        return units.get(name) or store.lists.unit_id_by_name(name)
 
     if isinstance(record, Person | Activity) and record.unit_id == -1:
         record.unit_id = None  # the planner's mark for a unit to be created: set just below
@@ -839,7 +842,7 @@ def _resolve_links(
             record.unit_id = unit_id(row.unit_name)
         ids = list(record.person_ids)
         for name in row.people_names:
-            found = store.people_named(name)
+            found = store.imports.people_named(name)
             pid = people.get(name) or (found[0] if len(found) == 1 else None)
             if pid is not None and pid not in ids:
                 ids.append(pid)
@@ -848,7 +851,7 @@ def _resolve_links(
         if row.unit_name:
             record.unit_id = unit_id(row.unit_name)
         elif row.winner_person:
-            found = store.people_named(row.winner_person, row.winner_person_unit)
+            found = store.imports.people_named(row.winner_person, row.winner_person_unit)
             new_id = people.get(row.winner_person)
             record.person_id = (
                 new_id if new_id is not None else (found[0] if len(found) == 1 else None)

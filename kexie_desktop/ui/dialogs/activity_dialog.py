@@ -63,7 +63,7 @@ class ActivityDialog(RecordDialog[Activity]):
         self.add_field("start_date", self.start_edit, required=True)
         self.end_edit = OptionalDateEdit()
         self.add_field("end_date", self.end_edit)
-        self.unit_picker = ChoicePicker(self.store.unit_choices(), empty_label="本会（不填）")
+        self.unit_picker = ChoicePicker(self.store.lists.unit_choices(), empty_label="本会（不填）")
         self.add_field("unit_id", self.unit_picker)
         self.co_edit = QLineEdit()
         self.co_edit.setPlaceholderText("多个单位用顿号分隔")

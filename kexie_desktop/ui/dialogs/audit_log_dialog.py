@@ -73,7 +73,7 @@ class AuditLogDialog(QDialog):
         fit_to_screen(self, 1000, 560)
 
     def refresh(self) -> None:
-        self.entries = self.store.audit_entries(
+        self.entries = self.store.change_log.entries(
             table=str(self.kind.currentData() or ""), search=self.search.text()
         )
         fill(self.table, [
@@ -120,9 +120,9 @@ class AuditLogDialog(QDialog):
         if key in ("unit_id", "person_id", "person_ids"):
             ids = [int(str(v)) for v in (value if isinstance(value, list) else [value])]
             if key == "unit_id":
-                names = dict(self.store.unit_choices())
+                names = dict(self.store.lists.unit_choices())
             else:
-                names = self.store.person_labels(ids)
+                names = self.store.lists.person_labels(ids)
             return "、".join(names.get(i, f"（已删除，编号{i}）") for i in ids)
         if isinstance(value, list):
             return "、".join(str(v) for v in value)

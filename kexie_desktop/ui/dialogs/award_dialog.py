@@ -55,12 +55,12 @@ class AwardDialog(RecordDialog[Award]):
             radios.addWidget(radio)
         radios.addStretch(1)
         self.person_picker = PersonPicker(self.store)
-        self.unit_picker = ChoicePicker(self.store.unit_choices(), empty_label="")
+        self.unit_picker = ChoicePicker(self.store.lists.unit_choices(), empty_label="")
         self.team_edit = QLineEdit()
         self.team_edit.setPlaceholderText("集体名称，如：平板硫化机液压缸铸造质量QC小组")
         # A team's award is credited to its unit in the summary (「…科协“…QC小组”获…」).
         self.team_unit_picker = ChoicePicker(
-            self.store.unit_choices(), empty_label="所在单位（可不填）"
+            self.store.lists.unit_choices(), empty_label="所在单位（可不填）"
         )
         team = QWidget()
         team_box = QHBoxLayout(team)
@@ -85,7 +85,7 @@ class AwardDialog(RecordDialog[Award]):
         self.note_edit.setPlaceholderText("总结中写在奖项之后，如：这是我市首次获得该奖项")
         self.add_field("note", self.note_edit, caption="获奖说明")
         self.activity_picker = ChoicePicker(
-            self.store.activity_choices(self.record.activity_id), empty_label="（不关联）"
+            self.store.lists.activity_choices(self.record.activity_id), empty_label="（不关联）"
         )
         self.activity_picker.setToolTip("总结会在这项重点活动的段落中写到这个奖项")
         self.add_field("activity_id", self.activity_picker, caption="所获成果的活动")

@@ -43,7 +43,7 @@ class ImportHistoryDialog(QDialog):
         fit_to_screen(self, 860, 380)
 
     def refresh(self) -> None:
-        self.batches = self.store.import_batches()
+        self.batches = self.store.imports.batches()
         rows = []
         for batch in self.batches:
             undone = batch["undone_at"]
@@ -76,7 +76,7 @@ class ImportHistoryDialog(QDialog):
         ):
             return
         try:
-            changes = self.store.undo_import_batch(int(str(batch["id"])))
+            changes = self.store.imports.undo(int(str(batch["id"])))
         except StoreError as exc:
             QMessageBox.warning(self, "无法撤销", str(exc))
             return

@@ -22,10 +22,10 @@ class LedgerDialog(QDialog):
         self.task: BackgroundTask | None = None
         self.setWindowTitle(f"导出{year}年台账")
         counts = {
-            "activities": store.ledger_count("activities", year),
-            "people": store.ledger_count("people"),
-            "awards": store.ledger_count("awards", year),
-            "units": store.ledger_count("units"),
+            "activities": store.ledger.count("activities", year),
+            "people": store.ledger.count("people"),
+            "awards": store.ledger.count("awards", year),
+            "units": store.ledger.count("units"),
         }
         text = QLabel(
             f"将导出一个 Excel 工作簿，含四张表：<br>"
@@ -35,7 +35,7 @@ class LedgerDialog(QDialog):
         )
         text.setWordWrap(True)
         self.full_ids = QCheckBox("身份证号和电话写完整（默认部分隐藏，如 430102********1234）")
-        subordinates = store.active_sub_orgs(year)
+        subordinates = store.packages.active_orgs(year)
         self.subordinates_box = QCheckBox(
             f"包括下级组织报送的记录（{len(subordinates)}个组织，另列两张表，注明报送组织）"
         )

@@ -41,12 +41,12 @@ class PackageExportDialog(QDialog):
         self.year = year
         self.task: BackgroundTask | None = None
         self.setWindowTitle(f"导出{year}年报送包")
-        profile = store.profile()
+        profile = store.settings.profile()
         counts = {
-            "activities": store.ledger_count("activities", year),
-            "people": store.ledger_count("people"),
-            "awards": store.ledger_count("awards", year),
-            "units": store.ledger_count("units"),
+            "activities": store.ledger.count("activities", year),
+            "people": store.ledger.count("people"),
+            "awards": store.ledger.count("awards", year),
+            "units": store.ledger.count("units"),
         }
         to = profile.parent_name or "上级组织"
         text = QLabel(
@@ -59,7 +59,7 @@ class PackageExportDialog(QDialog):
         )
         text.setWordWrap(True)
         self.full_ids = QCheckBox("身份证号和电话写完整（默认部分隐藏，如 430102********1234）")
-        subordinates = store.active_sub_orgs(year)
+        subordinates = store.packages.active_orgs(year)
         self.subordinates_box = QCheckBox(
             f"一并转报已导入的{len(subordinates)}个下级组织的{year}年数据"
         )
@@ -347,5 +347,5 @@ class SubmissionsDialog(QDialog):
         if not ok:
             return
         org = self.status.submitted[names.index(choice)]
-        self.store.link_unit(str(entry.data(Qt.ItemDataRole.UserRole)), org.org_uuid)
+        self.store.packages.link_unit(str(entry.data(Qt.ItemDataRole.UserRole)), org.org_uuid)
         self.refresh()

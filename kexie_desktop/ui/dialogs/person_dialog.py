@@ -77,7 +77,7 @@ class PositionsEditor(QWidget):
     def add_row(self, position: Position) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        unit = ChoicePicker(self.store.unit_choices(), empty_label="（请选择）")
+        unit = ChoicePicker(self.store.lists.unit_choices(), empty_label="（请选择）")
         unit.set_selected_id(position.unit_id)
         post = make_choice_combo(POSTS, allow_empty=True)
         set_combo_value(post, position.post)
@@ -156,7 +156,7 @@ class PersonDialog(RecordDialog[Person]):
         self.phone_edit = QLineEdit()
         self.phone_edit.setPlaceholderText("手机11位，或固定电话如 0737-4212345")
         self.add_field("phone", self.phone_edit)
-        self.unit_picker = ChoicePicker(self.store.unit_choices(), empty_label="（无）")
+        self.unit_picker = ChoicePicker(self.store.lists.unit_choices(), empty_label="（无）")
         self.add_field("unit_id", self.unit_picker, caption="工作单位")
         self.title_combo = make_choice_combo(TITLES, allow_empty=True)
         self.add_field("title", self.title_combo)
@@ -180,7 +180,7 @@ class PersonDialog(RecordDialog[Person]):
         # A second 张伟 is often the first one entered again: say so before adding him.
         name = self.name_edit.text().strip()
         if name and (self.is_new or name != self.record.name):
-            others = [i for i in self.store.people_named(name) if i != self.record.id]
+            others = [i for i in self.store.imports.people_named(name) if i != self.record.id]
             if others and not self.confirm_namesake(name, others):
                 return
         # The person and their positions: the positions are checked first, so that a wrong
@@ -188,10 +188,10 @@ class PersonDialog(RecordDialog[Person]):
         try:
             positions = self.positions_editor.positions()
             record = self.collect()
-            self.saved = self.store.save(record)
+            self.saved = self.store.records.save(record)
             self.record = self.saved  # a retry after a failure below updates, not duplicates
             assert self.saved.id is not None
-            self.store.set_positions(self.saved.id, positions)
+            self.store.positions.replace(self.saved.id, positions)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
@@ -201,7 +201,7 @@ class PersonDialog(RecordDialog[Person]):
         QDialog.accept(self)
 
     def confirm_namesake(self, name: str, others: list[int]) -> bool:
-        labels = self.store.person_labels(others)
+        labels = self.store.lists.person_labels(others)
         listed = "\n".join(f"　{labels.get(i, name)}" for i in others[:10])
         return ask.confirm(
             self,
@@ -242,7 +242,7 @@ class PersonDialog(RecordDialog[Person]):
         set_combo_value(self.status_combo, record.status or "在册")
         self.notes_edit.setText(record.notes)
         if record.id is not None:
-            self.positions_editor.set_positions(self.store.positions(person_id=record.id))
+            self.positions_editor.set_positions(self.store.positions.of(person_id=record.id))
 
     def collect(self) -> Person:
         unit_id = self.picked_unit_id(self.unit_picker)

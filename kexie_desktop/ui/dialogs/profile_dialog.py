@@ -75,7 +75,7 @@ class ProfileDialog(QDialog):
             self.error_labels[name] = error
         # The organisation's own identity (made at first start): a subordinate types it as its
         # 上级组织识别码, so packages reach the right county even if names are alike.
-        self.uuid_field = QLineEdit(store.org_uuid())
+        self.uuid_field = QLineEdit(store.settings.org_uuid())
         self.uuid_field.setReadOnly(True)
         copy = QPushButton("复制")
         copy.clicked.connect(lambda: QApplication.clipboard().setText(self.uuid_field.text()))
@@ -98,7 +98,7 @@ class ProfileDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-        profile = store.profile()
+        profile = store.settings.profile()
         self.name_edit.setText(profile.org_name)
         set_combo_value(self.level_combo, profile.org_level)
         self.place_edit.setText(profile.org_place)
@@ -123,7 +123,7 @@ class ProfileDialog(QDialog):
             parent_uuid=self.parent_uuid_edit.text(),
         )
         try:
-            self.store.save_profile(profile)
+            self.store.settings.save_profile(profile)
         except ValidationError as exc:
             for name, error in self.error_labels.items():
                 error.setText(exc.errors.get(name, ""))

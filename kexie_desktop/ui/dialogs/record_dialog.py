@@ -201,7 +201,7 @@ class RecordDialog(QDialog, Generic[R]):
         if error_label is None or error_label.isHidden():
             return
         try:
-            self.store.validate(self.collect())
+            self.store.records.validate(self.collect())
             errors: dict[str, str] = {}
         except ValidationError as exc:
             errors = exc.errors
@@ -254,9 +254,9 @@ class RecordDialog(QDialog, Generic[R]):
         """The record, and the attachments of the form, in one transaction: all or nothing."""
         panel = self.attachments_panel
         if panel is None:
-            return self.store.save(record)
+            return self.store.records.save(record)
         with self.store.transaction():
-            saved = self.store.save(record)
+            saved = self.store.records.save(record)
             assert saved.id is not None
             self.attachment_changes = panel.apply(saved.id)
         return saved

@@ -49,7 +49,7 @@ class RecycleBinDialog(QDialog):
         fit_to_screen(self, 640, 420)
 
     def refresh(self) -> None:
-        self.entries = self.store.recycle_bin()
+        self.entries = self.store.recycle_bin.entries()
         fill(self.table, [
             (local_time(str(e["deleted_at"])), _kind_label(str(e["table_name"])),
              str(e["label"]))
@@ -67,7 +67,7 @@ class RecycleBinDialog(QDialog):
 
     def restore_selected(self) -> None:
         try:
-            restored = self.store.restore_deleted(self._selected())
+            restored = self.store.recycle_bin.restore(self._selected())
         except StoreError as exc:
             QMessageBox.warning(self, "无法恢复", str(exc))
             return
@@ -81,7 +81,7 @@ class RecycleBinDialog(QDialog):
             "清空回收站",
             f"回收站中的{len(self.entries)}条记录将被永久删除，无法再恢复。\n\n确定清空吗？",
         ):
-            self.store.empty_recycle_bin()
+            self.store.recycle_bin.empty()
             self.refresh()
 
 

@@ -68,7 +68,7 @@ class StatsDialog(QDialog):
         self.setWindowTitle(f"{year}年统计年报数据")
         self.setSizeGripEnabled(True)
         self.report: stats.Report | None = None
-        self.explanations = store.stats_explanations(year)
+        self.explanations = store.typed_stats.explanations(year)
         self.explain_edits: dict[str, QLineEdit] = {}
         self.value_items: dict[str, QTableWidgetItem] = {}
         self._filling = False
@@ -96,7 +96,7 @@ class StatsDialog(QDialog):
         settings.addWidget(self.threshold_spin)
         settings.addWidget(QLabel("须写明原因"))
         settings.addStretch(1)
-        subordinates = store.active_sub_orgs(year)
+        subordinates = store.packages.active_orgs(year)
         self.subordinates_box = QCheckBox(f"包括已导入的{len(subordinates)}个下级组织报送的数据")
         self.subordinates_box.setToolTip(
             "勾选后，各项计算数值为本组织与下级组织记录的合计"
@@ -225,17 +225,17 @@ class StatsDialog(QDialog):
         parsed = stats.parse_typed(item.text())
         if isinstance(parsed, int) or parsed == "":
             # Kept for the year as soon as it is a whole number (or cleared).
-            self.store.save_stats_values(
+            self.store.typed_stats.save_values(
                 self.year, {key: parsed if isinstance(parsed, int) else None}
             )
         self._recompute_timer.start()
 
     def _period_changed(self) -> None:
-        self.store.set_setting(stats.PERIOD_KEY, str(self.period_combo.currentData()))
+        self.store.settings.set(stats.PERIOD_KEY, str(self.period_combo.currentData()))
         self._refresh_computed()  # a report of another period is not reused
 
     def _threshold_changed(self, value: int) -> None:
-        self.store.set_setting(stats.THRESHOLD_KEY, str(value))
+        self.store.settings.set(stats.THRESHOLD_KEY, str(value))
         self._recompute_timer.start()
 
     def _subordinates_changed(self) -> None:
@@ -328,7 +328,7 @@ class StatsDialog(QDialog):
     def _save_explanation(self, key: str, edit: QLineEdit) -> bool:
         self.explanations[key] = edit.text()
         try:
-            self.store.save_stats_explanations(self.year, {key: edit.text()})
+            self.store.typed_stats.save_explanations(self.year, {key: edit.text()})
         except ValidationError as exc:
             QMessageBox.warning(self, "说明无法保存", str(exc.errors.get("text", exc)))
             return False

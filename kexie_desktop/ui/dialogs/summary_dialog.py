@@ -186,7 +186,7 @@ class SummaryDialog(QDialog):
         self.subordinates_box.setToolTip(
             "加入一节“指导基层组织开展工作”，由已导入的下级组织报送包中的记录生成"
         )
-        self.subordinates_box.setVisible(bool(store.active_sub_orgs(year)))
+        self.subordinates_box.setVisible(bool(store.packages.active_orgs(year)))
         self.subordinates_box.toggled.connect(self._schedule_preview)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -257,7 +257,7 @@ class SummaryDialog(QDialog):
             caption = QLabel(f"<b>{NARRATIVE_KINDS[kind]}</b>")
             editor = QPlainTextEdit()
             editor.setPlaceholderText(_HINTS[kind])
-            editor.setPlainText(self.store.narrative(self.year, kind) or "")
+            editor.setPlainText(self.store.narratives.get(self.year, kind) or "")
             editor.textChanged.connect(self._schedule_preview)
             caption.setBuddy(editor)
             box.addWidget(caption)
@@ -289,7 +289,7 @@ class SummaryDialog(QDialog):
         box.addLayout(row)
         date_caption = QLabel("<b>落款日期</b>（不填则为导出当天）")
         self.sign_date_edit = OptionalDateEdit()
-        self.sign_date_edit.set_value(self.store.narrative(self.year, SIGN_DATE))
+        self.sign_date_edit.set_value(self.store.narratives.get(self.year, SIGN_DATE))
         self.sign_date_edit.changed.connect(self._sign_date_changed)
         date_caption.setBuddy(self.sign_date_edit)
         box.addWidget(date_caption)
@@ -340,7 +340,7 @@ class SummaryDialog(QDialog):
         stale = len({b.key for b in self.document.blocks if b.stale})
         if stale:
             notes.append(f"有{stale}处修改过的文字所依据的记录已变化（橙色），请复核")
-        undated = self.store.undated_awards()
+        undated = self.store.figures.undated_awards()
         if undated:
             notes.append(f"有{undated}个奖项没有填写获奖日期，未计入本年总结")
         self.status.setText("；".join(notes))
@@ -406,12 +406,14 @@ class SummaryDialog(QDialog):
             return
         text = self.paragraph_editor.toPlainText().strip()
         if text == paragraph_text(self.generated, self.selected_key).strip() or not text:  # type: ignore[arg-type]
-            self.store.save_summary_edit(self.year, self.selected_key, "", None)
+            self.store.narratives.save_edit(self.year, self.selected_key, "", None)
         else:
             from kexie_desktop.core.validation import ValidationError
 
             try:
-                self.store.save_summary_edit(self.year, self.selected_key, generated.digest, text)
+                self.store.narratives.save_edit(
+                    self.year, self.selected_key, generated.digest, text
+                )
             except ValidationError as exc:
                 # Said beside the editor, not in a box on every keystroke; the text stays.
                 self.paragraph_caption.setText(f"这一段无法保存：{exc.errors['text']}。")
@@ -420,7 +422,7 @@ class SummaryDialog(QDialog):
 
     def restore_paragraph(self) -> None:
         key = self.selected_key
-        edit = self.store.summary_edits(self.year).get(key)
+        edit = self.store.narratives.edits(self.year).get(key)
         if edit is None:
             return
         if not ask.confirm(
@@ -431,7 +433,7 @@ class SummaryDialog(QDialog):
         ):
             return
         self.restored = (key, *edit)
-        self.store.save_summary_edit(self.year, key, "", None)
+        self.store.narratives.save_edit(self.year, key, "", None)
         self.refresh_preview()
         self.select_paragraph(key)
 
@@ -439,17 +441,17 @@ class SummaryDialog(QDialog):
         if self.restored is None:
             return
         key, digest, text = self.restored
-        self.store.save_summary_edit(self.year, key, digest, text)
+        self.store.narratives.save_edit(self.year, key, digest, text)
         self.restored = None
         self.refresh_preview()
         self.select_paragraph(key)
 
     def mark_reviewed(self) -> None:
         block = self._block(self.selected_key, self.generated)
-        edit = self.store.summary_edits(self.year).get(self.selected_key)
+        edit = self.store.narratives.edits(self.year).get(self.selected_key)
         if block is None or edit is None:
             return
-        self.store.save_summary_edit(self.year, self.selected_key, block.digest, edit[1])
+        self.store.narratives.save_edit(self.year, self.selected_key, block.digest, edit[1])
         self.refresh_preview()
 
     def use_default_opening(self) -> None:
@@ -510,9 +512,9 @@ class SummaryDialog(QDialog):
             return
         value = self.sign_date_edit.value()
         if value is None:
-            self.store.save_narrative(self.year, SIGN_DATE, None)
+            self.store.narratives.save(self.year, SIGN_DATE, None)
         elif len(value) == 10 and value[4] == "-":
-            self.store.save_narrative(self.year, SIGN_DATE, value)
+            self.store.narratives.save(self.year, SIGN_DATE, value)
         else:
             return  # not a date yet: the clerk is still typing
         self._schedule_preview()
@@ -527,7 +529,7 @@ class SummaryDialog(QDialog):
         for kind, text in ((OPENING, texts.opening), (SHORTCOMINGS, texts.shortcomings),
                            (PLANS, texts.plans)):  # fmt: skip
             try:
-                self.store.save_narrative(self.year, kind, text)
+                self.store.narratives.save(self.year, kind, text)
             except ValidationError as exc:
                 part = NARRATIVE_KINDS.get(kind, kind)
                 QMessageBox.warning(self, "无法保存", f"“{part}”{exc.errors['text']}。")

@@ -60,7 +60,7 @@ class PeopleTab(RecordTab):
         ids = self.selected_ids()
         if not ids:
             return
-        choices = self.store.unit_choices()
+        choices = self.store.lists.unit_choices()
         names = ["（无单位）", *(name for _id, name in choices)]
         name, ok = QInputDialog.getItem(
             self, "设置单位", f"把选中的 {len(ids)} 人的工作单位设为：", names, 0, False
@@ -80,11 +80,11 @@ class PeopleTab(RecordTab):
         from kexie_desktop.core.store import StoreError
         from kexie_desktop.core.validation import ValidationError
 
-        befores = [self.store.get(Person, i) for i in ids]
+        befores = [self.store.records.get(Person, i) for i in ids]
         try:
             with self.store.transaction():
                 afters = [
-                    self.store.save(dataclasses.replace(p, **{field: value}))  # type: ignore[arg-type]
+                    self.store.records.save(dataclasses.replace(p, **{field: value}))  # type: ignore[arg-type]
                     for p in befores
                     if getattr(p, field) != value
                 ]

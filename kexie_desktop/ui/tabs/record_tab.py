@@ -253,7 +253,7 @@ class RecordTab(QWidget):
 
     def refresh_filter_choices(self) -> None:
         """The unit drop-downs list today's units (a unit added or renamed since)."""
-        units = [name for _id, name in self.store.unit_choices()]
+        units = [name for _id, name in self.store.lists.unit_choices()]
         for key, _caption, choices in self.FILTERS:
             if choices:
                 continue
@@ -558,7 +558,7 @@ class RecordTab(QWidget):
             text = f"确定删除{self.kind_label}“{name}”吗？"
         else:
             text = f"确定删除选中的 {len(ids)} {self.UNIT_WORD}{self.kind_label}吗？"
-        refs = self.store.references(self.MODEL_TYPE.RECORD_TYPE, ids)
+        refs = self.store.records.references(self.MODEL_TYPE.RECORD_TYPE, ids)
         if refs:
             parts = "、".join(
                 f"{kind}{n}项" if kind != "人员" else f"人员{n}人" for kind, n in refs.items()
@@ -588,7 +588,7 @@ class RecordTab(QWidget):
         ):
             return
         try:
-            entries = self.store.delete(self.MODEL_TYPE.RECORD_TYPE, ids)
+            entries = self.store.records.delete(self.MODEL_TYPE.RECORD_TYPE, ids)
         except StoreError as exc:
             QMessageBox.warning(self, "无法删除", str(exc))
             return
