@@ -32,7 +32,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 # For iteration: every test but the slow ones (marked `slow`: the crash test and the import
-# bombs, together about a fifth of the suite's time) and the packaging tests (marked `installer`).
+# bombs, 20-80 s of the suite as the shared machine is idle or busy) and the packaging tests.
 # `make test` still runs them all before a commit.
 test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow and not installer"
