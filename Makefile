@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean test-compat installer-compat installer-windows installers
+.PHONY: run test test-fast lint bench clean test-compat installer-compat installer-windows installers
 
 $(STAMP): requirements.lock requirements-build.lock requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 (Python 3.11+ required)")'
@@ -30,6 +30,12 @@ run: $(STAMP)
 # windows_build and compat_build markers): those take minutes; `make installers` runs them.
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# For iteration: every test but the slow ones (marked `slow`: the crash test and the import
+# bombs, 20-80 s of the suite as the shared machine is idle or busy) and the packaging tests.
+# `make test` still runs them all before a commit.
+test-fast: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow and not installer"
 
 # The whole suite but the packaging tests, on PySide6 6.9.x.
 test-compat: $(STAMP69)

@@ -1,7 +1,8 @@
 """The summary document written as .docx in official document format (GB/T 9704-2012).
 
-The figures come from ``gongwen-format.md``. Formatting lives in named paragraph styles, never on
-runs, so that a clerk who opens the file in Word or WPS and types on keeps the format.
+docs/gongwen-format.md states the rules this module follows, figure by figure. Formatting lives in
+named paragraph styles, never on runs, so that a clerk who opens the file in Word or WPS and types
+on keeps the format.
 
 python-docx is imported inside `write_docx` only: it is slow to import and the window must come up
 without it.

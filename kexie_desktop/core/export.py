@@ -62,8 +62,8 @@ def export_summary(
     with_subordinates: bool = False,
     progress: Progress | None = None,
 ) -> ExportResult:
-    from kexie_desktop.core.docx_export import write_docx
-
+    """Compose the year's summary and write it (the command line; the window writes the
+    document it previewed, with write_summary)."""
     document = compose_summary(
         store,
         year,
@@ -72,6 +72,22 @@ def export_summary(
         signed=signed,
         with_subordinates=with_subordinates,
     )
+    return write_summary(store, year, document, target, progress=progress)
+
+
+def write_summary(
+    store: Store,
+    year: int,
+    document: Document,
+    target: Path,
+    *,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write a composed summary as it is — the preview's promise is that what the clerk saw is
+    what is written, so the document is never composed again here. `store` supplies only the
+    photos chosen for its 重点 activities."""
+    from kexie_desktop.core.docx_export import write_docx
+
     photos = summary_photos(store, year, document)
     if progress:
         progress(1, 3)

@@ -1,6 +1,6 @@
 """The four kinds of record a clerk keeps, and the fixed vocabularies they draw on.
 
-Field names equal column names in kexie.db; PRODUCT.md fixes the required ones.
+Field names equal column names in kexie.db; validation.py says which ones are required.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ AWARD_LEVELS = ("国家级", "省部级", "市级", "县级", "其他")
 ACTIVITY_FORMS = ("科普报告/讲座", "展览", "咨询", "培训", "学术会议", "竞赛", "科学营", "其他")
 CAMPAIGNS = ("全国科普日/科普月", "科技活动周", "全国科技工作者日")
 # 职务 in a unit, and the 本职 of whoever holds it: a 乡镇（街道）科协's "三长" are the first
-# three, serving as 兼职副主席 (reference/upward-reporting.md).
+# three, serving as 兼职副主席 (docs/upward-reporting.md).
 POSTS = ("主席", "副主席", "兼职副主席", "秘书长", "常委", "委员")
 THREE_HEADS = ("医院院长", "学校校长", "农技站站长")
 BACKGROUNDS = (*THREE_HEADS, "科技型企业家", "其他")

@@ -3,7 +3,7 @@
 Each indicator row of the tables AK表1-1 … KKX表11 is either computed from the records by one
 SQL aggregate (with a note saying how, and from how many records) or typed by the clerk and kept
 per year (stats_values). The names follow the published tables as far as they are known
-(reference/upward-reporting.md, medium confidence); where the official wording or scope is not
+(docs/upward-reporting.md, medium confidence); where the official wording or scope is not
 known, the note says how the program computed the figure rather than pretend to be the form.
 
 The checks are those of the statistics platform: hard checks (a required cell blank, a figure

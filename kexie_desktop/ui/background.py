@@ -1,16 +1,29 @@
-"""Running long work (exports, big queries) off the GUI thread, with a progress dialog."""
+"""Running long work (exports, backups, restores, imports) off the GUI thread, with a progress
+dialog.
+
+The one shape for it is run_on_store() (as Anki's CollectionOp): the operation gets a connection
+of its own — SQLite connections are not shared between threads — and a progress callback; its
+result or its exception comes back on the GUI thread to the caller's callbacks. Callers never
+open, close or hand over connections themselves.
+"""
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-# The job gets a progress callback (done, total) that may be called from its thread.
-Job = Callable[[Callable[[int, int], None]], Any]
+if TYPE_CHECKING:
+    from kexie_desktop.core.store import Store
+
+# (done, total); may be called from the worker thread.
+Progress = Callable[[int, int], None]
+# The job gets a progress callback that may be called from its thread.
+Job = Callable[[Progress], Any]
+T = TypeVar("T")
 
 
 class _Worker(QObject):
@@ -86,3 +99,33 @@ class BackgroundTask(QObject):
         self._stop()
         self.exception = exc
         self.error.emit(exc)
+
+
+def run_on_store(
+    parent: QWidget,
+    store: Store,
+    label: str,
+    op: Callable[[Store, Progress], T],
+    *,
+    success: Callable[[T], object] | None = None,
+    failure: Callable[[BaseException], object] | None = None,
+) -> BackgroundTask:
+    """Run `op(own_store, progress)` on a thread with a connection of its own (opened there,
+    closed when `op` ends, whatever happens), showing `label` and the progress; then
+    `success(result)` or `failure(exception)` on the GUI thread. The returned task is kept by
+    the caller (a task nobody holds would be collected while it runs)."""
+
+    def job(progress: Progress) -> T:
+        own = store.reopen()
+        try:
+            return op(own, progress)
+        finally:
+            own.close()
+
+    task = BackgroundTask(parent, label, job)
+    if success is not None:
+        task.done.connect(success)
+    if failure is not None:
+        task.error.connect(failure)
+    task.start()
+    return task

@@ -1,4 +1,9 @@
-"""Where exports go, and running them off the GUI thread with a clear result for the clerk."""
+"""Where exports go, and running them off the GUI thread with a clear result for the clerk.
+
+Every export (summary, ledger, statistics, 图文台账, package, backup) is the same three steps,
+done here once: ask where (ask_target), run the writer on a connection of its own
+(background.run_on_store), say the outcome (show_export_done, or a Chinese failure message).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from kexie_desktop.core.store import Store
-from kexie_desktop.ui.background import BackgroundTask
+from kexie_desktop.ui.background import BackgroundTask, Progress, run_on_store
 
 LAST_FOLDER_KEY = "export.last_folder"
 
@@ -96,25 +101,66 @@ def done_box(parent: QWidget, title: str, text: str, path: Path | None) -> None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
+class Done:
+    """A finished operation's message for the clerk, where the core returns no result object
+    of its own (run_export shows summary())."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def summary(self) -> str:
+        return self.text
+
+
+def export_to(
+    parent: QWidget,
+    store: Store,
+    *,
+    title: str,
+    filename: str,
+    file_filter: str,
+    label: str,
+    op: Callable[[Store, Path, Progress], object],
+    on_done: Callable[[object], None] | None = None,
+    done_title: str = "导出完成",
+    failed_title: str = "导出没有完成",
+    note: Callable[[], str] | None = None,
+) -> BackgroundTask | None:
+    """Ask where to write (`title`, suggested `filename`), then run `op(own_store, target,
+    progress)` in the background and tell the clerk the outcome. None when the clerk cancels."""
+    target = ask_target(parent, store, title, filename, file_filter)
+    if target is None:
+        return None
+    return run_export(
+        parent,
+        store,
+        label,
+        lambda own, progress: op(own, target, progress),
+        on_done,
+        done_title=done_title,
+        failed_title=failed_title,
+        note=note,
+    )
+
+
 def run_export(
     parent: QWidget,
+    store: Store,
     label: str,
-    job: Callable[[Callable[[int, int], None]], object],
+    op: Callable[[Store, Progress], object],
     on_done: Callable[[object], None] | None = None,
     *,
     done_title: str = "导出完成",
     failed_title: str = "导出没有完成",
     note: Callable[[], str] | None = None,
 ) -> BackgroundTask:
-    """Run an export job off the GUI thread; tell the clerk the outcome in Chinese, with
-    `note()`'s sentence (if any) after it."""
+    """Run `op(own_store, progress)` off the GUI thread; tell the clerk the outcome in Chinese,
+    with `note()`'s sentence (if any) after it."""
     from kexie_desktop.core.backup import BackupError
     from kexie_desktop.core.package import PackageError
     from kexie_desktop.core.safe_write import ExportError
     from kexie_desktop.core.store import StoreError
     from kexie_desktop.core.summary import SummaryError
-
-    task = BackgroundTask(parent, label, job)
 
     def done(result: object) -> None:
         summary = getattr(result, "summary", None)
@@ -133,7 +179,4 @@ def run_export(
             message = f"导出时出现意外问题，文件没有写出：{exc}"
         QMessageBox.warning(parent, failed_title, message)
 
-    task.done.connect(done)
-    task.error.connect(error)
-    task.start()
-    return task
+    return run_on_store(parent, store, label, op, success=done, failure=error)

@@ -1,5 +1,12 @@
 """The main window: a tab per kind of record, a year selector, menus and the status line.
 
+The window declares its actions and hands each to whoever does the work: the dialogs
+(ui/dialogs/), the whole-data workflows — backup, restore, the import template, the demo data
+(ui/workflows.py) — and 撤销/重做 (ui/undo_history.py). Its ~750 lines are that declaration
+(actions, menus, tool bar), the tabs by key with the 概览, the year selector, the window's
+remembered state and one-line hand-offs: all about the window itself. After any change underneath
+the lists it calls its one reload_all().
+
 What the window needs only once the data is open is imported there, not at the top: the frame
 must be on screen as fast as an empty Qt window (even `Qt`'s enums take 40 ms to build).
 """
@@ -8,14 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QLabel,
     QMainWindow,
@@ -29,6 +34,7 @@ from kexie_desktop import APP_NAME, __version__
 
 if TYPE_CHECKING:
     from kexie_desktop.core.store import Store
+    from kexie_desktop.ui.background import BackgroundTask
     from kexie_desktop.ui.tabs.activities_tab import ActivitiesTab
     from kexie_desktop.ui.tabs.awards_tab import AwardsTab
     from kexie_desktop.ui.tabs.overview_tab import Link, OverviewTab
@@ -37,28 +43,6 @@ if TYPE_CHECKING:
     from kexie_desktop.ui.tabs.units_tab import UnitsTab
 
 ALL_YEARS = 0
-
-
-@dataclass
-class _Step:
-    """One step of 撤销/重做: its words, and how to take it back and do it again. The entries
-    are the 回收站 entries the step takes back out of the bin (for undo or for redo)."""
-
-    text: str
-    undo: Callable[[], object]
-    redo: Callable[[], object]
-    undo_entries: list[int] | None = None
-    redo_entries: list[int] | None = None
-
-
-class _Done:
-    """A finished background job's message for the clerk (run_export shows summary())."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def summary(self) -> str:
-        return self.text
 
 
 # The tabs by key, in their order. Code and window.ini name a tab by its key, never by its
@@ -125,10 +109,8 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
-        # This session's edits and deletions, newest last: what Ctrl+Z takes back and Ctrl+Y
-        # does again.
-        self._undo_stack: list[_Step] = []
-        self._redo_stack: list[_Step] = []
+        # The long-running operation under way (backup, restore, 图文台账), kept while it runs.
+        self.task: BackgroundTask | None = None
         for action in self._record_actions:
             action.setEnabled(False)
         if store is not None:
@@ -141,8 +123,11 @@ class MainWindow(QMainWindow):
         from kexie_desktop.ui.tabs.overview_tab import OverviewTab
         from kexie_desktop.ui.tabs.people_tab import PeopleTab
         from kexie_desktop.ui.tabs.units_tab import UnitsTab
+        from kexie_desktop.ui.undo_history import UndoHistory
 
         self.store = store
+        # This session's edits and deletions: what Ctrl+Z takes back and Ctrl+Y does again.
+        self.history = UndoHistory(self)
         # Built empty: its figures are computed when it is first shown (never at start-up).
         self.overview_tab: OverviewTab = OverviewTab(store)
         self.activities_tab: ActivitiesTab = ActivitiesTab(store)
@@ -159,10 +144,10 @@ class MainWindow(QMainWindow):
             tab.records_changed.connect(self._records_changed)
             tab.status_changed.connect(self._tab_status_changed)
             tab.year_wanted.connect(self.show_year)
-            tab.saved.connect(self._remember_save)
-            tab.deleted.connect(self._remember_delete)
+            tab.saved.connect(self.history.remember_save)
+            tab.deleted.connect(self.history.remember_delete)
             tab.selection_changed.connect(self._selection_changed)
-            tab.batch_saved.connect(self._remember_batch)
+            tab.batch_saved.connect(self.history.remember_batch)
         self._restore_lists()
         self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
         self._install_shortcuts()
@@ -185,9 +170,9 @@ class MainWindow(QMainWindow):
         self.delete_action = QAction("删除(&D)", self)
         self.delete_action.triggered.connect(lambda: self._on_list(lambda t: t.delete_selected()))
         self.undo_action = QAction("撤销(&U)", self)
-        self.undo_action.triggered.connect(self.undo_last)
+        self.undo_action.triggered.connect(lambda: self.history.undo_last())
         self.redo_action = QAction("重做(&R)", self)
-        self.redo_action.triggered.connect(self.redo_last)
+        self.redo_action.triggered.connect(lambda: self.history.redo_last())
         self.next_tab_action = QAction("下一页", self)
         self.next_tab_action.triggered.connect(lambda: self._switch_tab(1))
         self.previous_tab_action = QAction("上一页", self)
@@ -438,9 +423,7 @@ class MainWindow(QMainWindow):
     def _records_changed(self) -> None:
         # A new unit shows in the people tab's unit column, a deleted person in awards, etc.
         sender = self.sender()
-        self._mark_stale(keep=sender if isinstance(sender, QWidget) else None)
-        self.refresh_years()
-        self._year_changed()
+        self.reload_all(except_tab=sender if isinstance(sender, QWidget) else None)
 
     def _tab_status_changed(self, text: str) -> None:
         if text.startswith(("已复制", "已把")):
@@ -535,37 +518,14 @@ class MainWindow(QMainWindow):
                 self.load_demo_data()
 
     def offer_demo(self) -> None:
-        answer = QMessageBox.question(
-            self,
-            "载入演示数据",
-            "演示数据是虚构的一年记录（基层组织、人员、活动和奖项），会加入到当前数据中，"
-            "便于熟悉程序。熟悉之后可在“文件 → 导入记录与撤销”中一步删除全部演示数据。"
-            "\n\n确定载入吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.load_demo_data()
+        from kexie_desktop.ui.workflows import offer_demo
+
+        offer_demo(self)
 
     def load_demo_data(self) -> None:
-        from PySide6.QtCore import Qt
+        from kexie_desktop.ui.workflows import load_demo_data
 
-        from kexie_desktop.core.demo import load_demo
-        from kexie_desktop.core.store import StoreError
-
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = load_demo(self.store)
-        except StoreError as exc:
-            QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, "无法载入演示数据", str(exc))
-            return
-        QApplication.restoreOverrideCursor()
-        self.update_title()
-        self._mark_stale()
-        self.refresh_years(select=result.year)
-        self._year_changed()
-        self.statusBar().showMessage(result.summary(), 10_000)
+        load_demo_data(self)
 
     def export_evidence(self) -> None:
         """导出 → 图文台账: the year's activity forms with their photos, in the background."""
@@ -574,30 +534,25 @@ class MainWindow(QMainWindow):
             export_evidence,
             suggested_filename,
         )
-        from kexie_desktop.ui.exporting import ask_target, run_export
+        from kexie_desktop.ui.exporting import export_to
 
         year = self.export_year()
-        target = ask_target(
-            self, self.store, f"导出{year}年图文台账", suggested_filename(self.store, year),
-            "Word 文档 (*.docx)",
-        )  # fmt: skip
-        if target is None:
-            return
-        store = self.store
-
-        def job(progress: Callable[[int, int], None]) -> object:
-            reader = store.reopen()
-            try:
-                return export_evidence(reader, year, target, progress=progress)
-            finally:
-                reader.close()
 
         def told(result: object) -> None:
             warnings: list[str] = result.warnings() if isinstance(result, EvidenceResult) else []
             if warnings:
                 QMessageBox.warning(self, "有附件文件缺失或已改变", "\n".join(warnings))
 
-        self._task = run_export(self, f"正在导出{year}年图文台账……", job, told)
+        self.task = export_to(
+            self,
+            self.store,
+            title=f"导出{year}年图文台账",
+            filename=suggested_filename(self.store, year),
+            file_filter="Word 文档 (*.docx)",
+            label=f"正在导出{year}年图文台账……",
+            op=lambda own, target, progress: export_evidence(own, year, target, progress=progress),
+            on_done=told,
+        )
 
     def export_year(self) -> int:
         """The year to export: the one selected, or under 全部年度 the newest with records."""
@@ -607,9 +562,14 @@ class MainWindow(QMainWindow):
         years = self.store.lists.years()
         return years[0] if years else dt.date.today().year
 
-    def _reload_all(self) -> None:
-        self._mark_stale()
-        self.refresh_years()
+    def reload_all(
+        self, *, except_tab: QWidget | None = None, select_year: int | None = None
+    ) -> None:
+        """After the data changed underneath the lists (an import, undo, a restore, the 回收站,
+        another program): every list and the 概览 reload, the years are counted again.
+        `except_tab` is the tab that made the change and is up to date already."""
+        self._mark_stale(keep=except_tab)
+        self.refresh_years(select=select_year)
         self._year_changed()
 
     def open_import(self) -> None:
@@ -621,7 +581,7 @@ class MainWindow(QMainWindow):
             return
         dialog.exec()
         if dialog.import_result is not None:
-            self._reload_all()
+            self.reload_all()
             self.statusBar().showMessage(dialog.import_result.summary(), 15_000)
 
     def open_import_history(self) -> None:
@@ -630,237 +590,19 @@ class MainWindow(QMainWindow):
         dialog = ImportHistoryDialog(self.store, self)
         dialog.exec()
         if dialog.undone:
-            self._reload_all()
+            self.reload_all()
 
     def backup_to(self) -> None:
-        """A checked copy of the data where the clerk says (a USB stick, when one is in)."""
-        from kexie_desktop.core.backup import copy_database
-        from kexie_desktop.ui.exporting import ask_target, run_export
+        from kexie_desktop.ui.workflows import backup_to
 
-        name = f"科协工作台备份{dt.date.today().isoformat()}.db"
-        target = ask_target(self, self.store, "备份数据", name, "备份文件 (*.db)")
-        if target is None:
-            return
-        store = self.store
-
-        def job(_progress: object) -> object:
-            reader = store.reopen()
-            from kexie_desktop.core.attachments import backup_files
-            from kexie_desktop.core.safe_write import ExportError, explain_os_error
-
-            try:
-                info = copy_database(reader.conn, target)
-                try:
-                    files = backup_files(reader, target)
-                except OSError as exc:
-                    raise ExportError(
-                        f"附件文件没有备份完：{explain_os_error(exc, target)}"
-                    ) from exc
-            finally:
-                reader.close()
-            return _Done(
-                f"已备份到：{info.path}，文件已检查完整。\n{info.describe()}\n"
-                f"{files.describe()}附件在备份旁的 attachments 文件夹中，请一并保存。"
-            )
-
-        self._task = run_export(
-            self, "正在备份……", job, done_title="备份完成", failed_title="备份没有完成"
-        )
+        backup_to(self)
 
     def restore_from(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from kexie_desktop.ui.workflows import restore_from
 
-        from kexie_desktop.core.backup import BackupError, inspect_backup
-        from kexie_desktop.core.store import StoreError
-        from kexie_desktop.ui.dialogs.restore_dialog import RestoreDialog, automatic_backups
-        from kexie_desktop.ui.exporting import default_folder
-
-        chosen: str | Path = ""
-        if automatic_backups(self.data_dir):
-            picker = RestoreDialog(self.data_dir, self)
-            if not picker.exec():
-                return
-            if picker.chosen is not None:
-                chosen = picker.chosen
-        if not chosen:
-            chosen, _ = QFileDialog.getOpenFileName(
-                self,
-                "选择备份文件",
-                str(default_folder(self.store)),
-                "备份文件 (*.db);;所有文件 (*)",
-            )
-        if not chosen:
-            return
-        try:
-            info = inspect_backup(Path(chosen))
-        except BackupError as exc:
-            QMessageBox.warning(self, "不能使用这个备份", str(exc))
-            return
-        answer = QMessageBox.question(
-            self,
-            "从备份恢复",
-            f"{info.describe()}\n\n用这个备份替换现在的全部数据吗？"
-            "恢复前会先把现在的数据另存一份，需要时可以再恢复回来。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        from kexie_desktop.core.attachments import files_for_restore
-
-        try:
-            assert self.store.path is not None
-            files = files_for_restore(Path(chosen), self.store.path.parent)
-            safety, described = self.store.restore(Path(chosen))
-        except (BackupError, StoreError) as exc:
-            QMessageBox.warning(self, "恢复没有完成", f"{exc}\n\n现在的数据没有改动。")
-            return
-        self.update_title()
-        self._reload_all()
-        missing = (
-            f"\n\n注意：备份中有{len(files.problems)}个附件文件找不到或已损坏（备份旁应有 "
-            "attachments 文件夹），这些附件会显示为缺失。"
-            if files.problems else ""
-        )  # fmt: skip
-        QMessageBox.information(
-            self, "已恢复", f"已恢复：{described}\n\n恢复前的数据已另存为：{safety}{missing}"
-        )
+        restore_from(self)
 
     # -- undo, 回收站, change log ------------------------------------------------------
-
-    def _push_undo(self, step: _Step) -> None:
-        self._undo_stack.append(step)
-        self._redo_stack.clear()
-        self._update_undo_actions()
-
-    def _update_undo_actions(self) -> None:
-        # 撤销 修改人员“张三”: the words of the step, never quotes inside quotes.
-        for action, stack, verb, key in (
-            (self.undo_action, self._undo_stack, "撤销", "U"),
-            (self.redo_action, self._redo_stack, "重做", "R"),
-        ):
-            action.setEnabled(bool(stack))
-            action.setText(f"{verb} {stack[-1].text}(&{key})" if stack else f"{verb}(&{key})")
-
-    def _remember_save(self, before: object, saved: object, changes: object = None) -> None:
-        from kexie_desktop.core.attachment_edits import AppliedChanges
-        from kexie_desktop.core.records import Record
-
-        assert isinstance(saved, Record) and saved.id is not None
-        label = str(getattr(saved, "name", "") or getattr(saved, "title", ""))
-        kind = saved.KIND_LABEL
-        store = self.store
-        if isinstance(before, Record):
-            after = saved
-            if isinstance(changes, AppliedChanges) and changes:
-                # The form's attachment changes are part of the same step: one 撤销 takes
-                # back what one 确定 saved. Added attachments go to the 回收站 on undo (and
-                # come back on redo); removed ones come out of it.
-                attached = changes
-
-                def undo_edit() -> None:
-                    with store.transaction():
-                        attached.undo(store)
-                        store.records.save(before)
-
-                def redo_edit() -> None:
-                    with store.transaction():
-                        store.records.save(after)
-                        attached.redo(store)
-
-                self._push_undo(
-                    _Step(
-                        f"修改{kind}“{label}”（{attached.describe()}）", undo_edit, redo_edit,
-                        undo_entries=attached.removed_entries,
-                        redo_entries=attached.added_entries,
-                    )
-                )  # fmt: skip
-                return
-            self._push_undo(
-                _Step(
-                    f"修改{kind}“{label}”",
-                    lambda: store.records.save(before),
-                    lambda: store.records.save(after),
-                )
-            )
-        else:
-            record_type, record_id = type(saved), saved.id
-            bin_entries: list[int] = []
-
-            def undo_new() -> None:
-                bin_entries[:] = store.records.delete(record_type, [record_id])
-
-            self._push_undo(
-                _Step(
-                    f"新增{kind}“{label}”",
-                    undo_new,
-                    lambda: store.recycle_bin.restore(bin_entries),
-                    redo_entries=bin_entries,
-                )
-            )
-
-    def _remember_batch(self, befores: list[object], afters: list[object], text: str) -> None:
-        store = self.store
-
-        def save_all(records: list[object]) -> None:
-            with store.transaction():
-                for record in records:
-                    store.records.save(record)  # type: ignore[type-var]
-
-        self._push_undo(_Step(text, lambda: save_all(befores), lambda: save_all(afters)))
-
-    def _remember_delete(
-        self, entries: list[int], text: str, record_type: object, ids: list[int]
-    ) -> None:
-        store = self.store
-        bin_entries = list(entries)
-
-        def redo_delete() -> None:
-            bin_entries[:] = store.records.delete(record_type, ids)  # type: ignore[arg-type]
-
-        self._push_undo(
-            _Step(
-                text,
-                lambda: store.recycle_bin.restore(bin_entries),
-                redo_delete,
-                undo_entries=bin_entries,
-            )
-        )
-
-    def undo_last(self) -> None:
-        self._step(self._undo_stack, self._redo_stack, "撤销", undo=True)
-
-    def redo_last(self) -> None:
-        self._step(self._redo_stack, self._undo_stack, "重做", undo=False)
-
-    def _step(self, source: list[_Step], target: list[_Step], verb: str, *, undo: bool) -> None:
-        from kexie_desktop.core.store import StoreError
-        from kexie_desktop.core.validation import ValidationError
-
-        if not source:
-            return
-        step = source.pop()
-        try:
-            (step.undo if undo else step.redo)()
-        except (StoreError, ValidationError) as exc:
-            QMessageBox.warning(self, f"无法{verb}", f"无法{verb}“{step.text}”：{exc}")
-        else:
-            target.append(step)
-            self.statusBar().showMessage(f"已{verb}：{step.text}", 8000)
-        self._reload_all()
-        self._update_undo_actions()
-
-    def _drop_stale_steps(self) -> None:
-        """After the 回收站 restored or emptied entries, a step that would take them out of
-        it again can no longer do anything: it goes, rather than claim to undo and do nothing."""
-        in_bin = {int(str(e["id"])) for e in self.store.recycle_bin.entries()}
-        self._undo_stack[:] = [
-            s for s in self._undo_stack if s.undo_entries is None or set(s.undo_entries) <= in_bin
-        ]
-        self._redo_stack[:] = [
-            s for s in self._redo_stack if s.redo_entries is None or set(s.redo_entries) <= in_bin
-        ]
-        self._update_undo_actions()
 
     def open_recycle_bin(self) -> None:
         from kexie_desktop.ui.dialogs.recycle_bin_dialog import RecycleBinDialog
@@ -868,8 +610,8 @@ class MainWindow(QMainWindow):
         dialog = RecycleBinDialog(self.store, self)
         dialog.exec()
         if dialog.changed:
-            self._reload_all()
-        self._drop_stale_steps()
+            self.reload_all()
+        self.history.drop_stale_steps()
 
     def open_audit_log(self) -> None:
         from kexie_desktop.ui.dialogs.audit_log_dialog import AuditLogDialog
@@ -877,23 +619,9 @@ class MainWindow(QMainWindow):
         AuditLogDialog(self.store, self).exec()
 
     def save_template(self) -> None:
-        from kexie_desktop.core.importing.template import write_template
-        from kexie_desktop.core.safe_write import ExportError, write_safely
-        from kexie_desktop.ui.exporting import ask_target
+        from kexie_desktop.ui.workflows import save_template
 
-        target = ask_target(
-            self, self.store, "保存空白导入模板", "科协工作台导入模板.xlsx", "Excel 工作簿 (*.xlsx)"
-        )
-        if target is None:
-            return
-        try:
-            write_safely(target, write_template)
-        except ExportError as exc:
-            QMessageBox.warning(self, "无法保存模板", str(exc))
-            return
-        QMessageBox.information(
-            self, "模板已保存", f"已保存：{target}\n\n按模板中的示例行填写后，用“导入”即可导入。"
-        )
+        save_template(self)
 
     def open_summary(self) -> None:
         from kexie_desktop.ui.dialogs.summary_dialog import SummaryDialog
@@ -1002,9 +730,7 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "store"):
             return
         if any(tab.model.outside_changes() for tab in self.record_tabs()):
-            self._mark_stale()
-            self.refresh_years()
-            self._year_changed()
+            self.reload_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.window_settings.setValue("geometry", self.saveGeometry())

@@ -1,4 +1,4 @@
-"""A year modelled on the reference summary (../shared/reference/seed-summary.txt): an enterprise
+"""A year modelled on a real, signed summary (kept outside the repository): an enterprise
 科协 federation whose year is 课题调研, “讲创新、比贡献” with its 攻关, a 海智 project, a
 provincial youth award, and the secretaries' meetings — with invented people and units — plus
 the year before it, for the comparison. No 学术交流 and no 科普 this year: the opening must not

@@ -18,7 +18,11 @@ from collections import Counter
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from kexie_desktop.core.store import Store
+
+pytestmark = pytest.mark.slow  # about 25 s: `make test` runs it, `make test-fast` does not
 
 KILLS = 100
 SEED = 20250305

@@ -1,4 +1,4 @@
-"""The Word export read back: the GB/T 9704 figures of gongwen-format.md, from the file itself."""
+"""The Word export read back: the GB/T 9704 figures of docs/gongwen-format.md, from the file."""
 
 from __future__ import annotations
 

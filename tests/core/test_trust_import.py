@@ -60,6 +60,7 @@ def clerk_data(tmp_path: Path) -> Path:
     return data
 
 
+@pytest.mark.slow  # about 15 s: each bomb is built and refused in a process of its own
 def test_bombs_are_refused_fast_in_bounded_memory_and_change_nothing(
     tmp_path: Path, clerk_data: Path
 ) -> None:

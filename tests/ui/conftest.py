@@ -88,3 +88,40 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
         exporting, "done_box", lambda _p, title, text, _path: seen.append((title, text))
     )
     return seen
+
+
+class Questions:
+    """The yes/no questions asked through ask.confirm: (title, text) of each in `asked`,
+    answered from `replies` in turn and then with `default` (yes unless a test says no)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str]] = []
+        self.replies: list[bool] = []
+        self.default = True
+
+    def __call__(self, _parent: object, title: str, text: str, **_options: object) -> bool:
+        self.asked.append((title, text))
+        return self.replies.pop(0) if self.replies else self.default
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for _title, text in self.asked]
+
+
+@pytest.fixture
+def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
+    """Every yes/no question answered at once (yes, unless the test sets `default` or
+    `replies`) instead of waiting modally: the one place the tests answer them."""
+    from kexie_desktop.ui import ask
+
+    answering = Questions()
+    monkeypatch.setattr(ask, "confirm", answering)
+    return answering
+
+
+def trigger_and_wait(qtbot: Any, window: MainWindow, action: Any) -> None:
+    """Trigger a window action that runs in the background (backup, restore, 图文台账) and wait
+    until it has finished and told the clerk; at once if it asked and the answer was no."""
+    window.task = None
+    action.trigger()
+    qtbot.waitUntil(lambda: window.task is None or window.task.finished, timeout=20_000)

@@ -152,7 +152,7 @@ def test_the_window_undoes_and_redoes_a_forms_attachments_with_its_fields(
     # Emptying the 回收站 takes the added photo's entry: the redo can do nothing any more and
     # goes; the file nothing names any more is collected, the one still attached is kept.
     demo_store.recycle_bin.empty()
-    window._drop_stale_steps()
+    window.history.drop_stale_steps()
     assert not window.redo_action.isEnabled()
     [kept] = att.list_attachments(demo_store, "activities", activity_id)
     assert kept.path(demo_store.data_folder).is_file()  # type: ignore[arg-type,union-attr]

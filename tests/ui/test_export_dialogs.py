@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel
 
 from kexie_desktop.core import removable
 from kexie_desktop.core.store import Store
@@ -18,6 +18,7 @@ from kexie_desktop.ui.dialogs.summary_dialog import (
     STALE_COLOUR,
     SummaryDialog,
 )
+from tests.ui.conftest import Questions
 
 
 @pytest.fixture
@@ -75,16 +76,8 @@ def _shade(dialog: SummaryDialog, text: str) -> str | None:
 
 
 def test_any_paragraph_is_edited_in_place_and_restored_only_when_confirmed(
-    demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    demo_store: Store, qtbot: Any, questions: Questions
 ) -> None:
-    answers: list[QMessageBox.StandardButton] = []
-    asked: list[str] = []
-
-    def question(_p: Any, _t: str, text: str, *args: Any) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return answers.pop(0)
-
-    monkeypatch.setattr(QMessageBox, "question", question)
     dialog = SummaryDialog(demo_store, 2025)
     qtbot.addWidget(dialog)
     # Drafted parts are shaded.
@@ -100,10 +93,10 @@ def test_any_paragraph_is_edited_in_place_and_restored_only_when_confirmed(
     assert dialog.restore_button.isEnabled()
 
     # Restoring asks first; 取消 keeps the clerk's text.
-    answers.append(QMessageBox.StandardButton.No)
+    questions.default = False
     dialog.restore_button.click()
-    assert "撤销恢复" in asked[-1] and key in demo_store.narratives.edits(2025)
-    answers.append(QMessageBox.StandardButton.Yes)
+    assert "撤销恢复" in questions.texts[-1] and key in demo_store.narratives.edits(2025)
+    questions.default = True
     dialog.restore_button.click()
     assert key not in demo_store.narratives.edits(2025)
     assert "反响良好" not in dialog.preview.toPlainText()
@@ -134,10 +127,9 @@ def test_any_paragraph_is_edited_in_place_and_restored_only_when_confirmed(
 
 
 def test_default_opening_asks_and_can_be_undone(
-    demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    demo_store: Store, qtbot: Any, questions: Questions
 ) -> None:
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: answers.pop(0))
+    questions.replies = [False, True]
     demo_store.narratives.save(2025, "opening", "我自己写的开头。")
     dialog = SummaryDialog(demo_store, 2025)
     qtbot.addWidget(dialog)
@@ -212,33 +204,63 @@ def test_summary_export_runs_off_the_gui_thread_and_reports(
     assert "完整无误" in messages[-1][1]
 
 
+def test_the_export_writes_the_document_the_preview_shows(
+    demo_store: Store, qtbot: Any, messages: list[tuple[str, str]], save_to: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """What is previewed is what is written: the export writes the previewed Document itself,
+    without composing the summary again (it used to be composed three times per export)."""
+    import io
+
+    from kexie_desktop.core import export as export_module
+    from kexie_desktop.core import summary as summary_module
+    from kexie_desktop.core.docx_export import write_docx
+    from kexie_desktop.ui.dialogs import summary_dialog
+
+    demo_store.narratives.save(2025, SHORTCOMINGS, "不足。")
+    demo_store.narratives.save(2025, PLANS, "打算。")
+    dialog = SummaryDialog(demo_store, 2025)
+    qtbot.addWidget(dialog)
+    previewed = dialog.document
+    assert previewed is not None
+    composed: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        composed.append(2025)
+        return summary_module.compose_summary(*args, **kwargs)
+
+    for module in (summary_dialog, export_module):
+        monkeypatch.setattr(module, "compose_summary", counting)
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.finished, timeout=20_000)
+    assert messages[-1][0] == "导出完成"
+    assert composed == [] and dialog.document is previewed
+    expected = io.BytesIO()
+    write_docx(previewed, expected)
+    with zipfile.ZipFile(expected) as want, zipfile.ZipFile(save_to[0]) as got:
+        assert got.read("word/document.xml") == want.read("word/document.xml")
+
+
 def test_missing_narratives_are_asked_about(
-    demo_store: Store, qtbot: Any, save_to: list[str], monkeypatch: pytest.MonkeyPatch
+    demo_store: Store, qtbot: Any, save_to: list[str], questions: Questions
 ) -> None:
-    asked: list[str] = []
-
-    def answer(_p: Any, _t: str, text: str, *args: Any) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return QMessageBox.StandardButton.No
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    questions.default = False
     dialog = SummaryDialog(demo_store, 2025)
     qtbot.addWidget(dialog)
     dialog.export_button.click()
     assert (
         "“存在的不足”“下一年工作打算”尚未填写，导出的总结中这些部分是程序根据记录起草的草稿"
-        in asked[0]
+        in questions.texts[0]
     )
     assert save_to == [] and dialog.task is None
 
 
 def test_export_errors_are_told_in_chinese(
     demo_store: Store, qtbot: Any, messages: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    tmp_path: Path, questions: Questions,
 ) -> None:  # fmt: skip
     gone = tmp_path / "pulled-stick" / "总结.docx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(gone), ""))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     dialog = SummaryDialog(demo_store, 2025)
     qtbot.addWidget(dialog)
     dialog.export_button.click()
@@ -269,7 +291,7 @@ def test_ledger_export_with_masked_numbers(
 @pytest.mark.parametrize("has_fonts", [False, True])
 def test_the_export_message_names_official_fonts_only_when_this_pc_lacks_them(
     demo_store: Store, qtbot: Any, messages: list[tuple[str, str]], save_to: list[str],
-    monkeypatch: pytest.MonkeyPatch, has_fonts: bool,
+    monkeypatch: pytest.MonkeyPatch, has_fonts: bool, questions: Questions,
 ) -> None:  # fmt: skip
     """The .docx always names 仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312; the clerk hears about
     them only on a PC without them (the recipient's PC usually has them)."""
@@ -286,7 +308,6 @@ def test_the_export_message_names_official_fonts_only_when_this_pc_lacks_them(
                                           "SimHei", "KaiTi_GB2312"}  # fmt: skip
 
     monkeypatch.setattr(QFontDatabase, "hasFamily", staticmethod(has_family))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     dialog = SummaryDialog(demo_store, 2025)
     qtbot.addWidget(dialog)
     dialog.export_button.click()

@@ -12,6 +12,7 @@ from kexie_desktop.core.store import Store
 from kexie_desktop.ui.dialogs.import_dialog import ImportDialog
 from kexie_desktop.ui.dialogs.import_history_dialog import ImportHistoryDialog
 from kexie_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import Questions
 
 
 def roster(path: Path, *, bad_phone: bool = False) -> Path:
@@ -26,12 +27,12 @@ def roster(path: Path, *, bad_phone: bool = False) -> Path:
 
 
 @pytest.fixture
-def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+def messages(monkeypatch: pytest.MonkeyPatch, questions: Questions) -> list[tuple[str, str]]:
+    # 仍然导入？ (the roster's 说明 column is not recognised): yes (questions' default), unless a
+    # test says otherwise.
     seen: list[tuple[str, str]] = []
     for name in ("information", "warning"):
         monkeypatch.setattr(QMessageBox, name, lambda _p, t, m, seen=seen: seen.append((t, m)))
-    # 仍然导入？ (the roster's 说明 column is not recognised): yes, unless a test says otherwise.
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     return seen
 
 
@@ -40,16 +41,9 @@ def _wait(qtbot: Any, dialog: ImportDialog) -> None:
 
 
 def test_check_then_import(
-    store: Store, qtbot: Any, tmp_path: Path, messages: list, monkeypatch: pytest.MonkeyPatch
+    store: Store, qtbot: Any, tmp_path: Path, messages: list, questions: Questions
 ) -> None:
-    asked: list[str] = []
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-
-    def question(_p: Any, _t: str, text: str, *args: Any) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return answers.pop(0)
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    questions.replies = [False, True]
     dialog = ImportDialog(store, path=roster(tmp_path / "花名册.xlsx"))
     qtbot.addWidget(dialog)
     _wait(qtbot, dialog)
@@ -61,7 +55,7 @@ def test_check_then_import(
     assert store.records.count(Person) == 0  # checking wrote nothing
     # The 说明 column holds data nothing will import: asked first; 否 imports nothing.
     dialog.import_button.click()
-    assert "工作表“花名册”的“说明”有数据" in asked[0]
+    assert "工作表“花名册”的“说明”有数据" in questions.texts[0]
     assert store.records.count(Person) == 0 and dialog.import_result is None
     dialog.import_button.click()
     _wait(qtbot, dialog)
@@ -135,7 +129,6 @@ def test_undo_from_the_history(
     assert history.table.rowCount() == 1
     assert history.table.item(0, 1).text() == "花名册.xlsx"
     history.table.selectRow(0)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     history.undo_button.click()
     assert store.records.count(Person) == 0
     assert history.undone and "撤销" in history.table.item(0, 3).text()

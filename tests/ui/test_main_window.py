@@ -15,6 +15,7 @@ from kexie_desktop.ui.dialogs.unit_dialog import UnitDialog
 from kexie_desktop.ui.main_window import MainWindow
 from kexie_desktop.ui.table_models import IdRole
 from kexie_desktop.ui.widgets import set_combo_value
+from tests.ui.conftest import Questions, trigger_and_wait
 
 
 def test_tabs_year_and_status(window: MainWindow, demo_store: Store) -> None:
@@ -124,29 +125,21 @@ def test_invalid_input_in_a_dialog_changes_nothing(
 
 
 def test_delete_asks_first(
-    window: MainWindow, demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow, demo_store: Store, qtbot: Any, questions: Questions
 ) -> None:
     tab = window.units_tab
     window.show_tab(tab)
     tab.view.setFocus()
     tab.view.selectRow(0)
     unit_id = tab.model.id_at(0)
-    questions: list[str] = []
 
-    def answer(reply: QMessageBox.StandardButton) -> Callable[..., QMessageBox.StandardButton]:
-        def fake(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
-            questions.append(text)
-            return reply
-
-        return fake
-
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    questions.default = False
     qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
     assert demo_store.records.get(Unit, unit_id)
-    assert questions[0].startswith("确定删除基层组织“")
-    assert "关联" in questions[0]
+    assert questions.texts[0].startswith("确定删除基层组织“")
+    assert "关联" in questions.texts[0]
 
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    questions.default = True
     before = demo_store.records.count(Unit)
     tab.delete_button.click()
     assert demo_store.records.count(Unit) == before - 1
@@ -155,12 +148,11 @@ def test_delete_asks_first(
 
 
 def test_deleting_several_people(
-    window: MainWindow, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow, demo_store: Store, questions: Questions
 ) -> None:
     tab = window.people_tab
     window.show_tab(tab)
     tab.view.selectAll()
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     count = demo_store.records.count(Person)
     assert tab.delete_message(tab.selected_ids()).startswith(f"确定删除选中的 {count} 人人员吗？")
     tab.delete_selected()
@@ -236,7 +228,7 @@ def test_deleting_a_person_names_the_person(
 
 def test_backup_and_restore_from_the_window(
     window: MainWindow, demo_store: Store, qtbot: Any, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, questions: Questions,
 ) -> None:  # fmt: skip
     from PySide6.QtWidgets import QFileDialog
 
@@ -246,14 +238,12 @@ def test_backup_and_restore_from_the_window(
     monkeypatch.setattr(exporting, "done_box", lambda _p, t, m, _path: shown.append((t, m)))
     target = tmp_path / "备份.db"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
-    window.backup_action.trigger()
-    qtbot.waitUntil(lambda: window._task.finished, timeout=20_000)
+    trigger_and_wait(qtbot, window, window.backup_action)
     assert shown[-1][0] == "备份完成" and target.exists()
 
     demo_store.records.save(Person(name="备份后新增"))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(target), ""))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
-    window.restore_action.trigger()
+    trigger_and_wait(qtbot, window, window.restore_action)
     assert shown[-1][0] == "已恢复"
     assert demo_store.imports.people_named("备份后新增") == []
     window.show_tab(window.people_tab)
@@ -266,5 +256,5 @@ def test_backup_and_restore_from_the_window(
     from kexie_desktop.ui.dialogs.restore_dialog import RestoreDialog
 
     monkeypatch.setattr(RestoreDialog, "exec", lambda d: d._browse() or int(d.result()))
-    window.restore_action.trigger()
+    trigger_and_wait(qtbot, window, window.restore_action)
     assert shown[-1][0] == "不能使用这个备份"

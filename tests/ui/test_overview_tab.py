@@ -196,7 +196,7 @@ def test_awards_previous_year_and_idle_units_links(
     demo_store.records.save(
         Activity(title="上年的讲座", category="科学普及", start_date=f"{year - 1}-05-04")
     )
-    window._reload_all()
+    window.reload_all()
     _show_overview(window, qtbot)
     figures = window.overview_tab.figures
     assert figures is not None and figures.idle_units
@@ -237,7 +237,7 @@ def test_refreshed_when_records_or_year_change_while_shown_only(
     demo_store.records.save(
         Activity(title="新加的讲座", category="科学普及", start_date=f"{year}-05-04")
     )
-    window._reload_all()  # what an import, undo or restore calls
+    window.reload_all()  # what an import, undo or restore calls
     qtbot.waitUntil(lambda: len(computed) == 2)
     after = window.overview_tab.figures
     assert after is not None
@@ -251,7 +251,7 @@ def test_refreshed_when_records_or_year_change_while_shown_only(
     assert "比较" not in window.status_label.text()  # nothing recorded in the year before it
     # Hidden: changes only mark it; it is computed when shown again.
     window.show_tab(window.activities_tab)
-    window._reload_all()
+    window.reload_all()
     window.year_combo.setCurrentIndex(window.year_combo.findData(year))
     qtbot.wait(50)
     assert len(computed) == 3
@@ -296,7 +296,7 @@ def test_categories_written_by_another_tool_are_shown_and_never_crash(
         demo_store.conn.execute(
             "UPDATE activities SET category = '' WHERE id = (SELECT max(id) FROM activities)"
         )
-    window._reload_all()
+    window.reload_all()
     _show_overview(window, qtbot)
     figures = window.overview_tab.figures
     assert figures is not None
@@ -330,7 +330,7 @@ def test_changes_are_coloured(window: MainWindow, demo_store: Store, qtbot: Any)
     demo_store.records.save(
         Activity(title="上年的讲座", category="科学普及", start_date=f"{year - 1}-05-04")
     )
-    window._reload_all()
+    window.reload_all()
     _show_overview(window, qtbot)
     from PySide6.QtWidgets import QLabel
 

@@ -15,8 +15,10 @@ from kexie_desktop.core.instance_lock import InstanceLock
 from kexie_desktop.core.records import Person
 from kexie_desktop.core.store import Store
 from kexie_desktop.ui import app as app_module
+from kexie_desktop.ui import ask
 from kexie_desktop.ui import instance as instance_module
 from kexie_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import Questions
 
 
 def damaged_with_a_backup(data_dir: Path) -> bytes:
@@ -34,21 +36,14 @@ def damaged_with_a_backup(data_dir: Path) -> bytes:
     return bytes(data)
 
 
-def refuse(*args: object) -> None:
+def refuse(*args: object, **_options: object) -> None:
     raise AssertionError(f"unexpected message box: {args}")
 
 
 def test_a_damaged_database_is_kept_aside_and_the_newest_backup_restored(
-    data_dir: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch, questions: Questions
 ) -> None:
     damaged = damaged_with_a_backup(data_dir)
-    asked: list[str] = []
-
-    def question(parent: QWidget, title: str, text: str, *args: object) -> object:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", question)
     monkeypatch.setattr(QMessageBox, "critical", refuse)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # open_data installs its own
     window = MainWindow(None, data_dir)
@@ -63,16 +58,17 @@ def test_a_damaged_database_is_kept_aside_and_the_newest_backup_restored(
         store.close()
     (kept,) = (data_dir / "damaged").glob("kexie-damaged-*.db")
     assert kept.read_bytes() == damaged
-    assert "已损坏" in asked[0] and str(kept) in asked[0]
-    assert "kexie-2025-03-01.db" in asked[0] and "人员65条" in asked[0]
-    assert "从最近的备份恢复" in asked[0]
+    (asked,) = questions.texts
+    assert "已损坏" in asked and str(kept) in asked
+    assert "kexie-2025-03-01.db" in asked and "人员65条" in asked
+    assert "从最近的备份恢复" in asked
 
 
 def test_declining_the_restore_quits_and_keeps_everything(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, questions: Questions
 ) -> None:
     damaged = damaged_with_a_backup(data_dir)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    questions.default = False
     monkeypatch.setattr(QMessageBox, "critical", refuse)
     backup = (data_dir / "backups" / "kexie-2025-03-01.db").read_bytes()
     assert app_module.run_gui(data_dir) == 1
@@ -87,7 +83,7 @@ def test_without_a_good_backup_the_program_says_so_and_quits(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "question", refuse)
+    monkeypatch.setattr(ask, "confirm", refuse)
     data_dir.mkdir()
     (data_dir / "kexie.db").write_bytes(b"garbage" * 1000)
     (data_dir / "backups").mkdir()

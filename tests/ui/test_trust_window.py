@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kexie_desktop.core.backup import copy_database
 from kexie_desktop.core.demo import load_demo
@@ -18,14 +18,20 @@ from kexie_desktop.core.records import Person
 from kexie_desktop.core.store import Store
 from kexie_desktop.ui import app as app_module
 from kexie_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import Questions, trigger_and_wait
 
 
-def refuse(*args: object) -> None:
+def refuse(*args: object, **_options: object) -> None:
     raise AssertionError(f"unexpected message box: {args}")
 
 
 def test_a_restore_that_fails_while_copying_leaves_a_working_window(
-    window: MainWindow, demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow,
+    demo_store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    questions: Questions,
+    qtbot: Any,
 ) -> None:
     # Passes the first look (whole, ours, right tables), fails on a row's text.
     backup = tmp_path / "坏编码.db"
@@ -38,9 +44,8 @@ def test_a_restore_that_fails_while_copying_leaves_a_working_window(
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, t, m: shown.append((t, m)))
     monkeypatch.setattr(QMessageBox, "information", lambda _p, t, m: shown.append((t, m)))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(backup), ""))
-    window.restore_action.trigger()
+    trigger_and_wait(qtbot, window, window.restore_action)
     title, text = shown[-1]
     assert title == "恢复没有完成"
     assert "UTF-8" in text
@@ -51,12 +56,12 @@ def test_a_restore_that_fails_while_copying_leaves_a_working_window(
     good = tmp_path / "好.db"
     copy_database(demo_store.conn, good)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(good), ""))
-    window.restore_action.trigger()
+    trigger_and_wait(qtbot, window, window.restore_action)
     assert shown[-1][0] == "已恢复"
 
 
 def test_an_empty_kexie_db_is_kept_aside_and_the_newest_backup_offered(
-    data_dir: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch, questions: Questions
 ) -> None:
     store = Store.open(data_dir)
     load_demo(store)
@@ -64,13 +69,6 @@ def test_an_empty_kexie_db_is_kept_aside_and_the_newest_backup_offered(
     copy_database(store.conn, data_dir / "backups" / "kexie-2025-03-01.db")
     store.close()
     (data_dir / "kexie.db").write_bytes(b"")  # as a full disk or a bad copy leaves it
-    asked: list[str] = []
-
-    def question(parent: QWidget, title: str, text: str, *args: object) -> object:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", question)
     monkeypatch.setattr(QMessageBox, "critical", refuse)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # open_data installs its own
     window = MainWindow(None, data_dir)
@@ -81,7 +79,8 @@ def test_an_empty_kexie_db_is_kept_aside_and_the_newest_backup_offered(
         assert opened.records.counts()["people"] == 65
     finally:
         opened.close()
-    assert "0字节" in asked[0] and "kexie-2025-03-01.db" in asked[0]
+    (asked,) = questions.texts
+    assert "0字节" in asked and "kexie-2025-03-01.db" in asked
     (kept,) = (data_dir / "damaged").glob("kexie-damaged-*.db")
     assert kept.read_bytes() == b""
 

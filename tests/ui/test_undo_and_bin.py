@@ -13,16 +13,16 @@ from kexie_desktop.ui.dialogs.audit_log_dialog import AuditLogDialog
 from kexie_desktop.ui.dialogs.recycle_bin_dialog import RecycleBinDialog
 from kexie_desktop.ui.dialogs.unit_dialog import UnitDialog
 from kexie_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import Questions
 
 
 def test_ctrl_z_takes_back_a_delete_an_edit_and_a_new_record(
     window: MainWindow, demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
-    drive_dialog: Callable[..., list[Any]],
+    drive_dialog: Callable[..., list[Any]], questions: Questions,
 ) -> None:  # fmt: skip
     tab = window.units_tab
     window.show_tab(tab)
     count = demo_store.records.count(Unit)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     tab.view.selectRow(0)
     unit_id = tab.model.id_at(0)
     tab.delete_selected()
@@ -55,7 +55,7 @@ def test_ctrl_z_takes_back_a_delete_an_edit_and_a_new_record(
 
 
 def test_the_recycle_bin_dialog(
-    demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch, questions: Questions
 ) -> None:
     person_id = demo_store.lists.ids("people")[0]
     name = demo_store.records.get(Person, person_id).name
@@ -72,10 +72,10 @@ def test_the_recycle_bin_dialog(
     assert demo_store.records.get(Person, person_id).name == name
     demo_store.records.delete(Person, [person_id])
     dialog.refresh()
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    questions.default = False
     dialog.empty_button.click()
     assert dialog.table.rowCount() == 1  # asked, and the answer was no
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    questions.default = True
     dialog.empty_button.click()
     assert dialog.table.rowCount() == 0
 

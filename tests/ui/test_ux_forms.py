@@ -14,6 +14,7 @@ from kexie_desktop.ui.dialogs.activity_dialog import ActivityDialog
 from kexie_desktop.ui.dialogs.person_dialog import PersonDialog
 from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 from kexie_desktop.ui.dialogs.unit_dialog import UnitDialog
+from tests.ui.conftest import Questions
 
 
 def _open(dialog: QDialog, qtbot: Any) -> None:
@@ -199,23 +200,17 @@ def test_record_dialogs_share_the_frame() -> None:
 
 
 def test_adding_a_second_person_of_the_same_name_warns(
-    store: Store, namesakes: tuple[Person, Person], qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    store: Store, namesakes: tuple[Person, Person], qtbot: Any, questions: Questions
 ) -> None:
-    asked: list[str] = []
-    answer = [QMessageBox.StandardButton.No]
-
-    def question(_parent: Any, _title: str, text: str, *_a: Any) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return answer[0]
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    questions.default = False
     dialog = PersonDialog(store)
     _open(dialog, qtbot)
     dialog.name_edit.setText("张伟")
     dialog.accept()
-    assert len(asked) == 1 and "2 位“张伟”" in asked[0] and "青江纸业科协" in asked[0]
+    (asked,) = questions.texts
+    assert "2 位“张伟”" in asked and "青江纸业科协" in asked
     assert dialog.isVisible() and len(store.imports.people_named("张伟")) == 2
-    answer[0] = QMessageBox.StandardButton.Yes
+    questions.default = True
     dialog.accept()
     assert len(store.imports.people_named("张伟")) == 3
     # Editing one of them (name unchanged) does not ask.
@@ -223,7 +218,7 @@ def test_adding_a_second_person_of_the_same_name_warns(
     _open(again, qtbot)
     again.phone_edit.setText("13800000000")
     again.accept()
-    assert len(asked) == 2 and again.result() == QDialog.DialogCode.Accepted
+    assert len(questions.asked) == 2 and again.result() == QDialog.DialogCode.Accepted
 
 
 def test_a_date_without_a_year_is_in_the_selected_year(store: Store, qtbot: Any) -> None:

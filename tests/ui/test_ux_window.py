@@ -20,6 +20,7 @@ from kexie_desktop.ui.dialogs.import_history_dialog import ImportHistoryDialog
 from kexie_desktop.ui.dialogs.person_dialog import PersonDialog
 from kexie_desktop.ui.dialogs.recycle_bin_dialog import RecycleBinDialog
 from kexie_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import Questions, trigger_and_wait
 
 
 def test_edit_and_delete_follow_the_selection(window: MainWindow) -> None:
@@ -162,11 +163,14 @@ def test_export_done_offers_to_open_the_file(
 
 
 def test_undo_says_what_it_undoes_and_redo_does_it_again(
-    window: MainWindow, demo_store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow,
+    demo_store: Store,
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    questions: Questions,
 ) -> None:
     tab = window.people_tab
     window.show_tab(tab)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     tab.view.selectRow(0)
     person_id = tab.selected_ids()[0]
     name = demo_store.records.get(Person, person_id).name
@@ -194,11 +198,10 @@ def test_undo_says_what_it_undoes_and_redo_does_it_again(
 
 
 def test_after_restoring_from_the_bin_undo_does_not_claim_the_deletion(
-    window: MainWindow, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow, demo_store: Store, monkeypatch: pytest.MonkeyPatch, questions: Questions
 ) -> None:
     tab = window.units_tab
     window.show_tab(tab)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
     tab.view.selectRow(0)
     tab.delete_selected()
@@ -394,7 +397,11 @@ def test_deleting_a_winner_says_the_name_stays_on_the_award(
 
 
 def test_restore_offers_the_automatic_backups(
-    window: MainWindow, demo_store: Store, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+    window: MainWindow,
+    demo_store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any,
+    questions: Questions,
 ) -> None:
     from kexie_desktop.core.backup import automatic_backup
     from kexie_desktop.ui.dialogs.restore_dialog import RestoreDialog
@@ -410,9 +417,8 @@ def test_restore_offers_the_automatic_backups(
         return int(dialog.result())
 
     monkeypatch.setattr(RestoreDialog, "exec", pick_first)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
-    window.restore_action.trigger()
+    trigger_and_wait(qtbot, window, window.restore_action)
     assert listed[0][1] == "每日自动备份" and "活动" in listed[0][2]
     assert demo_store.imports.people_named("备份后才加的人") == []
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,8 @@ from PySide6.QtWidgets import (
 from kexie_desktop.core.importing.mapping import FIELD_LABELS, KIND_LABELS
 from kexie_desktop.core.privacy import mask_in_text
 from kexie_desktop.core.store import Store
-from kexie_desktop.ui.background import BackgroundTask
+from kexie_desktop.ui import ask
+from kexie_desktop.ui.background import BackgroundTask, run_on_store
 from kexie_desktop.ui.sizing import fit_to_screen
 
 if TYPE_CHECKING:
@@ -151,17 +151,16 @@ class ImportDialog(QDialog):
             self.path, self.kind_combo.currentData(), dict(self.mappings), self.store,
         )  # fmt: skip
 
-        def job(progress: Callable[[int, int], None]) -> ImportPlan:
-            reader = store.reopen()
-            try:
-                return check(reader, path, kind=kind, mappings=mappings or None, progress=progress)
-            finally:
-                reader.close()
-
-        self.task = BackgroundTask(self, "正在检查文件……", job)
-        self.task.done.connect(self._checked)
-        self.task.error.connect(self._failed)
-        self.task.start()
+        self.task = run_on_store(
+            self,
+            store,
+            "正在检查文件……",
+            lambda own, progress: check(
+                own, path, kind=kind, mappings=mappings or None, progress=progress
+            ),
+            success=self._checked,
+            failure=self._failed,
+        )
 
     def _failed(self, exc: object) -> None:
         from kexie_desktop.core.importing.importer import ImportFailed
@@ -268,32 +267,24 @@ class ImportDialog(QDialog):
             )
             return
         unmapped = self.plan.unmapped_with_data
-        if unmapped:
-            # As the command line refuses without --ignore-unmapped: a column of figures the
-            # program did not recognise is never dropped without the clerk saying so.
-            answer = QMessageBox.question(
-                self,
-                "有未认出的列",
-                f"{'、'.join(unmapped)}有数据，但程序没有认出是哪一项，这些数据不会导入。\n\n"
-                "可以在“各列对应”页指定它们对应哪一项后重新检查。仍然只导入认出的各列吗？",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        plan, store = self.plan, self.store
-
-        def job(progress: Callable[[int, int], None]) -> ImportResult:
-            writer = store.reopen()
-            try:
-                return apply(writer, plan, skip_invalid=skip, progress=progress)
-            finally:
-                writer.close()
-
-        self.task = BackgroundTask(self, "正在导入……", job)
-        self.task.done.connect(self._imported)
-        self.task.error.connect(self._failed)
-        self.task.start()
+        # As the command line refuses without --ignore-unmapped: a column of figures the
+        # program did not recognise is never dropped without the clerk saying so.
+        if unmapped and not ask.confirm(
+            self,
+            "有未认出的列",
+            f"{'、'.join(unmapped)}有数据，但程序没有认出是哪一项，这些数据不会导入。\n\n"
+            "可以在“各列对应”页指定它们对应哪一项后重新检查。仍然只导入认出的各列吗？",
+        ):
+            return
+        plan = self.plan
+        self.task = run_on_store(
+            self,
+            self.store,
+            "正在导入……",
+            lambda own, progress: apply(own, plan, skip_invalid=skip, progress=progress),
+            success=self._imported,
+            failure=self._failed,
+        )
 
     def _imported(self, result: Any) -> None:
         self.import_result = result

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from kexie_desktop.core.store import Store, StoreError
+from kexie_desktop.ui import ask
 from kexie_desktop.ui.history_table import fill, local_time, read_only_table
 from kexie_desktop.ui.sizing import fit_to_screen
 
@@ -67,15 +68,12 @@ class ImportHistoryDialog(QDialog):
         batch = self.selected_batch()
         if batch is None:
             return
-        answer = QMessageBox.question(
+        if not ask.confirm(
             self,
             "撤销导入",
             f"撤销“{batch['file_name']}”的这次导入？\n\n这次导入新增的记录将被删除，"
             "被它修改过的记录恢复到导入前的样子。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             changes = self.store.imports.undo(int(str(batch["id"])))

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from kexie_desktop.core.store import Store
 from kexie_desktop.ui.background import BackgroundTask
-from kexie_desktop.ui.exporting import ask_target, run_export
+from kexie_desktop.ui.exporting import export_to
 
 if TYPE_CHECKING:
-    from kexie_desktop.core.export import ExportResult
+    pass
 
 
 class LedgerDialog(QDialog):
@@ -59,30 +57,17 @@ class LedgerDialog(QDialog):
     def export(self) -> None:
         from kexie_desktop.core.export import export_ledger, suggested_filename
 
-        target = ask_target(
+        year, full = self.year, self.full_ids.isChecked()
+        subs = self.subordinates_box.isChecked()
+        self.task = export_to(
             self,
             self.store,
-            "导出台账",
-            suggested_filename(self.store, self.year, "ledger"),
-            "Excel 工作簿 (*.xlsx)",
+            title="导出台账",
+            filename=suggested_filename(self.store, year, "ledger"),
+            file_filter="Excel 工作簿 (*.xlsx)",
+            label="正在写出台账……",
+            op=lambda own, target, progress: export_ledger(
+                own, year, target, full_ids=full, with_subordinates=subs, progress=progress
+            ),
+            on_done=lambda _r: self.accept(),
         )
-        if target is None:
-            return
-        store, year, full = self.store, self.year, self.full_ids.isChecked()
-        subs = self.subordinates_box.isChecked()
-
-        def job(progress: Callable[[int, int], None]) -> ExportResult:
-            reader = store.reopen()
-            try:
-                return export_ledger(
-                    reader,
-                    year,
-                    Path(target),
-                    full_ids=full,
-                    with_subordinates=subs,
-                    progress=progress,
-                )
-            finally:
-                reader.close()
-
-        self.task = run_export(self, "正在写出台账……", job, on_done=lambda _r: self.accept())

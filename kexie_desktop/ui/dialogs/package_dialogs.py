@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from kexie_desktop.core import package as pk
 from kexie_desktop.core.store import Store, StoreError
 from kexie_desktop.ui.background import BackgroundTask
-from kexie_desktop.ui.exporting import ask_target, run_export
+from kexie_desktop.ui.exporting import export_to
 
 
 class PackageExportDialog(QDialog):
@@ -118,30 +118,27 @@ class PackageExportDialog(QDialog):
         self.attachments_note.setVisible(bool(text))
 
     def export(self) -> None:
-        target = ask_target(
-            self,
-            self.store,
-            "导出报送包",
-            pk.suggested_filename(self.store, self.year),
-            "报送包 (*.zip)",
-        )
-        if target is None:
-            return
-        store, year = self.store, self.year
+        year = self.year
         full, subs = self.full_ids.isChecked(), self.subordinates_box.isChecked()
         files = self.attachments_box.isChecked()
-
-        def job(progress: Callable[[int, int], None]) -> pk.PackageResult:
-            reader = store.reopen()
-            try:
-                return pk.export_package(
-                    reader, year, Path(target), full_ids=full, with_subordinates=subs,
-                    with_attachments=files, progress=progress,
-                )  # fmt: skip
-            finally:
-                reader.close()
-
-        self.task = run_export(self, "正在写出报送包……", job, on_done=lambda _r: self.accept())
+        self.task = export_to(
+            self,
+            self.store,
+            title="导出报送包",
+            filename=pk.suggested_filename(self.store, year),
+            file_filter="报送包 (*.zip)",
+            label="正在写出报送包……",
+            op=lambda own, target, progress: pk.export_package(
+                own,
+                year,
+                target,
+                full_ids=full,
+                with_subordinates=subs,
+                with_attachments=files,
+                progress=progress,
+            ),
+            on_done=lambda _r: self.accept(),
+        )
 
 
 Checked = tuple[list[pk.Package], list[str]]

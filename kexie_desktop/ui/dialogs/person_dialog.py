@@ -32,6 +32,7 @@ from kexie_desktop.core.records import (
 )
 from kexie_desktop.core.store import Store, StoreError
 from kexie_desktop.core.validation import ValidationError, label, validate_position
+from kexie_desktop.ui import ask
 from kexie_desktop.ui.dialogs.record_dialog import RecordDialog
 from kexie_desktop.ui.widgets import (
     CheckGroup,
@@ -202,15 +203,12 @@ class PersonDialog(RecordDialog[Person]):
     def confirm_namesake(self, name: str, others: list[int]) -> bool:
         labels = self.store.lists.person_labels(others)
         listed = "\n".join(f"　{labels.get(i, name)}" for i in others[:10])
-        answer = QMessageBox.question(
+        return ask.confirm(
             self,
             "已有同名人员",
             f"花名册中已有 {len(others)} 位“{name}”：\n{listed}\n\n"
             "这是另一个人吗？若是同一人，请点“否”，再到“人员”中修改原来的记录。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def _fill_from_id(self) -> None:
         text = self.id_edit.text().strip()

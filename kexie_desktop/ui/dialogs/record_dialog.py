@@ -38,6 +38,7 @@ from kexie_desktop.core.fields import Field
 from kexie_desktop.core.records import Record
 from kexie_desktop.core.store import Store, StoreError
 from kexie_desktop.core.validation import ValidationError, label
+from kexie_desktop.ui import ask
 from kexie_desktop.ui.dialogs.field_widgets import make_widget, read_value, show_value
 from kexie_desktop.ui.sizing import fit_to_screen
 from kexie_desktop.ui.widgets import ChoicePicker
@@ -299,18 +300,13 @@ class RecordDialog(QDialog, Generic[R]):
         super().reject()
 
     def confirm_discard(self) -> bool:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return ask.confirm(
+            self,
             "放弃改动",
             f"这份{self.RECORD_TYPE.KIND_LABEL}表单有改动还没有保存。\n\n放弃这些改动吗？",
-            parent=self,
+            yes="放弃改动",
+            no="继续填写",
         )
-        discard = box.addButton("放弃改动", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("继续填写", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.exec()
-        return box.clickedButton() is discard
 
     @staticmethod
     def picked_unit_id(picker: ChoicePicker, field: str = "unit_id") -> int | None:

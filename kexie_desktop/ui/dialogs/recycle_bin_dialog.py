@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from kexie_desktop.core.records import RECORD_TYPES
 from kexie_desktop.core.store import Store, StoreError
+from kexie_desktop.ui import ask
 from kexie_desktop.ui.history_table import fill, local_time, read_only_table
 from kexie_desktop.ui.sizing import fit_to_screen
 
@@ -75,14 +76,11 @@ class RecycleBinDialog(QDialog):
         QMessageBox.information(self, "已恢复", f"已恢复{restored}条记录（连同原来的关联）。")
 
     def empty(self) -> None:
-        answer = QMessageBox.question(
+        if ask.confirm(
             self,
             "清空回收站",
             f"回收站中的{len(self.entries)}条记录将被永久删除，无法再恢复。\n\n确定清空吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.store.recycle_bin.empty()
             self.refresh()
 

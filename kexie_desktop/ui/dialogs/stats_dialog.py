@@ -15,8 +15,7 @@ computes every figure over the own records and the subordinates' held for the ye
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -46,10 +45,13 @@ from kexie_desktop.core.package import subordinates_included
 from kexie_desktop.core.store import Store
 from kexie_desktop.core.validation import ValidationError
 from kexie_desktop.ui.background import BackgroundTask
-from kexie_desktop.ui.exporting import ask_target, run_export
+from kexie_desktop.ui.exporting import export_to
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kexie_desktop.core.export import ExportResult
+    from kexie_desktop.ui.background import Progress
 
 VALUE_COLUMN = 2
 TYPED_COLOUR = QColor("#fff8d6")  # the cells the clerk fills
@@ -344,7 +346,7 @@ class StatsDialog(QDialog):
     # -- export --------------------------------------------------------------------------
 
     def export(self) -> None:
-        from kexie_desktop.core.export import export_stats, suggested_filename
+        from kexie_desktop.core.export import suggested_filename
 
         if not all([self._save_explanation(k, e) for k, e in self.explain_edits.items()]):
             return
@@ -358,26 +360,26 @@ class StatsDialog(QDialog):
                 "统计数据未通过检查，请先处理：\n" + "\n".join(f"· {p}" for p in problems),
             )
             return
-        target = ask_target(
+        year, subs = self.year, self.with_subordinates
+        self.task = export_to(
             self,
             self.store,
-            "导出统计年报数据",
-            suggested_filename(self.store, self.year, "stats"),
-            "Excel 工作簿 (*.xlsx)",
+            title="导出统计年报数据",
+            filename=suggested_filename(self.store, year, "stats"),
+            file_filter="Excel 工作簿 (*.xlsx)",
+            label="正在写出统计年报数据……",
+            op=lambda own, target, progress: _export_stats(own, year, target, subs, progress),
+            on_done=lambda _r: self.accept(),
         )
-        if target is None:
-            return
-        store, year, subs = self.store, self.year, self.with_subordinates
 
-        def job(progress: Callable[[int, int], None]) -> ExportResult:
-            reader = store.reopen()
-            try:
-                scope = subordinates_included(reader, year) if subs else contextlib.nullcontext()
-                with scope:
-                    return export_stats(reader, year, Path(target), progress=progress)
-            finally:
-                reader.close()
 
-        self.task = run_export(
-            self, "正在写出统计年报数据……", job, on_done=lambda _r: self.accept()
-        )
+def _export_stats(
+    store: Store, year: int, target: Path, with_subordinates: bool, progress: Progress
+) -> ExportResult:
+    """The export on its own connection; with the subordinates' records counted in when the
+    clerk chose so (subordinates_included)."""
+    from kexie_desktop.core.export import export_stats
+
+    scope = subordinates_included(store, year) if with_subordinates else contextlib.nullcontext()
+    with scope:
+        return export_stats(store, year, target, progress=progress)

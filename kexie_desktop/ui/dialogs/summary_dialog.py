@@ -10,10 +10,6 @@ and a paragraph put back to the generated text can be had back (撤销恢复).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
@@ -57,12 +53,10 @@ from kexie_desktop.core.summary import (
     paragraph_text,
     save_section_order,
 )
+from kexie_desktop.ui import ask
 from kexie_desktop.ui.background import BackgroundTask
-from kexie_desktop.ui.exporting import ask_target, missing_fonts_note, run_export
+from kexie_desktop.ui.exporting import export_to, missing_fonts_note
 from kexie_desktop.ui.widgets import OptionalDateEdit
-
-if TYPE_CHECKING:
-    from kexie_desktop.core.export import ExportResult
 
 PREVIEW_DELAY_MS = 300
 
@@ -431,15 +425,12 @@ class SummaryDialog(QDialog):
         edit = self.store.narratives.edits(self.year).get(key)
         if edit is None:
             return
-        answer = QMessageBox.question(
+        if not ask.confirm(
             self,
             "恢复自动生成",
             "这一段将换回程序根据记录生成的文字，您修改的文字将不再使用。\n\n"
             "恢复后可以点“撤销恢复”找回。确定恢复吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         self.restored = (key, *edit)
         self.store.narratives.save_edit(self.year, key, "", None)
@@ -467,15 +458,12 @@ class SummaryDialog(QDialog):
         editor = self.editors[OPENING]
         if not editor.toPlainText().strip():
             return
-        answer = QMessageBox.question(
+        if not ask.confirm(
             self,
             "改用默认开头",
             "您写的开头将被清除，改用程序根据记录生成的默认开头。\n\n"
             "清除后可以在开头的编辑框中按 Ctrl+Z 撤销。确定吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         # Removed through the editor's own cursor, so that Ctrl+Z brings the text back
         # (QPlainTextEdit.clear() would forget the undo history).
@@ -566,45 +554,36 @@ class SummaryDialog(QDialog):
         super().closeEvent(event)
 
     def export(self) -> None:
-        from kexie_desktop.core.export import export_summary, suggested_filename
+        """Write the document on show. A preview still pending (the clerk typed less than
+        PREVIEW_DELAY_MS ago) is brought up to date first, so the preview is always what is
+        written; otherwise nothing is composed again."""
+        from kexie_desktop.core.export import suggested_filename, write_summary
 
-        self.refresh_preview()
-        if self.document is None:
+        if self._timer.isActive():
+            self.refresh_preview()
+        document = self.document
+        if document is None:
             return
         if not self.save_narratives():
             return
         missing = missing_narratives(self.store, self.year)
-        if missing:
-            answer = QMessageBox.question(
-                self,
-                "尚未填写",
-                f"“{'”“'.join(missing)}”尚未填写，导出的总结中这些部分是程序根据记录起草的草稿"
-                "（预览中黄色标出）。\n\n仍然导出吗？",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        target = ask_target(
+        if missing and not ask.confirm(
+            self,
+            "尚未填写",
+            f"“{'”“'.join(missing)}”尚未填写，导出的总结中这些部分是程序根据记录起草的草稿"
+            "（预览中黄色标出）。\n\n仍然导出吗？",
+        ):
+            return
+        year = self.year
+        self.task = export_to(
             self,
             self.store,
-            "导出年度工作总结",
-            suggested_filename(self.store, self.year, "summary"),
-            "Word 文档 (*.docx)",
+            title="导出年度工作总结",
+            filename=suggested_filename(self.store, year, "summary"),
+            file_filter="Word 文档 (*.docx)",
+            label="正在写出年度工作总结……",
+            op=lambda own, target, progress: write_summary(
+                own, year, document, target, progress=progress
+            ),
+            note=missing_fonts_note,
         )
-        if target is None:
-            return
-        year, store = self.year, self.store
-        subs = self.subordinates_box.isChecked()
-
-        def job(progress: Callable[[int, int], None]) -> ExportResult:
-            # Its own connection: the export thread never shares one with the window.
-            reader = store.reopen()
-            try:
-                return export_summary(
-                    reader, year, Path(target), with_subordinates=subs, progress=progress
-                )
-            finally:
-                reader.close()
-
-        self.task = run_export(self, "正在生成并写出年度工作总结……", job, note=missing_fonts_note)

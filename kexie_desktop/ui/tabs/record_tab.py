@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from kexie_desktop.core import fields
 from kexie_desktop.core.records import Record
 from kexie_desktop.core.store import Store, StoreError
+from kexie_desktop.ui import ask
 from kexie_desktop.ui.table_models import IdRole, RecordRole, RecordTableModel
 
 if TYPE_CHECKING:
@@ -593,14 +594,11 @@ class RecordTab(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        answer = QMessageBox.question(
+        if not ask.confirm(
             self,
             f"删除{self.kind_label}",
             self.delete_message(ids),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             entries = self.store.records.delete(self.MODEL_TYPE.RECORD_TYPE, ids)
