@@ -609,8 +609,8 @@ def m0014_overview_indexes(db: Database) -> None:
     db.execute("CREATE INDEX awards_overview ON awards(level, award_date)")
 
 
-@migration("0013_fields_funding")
-def m0013_fields_funding(db: Database) -> None:
+@migration("0015_fields_funding")
+def m0015_fields_funding(db: Database) -> None:
     # 经费 of an activity, in integer fen (分): yuan with two decimals, without the binary
     # fractions a REAL would add up. NULL is unknown (不详) and never summed as 0.
     db.execute(
