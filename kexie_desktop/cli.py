@@ -23,7 +23,7 @@ kexie-desktop [--data-dir 文件夹]                                 打开主�
 kexie-desktop demo [--data-dir 文件夹]                            载入演示数据
 kexie-desktop import 文件 [--kind 种类] [--dry-run] [--skip-invalid] [--ignore-unmapped]
                                                                   导入 Excel/CSV 文件
-kexie-desktop import package 报送包… [--dry-run]                      导入下级组织的报送包
+kexie-desktop import package 报送包… [--dry-run]                  导入下级组织的报送包
 kexie-desktop export summary --year 年份 --out 文件.docx [--date 落款日期] [--with-subordinates]
                                                                   导出年度工作总结
 kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids] [--with-subordinates]
@@ -31,18 +31,18 @@ kexie-desktop export ledger  --year 年份 --out 文件.xlsx [--full-ids] [--wit
 kexie-desktop export stats   --year 年份 --out 文件.xlsx [--period year|oct]
                              [--set 指标=数值 …] [--explain 指标=说明 …] [--with-subordinates]
                                                                   导出统计年报数据
-kexie-desktop export evidence --year 年份 --out 文件.docx        导出图文台账（活动记录表与照片）
+kexie-desktop export evidence --year 年份 --out 文件.docx         导出图文台账（活动记录表与照片）
 kexie-desktop attach (--activity 编号 | --award 编号) 文件… [--kind 照片] [--caption 说明]
                                                                   给活动或奖项添加附件
-kexie-desktop detach 附件编号…                                      移除附件（放入回收站，可恢复）
+kexie-desktop detach 附件编号…                                    移除附件（放入回收站，可恢复）
 kexie-desktop export package --year 年份 --out 文件.zip [--full-ids] [--own-only]
                              [--with-attachments]
                                                                   导出报送包（交上级）
-kexie-desktop submissions --year 年份                               查看下级组织报送情况
+kexie-desktop submissions --year 年份                             查看下级组织报送情况
 kexie-desktop profile [--org-name 名称 --level 层级 --place 所在地 --contact 联系人 --phone 电话
                        --parent 上级组织名称 --parent-uuid 上级组织识别码]
                                                                   查看或设置本组织信息
-kexie-desktop backup --out 文件                                    备份数据
+kexie-desktop backup --out 文件                                   备份数据
 kexie-desktop restore 文件                                        从备份恢复（先自动备份当前数据）
 kexie-desktop --self-test                                         自检（不读写您的数据）
 kexie-desktop --version                                           显示版本"""

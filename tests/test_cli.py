@@ -353,3 +353,23 @@ def test_package_from_a_database_of_the_previous_version_keeps_one_identity(
     with sqlite3.connect(data / "kexie.db") as conn:
         stored = conn.execute("SELECT value FROM settings WHERE key = 'org_uuid'").fetchone()[0]
     assert uuids == [stored, stored]
+
+
+def test_usage_descriptions_line_up_in_a_chinese_terminal() -> None:
+    """Each command's description starts in the same column, counting a Chinese character as two
+    columns as a terminal shows it (five lines were off by one to four columns)."""
+    import unicodedata
+
+    from kexie_desktop import cli
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    columns = set()
+    for line in cli._USAGE.splitlines():
+        found = re.match(r"^(\S.*\S)( {2,})(\S.*)$", line)
+        if line.startswith("kexie-desktop") and found and "-" not in found.group(3):
+            columns.add(width(found.group(1)) + len(found.group(2)))
+        elif line.startswith(" " * 40):  # a description under a long command
+            columns.add(len(line) - len(line.lstrip(" ")))
+    assert columns == {66}
