@@ -360,13 +360,13 @@ def test_usage_descriptions_line_up_in_a_chinese_terminal() -> None:
     columns as a terminal shows it (five lines were off by one to four columns)."""
     import unicodedata
 
-    from kexie_desktop import cli
+    from kexie_desktop import cli_parser
 
     def width(text: str) -> int:
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
     columns = set()
-    for line in cli._USAGE.splitlines():
+    for line in cli_parser._USAGE.splitlines():
         found = re.match(r"^(\S.*\S)( {2,})(\S.*)$", line)
         if line.startswith("kexie-desktop") and found and "-" not in found.group(3):
             columns.add(width(found.group(1)) + len(found.group(2)))

@@ -3,6 +3,12 @@
 They run through sqlite-utils' Migrations, which is imported only when a migration is pending:
 sqlite-utils with its dependencies takes longer to import than the whole main window to build,
 and an up-to-date database needs none of it to open.
+
+Over 600 lines, and growing by design: this is the append-only history of the schema, one
+self-contained function per migration, applied in the order they appear here. A migration once
+released is never edited or moved (databases in the field have it recorded by name, and a
+restore replays the names its backup knew), so the file is a ledger to append to, not a module
+to split: its order is the schema's history, and one file keeps that order in plain sight.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ written as 0: the platform's rule is that a required cell is never blank.
 The reporting period is a setting: the calendar year, or January–October actual plus
 November–December planned (activities marked 计划). Planned activities never count as done
 elsewhere (the summary leaves them out).
+
+About 600 lines, a quarter of them the INDICATORS table itself (one declaration per row of the
+official tables). The computing, the platform's checks and the workbook writer all read those
+same declarations and change with them when a table's rows change, so they stay together.
 """
 
 from __future__ import annotations

@@ -16,6 +16,11 @@ directory before anything is unzipped, and rows, columns, cells and text lengths
 while the XML streams by (the zip reader never gives more than the directory declared); past a
 limit the file is refused with TooLarge at once, and never handed to openpyxl for a second try.
 The limits are far above any clerk's roster (the benchmark's 50,000 people use a tenth of them).
+
+About 950 lines in one module on purpose: the streaming .xlsx reader is most of it, and it, the
+.xls and the .csv readers all count against the same limits and the same _Budget, raise the same
+ReadError and TooLarge, and are chosen by the one read_file() after sniffing the file's first
+bytes. The hostile-file tests set those limits (MAX_ROWS, MAX_ELEMENTS, …) in this one place.
 """
 
 from __future__ import annotations

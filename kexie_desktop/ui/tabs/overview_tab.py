@@ -9,6 +9,10 @@ The figures are computed (core/overview.py, SQL aggregates) only when the tab is
 on first showing, and again after the year or the records change while it is shown; never
 while the window starts (the tab is not shown then, or, if it was the last tab, it computes
 once the window is up, from the event loop).
+
+About 600 lines: the tab and the three painted figures it is built from (FigureLink, PairBar,
+MonthBar). Those widgets exist only for this tab, and their sizes, colours and accessible names
+are tuned together with the cards that hold them, so they live in the same file.
 """
 
 from __future__ import annotations

@@ -1,4 +1,11 @@
-"""A tab listing one kind of record: search box, buttons, sortable table, count."""
+"""A tab listing one kind of record: search box, buttons, sortable table, count.
+
+RecordTab is the base of the four record tabs (people, activities, awards, units); each subclass
+only declares its model, dialog and words. Its ~620 lines are what a list does for the clerk:
+search and filters, copy, export and print of the rows as shown, add/edit/delete, and the
+remembered column layout. Every one of them works on the same table, selection and filter
+state, so moving a part out would only make it reach back into the tab.
+"""
 
 from __future__ import annotations
 
