@@ -1,7 +1,7 @@
 """The document model of an exported summary: what the text says, not how it looks.
 
-Composition (summary.py) builds it from the records; the Word exporter and the preview in the
-window both render this same model, so what the clerk previews is what is written.
+Composition (summary/compose.py) builds it from the records; the Word exporter and the preview
+in the window both render this same model, so what the clerk previews is what is written.
 """
 
 from __future__ import annotations

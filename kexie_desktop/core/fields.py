@@ -11,7 +11,7 @@ and those places now read it from here:
 - the import template (importing/template.py): header and example cell;
 - the record lists (listing.py, ui/table_models.py, ui/tabs): column, header, width;
 - the ledger's complete sheets (ledger_export.py) and the SQL that feeds them;
-- the summary's figures: the SQL sums (figure_sums) and the phrases (summary.py).
+- the summary's figures: the SQL sums (figure_sums) and the phrases (summary/vocabulary.py).
 
 The order of a table's fields is the order of its complete ledger sheet and of the template;
 the lists keep that order too, but for a column that names another to follow (`after`). The

@@ -149,7 +149,7 @@ def _outcomes(row: Row) -> str:
 
 def _when(row: Row) -> str:
     """「3月5日」「5月17日至24日」: the year is in the sheet's title."""
-    from kexie_desktop.core.summary import date_span
+    from kexie_desktop.core.summary.text import date_span
 
     try:
         return date_span(str(row["start_date"]), row["end_date"])
