@@ -85,7 +85,7 @@ EXCLUDED_MODULES = [
     # the program shows times in the computer's own zone (datetime.astimezone()) and never
     # looks a zone up by name. zoneinfo itself stays: dateutil (sqlite-utils) imports it.
     "tzdata",
-    # Pillow reads JPEG and PNG attachments only (core/attachments.py opens images with
+    # Pillow reads JPEG and PNG attachments only (core/attachments/images.py opens them with
     # formats=["JPEG"] or ["PNG"]) and writes JPEG: its AVIF and WebP codecs (libavif alone is
     # 4.9 MB), text drawing (FreeType and HarfBuzz, 2.7 MB), colour management and Tk/Qt bridges
     # are not bundled, nor any file-format plugin but PILLOW_PLUGINS_KEPT's (below). Image.init()

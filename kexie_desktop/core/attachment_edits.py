@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kexie_desktop.core import attachments as att
+from kexie_desktop.core.attachments import filestore, rows
 from kexie_desktop.core.store import StoreError, now_iso
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def stage_files(
     for n, path in enumerate(paths):
         try:
             checked = att.check_file(path)
-            sha, size = att._copy_into_store(Path(data_dir), checked)
+            sha, size = filestore._copy_into_store(Path(data_dir), checked)
             result.staged.append(StagedFile(sha, checked.file_type, size, path.name))
         except att.AttachmentError as exc:
             result.refused.append((path.name, str(exc)))
@@ -258,9 +259,9 @@ class AttachmentDraft:
         """Write the draft for the record `owner_id` (just saved), in one transaction (the
         caller's, when it has one). Raises AttachmentError (a StoreError) if a file copied for
         it has gone from the store meanwhile; then nothing is written."""
-        data_dir = att._data_dir(store)
+        data_dir = rows._data_dir(store)
         column = att.OWNER_TABLES[self.table]
-        owner = att._owner_label(store, self.table, owner_id)
+        owner = rows._owner_label(store, self.table, owner_id)
         applied = AppliedChanges(self.table, owner_id)
         now = {i.key: i for i in self.items}
         with store.transaction():
@@ -309,7 +310,7 @@ class AttachmentDraft:
                 )  # fmt: skip
                 position += 1
                 assert cursor.lastrowid is not None
-                att._audit(store, "attach", cursor.lastrowid, owner, before=None)
+                rows._audit(store, "attach", cursor.lastrowid, owner, before=None)
                 applied.added_ids.append(cursor.lastrowid)
         self.owner_id = owner_id
         return applied
@@ -325,14 +326,14 @@ def _details(store: Store, attachment_id: int) -> dict[str, Any]:
 
 
 def _write_details(store: Store, attachment_id: int, owner: str, values: dict[str, Any]) -> None:
-    before = att._row_dict(store, attachment_id)
+    before = rows._row_dict(store, attachment_id)
     if before is None:
         raise att.AttachmentError("这个附件已不存在（可能已被移除），无法撤销对它的修改。")
     store.db.execute(
         "UPDATE attachments SET kind = ?, caption = ?, in_summary = ?, updated_at = ? WHERE id = ?",
         [values["kind"], values["caption"], values["in_summary"], now_iso(), attachment_id],
     )
-    att._audit(store, "update", attachment_id, owner, before=before)
+    rows._audit(store, "update", attachment_id, owner, before=before)
 
 
 @dataclass
@@ -369,7 +370,7 @@ class AppliedChanges:
     def undo(self, store: Store) -> None:
         """In one transaction (the caller's, if any): added ones to the 回收站, removed ones
         back from it, changed ones as they were."""
-        owner = att._owner_label(store, self.table, self.owner_id)
+        owner = rows._owner_label(store, self.table, self.owner_id)
         with store.transaction():
             for attachment_id, before, _after in reversed(self.updates):
                 _write_details(store, attachment_id, owner, before)
@@ -380,7 +381,7 @@ class AppliedChanges:
             self.removed_entries.clear()
 
     def redo(self, store: Store) -> None:
-        owner = att._owner_label(store, self.table, self.owner_id)
+        owner = rows._owner_label(store, self.table, self.owner_id)
         with store.transaction():
             self._restore(store, self.added_entries)
             self.added_entries.clear()

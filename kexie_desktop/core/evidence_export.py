@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kexie_desktop.core import attachments as att
+from kexie_desktop.core.attachments.rows import _data_dir
 from kexie_desktop.core.safe_write import check_zip, write_safely
 from kexie_desktop.core.store import Store
 
@@ -81,7 +82,7 @@ def export_evidence(
     store: Store, year: int, target: Path, *, progress: Progress | None = None
 ) -> EvidenceResult:
     """Write the year's 图文台账 to `target`, whole or not at all."""
-    data_dir = att._data_dir(store)
+    data_dir = _data_dir(store)
     activities = [
         row for row in store.ledger.rows("activities", year) if _has_attachments(store, row["id"])
     ]
