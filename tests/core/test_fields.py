@@ -221,7 +221,7 @@ def test_the_figure_sums_come_from_the_declarations() -> None:
 
 @pytest.mark.parametrize("table", list(fields.FIELDS))
 def test_in_packages_says_which_fields_the_subordinates_tables_keep(table: str) -> None:
-    from kexie_desktop.core.package import _COLUMNS
+    from kexie_desktop.core.package.format import _COLUMNS
 
     for f in fields.of(table):
         if f.stored and f.key != "notes":
