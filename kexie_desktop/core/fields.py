@@ -21,6 +21,7 @@ Adding a field is: a migration, an attribute on its dataclass, its declaration h
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -456,6 +457,32 @@ def stored_columns(table: str, alias: str, *, sub: bool = False) -> str:
 # -- money --------------------------------------------------------------------------------------
 
 _FEN = Decimal(100)
+
+# The unit a header names for a kind of field — 「经费（万元）」, 「经费(万元)」, 「活动经费/万元」,
+# 「经费（千元）」 — as the number of the field's base unit in one of it. Summary tables from
+# higher up ask for 经费 in 万元, so a clerk's 1.5 there is 15,000 yuan, not 1.50: a bare number
+# under such a header is read in that unit. A cell that names its own unit (「3000元」, 「1.5万」,
+# 「¥300」) keeps its own: what the clerk wrote beside the figure wins over the column's head.
+HEADER_UNITS: dict[str, dict[str, int]] = {
+    MONEY: {"元": 1, "圆": 1, "万元": 10_000, "万": 10_000, "千元": 1_000},
+}
+_HEADER_UNIT = re.compile(r"(?:[(（]\s*([^()（）]+?)\s*[)）]|[/／]\s*(\S+))\s*$")
+
+
+def header_unit(f: Field, header: object) -> tuple[str, int] | None:
+    """The unit a column's header names for the field (「万元」, 10000), None if it names none
+    the field's kind knows. 「萬」 is read as 「万」 (a sheet typed in traditional characters)."""
+    units = HEADER_UNITS.get(f.kind)
+    if not units or header is None:
+        return None
+    match = _HEADER_UNIT.search(str(header).strip().replace("萬", "万"))
+    if not match:
+        return None
+    word = match[1] or match[2]
+    if word not in units:
+        return None
+    # Said back to the clerk as the unit's full name: 「（万）」 is 万元.
+    return ({"万": "万元", "圆": "元"}.get(word, word), units[word])
 
 
 def yuan_text(fen: int | None, *, grouped: bool = False) -> str:

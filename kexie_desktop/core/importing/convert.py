@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kexie_desktop.core import fields
@@ -21,24 +22,37 @@ if TYPE_CHECKING:
     from kexie_desktop.core.importing.plan import ImportPlan, RowPlan
     from kexie_desktop.core.store import Store
 
-# A cell parser given the field and the workbook's date mode (1 for dates counted from 1904).
-Parser = Callable[[Field, object, int], object]
 
 
-def _choice(f: Field, x: object, _mode: int) -> object:
+@dataclass(frozen=True)
+class Column:
+    """What a cell's parser knows besides the cell: the workbook's date mode (1 for dates
+    counted from 1904) and the unit its column's header names, as base units in one of it
+    (10000 for 「经费（万元）」; see fields.HEADER_UNITS)."""
+
+    datemode: int = 0
+    scale: int = 1
+
+
+PLAIN = Column()
+# A cell parser given the field and its column.
+Parser = Callable[[Field, object, Column], object]
+
+
+def _choice(f: Field, x: object, _c: Column) -> object:
     return v.parse_choice(x, f.vocabulary, v.SYNONYM_TABLES[f.key][1])
 
 
-def _choices(f: Field, x: object, _mode: int) -> object:
+def _choices(f: Field, x: object, _c: Column) -> object:
     return v.parse_list(x, f.vocabulary, v.SYNONYM_TABLES[f.key][1])
 
 
-def _paragraph(_f: Field, x: object, _mode: int) -> object:
+def _paragraph(_f: Field, x: object, _c: Column) -> object:
     # A description keeps its lines and its inner spacing: it is the clerk's own text.
     return "" if x is None else str(x).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _ethnicity(_f: Field, x: object, _mode: int) -> object:
+def _ethnicity(_f: Field, x: object, _c: Column) -> object:
     text = v.parse_text(x)
     # 「汉」 for 汉族, as rosters often write it.
     return f"{text}族" if text and not text.endswith("族") else text
@@ -54,11 +68,11 @@ PARSERS: dict[str, Parser] = {
     fields.PHONE: lambda _f, x, _m: v.parse_phone(x),
     fields.COUNT: lambda _f, x, _m: v.parse_int(x),
     fields.OPTIONAL_COUNT: lambda _f, x, _m: v.parse_int(x),
-    fields.MONEY: lambda _f, x, _m: v.parse_money(x),
+    fields.MONEY: lambda _f, x, c: v.parse_money(x, c.scale),
     fields.FLAG: lambda _f, x, _m: v.parse_bool(x),
-    fields.DATE: lambda _f, x, mode: v.parse_date(x, datemode=mode),
+    fields.DATE: lambda _f, x, c: v.parse_date(x, datemode=c.datemode),
     # 出生年月, 入会时间: often known to the month only (2019.9, 2019年9月).
-    fields.MONTH: lambda _f, x, mode: v.parse_date(x, allow_month=True, datemode=mode),
+    fields.MONTH: lambda _f, x, c: v.parse_date(x, allow_month=True, datemode=c.datemode),
     fields.CHOICE: _choice,
     fields.LIST: _choices,
 }
@@ -68,16 +82,19 @@ _OWN_ORGANISATION = frozenset({"本会", "本协会"})
 
 
 def parse_cells(
-    kind: str, cells: dict[str, object], problem: Callable[[str, str], None], datemode: int = 0
-) -> tuple[dict[str, Any], bool]:
+    kind: str, cells: dict[str, object], problem: Callable[[str, str], None],
+    columns: Mapping[str, Column] | None = None,
+) -> tuple[dict[str, Any], bool]:  # fmt: skip
     """The record values of a row's cells, by the parser of each declared field's kind; a
-    cell that cannot be read is reported through `problem(key, message)`."""
+    cell that cannot be read is reported through `problem(key, message)`. `columns` tells a
+    field's parser what it knows of its column (its header's unit, the date mode)."""
     ok = True
     values: dict[str, Any] = {}
+    columns = columns or {}
     for key, f, parser in _parsers(kind):
         if key not in cells:
             continue
-        result = parser(f, cells[key], datemode)
+        result = parser(f, cells[key], columns.get(key, PLAIN))
         if isinstance(result, v.Problem):
             problem(key, result.message)
             ok = False
@@ -103,13 +120,14 @@ class Converter:
         # Every row names its unit; ask the database once per name, not once per row.
         self.unit_ids: dict[str, int | None] = {}
         self.units_in_file: set[str] = set()
-        self.datemode = 0
+        # Field → its column of the sheet being planned: the date mode, its header's unit.
+        self.columns: dict[str, Column] = {}
 
     def convert(
         self, kind: str, cells: dict[str, object], plan: RowPlan,
         problem: Callable[[str, str], None],
     ) -> tuple[Record, bool]:  # fmt: skip
-        values, ok = parse_cells(kind, cells, problem, self.datemode)
+        values, ok = parse_cells(kind, cells, problem, self.columns)
         step = {"people": self._person, "activities": self._activity, "awards": self._award}
         record, linked_ok = step.get(kind, self._unit)(values, cells, plan, problem)
         if plan.unit_name and kind in ("people", "activities", "awards"):

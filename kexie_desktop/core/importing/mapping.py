@@ -46,9 +46,11 @@ _DECORATION = re.compile(r"[\s*＊:：()（）\[\]【】]|必填|选填")
 
 
 # A counting word or a yes/no hint in brackets after a header: 「攻关项目（个）」,
-# 「本年新建(是/否)」.
+# 「本年新建(是/否)」; a money unit also after a slash: 「活动经费/万元」. Stripped to find the
+# field only: the unit a money header names is read back by fields.header_unit() and honoured.
 _UNIT_TAIL = re.compile(
-    r"[(（](个|项|篇|条|次|人|人次|名|场|期|份|种|元|万元|是/否|是或否|填是或否|Y/N)[)）]"
+    r"[(（](个|项|篇|条|次|人|人次|名|场|期|份|种|元|圆|万元|萬元|万|萬|千元|是/否|是或否|填是或否|Y/N)[)）]"
+    r"|[/／]\s*(元|万元|萬元|千元)\s*$"
 )
 
 
@@ -83,6 +85,18 @@ class Layout:
     @property
     def mapped_fields(self) -> set[str]:
         return set(self.mapping.values())
+
+    def units(self) -> dict[int, tuple[str, int]]:
+        """Column → the unit its header names for its field (「经费（万元）」: 「万元」, 10000),
+        for the columns whose header names one other than the field's own base unit. Worked out
+        from the mapping each time, so a column the clerk maps by hand gets its header's unit."""
+        found: dict[int, tuple[str, int]] = {}
+        for column, key in self.mapping.items():
+            f = fields.get(self.kind, key) if column < len(self.headers) else None
+            unit = fields.header_unit(f, self.headers[column]) if f else None
+            if unit and unit[1] != 1:
+                found[column] = unit
+        return found
 
 
 def _score(kind: str, row: list[object]) -> tuple[int, dict[int, str]]:

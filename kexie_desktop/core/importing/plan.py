@@ -19,7 +19,7 @@ from typing import TypeVar
 from kexie_desktop.core import validation
 from kexie_desktop.core.importing import report
 from kexie_desktop.core.importing import values as v
-from kexie_desktop.core.importing.convert import Converter, record_type
+from kexie_desktop.core.importing.convert import Column, Converter, record_type
 from kexie_desktop.core.importing.mapping import (
     COMPLETE_SUFFIX,
     EXAMPLE_MARK,
@@ -226,10 +226,14 @@ class _Planner(Converter):
         self.seen: dict[tuple[str, ...], int] = {}
 
     def plan_sheet(self, sheet: RawSheet, layout: Layout, out: SheetPlan) -> None:
-        self.datemode = sheet.datemode  # 1 for workbooks counting days from 1904
         kind = layout.kind
         required = REQUIRED[kind]
         columns = {f: c for c, f in layout.mapping.items()}
+        units = layout.units()  # 「经费（万元）」: its bare numbers are 万元
+        self.columns = {
+            f: Column(sheet.datemode, units[c][1] if c in units else 1)  # 1904 dates: datemode 1
+            for f, c in columns.items()
+        }
         for index in range(layout.header_row + 1, len(sheet.rows)):
             row = sheet.rows[index]
             excel_row = index + 1

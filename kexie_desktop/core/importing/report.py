@@ -35,8 +35,11 @@ def mapping_text(sheet: SheetPlan) -> str:
     if not sheet.layout:
         return ""
     labels = FIELD_LABELS[sheet.layout.kind]
+    # 「经费（万元）→经费（按万元）」: the clerk sees that 1.5 there is read as 1.5万元.
+    units = sheet.layout.units()
     return "，".join(
-        f"{sheet.layout.headers[c]}→{labels[f]}" for c, f in sorted(sheet.layout.mapping.items())
+        f"{sheet.layout.headers[c]}→{labels[f]}" + (f"（按{units[c][0]}）" if c in units else "")
+        for c, f in sorted(sheet.layout.mapping.items())
     )
 
 

@@ -523,16 +523,32 @@ def parse_int(value: object, *, minimum: int = 0) -> int | Problem | None:
 
 # --------------------------------------------------------------------------- money
 
-# 「¥12,000.00」「12000元」「1.5万」「1.5万元」「RMB 300」: yuan, to the fen.
+# 「¥12,000.00」「12000元」「1.5万」「1.5万元」「1.5萬元」「RMB 300」: yuan, to the fen.
 _MONEY_TEXT = re.compile(
-    r"^(?:¥|￥|rmb|人民币)?(?P<number>\d+(?:\.\d+)?)(?P<wan>万)?(?:元|圆)?(?:整)?$", re.IGNORECASE
+    r"^(?P<sign>¥|￥|rmb|人民币)?(?P<number>\d+(?:\.\d+)?)(?P<wan>[万萬])?(?P<yuan>元|圆)?(?:整)?$",
+    re.IGNORECASE,
 )
 _MONEY_EXAMPLES = "如 3000、3000.5、1.5万、12000元、¥12,000.00"
 _MAX_YUAN = Decimal(10) ** 12  # a trillion yuan: beyond any 科协's activity
+_SHOWN_MAX = 24  # characters of a too-large figure quoted back; 1e300 is not 301 digits of it
 
 
-def parse_money(value: object) -> int | Problem | None:
-    """An amount of yuan as integer fen (分): 3000, 3000.5, 1.5万, 12000元, ¥12,000.00."""
+def _shown(text: str) -> str:
+    return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "…"
+
+
+def _too_large(value: object, shown: str) -> Problem:
+    if isinstance(value, float):
+        shown = f"{value:.6g}"  # as Excel shows a huge number: 1e+300
+    return Problem(f"“{_shown(shown)}”数字过大")
+
+
+def parse_money(value: object, scale: int = 1) -> int | Problem | None:
+    """An amount of yuan as integer fen (分): 3000, 3000.5, 1.5万, 12000元, ¥12,000.00.
+
+    `scale` is the yuan in one unit of the column's header (10000 under 「经费（万元）」): a bare
+    number is read in it; a cell that names its own unit (元, 万, ¥, RMB) keeps its own —
+    「3000元」 under 「经费（万元）」 is 3000 yuan, as the clerk wrote it."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -540,9 +556,14 @@ def parse_money(value: object) -> int | Problem | None:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             return Problem(f"“{_number_text(value)}”不是金额（{_MONEY_EXAMPLES}）")
+        if isinstance(value, float) and abs(value) >= float(_MAX_YUAN):
+            return _too_large(value, "")
         # The digits the clerk sees in Excel, not the binary fraction behind them.
-        yuan = Decimal(_number_text(value))
         shown = _number_text(value)
+        if len(shown) > 20:  # an integer cell of hundreds of digits (a hostile file)
+            return _too_large(value, shown)
+        unit = scale
+        yuan = Decimal(shown) * unit
     else:
         shown = parse_text(value)
         if not shown:
@@ -552,18 +573,26 @@ def parse_money(value: object) -> int | Problem | None:
         negative = compact.startswith(("-", "－"))
         match = _MONEY_TEXT.match(compact.lstrip("-－") if negative else compact)
         if not match:
-            return Problem(f"“{shown}”不是金额（{_MONEY_EXAMPLES}）")
+            return Problem(f"“{_shown(shown)}”不是金额（{_MONEY_EXAMPLES}）")
         if len(match["number"]) > 20:
-            return Problem(f"“{shown}”数字过大")
-        yuan = Decimal(match["number"]) * (10_000 if match["wan"] else 1)
+            return _too_large(value, shown)
+        if match["wan"]:
+            unit = 10_000
+        elif match["yuan"] or match["sign"]:
+            unit = 1
+        else:
+            unit = scale
+        yuan = Decimal(match["number"]) * unit
         if negative:
             yuan = -yuan
     if yuan < 0:
         return Problem("金额不能为负数")
     if yuan >= _MAX_YUAN:
-        return Problem(f"“{shown}”数字过大")
+        return _too_large(value, shown)
     fen = yuan * 100
     if fen != fen.to_integral_value():
+        if unit != 1:
+            return Problem(f"“{shown}”折合{yuan.normalize():f}元，精确到分即可")
         return Problem(f"“{shown}”精确到分即可（最多两位小数）")
     return int(fen)
 
