@@ -1,4 +1,4 @@
-"""A money column's header may name its unit (「经费（万元）」): the import honours it and says so."""
+"""A money column's header may name its unit (「经费（万元）」): the import honours it, says so."""
 
 from pathlib import Path
 

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from kexie_desktop.core.store import Store
 
 
-
 @dataclass(frozen=True)
 class Column:
     """What a cell's parser knows besides the cell: the workbook's date mode (1 for dates
