@@ -77,14 +77,18 @@ def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
 _held_locks: list[InstanceLock] = []
 
 
-def _open_store(data_dir: Path, *, writes: bool) -> Store:
-    """The store for one command. One that writes is refused while the window (or another
+def _open_store(data_dir: Path, *, writes: bool, existing: bool = False) -> Store:
+    """The store for one command. With existing, a folder without a database is refused
+    (StoreError) before anything is made there: backing up, exporting or attaching to nothing
+    is a wrong folder, not a new one. One that writes is refused while the window (or another
     writing command) has the folder, and then holds the folder itself until main() ends.
     A damaged database is neither opened nor touched: the window is where it is dealt with.
     One that only reads opens the database read-only: it changes nothing, and works on a
     write-protected folder."""
     from kexie_desktop.core.health import DamagedDatabase, check_database, remove_leftovers
 
+    if existing and not data_dir.joinpath("kexie.db").exists():
+        raise StoreError(f"数据文件夹 {data_dir} 中没有数据库（kexie.db）。")
     if writes:
         lock = InstanceLock(data_dir)
         try:
@@ -117,11 +121,8 @@ def _run_backup(args: argparse.Namespace, data_dir: Path) -> int:
     from kexie_desktop.core.backup import BackupError, copy_database
     from kexie_desktop.core.safe_write import explain_os_error
 
-    if not data_dir.joinpath("kexie.db").exists():
-        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
-        return 1
     try:
-        with _open_store(data_dir, writes=args.command == "restore") as store:
+        with _open_store(data_dir, writes=args.command == "restore", existing=True) as store:
             if args.command == "backup":
                 info = copy_database(store.conn, args.out)
                 print(f"已备份到：{info.path}（已检查完整）")
@@ -207,18 +208,15 @@ def _run_export(args: argparse.Namespace, data_dir: Path) -> int:
     from kexie_desktop.core.package import PackageError, PackageResult
     from kexie_desktop.core.safe_write import ExportError
 
-    if not data_dir.joinpath("kexie.db").exists():
-        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
-        return 1
     result: ExportResult | PackageResult
     try:
         stores = args.what == "stats" and bool(args.set or args.explain or args.period)
-        store = _open_store(data_dir, writes=stores)
+        store = _open_store(data_dir, writes=stores, existing=True)
         if args.what == "package" and store.path is None:
             # A database of an older version, read through an upgraded copy in memory: the
             # organisation's UUID made there would differ at every export. Upgrade it for real.
             store.close()
-            store = _open_store(data_dir, writes=True)
+            store = _open_store(data_dir, writes=True, existing=True)
         with store:
             if args.what == "package":
                 from kexie_desktop.core.package import export_package
@@ -274,14 +272,11 @@ def _run_attach(args: argparse.Namespace, data_dir: Path) -> int:
     """Exit 0: every file attached; 1: some or all refused (the others are attached)."""
     from kexie_desktop.core import attachments
 
-    if not data_dir.joinpath("kexie.db").exists():
-        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
-        return 1
     table, owner_id = (
         ("activities", args.activity) if args.activity is not None else ("awards", args.award)
     )
     try:
-        with _open_store(data_dir, writes=True) as store:
+        with _open_store(data_dir, writes=True, existing=True) as store:
             result = attachments.attach_files(
                 store, table, owner_id, args.files,
                 kind=args.attachment_kind, caption=args.caption,
@@ -303,11 +298,8 @@ def _run_detach(args: argparse.Namespace, data_dir: Path) -> int:
     """The way back from `attach`: the attachments go to the 回收站 (audited), files kept."""
     from kexie_desktop.core import attachments
 
-    if not data_dir.joinpath("kexie.db").exists():
-        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
-        return 1
     try:
-        with _open_store(data_dir, writes=True) as store:
+        with _open_store(data_dir, writes=True, existing=True) as store:
             found, missing = [], []
             for attachment_id in args.attachment_ids:
                 try:
@@ -455,11 +447,8 @@ def _run_import_packages(args: argparse.Namespace, data_dir: Path) -> int:
 def _run_submissions(args: argparse.Namespace, data_dir: Path) -> int:
     from kexie_desktop.core.package import KIND_LABELS, KINDS, local_time, submission_status
 
-    if not data_dir.joinpath("kexie.db").exists():
-        print(f"错误：数据文件夹 {data_dir} 中没有数据库（kexie.db）。", file=sys.stderr)
-        return 1
     try:
-        with _open_store(data_dir, writes=False) as store:
+        with _open_store(data_dir, writes=False, existing=True) as store:
             status = submission_status(store, args.year)
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)

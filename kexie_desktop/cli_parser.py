@@ -61,7 +61,7 @@ _ERROR_TRANSLATIONS = (
         "package（报送包）或 evidence（图文台账）",
     ),
     (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
-    (re.compile(r"argument (\S+): (日期.*)"), "参数 {0}：{1}"),
+    (re.compile(r"argument (\S+): (日期.*|编号.*|年份.*)"), "参数 {0}：{1}"),
 )
 
 
@@ -105,11 +105,47 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日期“{text}”应写成 年-月-日，如 2025-12-28") from None
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
+# The years a record's dates may carry (the import refuses dates outside them, values.py), so
+# the years there can be anything to export or report. A year beyond them used to pass: an
+# empty ledger "exported" for -5, a traceback from SQLite for 99999999999999999999.
+YEAR_MIN, YEAR_MAX = 1900, 2100
+# Record and attachment ids are SQLite rowids: 1 to 2^63-1. A larger number overflowed SQLite's
+# int64 into a traceback.
+_ID_MAX = 2**63 - 1
+
+
+def _whole_number(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if re.fullmatch(r"[+-]?\d{1,30}", text) else None
+
+
+def _record_id(text: str) -> int:
+    number = _whole_number(text)
+    if number is None or not 1 <= number <= _ID_MAX:
+        raise argparse.ArgumentTypeError(f"编号“{text}”应为正整数，如 12")
+    return number
+
+
+def _year(text: str) -> int:
+    number = _whole_number(text)
+    if number is None or not YEAR_MIN <= number <= YEAR_MAX:
+        raise argparse.ArgumentTypeError(
+            f"年份“{text}”应为{YEAR_MIN}至{YEAR_MAX}之间的四位数年份，如 2025"
+        )
+    return number
+
+
+def _add_common(parser: argparse.ArgumentParser, *, main: bool = False) -> None:
     parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    # Accepted before the command (as the usage line shows it) and after it. A subcommand's
+    # parser must not set a default: argparse copies the subcommand's values over the main
+    # parser's, so its None silently threw away a --data-dir typed before the command and the
+    # command worked on the default folder. Given in both places, the later one wins, as with
+    # any option typed twice.
     parser.add_argument(
         "--data-dir",
         metavar="文件夹",
+        default=None if main else argparse.SUPPRESS,
         help="数据文件夹（默认取环境变量 KEXIE_DATA_DIR，否则为本用户的应用数据文件夹）",
     )
 
@@ -121,7 +157,7 @@ def build_parser() -> ChineseArgumentParser:
         description=f"{APP_NAME}：基层科协年度工作记录、总结与台账。",
         add_help=False,
     )
-    _add_common(parser)
+    _add_common(parser, main=True)
     parser.add_argument(
         "--version", action="version", version=f"{APP_NAME} {__version__}", help="显示版本"
     )
@@ -186,7 +222,7 @@ def build_parser() -> ChineseArgumentParser:
     ):
         item = what.add_parser(name, help=text, add_help=False, usage=_USAGE)
         _add_common(item)
-        item.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
+        item.add_argument("--year", type=_year, required=True, metavar="年份", help="哪一年")
         item.add_argument(
             "--out", type=Path, required=True, metavar=f"文件{suffix}", help="写到哪个文件"
         )
@@ -221,7 +257,7 @@ def build_parser() -> ChineseArgumentParser:
             )
     package = what.add_parser("package", help="报送包（交上级）", add_help=False, usage=_USAGE)
     _add_common(package)
-    package.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
+    package.add_argument("--year", type=_year, required=True, metavar="年份", help="哪一年")
     package.add_argument(
         "--out", type=Path, required=True, metavar="文件.zip", help="写到哪个文件（如U盘上）"
     )
@@ -242,12 +278,12 @@ def build_parser() -> ChineseArgumentParser:
         "submissions", help="查看下级组织报送情况", add_help=False, usage=_USAGE
     )
     _add_common(status)
-    status.add_argument("--year", type=int, required=True, metavar="年份", help="哪一年")
+    status.add_argument("--year", type=_year, required=True, metavar="年份", help="哪一年")
     attach = sub.add_parser("attach", help="给活动或奖项添加附件", add_help=False, usage=_USAGE)
     _add_common(attach)
     owner = attach.add_mutually_exclusive_group(required=True)
-    owner.add_argument("--activity", type=int, metavar="编号", help="活动的编号")
-    owner.add_argument("--award", type=int, metavar="编号", help="奖项的编号")
+    owner.add_argument("--activity", type=_record_id, metavar="编号", help="活动的编号")
+    owner.add_argument("--award", type=_record_id, metavar="编号", help="奖项的编号")
     attach.add_argument("files", type=Path, nargs="+", metavar="文件", help="要添加的文件")
     attach.add_argument(
         "--kind", dest="attachment_kind", metavar="类别",
@@ -260,7 +296,7 @@ def build_parser() -> ChineseArgumentParser:
     )
     _add_common(detach)
     detach.add_argument(
-        "attachment_ids", type=int, nargs="+", metavar="附件编号",
+        "attachment_ids", type=_record_id, nargs="+", metavar="附件编号",
         help="attach 添加时显示的附件编号",
     )  # fmt: skip
     return parser
