@@ -176,13 +176,14 @@ def _attachments(
             position = item.get("position", 0)
             if type(position) is not int or not 0 <= position < 10**9:
                 raise _Bad
+            original_name = _text(item.get("original_name"), 255)
             row = {
                 "uuid": uuid,
                 "activity_uuid": _text(activity, 64) if activity is not None else None,
                 "award_uuid": _text(award, 64) if award is not None else None,
                 "kind": _text(item.get("kind"), 20, required=True),
                 "caption": _text(item.get("caption"), 1000),
-                "original_name": _text(item.get("original_name"), 255),
+                "original_name": original_name,
                 "sha256": sha,
                 "file_type": file_type,
                 "size": size,
@@ -194,7 +195,7 @@ def _attachments(
             }
         except _Bad:
             raise PackageError(f"{nth}的内容不对，没有导入。") from None
-        name = row["original_name"]
+        name = original_name
         if sha is not None and name and _SUFFIX_TYPES.get(_suffix(name)) != file_type:
             # The viewer opens a copy named by file_type, but a name such as 「报告.xlsx.hta」
             # would still be shown, saved and passed on: the clerk's own attach refuses it too.
