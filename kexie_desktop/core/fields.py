@@ -437,6 +437,11 @@ def sub_extra_columns(table: str, alias: str) -> str:
         if f.in_packages or not f.stored or not f.ledger:
             continue
         value = f"json_extract({alias}.extra_json, '$.{f.key}')"
+        if f.kind in NUMERIC_KINDS or f.kind == FLAG:
+            # Checked on the way in (package/block.py); a row stored before that check, with
+            # 「1.5万」 or -5, reads as unknown rather than stopping the ledger.
+            kind = f"json_type({alias}.extra_json, '$.{f.key}')"
+            value = f"(CASE WHEN {kind} = 'integer' AND {value} >= 0 THEN {value} END)"
         default = {COUNT: "0", FLAG: "0", TEXT: "''", CHOICE: "''", LIST: "''", LINES: "''"}
         if f.kind in default:
             value = f"COALESCE({value}, {default[f.kind]})"

@@ -382,10 +382,11 @@ class AttachmentsPanel(QWidget):
             QMessageBox.warning(self, "无法打开", f"附件“{a.label}”的文件缺失。")
             return
         # A read-only copy under its original name: the viewer shows a sensible title, and an
-        # edit saved from Word or WPS cannot change the stored file.
+        # edit saved from Word or WPS cannot change the stored file. The extension is the
+        # checked file_type, never the name's own: Windows picks the program by it, and a
+        # name such as 「报告.xlsx.hta」 (from a forged package) must not start mshta.
         folder = Path(tempfile.mkdtemp(prefix="kexie-open-"))
-        name = Path(a.original_name).name or f"附件.{a.file_type}"
-        copy = folder / name
+        copy = folder / opened_copy_name(a.original_name, a.file_type)
         shutil.copyfile(source, copy)
         copy.chmod(0o444)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
@@ -456,3 +457,9 @@ def check_attachments_in_background(window: QWidget, store: Store) -> None:
 
     signals.found.connect(report)
     QThreadPool.globalInstance().start(_StartupCheck(store, signals))
+
+
+def opened_copy_name(original_name: str, file_type: str) -> str:
+    """The temporary copy's name: the original's stem (without folders) and file_type."""
+    stem = Path(original_name.replace("\\", "/")).stem.strip(" .") or "附件"
+    return f"{stem}.{file_type}"

@@ -408,6 +408,64 @@ def test_records_that_do_not_fit_are_refused(orgs: Orgs) -> None:
     assert _nothing_merged(orgs.county)
 
 
+@pytest.mark.parametrize(
+    ("kind", "key", "value", "label"),
+    [
+        ("activities", "funding", -5, "经费"),
+        ("activities", "funding", 12.5, "经费"),
+        ("activities", "funding", "1.5万", "经费"),
+        ("activities", "funding", True, "经费"),
+        ("activities", "funding", 10**30, "经费"),
+        ("activities", "youth_participants", -1, "其中青少年"),
+        ("activities", "papers", "46", "交流论文"),
+        ("activities", "planned", 2, "计划"),
+        ("activities", "form", "放烟花", "活动形式"),
+        ("activities", "campaigns", "不存在的主题", "主题活动"),
+        ("units", "last_election_date", "明年", "上次换届"),
+        ("units", "next_election_due", 20270618, "下次换届"),
+    ],
+)
+def test_fields_kept_beside_the_columns_are_checked_too(
+    orgs: Orgs, kind: str, key: str, value: object, label: str
+) -> None:
+    """Fields a subordinates' table keeps in extra_json were once passed on unchecked, and a
+    forged 「1.5万」 stopped the county's ledger; now the package is refused naming the field."""
+    path = orgs.export(orgs.a, "a.zip")
+    with zipfile.ZipFile(path) as z:
+        manifest = json.loads(z.read(pk.MANIFEST))
+        part = next(p for p in manifest["parts"] if p["kind"] == "records")
+        body = json.loads(z.read(part["name"]))
+    body[kind][0][key] = value
+    data = json.dumps(body, ensure_ascii=False).encode()
+    for p in manifest["parts"]:
+        if p["name"] == part["name"]:
+            p["size"], p["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    mb = json.dumps(manifest).encode()
+    target = orgs.folder / "forged.zip"
+    changes = {
+        part["name"]: data,
+        pk.MANIFEST: mb,
+        pk.MANIFEST_SUM: hashlib.sha256(mb).hexdigest().encode(),
+    }
+    _rewrite(path, target, changes)
+    with pytest.raises(pk.PackageError) as caught:
+        _merge(orgs.county, target)
+    message = str(caught.value)
+    assert TOWNSHIPS[0] in message and f"“{label}”" in message and "没有导入" in message
+    assert _nothing_merged(orgs.county)
+
+
+def test_a_bad_amount_stored_before_the_check_does_not_stop_the_ledger(orgs: Orgs) -> None:
+    _merge(orgs.county, orgs.export(orgs.a, "a.zip"))
+    orgs.county.conn.execute(
+        "UPDATE sub_activities SET extra_json = json_set(extra_json, '$.funding', '1.5万', "
+        "'$.papers', -3)"
+    )
+    target = orgs.folder / "ledger.xlsx"
+    write_ledger(orgs.county, YEAR, target, with_subordinates=True)
+    assert target.is_file()
+
+
 # -- 报送情况 --------------------------------------------------------------------------------------
 
 

@@ -287,6 +287,10 @@ def test_a_disguised_file_is_refused_with_the_store_unchanged(
         {"sha256": None, "file_type": "", "url": "javascript:alert(1)"},
         {"file_type": "exe"},
         {"sha256": "../../../../etc/passwd"},
+        # A name whose extension is not its file type: opened by name, it would run.
+        {"original_name": "讲座现场.bat"},
+        {"original_name": "讲座现场.jpg.hta"},
+        {"original_name": "讲座现场"},
     ],
 )
 def test_attachment_rows_that_do_not_fit_are_refused(orgs: Orgs, change: dict[str, object]) -> None:

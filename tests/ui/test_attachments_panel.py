@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from kexie_desktop.core import attachments as att
 from kexie_desktop.core.records import Activity, Award
 from kexie_desktop.core.store import Store
+from kexie_desktop.ui.attachments_panel import opened_copy_name
 from kexie_desktop.ui.dialogs.activity_dialog import ActivityDialog
 from kexie_desktop.ui.dialogs.award_dialog import WINNER_TEAM, AwardDialog
 from kexie_desktop.ui.widgets import set_combo_value
@@ -75,6 +77,12 @@ def test_files_added_by_button_get_thumbnails_kind_caption_and_can_go(
     copy = Path(opened[0].toLocalFile())
     assert copy.name == "现场.jpg" and copy.read_bytes() == photo.read_bytes()
     assert copy.stat().st_mode & 0o222 == 0  # read-only: the stored file cannot be edited
+    # The copy's extension is the checked file type, whatever the name says: Windows chooses
+    # the program by it (a received 「报告.jpg.hta」 would otherwise start mshta).
+    panel.draft.items[0] = dataclasses.replace(panel.draft.items[0], original_name="报告.jpg.hta")
+    panel.open_item(panel.list.item(0))
+    assert Path(opened[1].toLocalFile()).name == "报告.jpg.jpg"
+    panel.draft.items[0] = dataclasses.replace(panel.draft.items[0], original_name="现场.jpg")
     _ok(dialog)
     [a] = att.list_attachments(store, "activities", activity.id or 0)
     assert (a.kind, a.caption, a.original_name) == ("签到表", "签到表第1页", "现场.jpg")
@@ -281,3 +289,20 @@ def test_cancelling_a_new_record_with_chosen_files_asks_first(
     monkeypatch.setattr(dialog, "confirm_discard", lambda: asked.append(True) or False)
     dialog.reject()
     assert asked == [True] and dialog.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("name", "file_type", "expected"),
+    [
+        ("现场.jpg", "jpg", "现场.jpg"),
+        ("报告.bat", "xlsx", "报告.xlsx"),
+        ("报告.xlsx.hta", "xlsx", "报告.xlsx.xlsx"),
+        ("..\\..\\报告.exe", "pdf", "报告.pdf"),
+        ("", "docx", "附件.docx"),
+        (".hta", "txt", "hta.txt"),
+    ],
+)
+def test_the_opened_copy_is_named_by_its_file_type(
+    name: str, file_type: str, expected: str
+) -> None:
+    assert opened_copy_name(name, file_type) == expected

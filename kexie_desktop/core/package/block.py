@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kexie_desktop.core import attachments as att
+from kexie_desktop.core import fields
+from kexie_desktop.core.attachments.common import _TYPES as _ATTACHMENT_TYPES
 from kexie_desktop.core.package.format import (
     _COLUMNS,
     _COMMON,
@@ -30,6 +32,7 @@ from kexie_desktop.core.package.format import (
     PackageError,
     attachment_part,
 )
+from kexie_desktop.core.records import split_list
 
 
 @dataclass
@@ -173,13 +176,14 @@ def _attachments(
             position = item.get("position", 0)
             if type(position) is not int or not 0 <= position < 10**9:
                 raise _Bad
+            original_name = _text(item.get("original_name"), 255)
             row = {
                 "uuid": uuid,
                 "activity_uuid": _text(activity, 64) if activity is not None else None,
                 "award_uuid": _text(award, 64) if award is not None else None,
                 "kind": _text(item.get("kind"), 20, required=True),
                 "caption": _text(item.get("caption"), 1000),
-                "original_name": _text(item.get("original_name"), 255),
+                "original_name": original_name,
                 "sha256": sha,
                 "file_type": file_type,
                 "size": size,
@@ -191,6 +195,11 @@ def _attachments(
             }
         except _Bad:
             raise PackageError(f"{nth}的内容不对，没有导入。") from None
+        name = original_name
+        if sha is not None and name and _SUFFIX_TYPES.get(_suffix(name)) != file_type:
+            # The viewer opens a copy named by file_type, but a name such as 「报告.xlsx.hta」
+            # would still be shown, saved and passed on: the clerk's own attach refuses it too.
+            raise PackageError(f"{nth}的文件名“{name[:60]}”与其类型（{file_type}）不符，没有导入。")
         owner = row["activity_uuid"] or row["award_uuid"]
         kind = "activities" if row["activity_uuid"] else "awards"
         if owner not in uuids[kind]:
@@ -200,6 +209,14 @@ def _attachments(
         seen.add(uuid)
         out.append(row)
     return out
+
+
+_SUFFIX_TYPES = {suffix: file_type for suffix, (file_type, _what) in _ATTACHMENT_TYPES.items()}
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower().rstrip() if dot > 0 else ""
 
 
 def _positions(items: Any, uuids: dict[str, set[str]], where: str) -> list[dict[str, Any]]:
@@ -263,11 +280,48 @@ def _row(kind: str, item: Any, where: Callable[[], str]) -> dict[str, Any]:
             name = _EXTRA_NAMES.get(column) or label(column, kind)
             raise PackageError(f"{where()}的“{name}”不对，没有导入。") from None
     extra = {k: v for k, v in item.items() if k not in row}
+    for declared in _DECLARED_EXTRA[kind]:
+        # A field of this program kept in extra_json: the ledger and the statistics read it back
+        # with json_extract, so a forged -5 or 「1.5万」 must stop here, not in the ledger.
+        if declared.key in extra and not _fits(declared, extra[declared.key]):
+            raise PackageError(f"{where()}的“{declared.label}”不对，没有导入。")
     text = json.dumps(extra, ensure_ascii=False) if extra else "{}"
     if len(text) > MAX_TEXT:
         raise PackageError(f"{where()}附带的内容过长，没有导入。")
     row["extra_json"] = text
     return row
+
+
+# The fields this program declares but a subordinates' table keeps in extra_json; a newer
+# sender's undeclared fields pass on unchecked (nothing here reads them).
+_DECLARED_EXTRA = {
+    kind: [f for f in fields.of(kind) if f.stored and not f.in_packages] for kind in KINDS
+}
+_MAX_FEN = 10**14  # the importer's bound: under a trillion yuan
+_MAX_COUNT = 10**9
+
+
+def _fits(declared: fields.Field, value: Any) -> bool:
+    """Whether a value is what the sender's program writes for the field: its stored column."""
+    kind = declared.kind
+    if kind in (fields.COUNT, fields.OPTIONAL_COUNT, fields.MONEY, fields.FLAG):
+        if value is None:
+            return kind != fields.FLAG
+        if type(value) is not int:  # bool, float, text: never written by the sender
+            return False
+        bound = {fields.MONEY: _MAX_FEN, fields.FLAG: 2}.get(kind, _MAX_COUNT)
+        return 0 <= value < bound
+    if value is None:
+        return kind in (fields.DATE, fields.MONTH)
+    if type(value) is not str or len(value) > MAX_TEXT:
+        return False
+    if kind in (fields.DATE, fields.MONTH):
+        return not value or bool(_DATE.match(value))
+    if kind == fields.CHOICE:
+        return not value or value in declared.vocabulary
+    if kind == fields.LIST:
+        return all(v in declared.vocabulary for v in split_list(value))
+    return True
 
 
 def _value(value: Any, kind: str, required: bool, nullable: bool) -> Any:
