@@ -69,17 +69,44 @@ def participants_text(tally: Tally) -> str:
     return f"{text}（{tally.unknown}项不详）" if tally.unknown else text
 
 
-class FigureLink(QAbstractButton):
-    """A figure drawn as a link that opens the list it counts."""
+class _LinkButton(QAbstractButton):
+    """What every figure link shares: its list, its name for screen readers and the tool tip,
+    Enter as well as Space to open it, a hover repaint and the focus frame."""
 
-    def __init__(self, text: str, link: Link, name: str, parent: QWidget | None = None):
+    def __init__(self, link: Link, name: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setText(text)
         self.link = link
         self.setAccessibleName(name)
         self.setToolTip(f"{name}：单击（或按回车、空格）打开列表")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.click()
+            return
+        super().keyPressEvent(event)
+
+    def draw_focus(self, painter: QPainter) -> None:
+        if self.hasFocus():
+            painter.setPen(self.palette().color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(self.rect().adjusted(0, 0, -1, -1), 3, 3)
+
+    def enterEvent(self, event: object) -> None:
+        self.update()
+        super().enterEvent(event)  # type: ignore[arg-type]
+
+    def leaveEvent(self, event: object) -> None:
+        self.update()
+        super().leaveEvent(event)  # type: ignore[arg-type]
+
+
+class FigureLink(_LinkButton):
+    """A figure drawn as a link that opens the list it counts."""
+
+    def __init__(self, text: str, link: Link, name: str, parent: QWidget | None = None):
+        super().__init__(link, name, parent)
+        self.setText(text)
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.bold = False
 
@@ -90,12 +117,6 @@ class FigureLink(QAbstractButton):
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.click()
-            return
-        super().keyPressEvent(event)
-
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         font = QFont(self.font())
@@ -104,18 +125,8 @@ class FigureLink(QAbstractButton):
         painter.setFont(font)
         painter.setPen(self.palette().color(QPalette.ColorRole.Link))
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.text())
-        if self.hasFocus():
-            painter.setPen(self.palette().color(QPalette.ColorRole.Highlight))
-            painter.drawRoundedRect(self.rect().adjusted(0, 0, -1, -1), 3, 3)
+        self.draw_focus(painter)
         painter.end()
-
-    def enterEvent(self, event: object) -> None:
-        self.update()
-        super().enterEvent(event)  # type: ignore[arg-type]
-
-    def leaveEvent(self, event: object) -> None:
-        self.update()
-        super().leaveEvent(event)  # type: ignore[arg-type]
 
 
 class PairBar(QWidget):
@@ -146,7 +157,7 @@ class PairBar(QWidget):
         painter.end()
 
 
-class MonthBar(QAbstractButton):
+class MonthBar(_LinkButton):
     """One month of the year as a column (its count above), last year's month as a grey mark;
     a link to the activities of that month."""
 
@@ -154,25 +165,14 @@ class MonthBar(QAbstractButton):
         self, month: int, value: int, last: int, scale: int, link: Link, name: str,
         parent: QWidget | None = None,
     ):  # fmt: skip
-        super().__init__(parent)
+        super().__init__(link, name, parent)
         self.month, self.value, self.last, self.scale = month, value, last, max(scale, 1)
-        self.link = link
         self.setText(f"{month}月")
-        self.setAccessibleName(name)
-        self.setToolTip(f"{name}：单击（或按回车、空格）打开列表")
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(34, 7 * self.fontMetrics().height())
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
         return QSize(44, 9 * self.fontMetrics().height())
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.click()
-            return
-        super().keyPressEvent(event)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -207,18 +207,8 @@ class MonthBar(QAbstractButton):
         painter.drawText(
             QRect(0, bottom + 2, rect.width(), line + 2), Qt.AlignmentFlag.AlignCenter, self.text()
         )
-        if self.hasFocus():
-            painter.setPen(palette.color(QPalette.ColorRole.Highlight))
-            painter.drawRoundedRect(rect.adjusted(0, 0, -1, -1), 3, 3)
+        self.draw_focus(painter)
         painter.end()
-
-    def enterEvent(self, event: object) -> None:
-        self.update()
-        super().enterEvent(event)  # type: ignore[arg-type]
-
-    def leaveEvent(self, event: object) -> None:
-        self.update()
-        super().leaveEvent(event)  # type: ignore[arg-type]
 
 
 def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
