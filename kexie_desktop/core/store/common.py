@@ -63,6 +63,18 @@ def first(cursor: sqlite3.Cursor) -> dict[str, Any] | None:
     return None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
 
 
+# Who won an award and the unit it credits, over the aliases w (the award), p (the person),
+# pu (the person's unit) and u (the award's unit): the summary and the ledgers (own and
+# subordinates') word a winner the same way.
+AWARD_WINNER_COLUMNS = """CASE WHEN p.id IS NOT NULL THEN '个人' WHEN w.team <> '' THEN '集体'
+                 WHEN u.id IS NOT NULL THEN '单位' ELSE '' END AS winner_kind,
+            COALESCE(p.name, NULLIF(w.team, ''), u.name, '') AS winner,
+            COALESCE(pu.name, CASE WHEN w.team <> '' THEN u.name END, '') AS winner_unit"""
+AWARD_WINNER_JOINS = """LEFT JOIN people p ON p.id = w.person_id
+            LEFT JOIN units pu ON pu.id = p.unit_id
+            LEFT JOIN units u ON u.id = w.unit_id"""
+
+
 def year_range(column: str, year: int | None) -> tuple[str, list[object]]:
     if year is None:
         return "1", []

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from kexie_desktop.core import fields
-from kexie_desktop.core.store.common import Part, dicts, year_range
+from kexie_desktop.core.store.common import (
+    AWARD_WINNER_COLUMNS,
+    AWARD_WINNER_JOINS,
+    Part,
+    dicts,
+    year_range,
+)
 
 # A subordinate's activity marked 计划 (statistics field, carried in extra_json) is not done:
 # the summary never counts it, as it never counts the organisation's own.
@@ -58,13 +64,8 @@ class Figures(Part):
             self.conn.execute(
                 f"""SELECT w.id, w.award_date, w.name, w.level, w.issuer, w.note, w.activity_id,
                     w.updated_at,
-                    CASE WHEN p.id IS NOT NULL THEN '个人' WHEN w.team <> '' THEN '集体'
-                         WHEN u.id IS NOT NULL THEN '单位' ELSE '' END AS winner_kind,
-                    COALESCE(p.name, NULLIF(w.team, ''), u.name, '') AS winner,
-                    COALESCE(pu.name, CASE WHEN w.team <> '' THEN u.name END, '') AS winner_unit
-                FROM awards w LEFT JOIN people p ON p.id = w.person_id
-                    LEFT JOIN units pu ON pu.id = p.unit_id
-                    LEFT JOIN units u ON u.id = w.unit_id
+                    {AWARD_WINNER_COLUMNS}
+                FROM awards w {AWARD_WINNER_JOINS}
                 WHERE {where} ORDER BY w.award_date, w.id""",
                 params,
             )

@@ -11,7 +11,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from kexie_desktop.core import fields
-from kexie_desktop.core.store.common import Part, year_range
+from kexie_desktop.core.store.common import (
+    AWARD_WINNER_COLUMNS,
+    AWARD_WINNER_JOINS,
+    Part,
+    year_range,
+)
 
 
 class Ledger(Part):
@@ -57,13 +62,8 @@ def _awards(year: int | None) -> tuple[str, list[object]]:
     where, params = year_range("w.award_date", year)
     return (
         f"""SELECT w.id, w.uuid, {fields.stored_columns("awards", "w")},
-            CASE WHEN p.id IS NOT NULL THEN '个人' WHEN w.team <> '' THEN '集体'
-                 WHEN u.id IS NOT NULL THEN '单位' ELSE '' END AS winner_kind,
-            COALESCE(p.name, NULLIF(w.team, ''), u.name, '') AS winner,
-            COALESCE(pu.name, CASE WHEN w.team <> '' THEN u.name END, '') AS winner_unit
-        FROM awards w LEFT JOIN people p ON p.id = w.person_id
-            LEFT JOIN units pu ON pu.id = p.unit_id
-            LEFT JOIN units u ON u.id = w.unit_id
+            {AWARD_WINNER_COLUMNS}
+        FROM awards w {AWARD_WINNER_JOINS}
         WHERE {where} ORDER BY w.award_date, w.id""",
         params,
     )
@@ -101,10 +101,7 @@ def _sub_awards(year: int | None) -> tuple[str, list[object]]:
     where, params = year_range("w.award_date", year)
     return (
         f"""SELECT w.id, w.uuid, o.org_name, w.award_date, w.name, w.level,
-            CASE WHEN p.id IS NOT NULL THEN '个人' WHEN w.team <> '' THEN '集体'
-                 WHEN u.id IS NOT NULL THEN '单位' ELSE '' END AS winner_kind,
-            COALESCE(p.name, NULLIF(w.team, ''), u.name, '') AS winner,
-            COALESCE(pu.name, CASE WHEN w.team <> '' THEN u.name END, '') AS winner_unit,
+            {AWARD_WINNER_COLUMNS},
             w.issuer, w.certificate_no, w.note, w.notes
         FROM sub_awards w JOIN sub_orgs o ON o.id = w.org_id
             LEFT JOIN sub_people p ON p.org_id = w.org_id AND p.uuid = w.person_uuid
